@@ -1,0 +1,75 @@
+# Error facts sent to the host: type, message, and the user's own frames only.
+import os
+import sys
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_SHIM = os.path.join(os.path.dirname(_HERE), "pyshim")
+
+
+class LoadFault(Exception):
+    def __init__(self, target, stage, error_type, message, stack=None):
+        Exception.__init__(self, message)
+        self.target = target
+        self.stage = stage
+        self.error_type = error_type
+        self.message = message
+        self.stack = stack or []
+
+    def to_message(self):
+        return {"type": "fault", "target": self.target, "stage": self.stage,
+                "error": {"type": self.error_type, "message": self.message, "stackTrace": self.stack}}
+
+
+def _is_runtime_frame(filename):
+    return (filename.startswith(_HERE + os.sep) or filename.startswith(_SHIM + os.sep)
+            or filename.startswith("<frozen ") or filename.endswith(os.sep + "importlib" + os.sep + "__init__.py"))
+
+
+# The traceback's frames without fgrun's own or the import machinery's.
+def user_frames(tb):
+    import traceback
+    return [f for f in traceback.extract_tb(tb) if not _is_runtime_frame(f[0])]
+
+
+def format_frames(frames):
+    out = []
+    for filename, lineno, name, line in frames:
+        text = 'File "{0}", line {1}, in {2}'.format(filename, lineno, name)
+        if line:
+            text += "\n    " + line.strip()
+        out.append(text)
+    return out
+
+
+def exception_text(e):
+    try:
+        return str(e)
+    except Exception:
+        try:
+            return unicode(e).encode("utf-8")  # noqa: F821 (Python 2 only)
+        except Exception:
+            return repr(e)
+
+
+# Error facts for the host: {type, message, stackTrace}.
+def describe_exception(e, tb):
+    return format_frames(user_frames(tb))
+
+
+def error_facts(e, tb):
+    return {"type": type(e).__name__, "message": exception_text(e), "stackTrace": describe_exception(e, tb)}
+
+
+# Print the user's traceback to the log the way Python does, runtime frames cut.
+def log_traceback(e, tb, stream=None):
+    stream = stream or sys.stderr
+    import traceback
+    try:
+        lines = ["Traceback (most recent call last):\n"]
+        lines.extend(traceback.format_list(user_frames(tb)))
+        lines.extend(traceback.format_exception_only(type(e), e))
+        stream.write("".join(lines))
+        stream.flush()
+    except Exception:
+        pass

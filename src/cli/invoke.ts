@@ -1,0 +1,66 @@
+// `fgrun invoke`: run one request and print the body (stdout), the log and a summary (stderr).
+import { Command } from 'commander';
+import { createFunction } from '../function/index.js';
+import { ConfigError } from '../errors/index.js';
+import { startLine, summaryLine } from '../result/index.js';
+import { randomUUID } from 'node:crypto';
+import { addFunctionOptions, configFromFlags, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
+import { readEvent } from './event-input.js';
+import type { Io } from './io.js';
+
+interface InvokeFlags extends FunctionFlags {
+  event?: string;
+  json?: boolean;
+}
+
+export function invokeCommand(io: Io): Command {
+  const command = new Command('invoke')
+    .description('run the function once, as FunctionGraph would, and print its response body')
+    .argument('[code]', 'folder holding the function code', '.')
+    .option('--event <json|@file|->', 'the event: inline JSON, @file.json, or - for standard input (default: {})');
+  addFunctionOptions(command)
+    .option('--json', 'print the whole Invocation as JSON on stdout (also for failures)')
+    .action(async (code: string, flags: InvokeFlags) => {
+      io.exitCode = await runInvoke(code, flags, io);
+    });
+  return command;
+}
+
+// Name the flag rather than the config field in errors that come from flags.
+export function flagError(error: unknown): unknown {
+  if (error instanceof ConfigError && !error.details.file) {
+    const field = String(error.details.field ?? '');
+    const top = field.split('.')[0] ?? '';
+    const flag = FLAG_FOR_FIELD[top];
+    if (flag && typeof error.details.issue === 'string') return new ConfigError(`${flag} ${error.details.issue}`, { field: flag, cause: error });
+  }
+  return error;
+}
+
+async function runInvoke(code: string, flags: InvokeFlags, io: Io): Promise<number> {
+  const event = await readEvent(flags.event, io.stdin);
+  let handle;
+  try {
+    handle = await createFunction(configFromFlags(code, flags));
+  } catch (error) {
+    throw flagError(error);
+  }
+  try {
+    const requestId = randomUUID();
+    if (!flags.json) io.stderr.write(startLine(requestId, handle.config.version));
+    const onLog = flags.json ? undefined : (text: string) => io.stderr.write(text);
+    const invocation = await handle.invoke(event, { requestId, onLog });
+    if (flags.json) {
+      io.stdout.write(JSON.stringify(invocation, null, 2) + '\n');
+    } else {
+      const finish = invocation.log.slice(invocation.log.lastIndexOf('\n', invocation.log.length - 2) + 1);
+      io.stderr.write(finish);
+      io.stderr.write(summaryLine(invocation.requestId, invocation.summary, invocation.runtime, invocation.python) + '\n');
+      if (invocation.status !== 'success') io.stderr.write(`Status: ${invocation.status}\n`);
+      io.stdout.write(invocation.body + (io.stdoutIsTTY && invocation.body ? '\n' : ''));
+    }
+    return invocation.status === 'success' ? 0 : 1;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,4 @@
+// Entry for bin/fgrun.js.
+import { main } from './main.js';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,134 @@
+// Splits the bootstrap's protocol stream into frames: a JSON header line, validated with zod, and
+// for messages with `size` the raw payload that follows. Lines and payloads are capped in bytes;
+// anything that is not protocol becomes a ProtocolError, never a crash and never silently skipped.
+import { ProtocolError } from '../errors/index.js';
+import { pythonMessageSchema, type PythonMessage } from './messages.js';
+
+export const MAX_HEADER_BYTES = 8 * 1024 * 1024;
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+export interface Frame {
+  message: PythonMessage;
+  payload: Buffer | null;
+}
+
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private pendingHeader: PythonMessage | null = null;
+  private failed = false;
+
+  constructor(
+    private readonly onFrame: (frame: Frame) => void,
+    private readonly onError: (error: ProtocolError) => void,
+    private readonly limits = { header: MAX_HEADER_BYTES, payload: MAX_PAYLOAD_BYTES },
+  ) {}
+
+  // Feed bytes as they arrive; frames are emitted synchronously, in order.
+  push(chunk: Buffer): void {
+    if (this.failed) return;
+    if (this.buffered === 0 && this.pendingHeader === null) {
+      this.fastPath(chunk);
+      return;
+    }
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    this.drain();
+  }
+
+  // The common case: a chunk holding whole frames and nothing buffered before it.
+  private fastPath(chunk: Buffer): void {
+    let offset = 0;
+    while (!this.failed) {
+      const nl = chunk.indexOf(10, offset);
+      if (nl < 0) break;
+      const message = this.parse(chunk.toString('latin1', offset, nl));
+      if (!message) return;
+      const size = 'size' in message && typeof message.size === 'number' ? message.size : null;
+      if (size === null || message.type !== 'result') {
+        offset = nl + 1;
+        this.onFrame({ message, payload: null });
+        continue;
+      }
+      if (size > this.limits.payload) return this.fail(`payload of ${size} bytes is over the ${this.limits.payload}-byte cap`);
+      if (chunk.length - (nl + 1) >= size + 1) {
+        const payload = chunk.subarray(nl + 1, nl + 1 + size);
+        offset = nl + 2 + size;
+        this.onFrame({ message, payload });
+        continue;
+      }
+      this.pendingHeader = message;
+      offset = nl + 1;
+      break;
+    }
+    if (offset < chunk.length) {
+      const rest = chunk.subarray(offset);
+      this.chunks.push(rest);
+      this.buffered = rest.length;
+      if (this.pendingHeader === null && this.buffered > this.limits.header) this.fail(`protocol line over the ${this.limits.header}-byte cap`);
+      else if (this.pendingHeader !== null) this.drain();
+    }
+  }
+
+  private drain(): void {
+    while (!this.failed) {
+      if (this.pendingHeader) {
+        const size = (this.pendingHeader as { size?: number }).size ?? 0;
+        if (this.buffered < size + 1) return;
+        const all = this.take(size + 1);
+        const message = this.pendingHeader;
+        this.pendingHeader = null;
+        this.onFrame({ message, payload: all.subarray(0, size) });
+        continue;
+      }
+      const joined = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+      this.chunks = [joined];
+      const nl = joined.indexOf(10);
+      if (nl < 0) {
+        if (this.buffered > this.limits.header) this.fail(`protocol line over the ${this.limits.header}-byte cap`);
+        return;
+      }
+      const line = this.take(nl + 1);
+      const message = this.parse(line.toString('latin1', 0, nl));
+      if (!message) return;
+      if (message.type === 'result' && typeof message.size === 'number') {
+        if (message.size > this.limits.payload) return this.fail(`payload of ${message.size} bytes is over the ${this.limits.payload}-byte cap`);
+        this.pendingHeader = message;
+        continue;
+      }
+      this.onFrame({ message, payload: null });
+    }
+  }
+
+  private take(n: number): Buffer {
+    const joined = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const head = joined.subarray(0, n);
+    const rest = joined.subarray(n);
+    this.chunks = rest.length ? [rest] : [];
+    this.buffered = rest.length;
+    return head;
+  }
+
+  private parse(line: string): PythonMessage | null {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (cause) {
+      this.fail(`malformed protocol line: ${line.slice(0, 120)}`, cause);
+      return null;
+    }
+    const parsed = pythonMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.fail(`invalid protocol message: ${line.slice(0, 120)} (${parsed.error.issues[0]?.message ?? 'schema mismatch'})`);
+      return null;
+    }
+    return parsed.data;
+  }
+
+  private fail(message: string, cause?: unknown): void {
+    this.failed = true;
+    this.chunks = [];
+    this.buffered = 0;
+    this.onError(new ProtocolError(message, { cause }));
+  }
+}

@@ -1,0 +1,48 @@
+// FunctionGraph's log framing and summary texts (reference: a real service capture).
+import { cpuMillicores } from '../context/index.js';
+import type { InvocationSummary } from './invocation.js';
+
+/** The part of the log the service shows and returns with X-Cff-Log-Type: tail. */
+export const LOG_TAIL_BYTES = 4096;
+
+// "2026-03-17T10:13:22Z": UTC, whole seconds, as the service stamps log lines.
+export function logTimestamp(date = new Date()): string {
+  return date.toISOString().slice(0, 19) + 'Z';
+}
+
+// Billing rounds the duration up to the whole millisecond (2.049 -> 3), at least 1.
+export function billedDuration(durationMs: number): number {
+  return Math.max(1, Math.ceil(Math.round(durationMs * 1000) / 1000));
+}
+
+export function kbToMb(kb: number): number {
+  return Math.round((kb / 1024) * 1000) / 1000;
+}
+
+export function startLine(requestId: string, version: string, at = new Date()): string {
+  return `${logTimestamp(at)} Start invoke request '${requestId}', version: ${version}\n`;
+}
+
+export function finishLine(requestId: string, summary: InvocationSummary, at = new Date()): string {
+  const cpu = (cpuMillicores(summary.memorySizeMb) / 1000).toFixed(3);
+  return `${logTimestamp(at)} Finish invoke request '${requestId}', duration: ${summary.durationMs.toFixed(3)}ms, ` +
+    `billing duration: ${summary.billedDurationMs}ms, memory used: ${summary.maxMemoryUsedMb.toFixed(3)}MB, ` +
+    `billing memory: ${summary.memorySizeMb}MB, cpu used: ${cpu}U\n`;
+}
+
+// The last `bytes` of a log, cut at a UTF-8 character boundary.
+export function logTail(log: string, bytes = LOG_TAIL_BYTES): string {
+  const buf = Buffer.from(log, 'utf8');
+  if (buf.length <= bytes) return log;
+  let start = buf.length - bytes;
+  while (start < buf.length && (buf[start]! & 0xc0) === 0x80) start++;
+  return buf.subarray(start).toString('utf8');
+}
+
+// The console's one-line summary.
+export function summaryLine(requestId: string, summary: InvocationSummary, runtime: string, python: string): string {
+  const init = summary.coldStart && summary.initDurationMs !== null ? `  Init duration: ${summary.initDurationMs.toFixed(3)}ms` : '';
+  return `Request ID: ${requestId}  Runtime: ${runtime} (${python})  Memory: ${summary.memorySizeMb}MB  ` +
+    `Duration: ${summary.durationMs.toFixed(3)}ms  Billed duration: ${summary.billedDurationMs}ms  ` +
+    `Max memory used: ${summary.maxMemoryUsedMb.toFixed(3)}MB${init}`;
+}

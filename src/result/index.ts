@@ -1,0 +1,3 @@
+export * from './texts.js';
+export * from './invocation.js';
+export * from './format.js';
