@@ -2,7 +2,7 @@
 // (0 ok, 1 function failure, 2 usage or configuration error).
 import { Command, CommanderError } from 'commander';
 import { isFgrunError } from '../errors/index.js';
-import { invokeCommand } from './invoke.js';
+import { COMMANDS } from './commands.js';
 import { processIo, type Io } from './io.js';
 
 export function program(io: Io): Command {
@@ -11,7 +11,7 @@ export function program(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
-  for (const command of [invokeCommand(io)]) {
+  for (const command of COMMANDS.map((make) => make(io))) {
     root.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError());
   }
   return root;
