@@ -164,7 +164,7 @@ class Runner(object):
                     error = {"code": "result-too-large", "type": "ResultTooLarge", "stackTrace": [],
                              "message": "{0} bytes, the limit is {1}".format(len(body), MAX_BODY_BYTES)}
             except BaseException as e:
-                error = error_facts(e, sys.exc_info()[2])
+                error = error_facts(e, None)
                 error["code"] = "result-invalid"
         duration = round((_clock() - start) * 1000, 3)
         self.write_fence(request_id)

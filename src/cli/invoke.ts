@@ -48,13 +48,18 @@ async function runInvoke(code: string, flags: InvokeFlags, io: Io): Promise<numb
   try {
     const requestId = randomUUID();
     if (!flags.json) io.stderr.write(startLine(requestId, handle.config.version));
-    const onLog = flags.json ? undefined : (text: string) => io.stderr.write(text);
+    let endsLine = true;
+    const onLog = flags.json ? undefined : (text: string) => {
+      if (text.length === 0) return;
+      io.stderr.write(text);
+      endsLine = text.endsWith('\n');
+    };
     const invocation = await handle.invoke(event, { requestId, onLog });
     if (flags.json) {
       io.stdout.write(JSON.stringify(invocation, null, 2) + '\n');
     } else {
       const finish = invocation.log.slice(invocation.log.lastIndexOf('\n', invocation.log.length - 2) + 1);
-      io.stderr.write(finish);
+      io.stderr.write(endsLine ? finish : '\n' + finish);
       io.stderr.write(summaryLine(invocation.requestId, invocation.summary, invocation.runtime, invocation.python) + '\n');
       if (invocation.status !== 'success') io.stderr.write(`Status: ${invocation.status}\n`);
       io.stdout.write(invocation.body + (io.stdoutIsTTY && invocation.body ? '\n' : ''));

@@ -1,0 +1,112 @@
+// `fgrun invoke` as a user runs it: a real process, real interpreters, exact streams and exit codes.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, ROOT, fixture } from '../helpers/fixtures.js';
+import { newestRuntime } from '../helpers/runtimes.js';
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function fgrun(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin!.end(input);
+    else child.stdin!.end();
+  });
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'fgrun-cli-test-'));
+
+describe.concurrent('fgrun invoke', () => {
+  it('runs the example with zero configuration: body on stdout, log and summary on stderr', async () => {
+    const run = await fgrun(['invoke', 'examples/hello']);
+    expect(run.code).toBe(0);
+    const body = JSON.parse(run.stdout);
+    expect(body.statusCode).toBe(200);
+    expect(JSON.parse(body.body).message).toBe('Hello, world!');
+    const lines = run.stderr.split('\n');
+    const id = /Start invoke request '([0-9a-f-]{36})', version: latest$/.exec(lines[0]!)![1]!;
+    expect(lines[1]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ ${id} INFO greeting world$`));
+    expect(lines[2]).toBe('hello from hello');
+    expect(lines[3]).toMatch(new RegExp(`Finish invoke request '${id}', duration: \\d+\\.\\d{3}ms, billing duration: \\d+ms, memory used: \\d+\\.\\d{3}MB, billing memory: 128MB, cpu used: 0\\.300U$`));
+    expect(lines[4]).toMatch(new RegExp(`^Request ID: ${id}  Runtime: ${newestRuntime!.runtime} \\(${newestRuntime!.version.replace(/\./g, '\\.')}\\)  Memory: 128MB  Duration: `));
+    expect(lines[5]).toBe('');
+  });
+
+  it('prints the whole Invocation with --json', async () => {
+    const run = await fgrun(['invoke', fixture('echo'), '--json', '--event', '{"x":[1,2]}', '--runtime', 'python3.9']);
+    if (run.code === 2 && run.stderr.includes('FGRUN_PYTHON_3_9')) return; // Python3.9 not installed here
+    expect(run.code).toBe(0);
+    const inv = JSON.parse(run.stdout);
+    expect(inv.status).toBe('success');
+    expect(inv.runtime).toBe('Python3.9');
+    expect(inv.result).toEqual({ x: [1, 2] });
+    expect(inv.body).toBe('{"x": [1, 2]}');
+    expect(Object.keys(inv).sort()).toEqual(['body', 'error', 'log', 'python', 'requestId', 'result', 'runtime', 'status', 'summary']);
+    expect(Object.keys(inv.summary).sort()).toEqual(['billedDurationMs', 'coldStart', 'durationMs', 'initDurationMs', 'maxMemoryUsedMb', 'memorySizeMb']);
+    expect(run.stderr).toBe('');
+  });
+
+  it('reads the event from a file and from standard input', async () => {
+    const file = join(tmp, 'event.json');
+    writeFileSync(file, '{"from":"file"}');
+    const fromFile = await fgrun(['invoke', fixture('echo'), '--event', `@${file}`]);
+    expect([fromFile.code, fromFile.stdout]).toEqual([0, '{"from": "file"}']);
+    const fromStdin = await fgrun(['invoke', fixture('echo'), '--event', '-'], '{"from":"stdin"}');
+    expect([fromStdin.code, fromStdin.stdout]).toEqual([0, '{"from": "stdin"}']);
+  });
+
+  it('passes --env and --env-file variables to the function', async () => {
+    const envFile = join(tmp, 'fn.env');
+    writeFileSync(envFile, '# comment\nGREETING="from file"\nOTHER=1\n');
+    const run = await fgrun(['invoke', fixture('context-dump'), '--env-file', envFile, '--env', 'GREETING=from flag', '--memory', '512', '--timeout', '10', '--name', 'cli-fn', '--json']);
+    expect(run.code).toBe(0);
+    const r = JSON.parse(run.stdout).result;
+    expect([r.userData, r.greetingEnv, r.memory, r.cpu, r.runningTime, r.functionName]).toEqual(['from flag', 'from flag', 512, 600, 10, 'cli-fn']);
+    expect(JSON.parse(r.env.RUNTIME_USERDATA)).toEqual({ GREETING: 'from flag', OTHER: '1' });
+  });
+
+  it('exits 1 with the error body on stdout when the function fails', async () => {
+    const run = await fgrun(['invoke', fixture('nested-exception')]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ errorMessage: 'function invocation exception, error: bad value: 42', errorType: 'ValueError' });
+    expect(run.stderr).toContain('ValueError: bad value: 42\n');
+    expect(run.stderr).toContain('\nStatus: error\n');
+    const json = await fgrun(['invoke', fixture('missing-module'), '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).error.errorMessage).toMatch(/^function entry exception, error: Unable to import module 'index'/);
+  });
+
+  it.each([
+    [['invoke', 'fixtures/functions/echo', '--handler', 'index'], "fgrun: --handler must be '[path/]file.function'"],
+    [['invoke', 'fixtures/functions/echo', '--runtime', 'Python3.7'], 'Python2.7, Python3.6, Python3.9, Python3.10, Python3.12'],
+    [['invoke', 'fixtures/functions/echo', '--memory', '100'], "fgrun: --memory must be one of FunctionGraph's sizes: 128, 256"],
+    [['invoke', 'fixtures/functions/echo', '--timeout', 'soon'], "fgrun: --timeout must be a whole number, got 'soon'"],
+    [['invoke', 'fixtures/functions/echo', '--event', '{nope'], 'fgrun: --event is not valid JSON'],
+    [['invoke', 'fixtures/functions/echo', '--event', '@/no/such/file.json'], 'fgrun: --event @/no/such/file.json: cannot read /no/such/file.json (ENOENT)'],
+    [['invoke', 'fixtures/functions/echo', '--env', 'NOEQUALS'], "fgrun: --env expects KEY=VALUE, got 'NOEQUALS'"],
+    [['invoke', 'fixtures/functions/echo', '--env', 'RUNTIME_MEMORY=1'], 'RUNTIME_MEMORY is reserved'],
+    [['invoke', 'fixtures/functions/no-such-folder'], "code 'fixtures/functions/no-such-folder' is not a folder"],
+    [['invoke', '--bogus'], "error: unknown option '--bogus'"],
+  ])('exits 2 for usage errors: %j', async (args, message) => {
+    const run = await fgrun(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('documents every flag in --help', async () => {
+    const root = await fgrun(['--help']);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toContain('invoke [options] [code]');
+    const help = await fgrun(['invoke', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--event', '--handler', '--initializer', '--runtime', '--python', '--memory', '--timeout', '--initializer-timeout', '--env', '--env-file', '--name', '--version', '--alias', '--package', '--project-id', '--credentials-env', '--json']) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+});

@@ -1,0 +1,40 @@
+// The library's function config: defaults, and errors that name the field and say what to do.
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/index.js';
+import { fixture } from '../helpers/fixtures.js';
+
+const code = fixture('echo');
+
+describe('resolveConfig', () => {
+  it('fills FunctionGraph defaults', () => {
+    expect(resolveConfig({ code })).toEqual({
+      code, handler: 'index.handler', memorySize: 128, timeout: 3, initializerTimeout: 3, userData: {}, name: 'echo',
+      version: 'latest', alias: '', package: 'default', projectId: 'local', credentials: {}, dependencies: [],
+    });
+  });
+
+  it.each([
+    [{ handler: 'index' }, "handler must be '[path/]file.function'"],
+    [{ handler: 'src/in-dex.handler' }, "handler must be '[path/]file.function'"],
+    [{ initializer: 'init.' }, "initializer must be '[path/]file.function'"],
+    [{ memorySize: 100 }, "memorySize must be one of FunctionGraph's sizes: 128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 8192, 10240"],
+    [{ timeout: 2 }, 'timeout must be at least 3 (seconds)'],
+    [{ timeout: 259201 }, 'timeout must be at most 259200 (seconds)'],
+    [{ timeout: 3.5 }, 'timeout must be a whole number of seconds'],
+    [{ initializerTimeout: 301 }, 'initializerTimeout must be at most 300 (seconds)'],
+    [{ name: '9lives' }, 'name must start with a letter'],
+    [{ userData: { RUNTIME_MEMORY: '1' } }, 'userData.RUNTIME_MEMORY is reserved by the FunctionGraph runtime; rename the variable'],
+    [{ userData: { BIG: 'x'.repeat(5000) } }, 'userData holds 5003 characters, FunctionGraph allows 4096 for all variables together'],
+    [{ bogus: 1 }, 'Unrecognized key'],
+  ])('refuses %j', (extra, message) => {
+    expect(() => resolveConfig({ code, ...extra } as never)).toThrow(expect.objectContaining({ code: 'FGRUN_CONFIG', kind: 'usage', message: expect.stringContaining(message) }));
+  });
+
+  it('refuses a code path that is not a folder', () => {
+    expect(() => resolveConfig({ code: `${code}/index.py` })).toThrow(/code '.*index\.py' is not a folder: point it at the folder holding your handler's \.py file/);
+  });
+
+  it('names the file the config came from', () => {
+    expect(() => resolveConfig({ code, timeout: 1 }, 'fgrun.json')).toThrow('invalid function config (in fgrun.json): timeout must be at least 3 (seconds)');
+  });
+});

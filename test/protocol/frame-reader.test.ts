@@ -1,0 +1,69 @@
+// Protocol framing on the host: header lines validated with zod, payloads by byte count, caps.
+import { describe, expect, it } from 'vitest';
+import { FrameReader, type Frame } from '../../src/protocol/index.js';
+import type { ProtocolError } from '../../src/errors/index.js';
+import { encodeMessage, eventBytes, encodeInvokeBytes } from '../../src/protocol/index.js';
+
+function reader(limits?: { header: number; payload: number }) {
+  const frames: Frame[] = [];
+  const errors: ProtocolError[] = [];
+  const r = new FrameReader((f) => frames.push(f), (e) => errors.push(e), limits);
+  return { r, frames, errors };
+}
+
+const result = (size: number) => `{"type":"result","id":"r1","ok":true,"kind":"str","size":${size},"durationMs":0.5,"maxRssKb":9000}\n`;
+
+describe('FrameReader', () => {
+  it('reads several messages from one chunk, with a payload', () => {
+    const { r, frames, errors } = reader();
+    r.push(Buffer.from('{"type":"ready","protocol":1,"python":"3.12.1","pid":42}\n' + result(5) + 'héllo'.replace('é', 'e') + '\n{"type":"call","seq":1,"method":"getVersion","args":[]}\n'));
+    expect(errors).toEqual([]);
+    expect(frames.map((f) => f.message.type)).toEqual(['ready', 'result', 'call']);
+    expect(frames[1]!.payload!.toString()).toBe('hello');
+    expect(frames[0]!.payload).toBeNull();
+  });
+
+  it('reassembles a header and payload split byte by byte', () => {
+    const { r, frames, errors } = reader();
+    const body = Buffer.from('{"k": "中文"}', 'utf8');
+    const all = Buffer.concat([Buffer.from(result(body.length)), body, Buffer.from('\n')]);
+    for (let i = 0; i < all.length; i++) r.push(all.subarray(i, i + 1));
+    expect(errors).toEqual([]);
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.payload!.toString('utf8')).toBe('{"k": "中文"}');
+  });
+
+  it('turns a line that is not JSON into a protocol error and stops', () => {
+    const { r, frames, errors } = reader();
+    r.push(Buffer.from('hello from print\n{"type":"ready","protocol":1,"python":"3","pid":1}\n'));
+    expect(frames).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.code).toBe('FGRUN_PROTOCOL');
+    expect(errors[0]!.message).toBe('malformed protocol line: hello from print');
+  });
+
+  it('rejects JSON that is not a protocol message', () => {
+    const { r, errors } = reader();
+    r.push(Buffer.from('{"type":"result","id":"x"}\n'));
+    expect(errors[0]!.message).toMatch(/^invalid protocol message: \{"type":"result","id":"x"\} \(/);
+  });
+
+  it('caps header lines and payloads', () => {
+    const small = reader({ header: 64, payload: 10 });
+    small.r.push(Buffer.from('x'.repeat(100)));
+    expect(small.errors[0]!.message).toBe('protocol line over the 64-byte cap');
+    const big = reader({ header: 1024, payload: 10 });
+    big.r.push(Buffer.from(result(11)));
+    expect(big.errors[0]!.message).toBe('payload of 11 bytes is over the 10-byte cap');
+  });
+});
+
+describe('host frames', () => {
+  it('writes ASCII-only JSON lines and invoke frames with a byte-counted payload', () => {
+    expect(encodeMessage({ type: 'reply', seq: 3, value: 'hé世' })).toBe('{"type":"reply","seq":3,"value":"h\\u00e9\\u4e16"}\n');
+    const payload = eventBytes({ name: 'é' });
+    const frame = encodeInvokeBytes('id-1', payload);
+    expect(frame.toString('utf8')).toBe('{"type":"invoke","id":"id-1","size":13}\n{"name":"é"}\n');
+    expect(payload.length).toBe(13);
+  });
+});
