@@ -8,17 +8,28 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     shim = os.path.join(os.path.dirname(here), "pyshim")
     sys.path[0:1] = [here, shim]
+    # fgrun's own modules keep a bytecode cache even under -B: compiling them is 2.5-5 ms of every
+    # cold start (docs/performance.md). The function's modules load under the interpreter's setting.
+    write_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
     import fgrun_protocol
     import fgrun_runner
+    import fgrun_watchdog  # noqa: F401 (cached here; started below)
+    sys.dont_write_bytecode = write_bytecode
     if sys.argv[1:] == ["--probe"]:
         import json
         sys.stdout.write(json.dumps({"version": list(sys.version_info[:3]), "executable": os.path.realpath(sys.executable),
                                      "protocol": fgrun_protocol.PROTOCOL_VERSION}) + "\n")
         return
+    import fgrun_watchdog
+    fgrun_watchdog.start()
     in_fd, out_fd = fgrun_protocol.claim_stdio()
     sys.path[:] = [p for p in sys.path if p not in (here, shim)]
     channel = fgrun_protocol.Channel.from_fds(in_fd, out_fd)
     fgrun_runner.Runner(channel).serve()
+    # The loop ended: on `shutdown` stdin is still open; at end of input the host is gone.
+    if fgrun_watchdog.input_closed(in_fd):
+        fgrun_watchdog.kill_group()
 
 
 if __name__ == "__main__":

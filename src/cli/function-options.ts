@@ -22,6 +22,7 @@ export interface FunctionFlags {
   package?: string;
   projectId?: string;
   credentialsEnv?: boolean;
+  maxInstances?: string | number;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -43,6 +44,7 @@ export function addFunctionOptions(command: Command): Command {
     .option('--alias <alias>', 'alias the function is called through (default: none)')
     .option('--package <package>', 'function group / app (default: default)')
     .option('--project-id <id>', 'project id (default: local)')
+    .option('--max-instances <n>', 'instances that may run at once, one request each; more requests queue (default: 10)')
     .addOption(new Option('--credentials-env', 'give the function the agency credentials in HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN and HUAWEICLOUD_SDK_TOKEN'));
 }
 
@@ -92,6 +94,8 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
   if (flags.package !== undefined) config.package = flags.package;
   if (flags.projectId !== undefined) config.projectId = flags.projectId;
   if (flags.credentialsEnv) config.credentials = credentialsFromEnv(process.env);
+  const maxInstances = integer('--max-instances', flags.maxInstances === undefined ? undefined : String(flags.maxInstances));
+  if (maxInstances !== undefined) config.maxInstances = maxInstances;
   return config;
 }
 
@@ -99,5 +103,5 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
 export const FLAG_FOR_FIELD: Record<string, string> = {
   code: 'CODE', handler: '--handler', initializer: '--initializer', runtime: '--runtime', pythonPath: '--python',
   memorySize: '--memory', timeout: '--timeout', initializerTimeout: '--initializer-timeout', userData: '--env',
-  name: '--name', version: '--version', alias: '--alias', package: '--package', projectId: '--project-id',
+  name: '--name', version: '--version', alias: '--alias', package: '--package', projectId: '--project-id', maxInstances: '--max-instances',
 };

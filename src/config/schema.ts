@@ -69,6 +69,10 @@ export const functionConfigSchema = z.strictObject({
   credentials: credentialsSchema.default({}),
   /** Dependency folders (site-packages trees), put on sys.path after the code root, in order. @default [] */
   dependencies: z.array(z.string()).max(20, 'at most 20 dependency packages per function').default([]),
+  /** Instances that may run at once (one request each); further requests queue. @default 10 */
+  maxInstances: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
+  /** Seconds an idle instance stays warm before it is stopped (fractions allowed). @default 60 */
+  idleTimeout: z.number().positive('must be a number of seconds above 0').max(86400, 'must be at most 86400 (seconds)').default(60),
 });
 
 export type FunctionConfigInput = z.input<typeof functionConfigSchema>;

@@ -22,7 +22,9 @@ export function answerFor(outcome: Outcome<ResultMessage>, timeoutSeconds: numbe
     case 'timeout':
       return failure('timeout', 'timeout', 'FunctionTimeout', `the function did not return within its timeout of ${timeoutSeconds}s`);
     case 'crash':
-      return failure('crash', 'crash', 'RuntimeExited', describeExit(outcome.exitCode, outcome.signal));
+      return failure('crash', 'crash', 'RuntimeExited', outcome.reason ?? describeExit(outcome.exitCode, outcome.signal));
+    case 'oom':
+      return failure('oom', 'oom', 'RuntimeMemoryLimitExceeded', `memory used ${(outcome.peakKb / 1024).toFixed(3)}MB is over the function's memory size of ${outcome.limitMb}MB`);
     case 'protocol':
       return failure('crash', 'crash', 'ProtocolError', outcome.error.message);
   }

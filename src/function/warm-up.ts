@@ -1,26 +1,60 @@
 // Starting an instance for a request: spawn, load the handler, run the initializer once.
-// A failure at any stage becomes the request's answer (entry exception, init error, crash).
-import { Instance } from '../instance/index.js';
+// A failure at any stage becomes the request's answer (entry exception, init error, crash, oom).
+// An initializer that fails (raises, times out, crashes, runs out of memory) abandons its instance
+// and a fresh one tries again, INIT_ATTEMPTS in all, as FunctionGraph does; the last failure answers.
+import { Instance, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import { failure, type Answer, type ColdStart } from './build-invocation.js';
-import { describeExit } from './outcome.js';
+import { answerFor, describeExit } from './outcome.js';
+
+/** Initializer attempts per request, each on a fresh instance (FunctionGraph: three). */
+export const INIT_ATTEMPTS = 3;
 
 export type WarmUp =
-  | { ok: true; instance: Instance; cold: ColdStart; python: string }
-  | { ok: false; answer: Answer; log: string; durationMs: number; python: string };
+  | { ok: true; instance: Instance; cold: ColdStart; python: string; attempts: number }
+  | { ok: false; instance: null; answer: Answer; log: string; durationMs: number; python: string; peakKb: number; attempts: number };
 
-export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string): Promise<WarmUp> {
+type Attempt =
+  | { ok: true; instance: Instance; preamble: string; python: string }
+  | { ok: false; answer: Answer; log: string; python: string; peakKb: number; retry: boolean };
+
+// Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
+export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal): Promise<WarmUp> {
   const t0 = performance.now();
+  let log = '';
+  for (let attempt = 1; ; attempt++) {
+    const result = await warmUpOnce(config, runtime, requestId, signal);
+    if (result.ok) {
+      const cold = { initDurationMs: performance.now() - t0, preamble: log + result.preamble };
+      return { ok: true, instance: result.instance, cold, python: result.python, attempts: attempt };
+    }
+    log += result.log;
+    if (!result.retry || attempt >= INIT_ATTEMPTS || signal?.aborted) {
+      const { answer, python, peakKb } = result;
+      return { ok: false, instance: null, answer, log, durationMs: performance.now() - t0, python, peakKb, attempts: attempt };
+    }
+  }
+}
+
+async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal): Promise<Attempt> {
   const instance = new Instance({ config, runtime });
-  const fail = (answer: Answer, log: string, python = runtime.version): WarmUp => {
+  const onAbort = () => instance.abort('the function handle was closed (cancel) while the instance was starting');
+  signal?.addEventListener('abort', onAbort);
+  try {
+    return await stages(instance, config, runtime, requestId);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function stages(instance: Instance, config: ResolvedConfig, runtime: RuntimeInfo, requestId: string): Promise<Attempt> {
+  const fail = (answer: Answer, log: string, retry = false, python = runtime.version, peakKb = 0): Attempt => {
     instance.kill();
-    return { ok: false, answer, log, durationMs: performance.now() - t0, python };
+    return { ok: false, answer, log, python, peakKb, retry };
   };
   const started = await instance.start();
-  if (started.kind === 'timeout') return fail(failure('init-error', 'init-timeout', 'InitializationTimeout', `the interpreter did not load the handler within ${instance.options.startTimeoutMs ?? 30000}ms`), started.log);
-  if (started.kind === 'crash') return fail(failure('crash', 'crash', 'RuntimeExited', `${describeExit(started.exitCode, started.signal)} while loading the function`), started.log);
-  if (started.kind === 'protocol') return fail(failure('crash', 'crash', 'ProtocolError', started.error.message), started.log);
+  if (started.kind !== 'done') return fail(startFailure(started, instance), started.log, false, runtime.version, peakOf(started));
   const ready = started.message;
   if (ready.type === 'fault') {
     const e = ready.error;
@@ -31,14 +65,40 @@ export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, reque
   if (config.initializer) {
     const init = await instance.initialize(requestId);
     preamble += init.log;
-    if (init.kind === 'timeout') return fail(failure('init-error', 'init-timeout', 'InitializerTimeout', `the initializer did not finish within its timeout of ${config.initializerTimeout}s`), preamble, ready.python);
-    if (init.kind === 'crash') return fail(failure('crash', 'crash', 'RuntimeExited', `${describeExit(init.exitCode, init.signal)} in the initializer`), preamble, ready.python);
-    if (init.kind === 'protocol') return fail(failure('crash', 'crash', 'ProtocolError', init.error.message), preamble, ready.python);
+    if (init.kind !== 'done') return fail(initFailure(init, config), preamble, init.kind !== 'protocol', ready.python, peakOf(init));
     if (!init.message.ok) {
       const e = init.message.error!;
-      return fail(failure('init-error', 'initialization', e.type, e.message, e.stackTrace), preamble, ready.python);
+      return fail(failure('init-error', 'initialization', e.type, e.message, e.stackTrace), preamble, true, ready.python, init.message.maxRssKb);
     }
   }
   instance.initialized = true;
-  return { ok: true, instance, cold: { initDurationMs: performance.now() - t0, preamble }, python: ready.python };
+  return { ok: true, instance, preamble, python: ready.python };
+}
+
+function peakOf(outcome: Outcome<unknown>): number {
+  return outcome.kind === 'timeout' || outcome.kind === 'oom' ? outcome.peakKb : 0;
+}
+
+// The answer when the interpreter could not load the function.
+function startFailure(outcome: Exclude<Outcome<unknown>, { kind: 'done' }>, instance: Instance): Answer {
+  switch (outcome.kind) {
+    case 'timeout':
+      return failure('init-error', 'init-timeout', 'InitializationTimeout', `the interpreter did not load the handler within ${instance.options.startTimeoutMs ?? 30000}ms`);
+    case 'crash':
+      return failure('crash', 'crash', 'RuntimeExited', `${outcome.reason ?? describeExit(outcome.exitCode, outcome.signal)} while loading the function`);
+    default:
+      return answerFor(outcome, 0);
+  }
+}
+
+// The answer when the initializer did not finish.
+function initFailure(outcome: Exclude<Outcome<unknown>, { kind: 'done' }>, config: ResolvedConfig): Answer {
+  switch (outcome.kind) {
+    case 'timeout':
+      return failure('init-error', 'init-timeout', 'InitializerTimeout', `the initializer did not finish within its timeout of ${config.initializerTimeout}s`);
+    case 'crash':
+      return failure('crash', 'crash', 'RuntimeExited', `${outcome.reason ?? describeExit(outcome.exitCode, outcome.signal)} in the initializer`);
+    default:
+      return answerFor(outcome, 0);
+  }
 }

@@ -1,45 +1,28 @@
-// One warm Python process serving one request at a time.
-// Lifecycle: starting -> idle <-> busy -> stopping -> stopped. Every operation (start, initialize,
-// invoke) ends in exactly one outcome: done, timeout, crash or protocol error; a timeout, crash or
-// protocol error kills the whole process group and leaves the instance stopped.
+// One warm Python process serving one request at a time, driven through the lifecycle in
+// lifecycle.ts. Every operation (start, initialize, invoke) ends in exactly one outcome: done,
+// timeout, oom, crash or protocol error. Anything but done kills the whole process group and
+// settles once the interpreter has exited and its pipes have drained, so the answer carries all of
+// the log the function wrote before it died.
 import { randomBytes } from 'node:crypto';
 import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { ProtocolError } from '../errors/index.js';
+import type { ProtocolError } from '../errors/index.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import {
   encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
   type CallMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
+import { unexpected, type Outcome, type Pending, type Verdict } from './outcomes.js';
+import { stopProcess } from './teardown.js';
 import { buildEnvironment } from './environment.js';
+import { canMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
 import { LogCollector } from './log-collector.js';
-import { killGroup, readPeakKb, spawnPython, type PythonProcess } from './process.js';
+import { RssProbe, unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
+import { killGroup, readPeakKb, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
 
-export type InstanceState = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopped';
-
-/** How long spawn + import + handshake may take before the start counts as timed out. */
-export const START_TIMEOUT_MS = 30_000;
-/** After a polite shutdown, how long before SIGTERM, and after SIGTERM, before SIGKILL. */
-export const STOP_GRACE_MS = 500;
-/** After the interpreter exits, how long to wait for its pipes to drain. */
-export const EXIT_DRAIN_MS = 250;
-
-export type Outcome<M> =
-  | { kind: 'done'; message: M; payload: Buffer | null; log: string }
-  | { kind: 'timeout'; log: string; peakKb: number }
-  | { kind: 'crash'; exitCode: number | null; signal: string | null; log: string }
-  | { kind: 'protocol'; error: ProtocolError; log: string };
-
-type Pending = {
-  id: string;
-  scope: RequestScope | null;
-  message: ReadyMessage | FaultMessage | InitializedMessage | ResultMessage | null;
-  payload: Buffer | null;
-  log: string | null;
-  timer: NodeJS.Timeout;
-  resolve: (outcome: Outcome<never>) => void;
-};
+export { START_TIMEOUT_MS, STOP_GRACE_MS, EXIT_DRAIN_MS, type InstanceState } from './lifecycle.js';
+export type { Outcome } from './outcomes.js';
 
 export interface InstanceOptions {
   config: ResolvedConfig;
@@ -48,7 +31,7 @@ export interface InstanceOptions {
 }
 
 export class Instance {
-  state: InstanceState = 'starting';
+  private current: InstanceState = 'starting';
   /** Exact interpreter version, known once the instance is ready. */
   python: string | null = null;
   /** Whether the initializer has run (successfully) on this instance. */
@@ -57,21 +40,27 @@ export class Instance {
   private readonly proc: PythonProcess;
   private readonly reader: FrameReader;
   private readonly logs: LogCollector;
+  private readonly probe: RssProbe;
+  private readonly limitKb: number;
   private pending: Pending | null = null;
   private readonly fence: string;
-  private exited: Promise<void>;
+  private readonly exited: Promise<void>;
+  private hasExited = false;
   /** Live log output of the current request, if the caller streams it. */
   private outputListener: ((chunk: Buffer) => void) | null = null;
 
   constructor(readonly options: InstanceOptions) {
-    const fence = randomBytes(12).toString('hex');
+    this.fence = randomBytes(12).toString('hex');
+    this.limitKb = options.config.memorySize * 1024;
     const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir());
     this.proc = spawnPython(options.runtime.path, options.config.code, env);
     this.pid = this.proc.pid;
+    this.probe = new RssProbe(this.pid);
     this.reader = new FrameReader((f) => this.onFrame(f), (e) => this.onProtocolError(e));
-    this.logs = new LogCollector(fence, (id, log) => this.onFence(id, log));
+    this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
     this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
     this.proc.stdout.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    this.proc.stdout.once('end', () => this.onProtocolEnd());
     this.proc.stderr.on('data', (chunk: Buffer) => this.logs.push(chunk));
     // python-shell's unpiped stderr is paused: start it flowing into the collector.
     this.proc.stderr.resume();
@@ -79,13 +68,22 @@ export class Instance {
       this.proc.child.once('exit', (code, signal) => { this.onExit(code, signal); resolve(); });
       this.proc.child.once('error', () => { this.onExit(null, null); resolve(); });
     });
-    this.fence = fence;
+  }
+
+  /** Where the instance is in its lifecycle. */
+  get state(): InstanceState {
+    return this.current;
+  }
+
+  /** Resolves once the interpreter has exited. */
+  get exit(): Promise<void> {
+    return this.exited;
   }
 
   // Spawn and handshake: load the handler (and initializer) and wait for ready or a load fault.
   start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
     const { config } = this.options;
-    const outcome = this.begin<ReadyMessage | FaultMessage>('ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
+    const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
       codeRoot: config.code, paths: config.dependencies, fence: this.fence,
@@ -97,7 +95,7 @@ export class Instance {
   initialize(requestId: string): Promise<Outcome<InitializedMessage>> {
     const timeoutMs = this.options.config.initializerTimeout * 1000;
     const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.initializerTimeout };
-    const outcome = this.begin<InitializedMessage>(requestId, scope, timeoutMs);
+    const outcome = this.begin<InitializedMessage>('initializing', requestId, scope, timeoutMs);
     this.write(encodeMessage({ type: 'initialize', id: requestId }));
     return outcome;
   }
@@ -106,71 +104,111 @@ export class Instance {
   invoke(requestId: string, event: Buffer, onOutput?: (chunk: Buffer) => void): Promise<Outcome<ResultMessage>> {
     const timeoutMs = this.options.config.timeout * 1000;
     const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.timeout };
+    const outcome = this.begin<ResultMessage>('busy', requestId, scope, timeoutMs);
     this.outputListener = onOutput ?? null;
-    const outcome = this.begin<ResultMessage>(requestId, scope, timeoutMs);
     this.write(encodeInvokeBytes(requestId, event));
     return outcome;
   }
 
-  // Teardown ladder: shutdown message and stdin end, SIGTERM, then SIGKILL to the whole group.
+  // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
+  abort(reason: string): void {
+    if (this.pending) this.end({ kind: 'crash', exitCode: null, signal: null, reason });
+    else this.kill();
+  }
+
+  // Stop an idle instance politely, climbing the teardown ladder (teardown.ts) as needed.
   async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    this.state = 'stopping';
-    this.write(encodeMessage({ type: 'shutdown' }));
-    this.proc.stdin.end();
-    const timer = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-    if (await Promise.race([this.exited.then(() => true), timer(STOP_GRACE_MS).then(() => false)])) {
-      killGroup(this.pid, 'SIGKILL');
-      return;
-    }
-    killGroup(this.pid, 'SIGTERM');
-    if (await Promise.race([this.exited.then(() => true), timer(STOP_GRACE_MS).then(() => false)])) {
-      killGroup(this.pid, 'SIGKILL');
-      return;
-    }
-    killGroup(this.pid, 'SIGKILL');
-    await this.exited;
+    if (this.hasExited) return;
+    this.move('stopping');
+    setRef(this.proc, true);
+    await stopProcess(this.proc, this.exited);
   }
 
-  // Kill the process group now (timeouts, crashes, close without drain).
+  // Kill the process group now (retirement, close without drain).
   kill(): void {
-    if (this.state !== 'stopped') this.state = 'stopping';
+    if (this.hasExited) return;
+    this.move('stopping');
     killGroup(this.pid, 'SIGKILL');
   }
 
-  /** Resolves once the interpreter has exited. */
-  get exit(): Promise<void> {
-    return this.exited;
+  private move(to: InstanceState): void {
+    if (this.current === to) return;
+    if (!canMove(this.current, to)) return;
+    this.current = to;
   }
 
-  private begin<M>(id: string, scope: RequestScope | null, timeoutMs: number): Promise<Outcome<M>> {
-    if (this.state === 'stopped' || this.state === 'stopping') {
-      return Promise.resolve({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '' });
+  private begin<M>(state: InstanceState, id: string, scope: RequestScope | null, timeoutMs: number): Promise<Outcome<M>> {
+    if (this.pending || (this.current !== state && !canMove(this.current, state))) {
+      const reason = this.pending ? 'the instance is already working on another request' : `the instance is ${this.current}`;
+      return Promise.resolve({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '', reason });
     }
-    if (id !== 'ready') this.state = 'busy';
+    this.move(state);
+    setRef(this.proc, true);
     return new Promise<Outcome<M>>((resolve) => {
       const timer = setTimeout(() => this.onTimeout(), timeoutMs);
-      this.pending = { id, scope, message: null, payload: null, log: null, timer, resolve: resolve as (o: Outcome<never>) => void };
+      const watch: Watch = { probe: this.probe, limitKb: this.limitKb, peakKb: 0, onOver: (kb) => this.onMemoryOver(kb) };
+      this.pending = { id, scope, message: null, payload: null, log: null, timer, watch, verdict: null, resolve: resolve as (o: Outcome<never>) => void };
+      watchMemory(watch);
     });
   }
 
   private finish(outcome: Outcome<unknown>): void {
-    const pending = this.pending;
-    if (!pending) return;
+    const p = this.pending;
+    if (!p) return;
     this.pending = null;
     this.outputListener = null;
-    clearTimeout(pending.timer);
-    if (outcome.kind === 'done') {
-      if (this.state === 'busy' || this.state === 'starting') this.state = 'idle';
-    } else {
+    clearTimeout(p.timer);
+    unwatchMemory(p.watch);
+    if (outcome.kind === 'done' && !this.hasExited && this.current !== 'stopping') {
+      this.move('idle');
+      setRef(this.proc, false);
+    } else if (!this.hasExited) {
       this.kill();
     }
-    pending.resolve(outcome as Outcome<never>);
+    p.resolve(outcome as Outcome<never>);
+  }
+
+  // The host ends the operation: remember why, kill the group, settle once it has exited.
+  private end(verdict: Verdict): void {
+    const p = this.pending;
+    if (!p || p.verdict) return;
+    p.verdict = verdict;
+    clearTimeout(p.timer);
+    unwatchMemory(p.watch);
+    this.kill();
+    if (this.hasExited) return this.settle();
+    p.timer = setTimeout(() => this.settle(), KILL_SETTLE_MS);
+  }
+
+  // Resolve the pending operation after the process is gone (or the settle timer fired).
+  private settle(code: number | null = null, signal: string | null = null): void {
+    const p = this.pending;
+    if (!p) return;
+    // Output after the request's fence (the runtime's dying words) belongs to a failed request too.
+    const whole = () => (p.log ?? '') + this.logs.take();
+    if (p.verdict) return this.finish({ ...p.verdict, log: whole() } as Outcome<unknown>);
+    if (p.message && this.complete(p, p.log ?? this.logs.take())) return;
+    this.finish({ kind: 'crash', exitCode: code, signal, log: whole() });
+  }
+
+  // A whole answer (message and fenced log) is in: done, or oom when the request's peak went over.
+  private complete(p: Pending, log: string): boolean {
+    const message = p.message!;
+    if ('maxRssKb' in message) {
+      message.maxRssKb = Math.max(message.maxRssKb, p.watch.peakKb);
+      if (message.maxRssKb > this.limitKb) {
+        p.log = log;
+        this.end({ kind: 'oom', peakKb: message.maxRssKb, limitMb: this.options.config.memorySize });
+        return true;
+      }
+    }
+    this.finish({ kind: 'done', message, payload: p.payload, log });
+    return true;
   }
 
   private maybeComplete(): void {
     const p = this.pending;
-    if (p && p.message && p.log !== null) this.finish({ kind: 'done', message: p.message, payload: p.payload, log: p.log });
+    if (p && !p.verdict && p.message && p.log !== null) this.complete(p, p.log);
   }
 
   private onFrame({ message, payload }: Frame): void {
@@ -199,32 +237,49 @@ export class Instance {
 
   private onFence(id: string, log: string): void {
     const p = this.pending;
-    if (p && p.id === id) {
+    if (p && p.id === id && p.log === null) {
       p.log = log;
       this.maybeComplete();
     }
   }
 
   private onTimeout(): void {
-    this.finish({ kind: 'timeout', log: this.logs.take(), peakKb: readPeakKb(this.pid) });
+    const p = this.pending;
+    if (!p) return;
+    this.end({ kind: 'timeout', peakKb: Math.max(readPeakKb(this.pid), p.watch.peakKb) });
+  }
+
+  private onMemoryOver(rssKb: number): void {
+    const p = this.pending;
+    if (!p) return;
+    const peakKb = Math.max(rssKb, p.watch.peakKb, readPeakKb(this.pid));
+    this.end({ kind: 'oom', peakKb, limitMb: this.options.config.memorySize });
   }
 
   private onProtocolError(error: ProtocolError): void {
-    this.finish({ kind: 'protocol', error, log: this.logs.take() });
-    this.kill();
+    if (this.pending) this.end({ kind: 'protocol', error });
+    else this.kill();
+  }
+
+  // The protocol pipe closed. Normal when the interpreter exits; a crash when it lives on without it.
+  private onProtocolEnd(): void {
+    if (this.hasExited || this.current === 'stopping') return;
+    setTimeout(() => {
+      if (this.hasExited || this.current === 'stopping') return;
+      if (this.pending) this.end({ kind: 'crash', exitCode: null, signal: null, reason: 'the runtime process closed its protocol channel' });
+      else this.kill();
+    }, PIPE_CLOSED_GRACE_MS).unref();
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.state = 'stopped';
+    this.hasExited = true;
+    this.current = 'stopped';
     killGroup(this.pid, 'SIGKILL');
+    this.probe.close();
     if (!this.pending) return;
-    // Let the pipes drain: a result written just before the exit still counts.
-    const settle = () => {
-      const p = this.pending;
-      if (!p) return;
-      if (p.message) return this.finish({ kind: 'done', message: p.message, payload: p.payload, log: p.log ?? this.logs.take() });
-      this.finish({ kind: 'crash', exitCode: code, signal, log: this.logs.take() });
-    };
+    // Let the pipes drain: a result (or log line) written just before the exit still counts.
+    const settle = () => this.settle(code, signal);
+    if (this.proc.shell.terminated) return settle();
     const drained = new Promise<void>((r) => this.proc.shell.once('close', () => r()));
     void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(settle);
   }
@@ -233,8 +288,4 @@ export class Instance {
     if (!this.proc.stdin.writable) return;
     this.proc.stdin.write(data);
   }
-}
-
-function unexpected(type: string): ProtocolError {
-  return new ProtocolError(`unexpected ${type} message from the bootstrap`);
 }

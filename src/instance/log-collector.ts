@@ -1,5 +1,6 @@
 // Attributes the instance's log stream (stderr) to requests. The bootstrap writes the fence
 // "\0fgrun:<fence>:<id>\n" after each request's output; bytes before it belong to that request.
+// The id is a JSON string (ASCII, no newline, whatever the request id); a bare one is taken as is.
 // Each segment keeps at most `capBytes` (the newest), so a log flood cannot exhaust the host.
 
 export const LOG_CAP_BYTES = 1024 * 1024;
@@ -34,7 +35,7 @@ export class LogCollector {
         return;
       }
       this.append(data.subarray(offset, at));
-      const id = data.toString('latin1', at + this.token.length, nl);
+      const id = fenceId(data.toString('latin1', at + this.token.length, nl));
       offset = nl + 1;
       this.onFence(id, this.take());
     }
@@ -76,6 +77,8 @@ export class LogCollector {
   }
 
   private render(reset: boolean): string {
+    // A silent request (the common warm case) costs no allocation.
+    if (this.chunks.length === 0 && this.dropped === 0) return '';
     let text = this.chunks.length === 1 ? this.chunks[0]!.toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
     if (this.dropped > 0) text = `[fgrun: ${this.dropped} bytes of earlier log output dropped; the last ${this.capBytes} bytes are kept]\n` + text;
     if (reset) {
@@ -83,6 +86,17 @@ export class LogCollector {
       this.bytes = 0;
       this.dropped = 0;
     }
+    return text;
+  }
+}
+
+// The request id of a fence: JSON-quoted as the bootstrap writes it, or bare.
+function fenceId(text: string): string {
+  if (text.charCodeAt(0) !== 34) return text;
+  try {
+    const id: unknown = JSON.parse(text);
+    return typeof id === 'string' ? id : text;
+  } catch {
     return text;
   }
 }

@@ -1,5 +1,6 @@
 // Where the Python side of fgrun lives in the installed package.
-import tmp from 'tmp';
+import { mkdirSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -9,11 +10,12 @@ export const BOOTSTRAP_MAIN = join(RUNTIME_ROOT, 'bootstrap', 'main.py');
 
 let logDir: string | null = null;
 
-// RUNTIME_LOG_DIR: one temporary folder per host process, removed when it exits.
+// RUNTIME_LOG_DIR: one private folder per user, reused by every host process, so a host that is
+// killed (test workers, Ctrl-C) leaves no temporary folder behind.
 export function sharedLogDir(): string {
   if (logDir === null) {
-    tmp.setGracefulCleanup();
-    logDir = tmp.dirSync({ prefix: 'fgrun-logs-', unsafeCleanup: true }).name;
+    logDir = join(tmpdir(), `fgrun-${userInfo().uid}`, 'logs');
+    mkdirSync(logDir, { recursive: true, mode: 0o700 });
   }
   return logDir;
 }

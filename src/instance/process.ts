@@ -1,10 +1,12 @@
-// The interpreter process: spawned through python-shell in its own process group, with the
-// protocol on stdin/stdout and the log on stderr. Every group fgrun starts is killed on exit.
+// The interpreter process: spawned through python-shell in its own process group (detached: a new
+// session), with the protocol on stdin/stdout and the log on stderr. Every group fgrun starts is
+// remembered until it exits and killed when the host exits or is interrupted (host-exit.ts).
 import { PythonShell } from 'python-shell';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { BOOTSTRAP_MAIN } from './paths.js';
+import { installHostExitHooks } from './host-exit.js';
 
 export interface PythonProcess {
   shell: PythonShell;
@@ -16,19 +18,14 @@ export interface PythonProcess {
 }
 
 const liveGroups = new Set<number>();
-let exitHookInstalled = false;
 
-// Kill every process group still alive when the host exits, so no interpreter outlives it.
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
+// Kill every group still alive (host exit, Ctrl-C).
+function killAllGroups(): void {
+  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
 }
 
 export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>): PythonProcess {
-  installExitHook();
+  installHostExitHooks(killAllGroups);
   const shell = new PythonShell(BOOTSTRAP_MAIN, {
     mode: 'binary',
     pythonPath,
@@ -44,17 +41,25 @@ export function spawnPython(pythonPath: string, cwd: string, env: Record<string,
   // hundreds of MB, so take stderr over and keep only what the LogCollector bounds.
   stderr.unpipe();
   stderr.removeAllListeners('data');
-  if (child.pid === undefined) {
-    // Spawn failed (ENOENT...): the 'error' event follows; give callers a dead process.
-    shell.on('error', () => {});
-    return { shell, child, pid: -1, stdin: child.stdin!, stdout: child.stdout!, stderr };
-  }
   shell.on('error', () => {});
   shell.on('pythonError', () => {});
   child.stdin!.on('error', () => {});
+  if (child.pid === undefined) {
+    // Spawn failed (ENOENT...): the 'error' event follows; give callers a dead process.
+    return { shell, child, pid: -1, stdin: child.stdin!, stdout: child.stdout!, stderr };
+  }
   liveGroups.add(child.pid);
   child.once('exit', () => liveGroups.delete(child.pid!));
   return { shell, child, pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr };
+}
+
+// Whether the process and its pipes keep the host's event loop alive: yes while it works, no while
+// it idles (a script that forgets close() still ends; the exit hook then kills the group).
+export function setRef(proc: PythonProcess, ref: boolean): void {
+  for (const handle of [proc.child, proc.stdin, proc.stdout, proc.stderr] as Array<{ ref?: () => void; unref?: () => void }>) {
+    if (ref) handle.ref?.();
+    else handle.unref?.();
+  }
 }
 
 // Signal the whole process group (the interpreter and anything the function started).

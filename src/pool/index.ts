@@ -1,1 +1,1 @@
-export * from './pool.js';
+export { Pool, type Acquired, type CloseMode, type PoolOptions, type PoolStats, type Started } from './pool.js';

@@ -1,62 +1,238 @@
-// The instances of one function: one request per instance at a time, idle instances reused
-// before new ones start, requests queued (FIFO) when `maxInstances` are busy.
+// The instances of one function, as FunctionGraph runs them: one request per instance at a time,
+// concurrency from more instances.
+//   - An idle instance is reused before a new one starts (the most recently used first, so the least
+//     recently used age out); below `maxInstances` a request with none idle starts its own.
+//   - At `maxInstances` requests wait in a FIFO queue. A released instance goes straight to the head
+//     of the queue; a retired one (crash, timeout, oom) frees a slot in which the head of the queue
+//     starts a fresh instance. Invariant: the queue is empty unless every slot is taken.
+//   - Idle instances are stopped after `idleTimeoutMs` without a request.
+//   - close('drain') (the default) refuses new requests, serves every accepted one (queued ones
+//     included), then stops all instances. close('cancel') rejects queued requests with ClosedError,
+//     ends in-flight ones as crashes and kills everything. Both resolve once every process has exited.
+import { ClosedError } from '../errors/index.js';
 import type { Instance } from '../instance/index.js';
+import { hostLog } from '../log/index.js';
+import { Fifo } from './fifo.js';
 
-export interface Lease<W> {
-  instance: Instance;
-  /** The warm-up result when this request started the instance, null when it reused one. */
-  warmUp: W | null;
+/** What the pool's `start` resolves to: a warmed-up instance, or none when the warm-up failed. */
+export interface Started {
+  instance: Instance | null;
 }
 
-export class Pool<W extends { ok: boolean; instance?: Instance }> {
+/** An instance for one request (with its warm-up when the request started it), or a failed warm-up. */
+export type Acquired<W> = { instance: Instance; warmUp: W | null } | { instance: null; warmUp: W };
+
+export interface PoolOptions<W> {
+  /** The function's name, for the host log (FGRUN_LOG_LEVEL=debug shows instance starts and retirements). */
+  name: string;
+  maxInstances: number;
+  idleTimeoutMs: number;
+  /** Start and warm up an instance for a request; `signal` aborts when the pool is cancelled. */
+  start: (requestId: string, signal: AbortSignal) => Promise<W>;
+}
+
+export type CloseMode = 'drain' | 'cancel';
+
+export interface PoolStats {
+  /** Instances alive or starting. */
+  instances: number;
+  idle: number;
+  busy: number;
+  starting: number;
+  /** Requests waiting for an instance. */
+  queued: number;
+  /** Instances that finished their warm-up, since the pool was created. */
+  started: number;
+  /** Instances stopped or killed (reaped, crashed, timed out, out of memory, closed). */
+  retired: number;
+  /** The most instances alive or starting at once. */
+  peakInstances: number;
+}
+
+type Ticket = { kind: 'reuse'; instance: Instance } | { kind: 'start' };
+type Waiter = { resolve: (ticket: Ticket) => void; reject: (error: Error) => void };
+
+export class Pool<W extends Started> {
   private readonly idle: Instance[] = [];
-  private count = 0;
-  private readonly waiters: Array<() => void> = [];
-  private closed = false;
+  private readonly lastUsed = new Map<Instance, number>();
+  private readonly busy = new Set<Instance>();
+  private starting = 0;
+  private readonly queue = new Fifo<Waiter>();
+  private readonly stopping = new Set<Promise<void>>();
+  private readonly aborter = new AbortController();
+  private phase: 'open' | 'draining' | 'closed' = 'open';
+  private cancelled = false;
+  private reaper: NodeJS.Timeout | null = null;
+  private onDrained: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
+  private counts = { started: 0, retired: 0, peak: 0 };
 
-  constructor(private readonly maxInstances: number, private readonly start: (requestId: string) => Promise<W>) {}
+  constructor(private readonly options: PoolOptions<W>) {}
 
-  // An idle instance, or a newly started one (whose warm-up may have failed: then no instance).
-  async acquire(requestId: string): Promise<{ lease: Lease<W> } | { failed: W }> {
-    for (;;) {
-      const instance = this.idle.pop();
-      if (instance) {
-        if (instance.state === 'idle') return { lease: { instance, warmUp: null } };
-        this.count--;
-        continue;
-      }
-      if (this.count < this.maxInstances) break;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-    this.count++;
-    const warm = await this.start(requestId);
-    if (!warm.ok || !warm.instance) {
-      this.count--;
-      this.wake();
-      return { failed: warm };
-    }
-    return { lease: { instance: warm.instance, warmUp: warm } };
+  private get size(): number {
+    return this.idle.length + this.busy.size + this.starting;
   }
 
-  // Give an instance back after its request: reused if healthy, retired otherwise.
+  stats(): PoolStats {
+    return {
+      instances: this.size, idle: this.idle.length, busy: this.busy.size, starting: this.starting, queued: this.queue.length,
+      started: this.counts.started, retired: this.counts.retired, peakInstances: this.counts.peak,
+    };
+  }
+
+  // An instance for this request: an idle one, a new one, or the next one free (FIFO).
+  async acquire(requestId: string): Promise<Acquired<W>> {
+    if (this.phase !== 'open') throw new ClosedError();
+    const ticket = this.ticketNow() ?? (await new Promise<Ticket>((resolve, reject) => this.queue.push({ resolve, reject })));
+    if (ticket.kind === 'reuse') return { instance: ticket.instance, warmUp: null };
+    return this.startFor(requestId);
+  }
+
+  // Give an instance back after its request: to the next waiter, to the idle list, or retired.
   release(instance: Instance): void {
-    if (instance.state === 'idle' && !this.closed) this.idle.push(instance);
-    else {
-      this.count--;
-      instance.kill();
+    if (!this.busy.delete(instance)) return;
+    if (instance.state !== 'idle' || this.cancelled) {
+      this.retire(instance, 'kill', instance.state === 'idle' ? 'closed (cancel)' : 'failed its request');
+      return this.dispatch();
     }
-    this.wake();
+    const waiter = this.queue.shift();
+    if (waiter) {
+      this.busy.add(instance);
+      return waiter.resolve({ kind: 'reuse', instance });
+    }
+    if (this.phase !== 'open') {
+      this.retire(instance, 'stop', 'closed');
+      return this.checkDrained();
+    }
+    this.lastUsed.set(instance, performance.now());
+    this.idle.push(instance);
+    this.armReaper();
   }
 
-  // Stop every idle instance; busy ones are killed as they are released.
-  async close(): Promise<void> {
-    this.closed = true;
-    const idle = this.idle.splice(0);
-    this.count -= idle.length;
-    await Promise.all(idle.map((i) => i.stop()));
+  // Stop the pool: 'drain' serves what was accepted first, 'cancel' does not (see the top of the file).
+  close(mode: CloseMode = 'drain'): Promise<void> {
+    if (this.phase === 'open') this.phase = 'draining';
+    if (mode === 'cancel' && !this.cancelled) this.cancel();
+    this.closing ??= this.finishClose();
+    return this.closing;
   }
 
-  private wake(): void {
-    this.waiters.shift()?.();
+  private ticketNow(): Ticket | null {
+    for (let instance = this.idle.pop(); instance; instance = this.idle.pop()) {
+      this.lastUsed.delete(instance);
+      if (instance.state === 'idle') {
+        this.busy.add(instance);
+        return { kind: 'reuse', instance };
+      }
+      this.retire(instance, 'kill', 'exited while idle');
+    }
+    if (this.size >= this.options.maxInstances) return null;
+    this.reserveSlot();
+    return { kind: 'start' };
+  }
+
+  private reserveSlot(): void {
+    this.starting++;
+    this.counts.peak = Math.max(this.counts.peak, this.size);
+  }
+
+  private async startFor(requestId: string): Promise<Acquired<W>> {
+    let warm: W;
+    try {
+      warm = await this.options.start(requestId, this.aborter.signal);
+    } catch (error) {
+      this.starting--;
+      this.dispatch();
+      throw error;
+    }
+    this.starting--;
+    const instance = warm.instance;
+    if (!instance) {
+      this.dispatch();
+      return { instance: null, warmUp: warm };
+    }
+    this.counts.started++;
+    hostLog.debug('instance started', { function: this.options.name, pid: instance.pid });
+    this.busy.add(instance);
+    void instance.exit.then(() => this.forget(instance));
+    if (this.cancelled) {
+      this.release(instance);
+      throw new ClosedError('the function handle was closed (cancel) before this request started');
+    }
+    return { instance, warmUp: warm };
+  }
+
+  // A slot is free: let waiting requests start instances in it.
+  private dispatch(): void {
+    while (this.queue.length > 0 && this.size < this.options.maxInstances) {
+      this.reserveSlot();
+      this.queue.shift()!.resolve({ kind: 'start' });
+    }
+    this.checkDrained();
+  }
+
+  // An instance exited on its own: drop it if it was idle (a busy one is retired on release).
+  private forget(instance: Instance): void {
+    const at = this.idle.indexOf(instance);
+    if (at < 0) return;
+    this.idle.splice(at, 1);
+    this.lastUsed.delete(instance);
+    this.retire(instance, 'kill', 'exited while idle');
+    this.dispatch();
+  }
+
+  private retire(instance: Instance, how: 'kill' | 'stop', why: string): void {
+    this.counts.retired++;
+    hostLog.debug('instance retired', { function: this.options.name, pid: instance.pid, reason: why });
+    if (how === 'kill') instance.kill();
+    const gone = how === 'stop' ? instance.stop() : instance.exit;
+    this.stopping.add(gone);
+    void gone.then(() => this.stopping.delete(gone));
+  }
+
+  // Idle reaping: one unref'd timer, armed for the instance idle the longest.
+  private armReaper(): void {
+    if (this.reaper || this.idle.length === 0 || this.phase !== 'open') return;
+    const oldest = this.lastUsed.get(this.idle[0]!) ?? performance.now();
+    const wait = Math.max(0, oldest + this.options.idleTimeoutMs - performance.now());
+    this.reaper = setTimeout(() => this.reap(), Math.ceil(wait) + 1);
+    this.reaper.unref();
+  }
+
+  private reap(): void {
+    this.reaper = null;
+    const now = performance.now();
+    while (this.idle.length > 0 && (this.lastUsed.get(this.idle[0]!) ?? 0) + this.options.idleTimeoutMs <= now) {
+      const instance = this.idle.shift()!;
+      this.lastUsed.delete(instance);
+      this.retire(instance, 'stop', `idle for ${this.options.idleTimeoutMs} ms`);
+    }
+    this.armReaper();
+  }
+
+  private cancel(): void {
+    this.cancelled = true;
+    for (const waiter of this.queue.drain()) waiter.reject(new ClosedError('the function handle was closed (cancel) before this request started'));
+    this.aborter.abort();
+    for (const instance of this.busy) instance.abort('the function handle was closed (cancel) while the request ran');
+  }
+
+  private checkDrained(): void {
+    if (this.phase !== 'open' && this.busy.size === 0 && this.starting === 0 && this.queue.length === 0) this.onDrained?.();
+  }
+
+  private async finishClose(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.onDrained = resolve;
+      this.checkDrained();
+    });
+    this.phase = 'closed';
+    if (this.reaper) clearTimeout(this.reaper);
+    this.reaper = null;
+    for (const instance of this.idle.splice(0)) {
+      this.lastUsed.delete(instance);
+      this.retire(instance, 'stop', 'closed');
+    }
+    while (this.stopping.size > 0) await Promise.all([...this.stopping]);
   }
 }

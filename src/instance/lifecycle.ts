@@ -1,0 +1,38 @@
+// The lifecycle of one instance as an explicit state machine, and the named timeouts that bound
+// every step (as vitest's pools and tinypool do: START_TIMEOUT, STOP_TIMEOUT...).
+//
+//   starting ──ready──> idle <──done── busy          any state ──process exited──> stopped
+//      │                 │ └─initialize─> initializing ──done──> idle
+//      │                 └──invoke──────> busy
+//      └── fault / timeout / crash / oom ──> stopping ──exit──> stopped
+//
+// `starting` spawns the interpreter and loads the handler; `initializing` runs the initializer;
+// `busy` runs one request. A failed step (timeout, crash, out of memory, protocol error) or a
+// retirement moves to `stopping`, which kills the whole process group; `stopped` is final.
+
+export type InstanceState = 'starting' | 'initializing' | 'idle' | 'busy' | 'stopping' | 'stopped';
+
+const NEXT: Record<InstanceState, readonly InstanceState[]> = {
+  starting: ['idle', 'stopping', 'stopped'],
+  initializing: ['idle', 'stopping', 'stopped'],
+  idle: ['initializing', 'busy', 'stopping', 'stopped'],
+  busy: ['idle', 'stopping', 'stopped'],
+  stopping: ['stopped'],
+  stopped: [],
+};
+
+// Whether the lifecycle allows moving from `from` to `to`.
+export function canMove(from: InstanceState, to: InstanceState): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** Spawn + import + handshake; past this the start counts as timed out (status init-error). */
+export const START_TIMEOUT_MS = 30_000;
+/** Teardown ladder: after the shutdown message, then after SIGTERM, how long before the next rung. */
+export const STOP_GRACE_MS = 500;
+/** After the interpreter exits, how long its pipes may take to drain before the answer is settled. */
+export const EXIT_DRAIN_MS = 250;
+/** After the host kills a group (timeout, oom...), how long to wait for the exit before settling anyway. */
+export const KILL_SETTLE_MS = 1_000;
+/** The protocol pipe closed but the interpreter lives on: how long before it counts as a crash. */
+export const PIPE_CLOSED_GRACE_MS = 250;

@@ -1,0 +1,35 @@
+// What one instance operation (start, initialize, invoke) ends in: exactly one of these.
+import type { RequestScope } from '../context/index.js';
+import { ProtocolError } from '../errors/index.js';
+import type { FaultMessage, InitializedMessage, ReadyMessage, ResultMessage } from '../protocol/index.js';
+import type { Watch } from './memory-watch.js';
+
+export type Outcome<M> =
+  | { kind: 'done'; message: M; payload: Buffer | null; log: string }
+  | { kind: 'timeout'; log: string; peakKb: number }
+  | { kind: 'oom'; log: string; peakKb: number; limitMb: number }
+  | { kind: 'crash'; exitCode: number | null; signal: string | null; log: string; reason?: string }
+  | { kind: 'protocol'; error: ProtocolError; log: string };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A failure the host decided (it killed the group); settled with the log once the process is gone. */
+export type Verdict = DistributiveOmit<Exclude<Outcome<never>, { kind: 'done' }>, 'log'>;
+
+/** The operation in flight on an instance, until its outcome settles. */
+export type Pending = {
+  id: string;
+  scope: RequestScope | null;
+  message: ReadyMessage | FaultMessage | InitializedMessage | ResultMessage | null;
+  payload: Buffer | null;
+  log: string | null;
+  timer: NodeJS.Timeout;
+  watch: Watch;
+  verdict: Verdict | null;
+  resolve: (outcome: Outcome<never>) => void;
+};
+
+// A protocol message that arrived when nothing was waiting for it.
+export function unexpected(type: string): ProtocolError {
+  return new ProtocolError(`unexpected ${type} message from the bootstrap`);
+}
