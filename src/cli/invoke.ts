@@ -1,26 +1,32 @@
 // `fgrun invoke`: run one request and print the body (stdout), the log and a summary (stderr).
 import { Command } from 'commander';
-import { createFunction } from '../function/index.js';
+import { createFunction, type FunctionHandle } from '../function/index.js';
+import { prepareCode } from '../package/index.js';
 import { ConfigError } from '../errors/index.js';
 import { startLine, summaryLine } from '../result/index.js';
 import { randomUUID } from 'node:crypto';
-import { addFunctionOptions, configFromFlags, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
+import { addFunctionOptions, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
 import { readEvent } from './event-input.js';
+import { addConfigOptions, functionSource, type SourceFlags } from './function-source.js';
+import { watchInvoke } from './watch-invoke.js';
 import type { Io } from './io.js';
 
-interface InvokeFlags extends FunctionFlags {
+interface InvokeFlags extends FunctionFlags, SourceFlags {
   event?: string;
   json?: boolean;
+  watch?: boolean;
 }
 
 export function invokeCommand(io: Io): Command {
   const command = new Command('invoke')
     .description('run the function once, as FunctionGraph would, and print its response body')
-    .argument('[code]', 'folder holding the function code', '.')
+    .argument('[code]', 'folder or .zip holding the function code (default: the config file\'s code, or .)')
     .option('--event <json|@file|->', 'the event: inline JSON, @file.json, or - for standard input (default: {})');
   addFunctionOptions(command)
     .option('--json', 'print the whole Invocation as JSON on stdout (also for failures)')
-    .action(async (code: string, flags: InvokeFlags) => {
+    .option('--watch', 'run again whenever the code changes (new code, fresh instance), until Ctrl-C');
+  addConfigOptions(command)
+    .action(async (code: string | undefined, flags: InvokeFlags) => {
       io.exitCode = await runInvoke(code, flags, io);
     });
   return command;
@@ -37,14 +43,23 @@ export function flagError(error: unknown): unknown {
   return error;
 }
 
-async function runInvoke(code: string, flags: InvokeFlags, io: Io): Promise<number> {
+async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): Promise<number> {
   const event = await readEvent(flags.event, io.stdin);
+  const { input, configFile } = await functionSource(code, flags);
   let handle;
   try {
-    handle = await createFunction(configFromFlags(code, flags));
+    // With a config file, each change reads it again (it is watched too).
+    const source = configFile ? async () => (await functionSource(code, flags)).input : input;
+    if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, false), io, { watch: configFile ? [configFile] : [] });
+    handle = await createFunction(await prepareCode(input));
   } catch (error) {
     throw flagError(error);
   }
+  return invokeOnce(handle, event, flags, io, true);
+}
+
+// One request on `handle`, printed; `close` closes the handle afterwards.
+async function invokeOnce(handle: FunctionHandle, event: unknown, flags: InvokeFlags, io: Io, close: boolean): Promise<number> {
   try {
     const requestId = randomUUID();
     if (!flags.json) io.stderr.write(startLine(requestId, handle.config.version));
@@ -66,6 +81,6 @@ async function runInvoke(code: string, flags: InvokeFlags, io: Io): Promise<numb
     }
     return invocation.status === 'success' ? 0 : 1;
   } finally {
-    await handle.close();
+    if (close) await handle.close();
   }
 }

@@ -1,0 +1,32 @@
+// `fgrun event <trigger> [--set path=value ...]` prints a trigger event with fresh ids and times;
+// `fgrun event --list` lists the templates.
+import { Command } from 'commander';
+import { ConfigError } from '../errors/index.js';
+import { EVENT_TEMPLATES, EVENT_TRIGGERS, generateEvent } from '../events/index.js';
+import type { Io } from './io.js';
+
+interface EventFlags {
+  set?: string[];
+  list?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+// The `event` command.
+export function eventCommand(io: Io): Command {
+  return new Command('event')
+    .description('print a FunctionGraph trigger event (fresh ids and times) to pass to invoke --event or matrix --event')
+    .argument('[trigger]', EVENT_TRIGGERS.join(', '))
+    .option('--set <path=value>', "override a field (repeatable): path=text, or path:=json; e.g. --set body='{\"a\":1}' --set queryStringParameters.x=1", collect)
+    .option('--list', 'list the templates')
+    .addHelpText('after', '\nExample:\n  fgrun event apig --set httpMethod=POST > apig.json && fgrun invoke ./my-fn --event @apig.json\n')
+    .action((trigger: string | undefined, flags: EventFlags) => {
+      if (flags.list) {
+        const width = Math.max(...EVENT_TRIGGERS.map((name) => name.length));
+        for (const template of EVENT_TEMPLATES) io.stdout.write(`${template.name.padEnd(width)}  ${template.description}\n`);
+        return;
+      }
+      if (trigger === undefined) throw new ConfigError(`name a trigger: ${EVENT_TRIGGERS.join(', ')} (or --list)`, { field: 'trigger' });
+      io.stdout.write(JSON.stringify(generateEvent(trigger, { set: flags.set }), null, 2) + '\n');
+    });
+}
