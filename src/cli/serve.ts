@@ -1,0 +1,164 @@
+// `fgrun serve`: FunctionGraph's invoke API and an APIG gateway on localhost, until SIGINT/SIGTERM.
+import { Command, Option } from 'commander';
+import { findConfigFile, loadConfigFile } from '../config/file.js';
+import type { FunctionConfigInput } from '../config/index.js';
+import { ConfigError } from '../errors/index.js';
+import { prepareCode } from '../package/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
+import { createWatchedFunction } from '../watch/index.js';
+import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
+import { flagError } from './invoke.js';
+import type { Io } from './io.js';
+
+interface ServeFlags extends FunctionFlags {
+  config?: string;
+  host: string;
+  port: string;
+  ak?: string;
+  sk?: string;
+  token?: string;
+  quiet?: boolean;
+  watch?: boolean;
+}
+
+export function serveCommand(io: Io): Command {
+  const command = new Command('serve')
+    .description("serve functions over FunctionGraph's invoke API (the official SDKs work against it) and an APIG-style gateway")
+    .argument('[code]', "folder or .zip holding the function code (default: every function of --config or of fgrun.json / .yaml / .yml here, else .)");
+  addFunctionOptions(command)
+    .option('--config <file>', 'serve every function of a config file (fgrun.json / fgrun.yaml); function flags apply to each')
+    .option('--host <address>', 'address to bind', DEFAULT_HOST)
+    .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
+    .addOption(new Option('--ak <AK>', 'access key SDK clients must sign with (SDK-HMAC-SHA256)').env('FGRUN_SERVE_AK'))
+    .addOption(new Option('--sk <SK>', 'secret key matching --ak (prefer the FGRUN_SERVE_SK variable: flags show in ps)').env('FGRUN_SERVE_SK'))
+    .addOption(new Option('--token <token>', 'accept requests carrying this X-Auth-Token').env('FGRUN_SERVE_TOKEN'))
+    .option('--quiet', 'do not log one line per request on stderr')
+    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
+  command.action(async (code: string | undefined, flags: ServeFlags) => {
+    io.exitCode = await runServe(code, flags, io);
+  });
+  return command;
+}
+
+// A whole number from a flag, or a ConfigError naming it.
+function whole(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new ConfigError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, { field: flag });
+  return n;
+}
+
+// The credentials the flags (or FGRUN_SERVE_* variables) configure.
+function authFrom(flags: ServeFlags): AuthOptions {
+  if (Boolean(flags.ak) !== Boolean(flags.sk)) {
+    throw new ConfigError('--ak and --sk go together: pass both (or FGRUN_SERVE_AK and FGRUN_SERVE_SK), or neither', { field: flags.ak ? '--sk' : '--ak' });
+  }
+  const auth: AuthOptions = {};
+  if (flags.ak && flags.sk) Object.assign(auth, { ak: flags.ak, sk: flags.sk });
+  if (flags.token) auth.token = flags.token;
+  return auth;
+}
+
+// The functions to serve: every function of the config file (--config, or fgrun.json / .yaml / .yml
+// here when CODE is not given) with the function flags applied to each, or CODE and the flags.
+async function configsFrom(code: string | undefined, flags: ServeFlags): Promise<FunctionConfigInput[]> {
+  const fromFlags = configFromFlags(code ?? '.', flags);
+  const file = flags.config ?? (code === undefined ? findConfigFile('.') : null);
+  if (file === null) return [await prepareCode(fromFlags)];
+  if (code !== undefined) throw new ConfigError(`pass either CODE ('${code}') with function flags, or --config ${file}, not both`, { field: '--config' });
+  const functions = await loadConfigFile(file);
+  const { code: _code, userData, ...overrides } = fromFlags;
+  if (overrides.name !== undefined && functions.length > 1) {
+    throw new ConfigError(`--name cannot name all ${functions.length} functions of ${file}: set func_name in the file instead`, { field: '--name', file });
+  }
+  return functions.map((f) => ({ ...f, ...overrides, userData: { ...f.userData, ...userData } }));
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+// What the server answers, printed once it listens.
+function banner(server: FgrunServer): string {
+  const lines = [`fgrun serve: listening on ${server.url}`];
+  for (const f of server.functions) {
+    const project = f.urn.split(':')[3];
+    lines.push(`  ${f.name} (${f.runtime})`);
+    lines.push(`    urn:     ${f.urn}`);
+    lines.push(`    invoke:  POST ${server.url}/v2/${project}/fgs/functions/${f.urn}/invocations`);
+    if (f.gatewayUrl) lines.push(`    gateway: ${f.gatewayUrl}`);
+  }
+  lines.push(server.authEnabled
+    ? 'fgrun serve: requests to /v2 must be signed with the configured AK/SK or carry the configured X-Auth-Token'
+    : 'fgrun serve: no credentials configured (--ak/--sk, --token): every request is accepted');
+  if (!server.authEnabled && !LOOPBACK.has(server.host)) {
+    lines.push(`fgrun serve: warning: ${server.host} is reachable from other machines and nothing is required to call your functions; add --ak/--sk or --token`);
+  }
+  lines.push('Press Ctrl-C to stop.');
+  return lines.join('\n') + '\n';
+}
+
+// The first SIGINT/SIGTERM; a second one exits at once (fgrun kills its instances on exit).
+function signals(io: Io): { first: Promise<NodeJS.Signals>; dispose: () => void } {
+  const again = () => {
+    io.stderr.write('fgrun serve: second signal, exiting now\n');
+    process.exit(130);
+  };
+  let onFirst: (signal: NodeJS.Signals) => void = () => {};
+  const first = new Promise<NodeJS.Signals>((resolve) => {
+    onFirst = (signal) => {
+      process.off('SIGINT', onFirst);
+      process.off('SIGTERM', onFirst);
+      process.on('SIGINT', again);
+      process.on('SIGTERM', again);
+      resolve(signal);
+    };
+  });
+  process.on('SIGINT', onFirst);
+  process.on('SIGTERM', onFirst);
+  const dispose = () => {
+    for (const listener of [onFirst, again]) {
+      process.off('SIGINT', listener);
+      process.off('SIGTERM', listener);
+    }
+  };
+  return { first, dispose };
+}
+
+// Under --watch every function's handle reloads itself on changes, and says so on stderr.
+function watchedFactory(io: Io): HandleFactory {
+  return (config, options) => createWatchedFunction(config, {
+    ...options,
+    onReload: ({ changed, error }) => {
+      const what = changed.length ? changed.join(', ') : 'its code';
+      io.stderr.write(error
+        ? `fgrun serve: ${config.name ?? config.code}: could not reload after ${what} changed (${(error as Error).message}); the previous code keeps serving\n`
+        : `fgrun serve: ${config.name ?? config.code}: reloaded after ${what} changed\n`);
+    },
+  });
+}
+
+async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
+  const port = whole('--port', flags.port, 0, 65535)!;
+  const auth = authFrom(flags);
+  let server: FgrunServer;
+  try {
+    const functions = await configsFrom(code, flags);
+    server = await startServer({
+      functions, host: flags.host, port, auth,
+      log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
+      createHandle: flags.watch ? watchedFactory(io) : undefined,
+    });
+  } catch (error) {
+    throw flagError(error);
+  }
+  const { first, dispose } = signals(io);
+  try {
+    io.stdout.write(banner(server));
+    const signal = await first;
+    io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
+    await server.close();
+    io.stderr.write('fgrun serve: stopped\n');
+    return 0;
+  } finally {
+    dispose();
+  }
+}

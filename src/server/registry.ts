@@ -1,0 +1,108 @@
+// The functions a server serves: one handle per function (plus one per X-Cff-Instance-Memory size
+// asked for), looked up by URN for the invoke API and by name for the gateway.
+import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
+import { MEMORY_SIZES, type FunctionConfigInput } from '../config/index.js';
+import { ConfigError } from '../errors/index.js';
+import type { Invocation } from '../result/index.js';
+import { ApiError } from './errors.js';
+import { formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
+
+/** Makes a function's handle: createFunction, or createWatchedFunction under --watch. */
+export type HandleFactory = (config: FunctionConfigInput, options: CreateOptions) => Promise<FunctionHandle>;
+
+export class ServedFunction {
+  private readonly bySize = new Map<number, Promise<FunctionHandle>>();
+
+  constructor(readonly handle: FunctionHandle, private readonly options: CreateOptions, private readonly make: HandleFactory = createFunction) {
+    this.bySize.set(handle.config.memorySize, Promise.resolve(handle));
+  }
+
+  get config() {
+    return this.handle.config;
+  }
+
+  /** The URN with the function's version, region "local". */
+  get urn(): string {
+    const c = this.config;
+    return formatUrn({ region: LOCAL_REGION, projectId: c.projectId, package: c.package, name: c.name, qualifier: c.version });
+  }
+
+  // Run one request, on an instance of `memorySize` MB when the caller asked for another size.
+  async invoke(event: unknown, requestId: string, memorySize?: number): Promise<Invocation> {
+    const handle = await this.handleFor(memorySize ?? this.config.memorySize);
+    return handle.invoke(event, { requestId });
+  }
+
+  // The handle for a memory size, created on first use.
+  private handleFor(memorySize: number): Promise<FunctionHandle> {
+    let handle = this.bySize.get(memorySize);
+    if (!handle) {
+      handle = this.make({ ...this.config, memorySize }, this.options);
+      handle.catch(() => this.bySize.delete(memorySize));
+      this.bySize.set(memorySize, handle);
+    }
+    return handle;
+  }
+
+  // Stop every instance of every memory size ('cancel' kills running requests, see CloseOptions).
+  async close(options: CloseOptions = {}): Promise<void> {
+    const handles = await Promise.allSettled([...this.bySize.values()]);
+    await Promise.all(handles.map((h) => (h.status === 'fulfilled' ? h.value.close(options) : undefined)));
+  }
+}
+
+// X-Cff-Instance-Memory as a memory size, or FSS.0400 naming the allowed sizes.
+export function instanceMemory(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const size = Number(value);
+  if (!(MEMORY_SIZES as readonly number[]).includes(size)) {
+    throw new ApiError('invalid-parameter', `X-Cff-Instance-Memory must be one of ${MEMORY_SIZES.join(', ')} (MB), got '${value}'`);
+  }
+  return size;
+}
+
+export class Registry {
+  constructor(readonly functions: readonly ServedFunction[]) {
+    const seen = new Set<string>();
+    for (const f of functions) {
+      if (seen.has(f.urn)) throw new ConfigError(`two served functions have the URN ${f.urn}: give them different names, packages or versions`, { field: 'name' });
+      seen.add(f.urn);
+    }
+  }
+
+  // Create every function's handle (runtime discovery and config checks happen here).
+  static async create(configs: readonly FunctionConfigInput[], options: CreateOptions = {}, make: HandleFactory = createFunction): Promise<Registry> {
+    const created: ServedFunction[] = [];
+    try {
+      for (const config of configs) created.push(new ServedFunction(await make(config, options), options, make));
+      return new Registry(created);
+    } catch (error) {
+      await Promise.all(created.map((f) => f.close()));
+      throw error;
+    }
+  }
+
+  // The function a URN names, or FSS.1051 / FSS.1052 / FSS.1053 saying what is served instead.
+  resolve(urn: FunctionUrn): ServedFunction {
+    const named = this.functions.filter((f) => f.config.projectId === urn.projectId && f.config.package === urn.package && f.config.name === urn.name);
+    if (named.length === 0) {
+      const served = this.functions.map((f) => f.urn).join(', ');
+      throw new ApiError('function-not-found', `function ${urn.name} not found in package ${urn.package} of project ${urn.projectId}; fgrun serves: ${served}`);
+    }
+    const match = named.find((f) => f.config.version === urn.qualifier || (f.config.alias !== '' && f.config.alias === urn.qualifier));
+    if (match) return match;
+    const known = named.flatMap((f) => [f.config.version, f.config.alias]).filter((q) => q !== '').join(', ');
+    const looksLikeVersion = urn.qualifier === 'latest' || /^v?\d/.test(urn.qualifier);
+    throw new ApiError(looksLikeVersion ? 'version-not-found' : 'alias-not-found',
+      `function ${urn.name} has no ${looksLikeVersion ? 'version' : 'alias'} '${urn.qualifier}'; served versions and aliases: ${known}`);
+  }
+
+  // The function the gateway path names (the first one served under that name).
+  byName(name: string): ServedFunction | undefined {
+    return this.functions.find((f) => f.config.name === name);
+  }
+
+  async close(options: CloseOptions = {}): Promise<void> {
+    await Promise.all(this.functions.map((f) => f.close(options)));
+  }
+}

@@ -1,0 +1,31 @@
+// The server's routes: FunctionGraph's v2 invoke API and the APIG-style gateway.
+import { MAX_EVENT_BYTES } from '../function/index.js';
+import { asyncInvoke, listAsyncInvocations, MAX_ASYNC_EVENT_BYTES } from './async-api.js';
+import type { AsyncStore } from './async-store.js';
+import { gateway } from './apig-gateway.js';
+import { syncInvoke, type Invoker } from './invoke-api.js';
+import { listFunctions } from './list-api.js';
+import type { Registry } from './registry.js';
+import type { Route } from './router.js';
+
+/** Body cap for requests that carry none (GET). */
+const NO_BODY_BYTES = 64 * 1024;
+const FUNCTION = ['v2', '{project_id}', 'fgs', 'functions', '{function_urn}'];
+
+export interface RouteDeps {
+  registry: Registry;
+  store: AsyncStore;
+  invoke: Invoker;
+  background: (task: Promise<void>) => void;
+  startedAt: Date;
+}
+
+export function buildRoutes(d: RouteDeps): Route[] {
+  return [
+    { methods: ['POST'], pattern: [...FUNCTION, 'invocations'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', auth: true, handle: syncInvoke(d.registry, d.invoke) },
+    { methods: ['POST'], pattern: [...FUNCTION, 'invocations-async'], bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', auth: true, handle: asyncInvoke(d.registry, d.store, d.invoke, d.background) },
+    { methods: ['GET'], pattern: [...FUNCTION, 'async-invocations'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', auth: true, handle: listAsyncInvocations(d.registry, d.store) },
+    { methods: ['GET'], pattern: ['v2', '{project_id}', 'fgs', 'functions'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', auth: true, handle: listFunctions(d.registry, d.startedAt) },
+    { methods: 'ANY', pattern: ['apig', '{function_name}', '{path...}'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', auth: false, handle: gateway(d.registry, d.invoke) },
+  ];
+}

@@ -1,0 +1,184 @@
+// `fgrun serve` as a library: an HTTP server (node:http) speaking FunctionGraph's v2 invoke API and an
+// APIG-style gateway for the functions it serves. Every request gets exactly one response; a bad
+// request never takes the server down. close(): stop accepting, let in-flight requests finish (up to
+// a grace period, then answer them 503), kill every instance.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import type { FunctionConfigInput } from '../config/index.js';
+import { ConfigError } from '../errors/index.js';
+import { AsyncStore } from './async-store.js';
+import { authEnabled, authenticate, type AuthOptions } from './auth.js';
+import { readBody, tooLarge } from './body.js';
+import { ApiError, toApiError } from './errors.js';
+import { GATEWAY_PREFIX } from './apig-gateway.js';
+import type { Invoker } from './invoke-api.js';
+import { Registry, type HandleFactory } from './registry.js';
+import { sendError } from './respond.js';
+import { matchRoute, splitTarget, type Route } from './router.js';
+import { buildRoutes } from './routes.js';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8000;
+/** How long close() waits for in-flight requests before answering them 503. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+/** After the 503s, how long to let responses flush before connections are cut. */
+const FLUSH_MS = 1_000;
+
+export interface ServeOptions {
+  functions: readonly FunctionConfigInput[];
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** 0 picks a free port. @default 8000 */
+  port?: number;
+  /** Credentials the invoke API requires; none configured = every request accepted. */
+  auth?: AuthOptions;
+  /** Instances each function may run at once (passed to createFunction). */
+  maxInstances?: number;
+  /** Where interpreters are discovered (createFunction's env). */
+  env?: NodeJS.ProcessEnv;
+  /** One line per request (method, path, status, duration, request id); never headers or secrets. */
+  log?: (line: string) => void;
+  /** @default 10000 */
+  shutdownGraceMs?: number;
+  /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
+  createHandle?: HandleFactory;
+}
+
+export interface ServedFunctionInfo {
+  name: string;
+  urn: string;
+  runtime: string;
+  /** The gateway URL, or null when an earlier served function already has this name. */
+  gatewayUrl: string | null;
+}
+
+export class FgrunServer {
+  readonly url: string;
+  readonly functions: ServedFunctionInfo[];
+  readonly authEnabled: boolean;
+  private stopping = false;
+  private closing: Promise<void> | null = null;
+  private readonly tasks = new Set<Promise<unknown>>();
+  private readonly requests = new Set<Promise<void>>();
+  private abort!: (error: ApiError) => void;
+  private readonly aborted: Promise<never>;
+
+  constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions) {
+    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.authEnabled = authEnabled(options.auth ?? {});
+    this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
+    this.aborted.catch(() => {});
+    this.functions = registry.functions.map((f) => ({
+      name: f.config.name, urn: f.urn, runtime: f.handle.runtime.runtime,
+      gatewayUrl: registry.byName(f.config.name) === f ? `${this.url}${GATEWAY_PREFIX}/${encodeURIComponent(f.config.name)}/` : null,
+    }));
+  }
+
+  /** Invocations run through here: tracked for close(), and cut short with 503 after the grace period. */
+  readonly invoke: Invoker = (fn, event, requestId, memorySize) => {
+    const run = fn.invoke(event, requestId, memorySize);
+    this.track(this.tasks, run);
+    return Promise.race([run, this.aborted]);
+  };
+
+  private track<T>(set: Set<Promise<T>>, promise: Promise<T>): void {
+    set.add(promise);
+    const done = () => set.delete(promise);
+    promise.then(done, done);
+  }
+
+  // Answer one request; never throws.
+  async handle(routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
+    const requestId = randomUUID();
+    const finished = new Promise<void>((resolve) => res.once('close', resolve));
+    this.track(this.requests, finished);
+    res.setHeader('X-Request-Id', requestId);
+    const { path, query } = splitTarget(req.url);
+    const method = req.method ?? 'GET';
+    try {
+      if (this.stopping) {
+        res.setHeader('Connection', 'close');
+        throw new ApiError('unavailable', 'fgrun serve is shutting down and takes no new requests');
+      }
+      const { route, params } = matchRoute(routes, method, path);
+      const read = await readBody(req, route.bodyLimit);
+      if (!read.ok) {
+        res.setHeader('Connection', 'close');
+        throw tooLarge(read.bytes, route.bodyLimit, route.bodyWhat);
+      }
+      if (route.auth) authenticate(this.options.auth ?? {}, { method, path, query, headers: req.headers, body: read.body });
+      await route.handle({ req, res, requestId, params, query, body: read.body });
+      if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
+    } catch (error) {
+      const apiError = toApiError(error);
+      // A failure inside fgrun keeps its stack in the log (the client only gets FSS.0500).
+      if (apiError.reason === 'internal' && !(error instanceof ApiError)) this.options.log?.(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+      sendError(res, apiError);
+    }
+    this.options.log?.(`${method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms ${requestId}`);
+  }
+
+  // Background work (async invocations) that close() waits for.
+  background = (task: Promise<void>): void => {
+    this.track(this.tasks, task);
+  };
+
+  close(graceMs = this.options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS): Promise<void> {
+    if (this.closing) return this.closing;
+    this.stopping = true;
+    this.closing = (async () => {
+      const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+      this.http.closeIdleConnections();
+      const grace = new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs).unref());
+      const settled = Promise.allSettled([...this.tasks, ...this.requests]).then(() => true);
+      const drained = await Promise.race([settled, grace]);
+      this.abort(new ApiError('unavailable', 'fgrun serve shut down before the function finished'));
+      // Nothing left running: stop instances politely; otherwise kill them (their requests got 503).
+      await this.registry.close({ mode: drained ? 'drain' : 'cancel' });
+      const flush = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_MS).unref());
+      await Promise.race([Promise.allSettled([...this.requests]), flush]);
+      this.http.closeAllConnections();
+      await closed;
+    })();
+    return this.closing;
+  }
+}
+
+// The 400 for a request Node's HTTP parser rejected (the handler never sees it).
+function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify(new ApiError('invalid-parameter', `malformed HTTP request (${error.code ?? error.message})`).body);
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+// Create the functions, bind, and serve. Rejects with a ConfigError when the port cannot be bound.
+export async function startServer(options: ServeOptions): Promise<FgrunServer> {
+  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env }, options.createHandle);
+  const host = options.host ?? DEFAULT_HOST;
+  const http = createServer();
+  http.on('clientError', onClientError);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? DEFAULT_PORT, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (cause) {
+    await registry.close();
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new ConfigError(`cannot listen on ${host}:${options.port ?? DEFAULT_PORT} (${code}); pick another --port or --host`, { field: '--port', cause });
+  }
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
+  const server = new FgrunServer(http, registry, host, port, options);
+  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date() });
+  http.on('request', (req, res) => void server.handle(routes, req, res));
+  return server;
+}
