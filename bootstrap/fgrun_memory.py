@@ -5,6 +5,16 @@ import os
 import sys
 
 
+# The whole of a small /proc file through a kept fd (one pread where the interpreter has it).
+if hasattr(os, "pread"):
+    def _read_at_start(fd):
+        return os.pread(fd, 16384, 0)
+else:
+    def _read_at_start(fd):
+        os.lseek(fd, 0, 0)
+        return os.read(fd, 16384)
+
+
 class PeakRss(object):
     def __init__(self):
         self.clear_fd = None
@@ -28,8 +38,7 @@ class PeakRss(object):
     def peak_kb(self):
         if self.status_fd is not None and self.clear_fd is not None:
             try:
-                os.lseek(self.status_fd, 0, 0)
-                data = os.read(self.status_fd, 16384)
+                data = _read_at_start(self.status_fd)
                 start = data.find(b"VmHWM:")
                 if start >= 0:
                     end = data.find(b"\n", start)

@@ -25,7 +25,10 @@ export type Answer =
   | { status: 'success'; kind: 'none' | 'str' | 'json'; body: string }
   | { status: Exclude<InvocationStatus, 'success'>; error: ErrorBody };
 
-// Build the Invocation for one request.
+// Build the Invocation for one request. The log text and a JSON result are rendered when first
+// read (formatting two timestamps and parsing the body cost more than the rest of the warm path's
+// JavaScript together); both stay own enumerable properties, in the usual key order, so spreads,
+// Object.keys and JSON.stringify see them.
 export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocation {
   const summary = {
     durationMs: Math.round(facts.durationMs * 1000) / 1000,
@@ -35,42 +38,86 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
     initDurationMs: facts.cold ? Math.round(facts.cold.initDurationMs * 1000) / 1000 : null,
     coldStart: facts.cold !== null,
   };
+  const parts: Parts = { facts, summary: { ...summary }, finishedAt: new Date(), body: '', log: null, result: null };
+  // Object literals and assignments, never `{ ...base, more }`: V8 (Node 20) takes ~2.5 us for a
+  // spread plus added properties, and its results survive young-generation GCs.
+  const invocation = { requestId: facts.requestId, runtime: facts.runtime, python: facts.python, summary } as Record<PropertyKey, unknown>;
+  Object.defineProperty(invocation, PARTS, { value: parts });
+  Object.defineProperty(invocation, 'log', LAZY_LOG);
+  if (answer.status === 'success') {
+    invocation.status = 'success';
+    if (answer.kind === 'json') {
+      parts.body = answer.body;
+      Object.defineProperty(invocation, 'result', LAZY_RESULT);
+    } else {
+      invocation.result = answer.kind === 'str' ? answer.body : null;
+    }
+    invocation.body = answer.body;
+    invocation.error = null;
+  } else {
+    invocation.status = answer.status;
+    invocation.result = answer.error;
+    invocation.body = JSON.stringify(answer.error);
+    invocation.error = answer.error;
+  }
+  return invocation as unknown as Invocation;
+}
+
+/** What the lazy properties are rendered from, kept on the invocation under a hidden symbol. */
+interface Parts {
+  facts: InvocationFacts;
+  summary: Invocation['summary'];
+  finishedAt: Date;
+  body: string;
+  log: string | null;
+  result: { value: unknown } | null;
+}
+const PARTS = Symbol('fgrun.invocation.parts');
+type Carrier = { [PARTS]: Parts };
+
+// The accessors are the same function objects on every invocation. Accessors made per object
+// (closures, or getters in an object literal) give each object its own hidden class, which keeps
+// each request's objects alive through young-generation GCs: measured ~1 KB promoted per request
+// and 3-5 ms scavenges, the warm path's worst tail latency.
+const LAZY_LOG: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Carrier): string {
+    const p = this[PARTS];
+    return (p.log ??= renderLog(p.facts, p.summary, p.finishedAt));
+  },
+  set(this: Carrier, value: string) {
+    this[PARTS].log = value;
+  },
+};
+const LAZY_RESULT: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: Carrier): unknown {
+    const p = this[PARTS];
+    return (p.result ??= { value: parseBody(p.body) }).value;
+  },
+  set(this: Carrier, value: unknown) {
+    this[PARTS].result = { value };
+  },
+};
+
+// Preamble (cold start), Start line, the function's output, Finish line.
+function renderLog(facts: InvocationFacts, summary: Invocation['summary'], finishedAt: Date): string {
   let log = facts.cold?.preamble ?? '';
   log += startLine(facts.requestId, facts.config.version, facts.startedAt);
   log += facts.functionLog;
   if (facts.functionLog.length && !facts.functionLog.endsWith('\n')) log += '\n';
-  log += finishLine(facts.requestId, summary);
-  const base = { requestId: facts.requestId, runtime: facts.runtime, python: facts.python, summary, log };
-  if (answer.status === 'success') {
-    const invocation = { ...base, status: 'success' as const, result: null as unknown, body: answer.body, error: null };
-    if (answer.kind === 'str') invocation.result = answer.body;
-    else if (answer.kind === 'json') defineLazyResult(invocation, answer.body);
-    return invocation;
-  }
-  return { ...base, status: answer.status, result: answer.error, body: JSON.stringify(answer.error), error: answer.error };
+  return log + finishLine(facts.requestId, summary, finishedAt);
 }
 
-// Parse a JSON body into `result` only when someone reads it (large bodies cost nothing otherwise).
-function defineLazyResult(target: { result: unknown }, body: string): void {
-  let cached: { value: unknown } | null = null;
-  Object.defineProperty(target, 'result', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (cached === null) {
-        try {
-          cached = { value: JSON.parse(body) };
-        } catch {
-          // Python's json.dumps allows NaN/Infinity, which JSON.parse does not: keep the text.
-          cached = { value: body };
-        }
-      }
-      return cached.value;
-    },
-    set(value: unknown) {
-      cached = { value };
-    },
-  });
+// A JSON body as a value; Python's json.dumps allows NaN/Infinity, which JSON.parse does not: keep the text.
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
 }
 
 // An error answer with FunctionGraph's text for `key`.

@@ -1,8 +1,6 @@
 // Host -> Python frames: one ASCII JSON line, optionally followed by raw payload bytes and "\n".
 import type { HostMessage } from './messages.js';
 
-const NEWLINE = Buffer.from('\n');
-
 // Escape non-ASCII so every protocol line is ASCII, as the protocol requires.
 function asciiJson(value: unknown): string {
   const text = JSON.stringify(value);
@@ -20,7 +18,10 @@ export function eventBytes(event: unknown): Buffer {
   return Buffer.from(JSON.stringify(event === undefined ? null : event), 'utf8');
 }
 
+const NEWLINE = Buffer.from('\n');
+
+// The invoke frame: header (ASCII even when the request id is not), payload, "\n".
 export function encodeInvokeBytes(id: string, payload: Buffer): Buffer {
-  const header = Buffer.from(`{"type":"invoke","id":${JSON.stringify(id)},"size":${payload.length}}\n`, 'ascii');
+  const header = Buffer.from(`{"type":"invoke","id":${asciiJson(id)},"size":${payload.length}}\n`, 'latin1');
   return Buffer.concat([header, payload, NEWLINE]);
 }

@@ -9,7 +9,8 @@
 //   shutdown   {}                                               durationMs, maxRssKb} + <size bytes>
 //
 // One JSON object per line, ASCII only; a message with `size` is followed by that many raw bytes
-// and a newline. The log travels on stderr, fenced after each request by "\0fgrun:<fence>:<id>\n".
+// and a newline. The log travels on stderr, fenced after each request by "\0fgrun:<fence>:<id>\n"
+// (the id as a JSON string: ASCII and one line whatever the request id).
 import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;

@@ -1,0 +1,111 @@
+// The warm path's hand-written frames, both ways: the invoke header the host writes (ASCII whatever
+// the request id) and the bootstrap reads without json.loads, and the result header the bootstrap
+// formats by hand. Each must mean exactly what the JSON it stands for means.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFunction, type FunctionHandle } from '../../src/index.js';
+import { encodeInvokeBytes, resultSchema } from '../../src/protocol/index.js';
+import { LogCollector } from '../../src/instance/index.js';
+import { describeEachRuntime } from '../helpers/runtimes.js';
+import { fixture, ROOT } from '../helpers/fixtures.js';
+
+/** Request ids for the bootstrap's fast path (plain) and its json.loads fallback (escapes). */
+const IDS = ['11111111-2222-4333-8444-555555555555', '', 'quote"back\\slash', 'ünïcödé-请求-😀', 'tab\there', 'line\nbreak'];
+
+describe('encodeInvokeBytes', () => {
+  it('writes an ASCII header that JSON.parse reads back to the same id, then the payload and a newline', () => {
+    for (const id of IDS) {
+      const payload = Buffer.from('{"k":"中文"}', 'utf8');
+      const frame = encodeInvokeBytes(id, payload);
+      const nl = frame.indexOf(10);
+      const header = frame.subarray(0, nl);
+      expect(header.every((b) => b < 128), id).toBe(true);
+      expect(JSON.parse(header.toString('latin1'))).toEqual({ type: 'invoke', id, size: payload.length });
+      expect(frame.subarray(nl + 1)).toEqual(Buffer.concat([payload, Buffer.from('\n')]));
+    }
+  });
+});
+
+describe('LogCollector fence ids', () => {
+  it('reads JSON-quoted ids (as the bootstrap writes them) and bare ones', () => {
+    const segments: Array<[string, string]> = [];
+    const c = new LogCollector('n0nce', (id, log) => segments.push([id, log]));
+    const quoted = IDS.map((id) => `log of ${JSON.stringify(id)}\n\0fgrun:n0nce:${JSON.stringify(id).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+    c.push(Buffer.from(quoted.join('') + 'bare\0fgrun:n0nce:req-1\n'));
+    expect(segments).toEqual([...IDS.map((id): [string, string] => [id, `log of ${JSON.stringify(id)}\n`]), ['req-1', 'bare']]);
+  });
+});
+
+// What the bootstrap's protocol module makes of lines: [fast-path result or null, json.loads result].
+function pythonReads(python: string, lines: string[]): Array<[unknown, unknown]> {
+  const src = [
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
+    'import fgrun_protocol as p',
+    'out = []',
+    'for line in json.loads(sys.stdin.read()):',
+    '    raw = line.encode("latin-1")',
+    '    out.append([p._invoke_header(raw), json.loads(raw.decode("latin-1"))])',
+    'sys.stdout.write(json.dumps(out))',
+  ].join('\n');
+  return JSON.parse(execFileSync(python, ['-c', src], { input: JSON.stringify(lines) }).toString()) as Array<[unknown, unknown]>;
+}
+
+// The result header as the bootstrap formats it, for (id, kind, body, duration, peak).
+function pythonResult(python: string, args: [string, string, string, number, number]): string {
+  const src = [
+    'import json, os, sys',
+    `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
+    'import fgrun_protocol as p',
+    'a = json.loads(sys.stdin.read())',
+    'r, w = os.pipe()',
+    'p.Channel(None, write_fd=w).send_result(a[0], str(a[1]), a[2].encode("utf-8"), a[3], a[4])',
+    'os.close(w)',
+    'data = os.read(r, 65536)',
+    'getattr(sys.stdout, "buffer", sys.stdout).write(data)',
+  ].join('\n');
+  return execFileSync(python, ['-c', src], { input: JSON.stringify(args) }).toString('latin1');
+}
+
+describeEachRuntime('hot-path frames', (runtime) => {
+  it('reads invoke headers without json.loads exactly as json.loads would, falling back on escapes', () => {
+    const lines = IDS.map((id) => encodeInvokeBytes(id, Buffer.from('{}')).toString('latin1').split('\n')[0]! + '\n');
+    lines.push('{"type":"invoke","id":"x","size":-1}\n', '{"type":"invoke","size":2,"id":"x"}\n', '{"type":"reply","seq":1,"value":2}\n');
+    const read = pythonReads(runtime.path, lines);
+    const fast = read.map(([f]) => f !== null);
+    expect(fast).toEqual([true, true, false, false, false, false, false, false, false]);
+    for (const [f, slow] of read) if (f !== null) expect(f).toEqual(slow);
+  });
+
+  it('formats result headers as valid protocol JSON with the exact id, kind, size, duration and peak', () => {
+    for (const id of IDS) {
+      const frame = pythonResult(runtime.path, [id, 'json', '{"a": "é"}', 12.345, 10240]);
+      const nl = frame.indexOf('\n');
+      const header = frame.slice(0, nl);
+      expect(/^[\x20-\x7e]*$/.test(header), header).toBe(true);
+      expect(resultSchema.parse(JSON.parse(header))).toEqual({ type: 'result', id, ok: true, kind: 'json', size: 11, durationMs: 12.345, maxRssKb: 10240 });
+      expect(Buffer.from(frame.slice(nl + 1), 'latin1').toString('utf8')).toBe('{"a": "é"}\n');
+    }
+  });
+
+  describe('through a warm instance', () => {
+    let fn: FunctionHandle;
+    beforeAll(async () => {
+      fn = await createFunction({ code: fixture('echo'), runtime: runtime.runtime, pythonPath: runtime.path });
+    });
+    afterAll(() => fn.close());
+
+    it('answers every request id, plain or escaped, with its own result, log and peak memory', async () => {
+      for (const id of IDS.filter((i) => i !== '')) {
+        const inv = await fn.invoke({ id }, { requestId: id });
+        expect(inv.status, id).toBe('success');
+        expect(inv.requestId).toBe(id);
+        expect(inv.result).toEqual({ id });
+        expect(inv.log).toContain(`Start invoke request '${id}'`);
+        expect(inv.log).toContain(`Finish invoke request '${id}'`);
+        expect(inv.summary.maxMemoryUsedMb).toBeGreaterThan(1);
+      }
+    });
+  });
+});
