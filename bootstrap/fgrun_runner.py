@@ -5,6 +5,8 @@ import os
 import sys
 import time
 
+import fgrun_watchdog
+
 from fgrun_context import Context
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
@@ -97,6 +99,8 @@ class Runner(object):
             self.channel.send({"type": "call", "seq": self.seq, "method": method, "args": args})
             message, _ = self.channel.receive()
             if message is None:
+                # The host is gone mid-request: take the function's children with us.
+                fgrun_watchdog.kill_group()
                 os._exit(0)
             if message.get("type") != "reply" or message.get("seq") != self.seq:
                 raise ProtocolError("expected reply {0}, got {1}".format(self.seq, message.get("type")))

@@ -40,6 +40,10 @@ export const fileFunctionSchema = z.strictObject({
   user_data: variables.optional().describe('Environment variables (also read with context.getUserData(key)).'),
   encrypted_user_data: variables.optional().describe('Encrypted environment variables; locally they behave like user_data (same names may not appear in both).'),
   version: z.string().min(1, 'must not be empty').optional().describe('Function version. Default: "latest".'),
+  max_instance_num: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000')
+    .optional().describe('Instances that may run at once (FunctionGraph\'s max_instance_num). Default: 10.'),
+  idle_timeout: z.number().positive('must be a number of seconds above 0').max(86400, 'must be at most 86400 (seconds)')
+    .optional().describe('fgrun only: seconds an idle instance is kept warm before it is stopped. Default: 60.'),
   description: z.string().optional().describe('Free text; fgrun ignores it.'),
 });
 

@@ -138,6 +138,8 @@ async function toInput(entry: FileFunction, at: string, base: string, path: stri
   if (entry.initializer_handler !== undefined) input.initializer = entry.initializer_handler;
   if (entry.initializer_timeout !== undefined) input.initializerTimeout = entry.initializer_timeout;
   if (entry.version !== undefined) input.version = entry.version;
+  if (entry.max_instance_num !== undefined) input.maxInstances = entry.max_instance_num;
+  if (entry.idle_timeout !== undefined) input.idleTimeout = entry.idle_timeout;
   return input;
 }
 

@@ -17,6 +17,8 @@ export class FrameReader {
   private buffered = 0;
   private pendingHeader: PythonMessage | null = null;
   private failed = false;
+  /** How many leading chunks are known to hold no newline. */
+  private searched = 0;
 
   constructor(
     private readonly onFrame: (frame: Frame) => void,
@@ -81,9 +83,7 @@ export class FrameReader {
         this.onFrame({ message, payload: all.subarray(0, size) });
         continue;
       }
-      const joined = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-      this.chunks = [joined];
-      const nl = joined.indexOf(10);
+      const nl = this.findNewline();
       if (nl < 0) {
         if (this.buffered > this.limits.header) this.fail(`protocol line over the ${this.limits.header}-byte cap`);
         return;
@@ -100,12 +100,29 @@ export class FrameReader {
     }
   }
 
+  // Position of the first newline in the buffered chunks; chunks already searched are not searched
+  // again, so a long line arriving in many chunks costs linear, not quadratic, time.
+  private findNewline(): number {
+    let before = 0;
+    for (let i = 0; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i]!;
+      if (i >= this.searched) {
+        const at = chunk.indexOf(10);
+        if (at >= 0) return before + at;
+        this.searched = i + 1;
+      }
+      before += chunk.length;
+    }
+    return -1;
+  }
+
   private take(n: number): Buffer {
     const joined = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
     const head = joined.subarray(0, n);
     const rest = joined.subarray(n);
     this.chunks = rest.length ? [rest] : [];
     this.buffered = rest.length;
+    this.searched = 0;
     return head;
   }
 

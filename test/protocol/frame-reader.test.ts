@@ -33,6 +33,16 @@ describe('FrameReader', () => {
     expect(frames[0]!.payload!.toString('utf8')).toBe('{"k": "中文"}');
   });
 
+  it('reads a long header line that arrives in many chunks', () => {
+    const { r, frames, errors } = reader();
+    const message = JSON.stringify({ type: 'call', seq: 7, method: 'getUserData', args: ['k'.repeat(200_000)] }) + '\n';
+    const bytes = Buffer.from(message + '{"type":"call","seq":8,"method":"getVersion","args":[]}\n');
+    for (let i = 0; i < bytes.length; i += 1000) r.push(bytes.subarray(i, i + 1000));
+    expect(errors).toEqual([]);
+    expect(frames.map((f) => (f.message as { seq: number }).seq)).toEqual([7, 8]);
+    expect((frames[0]!.message as { args: string[] }).args[0]).toHaveLength(200_000);
+  });
+
   it('turns a line that is not JSON into a protocol error and stops', () => {
     const { r, frames, errors } = reader();
     r.push(Buffer.from('hello from print\n{"type":"ready","protocol":1,"python":"3","pid":1}\n'));
