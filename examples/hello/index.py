@@ -11,6 +11,6 @@ def handler(event, context):
         "statusCode": 200,
         "headers": {"Content-Type": "application/json"},
         "body": json.dumps({"message": u"Hello, {0}!".format(name),
-                            "remainingMs": context.getRemainingTimeInMilliSeconds()}),
+                            "timeoutSeconds": context.getRunningTimeInSeconds()}, sort_keys=True),
         "isBase64Encoded": False,
     }
