@@ -9,9 +9,9 @@ import { newestRuntime } from '../helpers/runtimes.js';
 
 interface Run { code: number; stdout: string; stderr: string }
 
-function fgrun(args: string[], input?: string): Promise<Run> {
+function fgrun(args: string[], input?: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 30_000 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 30_000, env }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
     if (input !== undefined) child.stdin!.end(input);
@@ -68,6 +68,15 @@ describe.concurrent('fgrun invoke', () => {
     const r = JSON.parse(run.stdout).result;
     expect([r.userData, r.greetingEnv, r.memory, r.cpu, r.runningTime, r.functionName]).toEqual(['from flag', 'from flag', 512, 600, 10, 'cli-fn']);
     expect(JSON.parse(r.env.RUNTIME_USERDATA)).toEqual({ GREETING: 'from flag', OTHER: '1' });
+  });
+
+  it('gives the function the Huawei Cloud credentials from the environment only with --credentials-env', async () => {
+    const env = { ...process.env, HUAWEICLOUD_SDK_AK: 'AK-FROM-ENV', HUAWEICLOUD_SDK_SK: 'SK-FROM-ENV', HUAWEICLOUD_SDK_SECURITY_TOKEN: 'ST-FROM-ENV' };
+    const given = JSON.parse((await fgrun(['invoke', fixture('context-dump'), '--json', '--credentials-env'], undefined, env)).stdout).result;
+    expect([given.securityAccessKey, given.securitySecretKey, given.securityToken, given.token, given.accessKey]).toEqual(['AK-FROM-ENV', 'SK-FROM-ENV', 'ST-FROM-ENV', '', '']);
+    const withheld = JSON.parse((await fgrun(['invoke', fixture('context-dump'), '--json'], undefined, env)).stdout).result;
+    expect([withheld.securityAccessKey, withheld.securitySecretKey, withheld.securityToken]).toEqual(['', '', '']);
+    expect(Object.values(withheld.env)).not.toContain('SK-FROM-ENV');
   });
 
   it('exits 1 with the error body on stdout when the function fails', async () => {

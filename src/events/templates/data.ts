@@ -1,10 +1,7 @@
 // Storage, database and audit triggers: OBS, DDS, LTS, CTS (shapes: reference/events/
 // obss3_event.json, dds_event.json, lts_event.json, cts_fg_create.json).
+import { DOMAIN, PROJECT, REGION } from './account.js';
 import { base64, hex, isoMillis, objectId, uuid } from '../fresh.js';
-
-const REGION = 'cn-north-4';
-const PROJECT = '5a3d9c1e8f7b4c2d9e0f1a2b3c4d5e6f';
-const DOMAIN = '9c8b7a6f5e4d4c3b2a1f0e9d8c7b6a5f';
 
 // An object uploaded to a bucket just now.
 export function obsEvent(now: Date): unknown {

@@ -1,10 +1,8 @@
 // Message triggers: SMN, DIS, DMS for Kafka, open-source Kafka, RocketMQ (shapes:
 // reference/events/smn_event.json, dms4kafka_event.json, kafkaopensource_event.json,
 // rocketmq_event.json; DIS from FunctionGraph's documented example).
+import { REGION, PROJECT } from './account.js';
 import { base64, dateText, epochSeconds, hex, isoSeconds, uuid } from '../fresh.js';
-
-const REGION = 'cn-north-4';
-const PROJECT = '5a3d9c1e8f7b4c2d9e0f1a2b3c4d5e6f';
 
 // One SMN notification, published now.
 export function smnEvent(now: Date): unknown {
