@@ -23,10 +23,10 @@ def main():
         return
     import fgrun_watchdog
     fgrun_watchdog.start()
-    in_fd, out_fd = fgrun_protocol.claim_stdio()
+    in_fd, out_fd, log_fd = fgrun_protocol.claim_stdio()
     sys.path[:] = [p for p in sys.path if p not in (here, shim)]
     channel = fgrun_protocol.Channel.from_fds(in_fd, out_fd)
-    fgrun_runner.Runner(channel).serve()
+    fgrun_runner.Runner(channel, log_fd).serve()
     # The loop ended: on `shutdown` stdin is still open; at end of input the host is gone.
     if fgrun_watchdog.input_closed(in_fd):
         fgrun_watchdog.kill_group()
