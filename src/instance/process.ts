@@ -1,12 +1,12 @@
 // The interpreter process: spawned through python-shell in its own process group (detached: a new
 // session), with the protocol on stdin/stdout and the log on stderr. Every group fgrun starts is
-// remembered until it exits and killed when the host exits or is interrupted (host-exit.ts).
+// remembered until it exits and killed when the host exits or is interrupted (platform/host-exit.ts).
 import { PythonShell } from 'python-shell';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { BOOTSTRAP_MAIN } from './paths.js';
-import { installHostExitHooks } from './host-exit.js';
+import { onHostExit } from '../platform/index.js';
 
 export interface PythonProcess {
   shell: PythonShell;
@@ -18,6 +18,7 @@ export interface PythonProcess {
 }
 
 const liveGroups = new Set<number>();
+let hooked = false;
 
 // Kill every group still alive (host exit, Ctrl-C).
 function killAllGroups(): void {
@@ -25,7 +26,10 @@ function killAllGroups(): void {
 }
 
 export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>): PythonProcess {
-  installHostExitHooks(killAllGroups);
+  if (!hooked) {
+    hooked = true;
+    onHostExit('kill', killAllGroups);
+  }
   const shell = new PythonShell(BOOTSTRAP_MAIN, {
     mode: 'binary',
     pythonPath,
