@@ -2,7 +2,8 @@
 #
 #   host -> python (private copy of stdin)        python -> host (private copy of stdout)
 #   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
-#               codeRoot, paths, fence}            fault       {target, stage, error}
+#               codeRoot, paths, fence,            fault       {target, stage, error}
+#               subreaper, parentDeath}
 #   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 #   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 #   reply      {seq, value | error}                result      {id, ok, kind, size, error?, durationMs,

@@ -1,0 +1,169 @@
+// Linux /proc reads and process signals: resident memory, the peak, the process tree, killing a
+// tree. Where /proc is missing (macOS), reads give 0 / nothing and kills reach the process group
+// only (docs/platforms.md).
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+
+const buffer = Buffer.alloc(4096);
+
+// The kernel's page size in KiB, from this process's own RSS (Node has no sysconf).
+function detectPageKb(): number {
+  try {
+    const pages = Number(readFileSync('/proc/self/statm', 'latin1').split(' ')[1]);
+    const bytes = process.memoryUsage.rss();
+    const size = 2 ** Math.round(Math.log2(bytes / pages));
+    return size >= 4096 ? size / 1024 : 4;
+  } catch {
+    return 4;
+  }
+}
+const PAGE_KB = detectPageKb();
+
+// Read a small /proc or cgroup file through a kept fd (pread at 0 regenerates it), or null once gone.
+function pread(fd: number): string | null {
+  try {
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.toString('latin1', 0, n);
+  } catch {
+    return null;
+  }
+}
+
+function openOrClosed(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch {
+    return -1;
+  }
+}
+
+function pids(text: string | null): number[] {
+  if (!text) return [];
+  return text.split(/\s+/).filter((s) => s.length > 0).map(Number);
+}
+
+// Resident KiB of one process (0 when it is gone).
+function rssKb(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]) * PAGE_KB;
+  } catch {
+    return 0;
+  }
+}
+
+// The children of every thread of `pid` (a child started from a thread is that thread's child).
+function childrenOf(pid: number): number[] {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const tid of tids) {
+    try {
+      found.push(...pids(readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1')));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return found;
+}
+
+/** Every descendant of `pid`, parents before children. */
+export function descendants(pid: number): number[] {
+  const found = new Set<number>();
+  const stack = [pid];
+  while (stack.length > 0) {
+    for (const child of childrenOf(stack.pop()!)) {
+      if (!found.has(child)) {
+        found.add(child);
+        stack.push(child);
+      }
+    }
+  }
+  return [...found];
+}
+
+// Send a signal, ignoring a process already gone.
+export function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+// Signal the whole process group led by `pid` (the interpreter and what stayed in its group).
+export function killGroup(pid: number, sig: NodeJS.Signals): void {
+  if (pid > 0) signal(-pid, sig);
+}
+
+// Kill `pid`, its process group and every descendant, daemons that left the group included: each
+// found descendant is stopped first, so none can fork meanwhile, then all are killed.
+export function killTree(pid: number): void {
+  if (pid <= 0) return;
+  signal(pid, 'SIGSTOP');
+  const stopped = new Set<number>();
+  for (let round = 0; round < 8; round++) {
+    const fresh = descendants(pid).filter((p) => !stopped.has(p));
+    if (fresh.length === 0) break;
+    for (const p of fresh) {
+      signal(p, 'SIGSTOP');
+      stopped.add(p);
+    }
+  }
+  for (const p of stopped) signal(p, 'SIGKILL');
+  killGroup(pid, 'SIGKILL');
+  signal(pid, 'SIGKILL');
+}
+
+// The process's peak RSS (VmHWM) in KiB, read before it is killed; 0 where /proc cannot tell.
+export function readPeakKb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const match = /VmHWM:\s+(\d+)/.exec(status);
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The resident memory of one instance: its interpreter and every process it started. With a cgroup,
+ * the members are read from its `cgroup.procs` (one pread: daemons and children of threads are in
+ * it); without, from the children of every thread, recursively (the interpreter is the subreaper,
+ * so orphaned daemons re-parent to it). Pages a forked child shares with its parent count twice.
+ */
+export class RssProbe {
+  private statm = -1;
+  private procs = -1;
+
+  constructor(private readonly pid: number, cgroupProcs: string | null) {
+    if (pid <= 0) return;
+    this.statm = openOrClosed(`/proc/${pid}/statm`);
+    if (cgroupProcs) this.procs = openOrClosed(cgroupProcs);
+  }
+
+  // Current RSS of the interpreter and every process it started, in KiB (0 when unknown).
+  readKb(): number {
+    const statm = this.statm >= 0 ? pread(this.statm) : null;
+    if (statm === null) return 0;
+    let kb = Number(statm.split(' ')[1]) * PAGE_KB;
+    const others = this.procs >= 0 ? pids(pread(this.procs)).filter((p) => p !== this.pid) : descendants(this.pid);
+    for (const pid of others) kb += rssKb(pid);
+    return kb;
+  }
+
+  close(): void {
+    for (const fd of [this.statm, this.procs]) {
+      if (fd >= 0) {
+        try {
+          closeSync(fd);
+        } catch {
+          // already closed
+        }
+      }
+    }
+    this.statm = this.procs = -1;
+  }
+}
