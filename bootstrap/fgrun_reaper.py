@@ -19,13 +19,15 @@ def kill_instance(platform, pid, cgroup):
             return
         except (IOError, OSError):
             pass
-    # Without a cgroup the pid is all there is: make sure it is still an fgrun instance.
-    try:
-        with open("/proc/{0}/cmdline".format(pid), "rb") as f:
-            if b"bootstrap/main.py" not in f.read():
-                return
-    except (IOError, OSError):
-        return
+    # Without a cgroup the pid is all there is: make sure it is still an fgrun instance (where /proc
+    # can tell; elsewhere only its group is killed).
+    if os.path.isdir("/proc/self"):
+        try:
+            with open("/proc/{0}/cmdline".format(pid), "rb") as f:
+                if b"bootstrap/main.py" not in f.read():
+                    return
+        except (IOError, OSError):
+            return
     platform.kill_tree(pid, include_self=True)
     platform.kill_group(pid)
 

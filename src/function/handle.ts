@@ -5,6 +5,7 @@ import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '..
 import { ClosedError } from '../errors/index.js';
 import { registerSecret } from '../log/index.js';
 import { sharedLogDir } from '../instance/index.js';
+import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import type { Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
@@ -47,9 +48,10 @@ export interface CreateOptions {
   maxInstances?: number;
 }
 
-// Validate the config, find the runtime's interpreter, check the log folder, and return a handle
-// (instances start lazily).
+// Check the platform, validate the config, find the runtime's interpreter, check the log folder, and
+// return a handle (instances start lazily).
 export async function createFunction(input: FunctionConfigInput, options: CreateOptions = {}): Promise<FunctionHandle> {
+  assertSupportedPlatform();
   const config = resolveConfig(options.maxInstances === undefined ? input : { ...input, maxInstances: options.maxInstances });
   const runtime = await resolveRuntime(config.runtime, { env: options.env ?? process.env, pythonPath: config.pythonPath });
   sharedLogDir();

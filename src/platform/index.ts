@@ -3,3 +3,4 @@ export { onHostExit, type ExitPhase } from './host-exit.js';
 export { descendants, killGroup, killTree, readPeakKb, RssProbe } from './proc.js';
 export { cgroupFolder, InstanceCgroup } from './cgroup.js';
 export { reaperForget, reaperWatch } from './reaper.js';
+export { assertSupportedPlatform } from './support.js';

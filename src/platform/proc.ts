@@ -128,20 +128,33 @@ export function readPeakKb(pid: number): number {
   }
 }
 
+/** Every how many reads the members of an instance are listed again (a new child counts within ~50 ms). */
+const MEMBERS_EVERY = 5;
+
 /**
  * The resident memory of one instance: its interpreter and every process it started. With a cgroup,
- * the members are read from its `cgroup.procs` (one pread: daemons and children of threads are in
- * it); without, from the children of every thread, recursively (the interpreter is the subreaper,
- * so orphaned daemons re-parent to it). Pages a forked child shares with its parent count twice.
+ * the members are read from its `cgroup.procs` (daemons and children of threads are in it); without,
+ * from the children of every thread, recursively (the interpreter is the subreaper, so orphaned
+ * daemons re-parent to it). Listing the members costs 3-9 times a read of the interpreter's own
+ * RSS, so it is done every MEMBERS_EVERY reads; the members found are read every time. Pages a
+ * forked child shares with its parent count twice.
  */
 export class RssProbe {
   private statm = -1;
   private procs = -1;
+  private stat = -1;
+  private children = -1;
+  private members: number[] = [];
+  private reads = 0;
 
   constructor(private readonly pid: number, cgroupProcs: string | null) {
     if (pid <= 0) return;
     this.statm = openOrClosed(`/proc/${pid}/statm`);
     if (cgroupProcs) this.procs = openOrClosed(cgroupProcs);
+    else {
+      this.stat = openOrClosed(`/proc/${pid}/stat`);
+      this.children = openOrClosed(`/proc/${pid}/task/${pid}/children`);
+    }
   }
 
   // Current RSS of the interpreter and every process it started, in KiB (0 when unknown).
@@ -149,13 +162,36 @@ export class RssProbe {
     const statm = this.statm >= 0 ? pread(this.statm) : null;
     if (statm === null) return 0;
     let kb = Number(statm.split(' ')[1]) * PAGE_KB;
-    const others = this.procs >= 0 ? pids(pread(this.procs)).filter((p) => p !== this.pid) : descendants(this.pid);
-    for (const pid of others) kb += rssKb(pid);
+    if (this.reads++ % MEMBERS_EVERY === 0) this.members = this.listMembers();
+    for (const pid of this.members) kb += rssKb(pid);
     return kb;
   }
 
+  // The processes of the instance other than the interpreter.
+  private listMembers(): number[] {
+    if (this.procs < 0) return this.singleThreaded() ? this.treeFrom(pids(pread(this.children))) : descendants(this.pid);
+    const text = pread(this.procs);
+    // The common case, the interpreter alone, without splitting.
+    if (text === null || text === `${this.pid}\n`) return [];
+    return pids(text).filter((p) => p !== this.pid);
+  }
+
+  // Whether the interpreter runs one thread (field 20 of /proc/<pid>/stat): then its main thread's
+  // children file (kept open) lists them all, no need to list its threads.
+  private singleThreaded(): boolean {
+    const stat = this.stat >= 0 && this.children >= 0 ? pread(this.stat) : null;
+    return stat !== null && stat.slice(stat.lastIndexOf(')') + 2).split(' ', 18)[17] === '1';
+  }
+
+  private treeFrom(children: number[]): number[] {
+    if (children.length === 0) return children;
+    const all = [...children];
+    for (const child of children) all.push(...descendants(child));
+    return all;
+  }
+
   close(): void {
-    for (const fd of [this.statm, this.procs]) {
+    for (const fd of [this.statm, this.procs, this.stat, this.children]) {
       if (fd >= 0) {
         try {
           closeSync(fd);
@@ -164,6 +200,6 @@ export class RssProbe {
         }
       }
     }
-    this.statm = this.procs = -1;
+    this.statm = this.procs = this.stat = this.children = -1;
   }
 }
