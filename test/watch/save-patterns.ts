@@ -61,7 +61,7 @@ function write(file: string, text: string): string {
 }
 
 // Resolves once `done()` holds (polled), or rejects after a generous bound with `describe()`.
-export async function until(done: () => boolean, describe: () => string, ms = 20_000): Promise<void> {
+export async function until(done: () => boolean, describe: () => string, ms = 90_000): Promise<void> {
   const started = Date.now();
   while (!done()) {
     if (Date.now() - started > ms) throw new Error(`timed out after ${ms} ms: ${describe()}`);

@@ -39,7 +39,7 @@ function expected(step: number): { version: number; extra: number | null; count:
 }
 
 describe.runIf(newestRuntime)('fgrun invoke --watch', () => {
-  it('runs again after every kind of save, and stops cleanly on Ctrl-C', async () => {
+  it('runs again after every kind of save, and stops cleanly on Ctrl-C', { timeout: 300_000 }, async () => {
     const code = codeFolder('invoke-fn');
     const { child, out, exited, wait } = start(['invoke', code, '--watch']);
     try {
@@ -64,7 +64,7 @@ describe.runIf(newestRuntime)('fgrun invoke --watch', () => {
 });
 
 describe.runIf(newestRuntime)('fgrun serve --watch', () => {
-  it('serves the new code after every kind of save', async () => {
+  it('serves the new code after every kind of save', { timeout: 300_000 }, async () => {
     const code = codeFolder('serve-fn');
     const { child, out, exited, wait } = start(['serve', code, '--watch', '--port', '0', '--quiet']);
     try {

@@ -20,7 +20,7 @@ describe('isIgnoredChange', () => {
 });
 
 describe('watchPaths', () => {
-  it('reports every save pattern in a folder, one after the other, and counts the files it watches', async () => {
+  it('reports every save pattern in a folder, one after the other, and counts the files it watches', { timeout: 300_000 }, async () => {
     const dir = join(tmp, 'folder');
     mkdirSync(join(dir, '__pycache__'), { recursive: true });
     writeFileSync(join(dir, 'index.py'), source(0));
@@ -48,7 +48,7 @@ describe('watchPaths', () => {
     }
   });
 
-  it('follows a single file (a config file) through rename-over, edits after it, and delete+create; its neighbours are ignored', async () => {
+  it('follows a single file (a config file) through rename-over, edits after it, and delete+create; its neighbours are ignored', { timeout: 300_000 }, async () => {
     const dir = join(tmp, 'single');
     mkdirSync(dir);
     const file = join(dir, 'fgrun.json');
