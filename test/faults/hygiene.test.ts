@@ -1,5 +1,5 @@
 // Process hygiene: every instance is its own process group, and nothing fgrun started survives a
-// retirement, close(), Ctrl-C on the CLI, or a host killed with SIGKILL (the bootstrap's watchdog).
+// retirement, close(), Ctrl-C on the CLI, or a host killed with SIGKILL (the reaper process).
 // The host-death and CLI cases spawn the built library (dist/: run `npm run build` first).
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
