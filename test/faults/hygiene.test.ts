@@ -127,7 +127,7 @@ describe.runIf(newestRuntime).concurrent('process hygiene', () => {
   });
 });
 
-// Every descendant pid of `pid` (the host's interpreters and their children).
+// Every descendant pid of `pid` (the host's interpreters and their children), but the host's reaper.
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
   const walk = (p: number) => {
@@ -138,10 +138,19 @@ function childrenOf(pid: number): number[] {
       return;
     }
     for (const c of text.split(' ').filter(Boolean).map(Number)) {
+      if (isReaper(c)) continue;
       out.push(c);
       walk(c);
     }
   };
   walk(pid);
   return out;
+}
+
+function isReaper(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('fgrun_reaper.py');
+  } catch {
+    return false;
+  }
 }
