@@ -1,7 +1,7 @@
 // Linux /proc reads and process signals: resident memory, the peak, the process tree, killing a
 // tree. Where /proc is missing (macOS), reads give 0 / nothing and kills reach the process group
 // only (docs/platforms.md).
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync, watch } from 'node:fs';
 
 const buffer = Buffer.alloc(4096);
 
@@ -128,6 +128,52 @@ export function readPeakKb(pid: number): number {
   }
 }
 
+/** Where POSIX shared memory lives (glibc's shm_open); its files are RAM that no RSS shows. */
+const SHM = '/dev/shm';
+// Bumped on every change in /dev/shm (inotify, no polling): only then are descriptors looked at.
+let shmGeneration = 0;
+let shmWatched = false;
+
+function watchShm(): void {
+  if (shmWatched) return;
+  shmWatched = true;
+  try {
+    watch(SHM, { persistent: false }, () => { shmGeneration++; }).on('error', () => {});
+  } catch {
+    // no /dev/shm here
+  }
+}
+
+// KiB of the /dev/shm files that `members` hold open but have not mapped (mapped pages are in their
+// RSS already); each file once, however many hold it.
+function shmHeldKb(members: number[]): number {
+  const seen = new Set<number>();
+  let kb = 0;
+  for (const pid of members) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    let mapped: string | null = null;
+    for (const fd of fds) {
+      try {
+        if (!readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(`${SHM}/`)) continue;
+        const info = statSync(`/proc/${pid}/fd/${fd}`);
+        if (seen.has(info.ino)) continue;
+        seen.add(info.ino);
+        mapped ??= readFileSync(`/proc/${pid}/maps`, 'latin1');
+        if (new RegExp(` ${info.ino} +${SHM}/`).test(mapped)) continue;
+        kb += (info.blocks * 512) / 1024;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return kb;
+}
+
 /** Every how many reads the members of an instance are listed again (a new child counts within ~50 ms). */
 const MEMBERS_EVERY = 5;
 
@@ -135,7 +181,8 @@ const MEMBERS_EVERY = 5;
  * The resident memory of one instance: its interpreter and every process it started. With a cgroup,
  * the members are read from its `cgroup.procs` (daemons and children of threads are in it); without,
  * from the children of every thread, recursively (the interpreter is the subreaper, so orphaned
- * daemons re-parent to it). Listing the members costs 3-9 times a read of the interpreter's own
+ * daemons re-parent to it). Files in /dev/shm that a member holds open without mapping them count
+ * too (their pages are in no process's RSS). Listing the members costs 3-9 times a read of the interpreter's own
  * RSS, so it is done every MEMBERS_EVERY reads; the members found are read every time. Pages a
  * forked child shares with its parent count twice.
  */
@@ -146,10 +193,14 @@ export class RssProbe {
   private children = -1;
   private members: number[] = [];
   private reads = 0;
+  private shmKb = 0;
+  private shmSeen = -1;
 
   constructor(private readonly pid: number, cgroupProcs: string | null) {
     if (pid <= 0) return;
     this.statm = openOrClosed(`/proc/${pid}/statm`);
+    watchShm();
+    this.shmSeen = shmGeneration;
     if (cgroupProcs) this.procs = openOrClosed(cgroupProcs);
     else {
       this.stat = openOrClosed(`/proc/${pid}/stat`);
@@ -162,9 +213,16 @@ export class RssProbe {
     const statm = this.statm >= 0 ? pread(this.statm) : null;
     if (statm === null) return 0;
     let kb = Number(statm.split(' ')[1]) * PAGE_KB;
-    if (this.reads++ % MEMBERS_EVERY === 0) this.members = this.listMembers();
+    if (this.reads++ % MEMBERS_EVERY === 0) {
+      this.members = this.listMembers();
+      // /dev/shm files held open: looked at only after a change there, or while some are held.
+      if (this.shmSeen !== shmGeneration || this.shmKb > 0) {
+        this.shmSeen = shmGeneration;
+        this.shmKb = shmHeldKb([this.pid, ...this.members]);
+      }
+    }
     for (const pid of this.members) kb += rssKb(pid);
-    return kb;
+    return kb + this.shmKb;
   }
 
   // The processes of the instance other than the interpreter.
