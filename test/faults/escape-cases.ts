@@ -52,7 +52,7 @@ export function escapeCases(mode: string, env: NodeJS.ProcessEnv): void {
         } finally {
           await fn.close();
         }
-        expect(await stillRunning([pid, daemon], 5000)).toEqual([]);
+        expect(await stillRunning([pid, daemon], 10_000)).toEqual([]);
       });
     }, undefined, { concurrent: true });
 
@@ -68,7 +68,7 @@ export function escapeCases(mode: string, env: NodeJS.ProcessEnv): void {
         await started;
         expect(isRunning(daemon)).toBe(true);
         await fn.close({ mode: 'cancel' });
-        expect(await stillRunning([daemon], 5000)).toEqual([]);
+        expect(await stillRunning([daemon], 10_000)).toEqual([]);
       });
 
       it.each([
@@ -88,7 +88,7 @@ export function escapeCases(mode: string, env: NodeJS.ProcessEnv): void {
         }
         if (alloc === 'shm') return;
         expect(child).toBeGreaterThan(0);
-        expect(await stillRunning([child], 5000)).toEqual([]);
+        expect(await stillRunning([child], 10_000)).toEqual([]);
       });
 
       it('a host killed with SIGKILL while the handler holds the GIL leaves nothing; no inherited fd reaches the function', async () => {
