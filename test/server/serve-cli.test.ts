@@ -1,12 +1,13 @@
 // `fgrun serve` as a real process (bin/fgrun.js, built dist/): banner, --config, usage errors, and
 // SIGINT finishing the in-flight request, exiting 0 and leaving no process of its instances behind.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, fixture } from '../helpers/fixtures.js';
 import { zipFolder } from '../package/make-zip.js';
+import { serveEnv, startServe as startProcess } from './serve-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fgrun-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,25 +35,10 @@ function processes(): Proc[] {
   return out;
 }
 
-function env(): NodeJS.ProcessEnv {
-  const { FGRUN_SERVE_AK: _a, FGRUN_SERVE_SK: _s, FGRUN_SERVE_TOKEN: _t, ...rest } = process.env;
-  return rest;
-}
+const env = () => serveEnv();
 
-// Start `fgrun serve` and wait for its banner.
-async function startServe(args: string[], cwd?: string) {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => { out.stdout += d; });
-  child.stderr.on('data', (d) => { out.stderr += d; });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', () => (out.stdout.includes('Press Ctrl-C to stop.') ? resolve() : undefined));
-    void exited.then((code) => reject(new Error(`serve exited early (${code}): ${out.stderr}`)));
-  });
-  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)![1]!;
-  return { child, out, exited, url };
-}
+// `fgrun serve ARGS` in `cwd`, once its banner is out.
+const startServe = (args: string[], cwd?: string) => startProcess(args, { cwd });
 
 describe('fgrun serve (CLI)', () => {
   it('refuses --ak without --sk, and CODE together with --config (exit 2)', () => {
