@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { AsyncStore } from './async-store.js';
-import { authEnabled, authenticate, type AuthOptions } from './auth.js';
+import type { AuthOptions, BodyCheck, RequestHead } from './auth.js';
 import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig-gateway.js';
+import { guardsFor, type GatewayAuthOptions, type Guards } from './guard.js';
 import type { Invoker } from './invoke-api.js';
 import { Registry, type HandleFactory } from './registry.js';
 import { sendError } from './respond.js';
@@ -31,8 +32,10 @@ export interface ServeOptions {
   host?: string;
   /** 0 picks a free port. @default 8000 */
   port?: number;
-  /** Credentials the invoke API requires; none configured = every request accepted. */
+  /** IAM credentials the invoke API requires; none configured = every request accepted. */
   auth?: AuthOptions;
+  /** How the APIG gateway authenticates (default: as the invoke API when credentials are configured). */
+  gatewayAuth?: GatewayAuthOptions;
   /** Instances each function may run at once (passed to createFunction). */
   maxInstances?: number;
   /** Where interpreters are discovered (createFunction's env). */
@@ -57,6 +60,8 @@ export class FgrunServer {
   readonly url: string;
   readonly functions: ServedFunctionInfo[];
   readonly authEnabled: boolean;
+  /** Who may call the invoke API and the gateway. */
+  readonly guards: Guards;
   private stopping = false;
   private closing: Promise<void> | null = null;
   private readonly tasks = new Set<Promise<unknown>>();
@@ -64,9 +69,10 @@ export class FgrunServer {
   private abort!: (error: ApiError) => void;
   private readonly aborted: Promise<never>;
 
-  constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions) {
+  constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions, guards: Guards) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    this.authEnabled = authEnabled(options.auth ?? {});
+    this.guards = guards;
+    this.authEnabled = guards.invoke.mode !== 'none';
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
@@ -89,7 +95,7 @@ export class FgrunServer {
   }
 
   // Answer one request; never throws.
-  async handle(routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async handle(routes: readonly Route[], req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> {
     const t0 = performance.now();
     const requestId = randomUUID();
     const finished = new Promise<void>((resolve) => res.once('close', resolve));
@@ -103,12 +109,15 @@ export class FgrunServer {
         throw new ApiError('unavailable', 'fgrun serve is shutting down and takes no new requests');
       }
       const { route, params } = matchRoute(routes, method, path);
+      // Refused on its head: the body is never read (nor kept), and the connection is not reused.
+      const checkBody = this.admit(route, { method, path, query, headers: req.headers }, res);
+      if (expectsContinue) res.writeContinue();
       const read = await readBody(req, route.bodyLimit);
       if (!read.ok) {
         res.setHeader('Connection', 'close');
         throw tooLarge(read.bytes, route.bodyLimit, route.bodyWhat);
       }
-      if (route.auth) authenticate(this.options.auth ?? {}, { method, path, query, headers: req.headers, body: read.body });
+      checkBody?.(read.body);
       await route.handle({ req, res, requestId, params, query, body: read.body });
       if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
     } catch (error) {
@@ -118,6 +127,16 @@ export class FgrunServer {
       sendError(res, apiError);
     }
     this.options.log?.(`${method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms ${requestId}`);
+  }
+
+  // The route's guard on the request head; a refusal closes the connection instead of reading the body.
+  private admit(route: Route, head: RequestHead, res: ServerResponse): BodyCheck | null {
+    try {
+      return route.guard.admit(head);
+    } catch (error) {
+      res.setHeader('Connection', 'close');
+      throw error;
+    }
   }
 
   // Background work (async invocations) that close() waits for.
@@ -158,6 +177,7 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 
 // Create the functions, bind, and serve. Rejects with a ConfigError when the port cannot be bound.
 export async function startServer(options: ServeOptions): Promise<FgrunServer> {
+  const guards = guardsFor(options.auth, options.gatewayAuth);
   const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
   const http = createServer();
@@ -177,8 +197,10 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
-  const server = new FgrunServer(http, registry, host, port, options);
-  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date() });
+  const server = new FgrunServer(http, registry, host, port, options, guards);
+  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date(), guards });
   http.on('request', (req, res) => void server.handle(routes, req, res));
+  // Expect: 100-continue is answered only once the head is admitted: a refused upload is never sent.
+  http.on('checkContinue', (req, res) => void server.handle(routes, req, res, true));
   return server;
 }
