@@ -4,7 +4,7 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
-import { APIG_AUTH_MODES, DEFAULT_HOST, DEFAULT_PORT, startServer, type ApigAuthMode, type AuthOptions, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
@@ -22,6 +22,9 @@ interface ServeFlags extends FunctionFlags {
   appSecret?: string;
   quiet?: boolean;
   watch?: boolean;
+  maxConnections?: string;
+  headersTimeout?: string;
+  requestTimeout?: string;
 }
 
 export function serveCommand(io: Io): Command {
@@ -38,6 +41,9 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--apig-auth <mode>', "the gateway's authentication, as an APIG API's: none, iam (as the invoke API) or app (--app-key/--app-secret) (default: app with an app key, else iam with credentials, else none)").choices(APIG_AUTH_MODES))
     .addOption(new Option('--app-key <key>', 'APIG app key gateway callers sign with (SDK-HMAC-SHA256, X-Sdk-Date)').env('FGRUN_SERVE_APP_KEY'))
     .addOption(new Option('--app-secret <secret>', 'APIG app secret matching --app-key (prefer FGRUN_SERVE_APP_SECRET: flags show in ps)').env('FGRUN_SERVE_APP_SECRET'))
+    .option('--max-connections <n>', `connections open at once; more are closed as they arrive (default: ${CONNECTION_DEFAULTS.maxConnections})`)
+    .option('--headers-timeout <seconds>', `time a client has to send a request's headers, then 408 and the connection is closed (default: ${CONNECTION_DEFAULTS.headersTimeoutMs / 1000})`)
+    .option('--request-timeout <seconds>', `time a client has to send a whole request, body included (default: ${CONNECTION_DEFAULTS.requestTimeoutMs / 1000})`)
     .option('--quiet', 'do not log one line per request on stderr')
     .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
   command.action(async (code: string | undefined, flags: ServeFlags) => {
@@ -52,6 +58,19 @@ function whole(flag: string, value: string | undefined, min: number, max: number
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new ConfigError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, { field: flag });
   return n;
+}
+
+// The connection limits the flags set (the server's defaults for the others).
+function limitsFrom(flags: ServeFlags): ConnectionLimits {
+  const seconds = (flag: string, value: string | undefined) => {
+    const n = whole(flag, value, 1, 3600);
+    return n === undefined ? undefined : n * 1000;
+  };
+  return {
+    maxConnections: whole('--max-connections', flags.maxConnections, 1, 1_000_000),
+    headersTimeoutMs: seconds('--headers-timeout', flags.headersTimeout),
+    requestTimeoutMs: seconds('--request-timeout', flags.requestTimeout),
+  };
 }
 
 // The credentials the flags (or FGRUN_SERVE_* variables) configure.
@@ -156,6 +175,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
     server = await startServer({
       functions, host: flags.host, port, auth,
       gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },
+      limits: limitsFrom(flags),
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
     });

@@ -8,3 +8,4 @@ export { parseUrn, formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
 export { MAX_ASYNC_EVENT_BYTES } from './async-api.js';
 export { GATEWAY_PREFIX } from './apig-gateway.js';
 export * from './schemas.js';
+export { CONNECTION_DEFAULTS, type ConnectionLimits } from './connections.js';

@@ -2,12 +2,12 @@
 // APIG-style gateway for the functions it serves. Every request gets exactly one response; a bad
 // request never takes the server down. close(): stop accepting, let in-flight requests finish (up to
 // a grace period, then answer them 503), kill every instance.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { AsyncStore } from './async-store.js';
+import { connectionLimits, createLimitedServer, trackResponse, type ConnectionLimits } from './connections.js';
 import type { AuthOptions, BodyCheck, RequestHead } from './auth.js';
 import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
@@ -44,6 +44,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** @default 10000 */
   shutdownGraceMs?: number;
+  /** Open connections and read times (docs/server.md, "Connections"). */
+  limits?: ConnectionLimits;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
 }
@@ -99,6 +101,7 @@ export class FgrunServer {
     const t0 = performance.now();
     const requestId = randomUUID();
     const finished = new Promise<void>((resolve) => res.once('close', resolve));
+    trackResponse(req, res);
     this.track(this.requests, finished);
     res.setHeader('X-Request-Id', requestId);
     const { path, query } = splitTarget(req.url);
@@ -165,23 +168,13 @@ export class FgrunServer {
   }
 }
 
-// The 400 for a request Node's HTTP parser rejected (the handler never sees it).
-function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify(new ApiError('invalid-parameter', `malformed HTTP request (${error.code ?? error.message})`).body);
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
 // Create the functions, bind, and serve. Rejects with a ConfigError when the port cannot be bound.
 export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const guards = guardsFor(options.auth, options.gatewayAuth);
+  const limits = connectionLimits(options.limits);
   const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
-  const http = createServer();
-  http.on('clientError', onClientError);
+  const http = createLimitedServer(limits);
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
