@@ -23,6 +23,7 @@ interface ServeFlags extends FunctionFlags {
   quiet?: boolean;
   watch?: boolean;
   maxConnections?: string;
+  maxMemory?: string;
   headersTimeout?: string;
   requestTimeout?: string;
 }
@@ -41,6 +42,7 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--apig-auth <mode>', "the gateway's authentication, as an APIG API's: none, iam (as the invoke API) or app (--app-key/--app-secret) (default: app with an app key, else iam with credentials, else none)").choices(APIG_AUTH_MODES))
     .addOption(new Option('--app-key <key>', 'APIG app key gateway callers sign with (SDK-HMAC-SHA256, X-Sdk-Date)').env('FGRUN_SERVE_APP_KEY'))
     .addOption(new Option('--app-secret <secret>', 'APIG app secret matching --app-key (prefer FGRUN_SERVE_APP_SECRET: flags show in ps)').env('FGRUN_SERVE_APP_SECRET'))
+    .option('--max-memory <MB>', "the most memory a request's X-Cff-Instance-Memory may ask for (default: the function's --memory)")
     .option('--max-connections <n>', `connections open at once; more are closed as they arrive (default: ${CONNECTION_DEFAULTS.maxConnections})`)
     .option('--headers-timeout <seconds>', `time a client has to send a request's headers, then 408 and the connection is closed (default: ${CONNECTION_DEFAULTS.headersTimeoutMs / 1000})`)
     .option('--request-timeout <seconds>', `time a client has to send a whole request, body included (default: ${CONNECTION_DEFAULTS.requestTimeoutMs / 1000})`)
@@ -176,6 +178,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
       functions, host: flags.host, port, auth,
       gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },
       limits: limitsFrom(flags),
+      maxMemory: whole('--max-memory', flags.maxMemory, 128, 10240),
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
     });

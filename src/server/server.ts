@@ -36,8 +36,10 @@ export interface ServeOptions {
   auth?: AuthOptions;
   /** How the APIG gateway authenticates (default: as the invoke API when credentials are configured). */
   gatewayAuth?: GatewayAuthOptions;
-  /** Instances each function may run at once (passed to createFunction). */
+  /** Instances each function may run at once, whatever the memory sizes asked for (passed to createFunction). */
   maxInstances?: number;
+  /** The most memory X-Cff-Instance-Memory may ask for, in MB. @default each function's own memory */
+  maxMemory?: number;
   /** Where interpreters are discovered (createFunction's env). */
   env?: NodeJS.ProcessEnv;
   /** One line per request (method, path, status, duration, request id); never headers or secrets. */
@@ -172,7 +174,7 @@ export class FgrunServer {
 export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const guards = guardsFor(options.auth, options.gatewayAuth);
   const limits = connectionLimits(options.limits);
-  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env }, options.createHandle);
+  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, maxMemory: options.maxMemory }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
   const http = createLimitedServer(limits);
   try {

@@ -2,7 +2,10 @@
 // a slowloris of 500 half-open sockets (half never send a byte, half stop mid-header) is cut at the
 // headers timeout with 408 and leaves the server's descriptor count back at its baseline; no more than
 // --max-connections are ever open; a body that stalls gets 408; a valid request followed by a
-// malformed pipelined one gets its own answer before the 400.
+// malformed pipelined one gets its own answer before the 400; 100 unauthenticated 6 MB uploads are
+// refused on their head and leave the server's RSS where it was (issue 11.8).
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/fixtures.js';
@@ -11,12 +14,13 @@ import { connectRaw, killServe, openFds, parseResponses, readAll, startServe, wa
 
 const SOCKETS = 500;
 const MAX_CONNECTIONS = 300;
+const TOKEN = 'conn-token';
 const INVOKE = '/v2/local/fgs/functions/urn:fss:local:local:function:default:echo:latest/invocations';
 let serve: ServeProcess;
 
 beforeAll(async () => {
   serve = await startServe([fixture('server-echo'), '--name', 'echo', '--runtime', RUNTIME, '--port', '0', '--quiet',
-    '--headers-timeout', '1', '--request-timeout', '2', '--max-connections', String(MAX_CONNECTIONS)]);
+    '--headers-timeout', '1', '--request-timeout', '2', '--max-connections', String(MAX_CONNECTIONS), '--token', TOKEN]);
 });
 afterAll(() => killServe(serve));
 
@@ -62,15 +66,46 @@ describe('fgrun serve connection limits', () => {
   it('answers 408 to a body that stalls, and a valid request before a malformed pipelined one with its own response', async () => {
     const stalled = await connectRaw(serve.url);
     const stalledRaw = readAll(stalled);
-    stalled.write(`POST ${INVOKE} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"return":`);
+    stalled.write(`POST ${INVOKE} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${TOKEN}\r\nContent-Length: 100\r\n\r\n{"return":`);
     const pipelined = await connectRaw(serve.url);
     const pipelinedRaw = readAll(pipelined);
     const body = '{"return": "first"}';
-    pipelined.write(`POST ${INVOKE} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}NOT HTTP AT ALL\r\n\r\n`);
+    pipelined.write(`POST ${INVOKE} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${TOKEN}\r\nContent-Length: ${body.length}\r\n\r\n${body}NOT HTTP AT ALL\r\n\r\n`);
     const [late, ...noMore] = parseResponses(await stalledRaw);
     expect([late?.status, noMore]).toEqual([408, []]);
     const [first, second, ...rest] = parseResponses(await pipelinedRaw);
     expect([first?.status, first?.body]).toEqual([200, 'first']);
     expect([second?.status, JSON.parse(second!.body).error_code, rest]).toEqual([400, 'FSS.0400', []]);
   });
+
+  it('refuses 100 unauthenticated 6 MB uploads on their head without growing the host RSS', async () => {
+    const pid = serve.child.pid!;
+    const before = rssMb(pid);
+    const body = Buffer.alloc(6 * 1024 * 1024, 0x61);
+    const { hostname, port } = new URL(serve.url);
+    const statuses = await Promise.all(Array.from({ length: 100 }, () => new Promise<number | string>((resolve) => {
+      const req = request({ host: hostname, port: Number(port), method: 'POST', path: INVOKE, agent: false, headers: { 'Content-Length': body.length } }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode!));
+      });
+      req.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+      req.end(body);
+    })));
+    const after = rssMb(pid);
+    console.log(`host RSS around 100 unauthenticated 6 MB POSTs: ${before.toFixed(1)} MB -> ${after.toFixed(1)} MB; answers: ${JSON.stringify(count(statuses))}`);
+    expect(statuses.filter((s) => s === 401).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 401 || s === 'EPIPE' || s === 'ECONNRESET')).toBe(true);
+    expect(after - before).toBeLessThan(64);
+  });
 });
+
+// The resident set of a process, in MB.
+function rssMb(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]) / 1024;
+}
+
+function count(values: Array<number | string>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
