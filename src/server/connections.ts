@@ -35,7 +35,8 @@ export function trackResponse(req: IncomingMessage, res: ServerResponse): void {
 
 // The limits with their defaults, or a ConfigError naming the flag that cannot work.
 export function connectionLimits(limits: ConnectionLimits = {}): Required<ConnectionLimits> {
-  const l = { ...CONNECTION_DEFAULTS, ...limits };
+  const given = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
+  const l: Required<ConnectionLimits> = { ...CONNECTION_DEFAULTS, ...given };
   if (l.headersTimeoutMs > l.requestTimeoutMs) {
     throw new ConfigError(`the headers timeout (${l.headersTimeoutMs} ms) cannot exceed the request timeout (${l.requestTimeoutMs} ms); raise --request-timeout`, { field: '--headers-timeout' });
   }
