@@ -95,7 +95,8 @@ describe('fgrun serve connection limits', () => {
     const after = rssMb(pid);
     console.log(`host RSS around 100 unauthenticated 6 MB POSTs: ${before.toFixed(1)} MB -> ${after.toFixed(1)} MB; answers: ${JSON.stringify(count(statuses))}`);
     expect(statuses.filter((s) => s === 401).length).toBeGreaterThan(0);
-    expect(Object.keys(count(statuses)).filter((s) => !['401', 'EPIPE', 'ECONNRESET'].includes(s))).toEqual([]);
+    // 408: on a loaded machine some heads arrive after the 1 s headers timeout; nothing is read either way.
+    expect(Object.keys(count(statuses)).filter((s) => !['401', '408', 'EPIPE', 'ECONNRESET'].includes(s))).toEqual([]);
     expect(after - before).toBeLessThan(64);
   });
 });
