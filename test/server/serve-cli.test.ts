@@ -149,7 +149,7 @@ describe('fgrun serve (CLI)', () => {
     try {
       expect(await call()).toBe('v1');
       writeFileSync(join(code, 'index.py'), 'def handler(event, context):\n    return "v2"\n');
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 45_000;
       while (!served.out.stderr.includes('fgrun serve: w: reloaded after') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(served.out.stderr).toContain(`fgrun serve: w: reloaded after ${join(code, 'index.py')} changed\n`);
       expect(await call()).toBe('v2');
