@@ -4,7 +4,7 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
-import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
@@ -25,6 +25,8 @@ interface ServeFlags extends FunctionFlags {
   watch?: boolean;
   maxConnections?: string;
   maxMemory?: string;
+  stateDir: string;
+  shutdownGrace?: string;
   headersTimeout?: string;
   requestTimeout?: string;
 }
@@ -43,6 +45,8 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--apig-auth <mode>', "the gateway's authentication, as an APIG API's: none, iam (as the invoke API) or app (--app-key/--app-secret) (default: app with an app key, else iam with credentials, else none)").choices(APIG_AUTH_MODES))
     .addOption(new Option('--app-key <key>', 'APIG app key gateway callers sign with (SDK-HMAC-SHA256, X-Sdk-Date)').env('FGRUN_SERVE_APP_KEY'))
     .addOption(new Option('--app-secret <secret>', 'APIG app secret matching --app-key (prefer FGRUN_SERVE_APP_SECRET: flags show in ps)').env('FGRUN_SERVE_APP_SECRET'))
+    .option('--state-dir <folder>', 'the serve state folder: accepted async invocations are journaled there until they finish, and the next serve runs what was left pending', DEFAULT_STATE_DIR)
+    .option('--shutdown-grace <seconds>', `on SIGINT/SIGTERM, how long in-flight requests may finish (default: ${SHUTDOWN_GRACE_MS / 1000})`)
     .option('--max-memory <MB>', "the most memory a request's X-Cff-Instance-Memory may ask for (default: the function's --memory)")
     .option('--max-connections <n>', `connections open at once; more are closed as they arrive (default: ${CONNECTION_DEFAULTS.maxConnections})`)
     .option('--headers-timeout <seconds>', `time a client has to send a request's headers, then 408 and the connection is closed (default: ${CONNECTION_DEFAULTS.headersTimeoutMs / 1000})`)
@@ -116,6 +120,9 @@ function banner(server: FgrunServer): string {
   }
   lines.push(`fgrun serve: auth of /v2 (invoke API): ${server.guards.invoke.requirement}`);
   lines.push(`fgrun serve: auth of /apig (gateway): ${server.guards.gateway.requirement}`);
+  const { resumed, unserved } = server.resumed;
+  if (resumed) lines.push(`fgrun serve: resuming ${resumed} async invocation${resumed > 1 ? 's' : ''} left pending by a previous run (${server.journal!.file})`);
+  if (unserved) lines.push(`fgrun serve: ${unserved} pending async invocation${unserved > 1 ? 's are' : ' is'} for functions not served now; kept in ${server.journal!.file}`);
   lines.push('Press Ctrl-C to stop.');
   return lines.join('\n') + '\n';
 }
@@ -184,6 +191,8 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
       gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },
       limits: limitsFrom(flags),
       maxMemory: whole('--max-memory', flags.maxMemory, 128, 10240),
+      stateDir: flags.stateDir,
+      shutdownGraceMs: (whole('--shutdown-grace', flags.shutdownGrace, 0, 3600) ?? SHUTDOWN_GRACE_MS / 1000) * 1000,
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
     });
@@ -197,7 +206,8 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
     const signal = await first;
     io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
     await server.close();
-    io.stderr.write('fgrun serve: stopped\n');
+    const left = server.journal?.left.length ?? 0;
+    io.stderr.write(left ? `fgrun serve: stopped; ${left} async invocation${left > 1 ? 's' : ''} left pending in ${server.journal!.file}: the next fgrun serve with this state folder runs ${left > 1 ? 'them' : 'it'}\n` : 'fgrun serve: stopped\n');
     return 0;
   } finally {
     dispose();

@@ -2,8 +2,9 @@
 import { parseEvent } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { resolveTarget, type Invoker } from './invoke-api.js';
+import type { AsyncJournal } from './async-journal.js';
 import type { AsyncStore } from './async-store.js';
-import type { Registry } from './registry.js';
+import type { Registry, ServedFunction } from './registry.js';
 import { sendJson } from './respond.js';
 import type { RouteContext } from './router.js';
 import { asyncInvocationsQuerySchema } from './schemas.js';
@@ -15,24 +16,59 @@ export const MAX_ASYNC_EVENT_BYTES = 256 * 1024;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 
-// Accept the event, answer 202 {request_id}, and hand the run to `background`.
-export function asyncInvoke(registry: Registry, store: AsyncStore, invoke: Invoker, background: (task: Promise<void>) => void) {
-  return async ({ res, params, body, requestId }: RouteContext): Promise<void> => {
-    const fn = resolveTarget(registry, params);
-    const event = parseEvent(body);
-    store.accept(fn.urn, requestId);
-    sendJson(res, 202, { request_id: requestId });
-    const run = async () => {
-      store.running(requestId);
-      try {
-        store.finish(requestId, await invoke(fn, event, requestId));
-      } catch (error) {
-        const e = toApiError(error);
-        store.fail(requestId, e.status, e.message);
-      }
-    };
-    background(run());
+export interface AsyncDeps {
+  registry: Registry;
+  store: AsyncStore;
+  invoke: Invoker;
+  /** Work close() waits for. */
+  background: (task: Promise<void>) => void;
+  /** Where acceptances are kept until they complete (none: in memory only). */
+  journal: AsyncJournal | null;
+}
+
+// Run an accepted invocation in the background. One cut short by shutdown (503) stays pending in the
+// journal, to run again on the next start; any other outcome completes it.
+export function runAsync(d: AsyncDeps, fn: ServedFunction, event: unknown, requestId: string): void {
+  d.store.accept(fn.urn, requestId);
+  const run = async () => {
+    d.store.running(requestId);
+    try {
+      d.store.finish(requestId, await d.invoke(fn, event, requestId));
+    } catch (error) {
+      const e = toApiError(error);
+      d.store.fail(requestId, e.status, e.message);
+      if (e.reason === 'unavailable') return;
+    }
+    d.journal?.done(requestId);
   };
+  d.background(run());
+}
+
+// Accept the event (journaled first), answer 202 {request_id}, and run it in the background.
+export function asyncInvoke(d: AsyncDeps) {
+  return async ({ res, params, body, requestId }: RouteContext): Promise<void> => {
+    const fn = resolveTarget(d.registry, params);
+    const event = parseEvent(body);
+    d.journal?.accept(requestId, fn.urn, body.toString('utf8'));
+    sendJson(res, 202, { request_id: requestId });
+    runAsync(d, fn, event, requestId);
+  };
+}
+
+// Run what a previous server accepted and left pending; returns how many of them it serves.
+export function resumeAsync(d: AsyncDeps): { resumed: number; unserved: number } {
+  let resumed = 0;
+  let unserved = 0;
+  for (const entry of d.journal?.left ?? []) {
+    const fn = d.registry.functions.find((f) => f.urn === entry.urn);
+    if (!fn) {
+      unserved++;
+      continue;
+    }
+    runAsync(d, fn, parseEvent(Buffer.from(entry.event, 'utf8')), entry.id);
+    resumed++;
+  }
+  return { resumed, unserved };
 }
 
 // "YYYY-MM-DDTHH:mm:ss" (UTC) from a query parameter, or FSS.0400 naming it.

@@ -1,23 +1,17 @@
 // The server's routes: FunctionGraph's v2 invoke API and the APIG-style gateway.
 import { MAX_EVENT_BYTES } from '../function/index.js';
-import { asyncInvoke, listAsyncInvocations, MAX_ASYNC_EVENT_BYTES } from './async-api.js';
-import type { AsyncStore } from './async-store.js';
+import { asyncInvoke, listAsyncInvocations, MAX_ASYNC_EVENT_BYTES, type AsyncDeps } from './async-api.js';
 import { gateway } from './apig-gateway.js';
-import { syncInvoke, type Invoker } from './invoke-api.js';
+import { syncInvoke } from './invoke-api.js';
 import { listFunctions } from './list-api.js';
 import type { Guards } from './guard.js';
-import type { Registry } from './registry.js';
 import type { Route } from './router.js';
 
 /** Body cap for requests that carry none (GET). */
 const NO_BODY_BYTES = 64 * 1024;
 const FUNCTION = ['v2', '{project_id}', 'fgs', 'functions', '{function_urn}'];
 
-export interface RouteDeps {
-  registry: Registry;
-  store: AsyncStore;
-  invoke: Invoker;
-  background: (task: Promise<void>) => void;
+export interface RouteDeps extends AsyncDeps {
   startedAt: Date;
   guards: Guards;
 }
@@ -25,7 +19,7 @@ export interface RouteDeps {
 export function buildRoutes(d: RouteDeps): Route[] {
   return [
     { methods: ['POST'], pattern: [...FUNCTION, 'invocations'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.invoke, handle: syncInvoke(d.registry, d.invoke) },
-    { methods: ['POST'], pattern: [...FUNCTION, 'invocations-async'], bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', guard: d.guards.invoke, handle: asyncInvoke(d.registry, d.store, d.invoke, d.background) },
+    { methods: ['POST'], pattern: [...FUNCTION, 'invocations-async'], bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', guard: d.guards.invoke, handle: asyncInvoke(d) },
     { methods: ['GET'], pattern: [...FUNCTION, 'async-invocations'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listAsyncInvocations(d.registry, d.store) },
     { methods: ['GET'], pattern: ['v2', '{project_id}', 'fgs', 'functions'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listFunctions(d.registry, d.startedAt) },
     { methods: 'ANY', pattern: ['apig', '{function_name}', '{path...}'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.gateway, handle: gateway(d.registry, d.invoke) },

@@ -6,6 +6,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
+import { resumeAsync } from './async-api.js';
+import { AsyncJournal } from './async-journal.js';
 import { AsyncStore } from './async-store.js';
 import { connectionLimits, createLimitedServer, trackResponse, type ConnectionLimits } from './connections.js';
 import type { AuthOptions, BodyCheck, RequestHead } from './auth.js';
@@ -21,6 +23,8 @@ import { buildRoutes } from './routes.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;
+/** The CLI's serve state folder, relative to the current folder. */
+export const DEFAULT_STATE_DIR = '.fgrun';
 /** How long close() waits for in-flight requests before answering them 503. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 /** After the 503s, how long to let responses flush before connections are cut. */
@@ -48,6 +52,9 @@ export interface ServeOptions {
   shutdownGraceMs?: number;
   /** Open connections and read times (docs/server.md, "Connections"). */
   limits?: ConnectionLimits;
+  /** The serve state folder: accepted async invocations are journaled there until they complete, and
+   * those a previous server left pending run at start. None: async invocations live in memory only. */
+  stateDir?: string;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
 }
@@ -66,6 +73,10 @@ export class FgrunServer {
   readonly authEnabled: boolean;
   /** Who may call the invoke API and the gateway. */
   readonly guards: Guards;
+  /** Async invocations a previous server left pending: resumed now, and kept for functions not served now. */
+  resumed = { resumed: 0, unserved: 0 };
+  /** The async journal, when a state folder is used. */
+  journal: AsyncJournal | null = null;
   private stopping = false;
   private closing: Promise<void> | null = null;
   private readonly tasks = new Set<Promise<unknown>>();
@@ -165,8 +176,18 @@ export class FgrunServer {
       await Promise.race([Promise.allSettled([...this.requests]), flush]);
       this.http.closeAllConnections();
       await closed;
+      this.journal?.close();
     })();
     return this.closing;
+  }
+}
+
+// The state folder's journal, or a ConfigError naming --state-dir.
+function openJournal(stateDir: string): AsyncJournal {
+  try {
+    return new AsyncJournal(stateDir);
+  } catch (cause) {
+    throw new ConfigError(`the state folder ${stateDir} cannot be used (${(cause as NodeJS.ErrnoException).code ?? String(cause)}); pick another --state-dir`, { field: '--state-dir', cause });
   }
 }
 
@@ -174,6 +195,7 @@ export class FgrunServer {
 export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const guards = guardsFor(options.auth, options.gatewayAuth);
   const limits = connectionLimits(options.limits);
+  const journal = options.stateDir === undefined ? null : openJournal(options.stateDir);
   const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, maxMemory: options.maxMemory }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
   const http = createLimitedServer(limits);
@@ -193,7 +215,10 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
   const server = new FgrunServer(http, registry, host, port, options, guards);
-  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date(), guards });
+  const async = { registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, journal };
+  const routes = buildRoutes({ ...async, startedAt: new Date(), guards });
+  server.journal = journal;
+  server.resumed = resumeAsync(async);
   http.on('request', (req, res) => void server.handle(routes, req, res));
   // Expect: 100-continue is answered only once the head is admitted: a refused upload is never sent.
   http.on('checkContinue', (req, res) => void server.handle(routes, req, res, true));

@@ -64,9 +64,8 @@ describe.concurrent('crashes', () => {
     it('closing the protocol pipes and living on: crash "closed its protocol channel" without waiting for the timeout', async () => {
       const fn = await open();
       try {
-        const t0 = performance.now();
+        // The 3 s timeout would answer 'timeout': the crash answer itself proves nobody waited for it.
         await crashThenRecover(fn, { crash: 'close-pipe', sleep: 20 }, 'the runtime process closed its protocol channel');
-        expect(performance.now() - t0).toBeLessThan(2900);
       } finally {
         await fn.close();
       }

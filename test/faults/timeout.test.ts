@@ -22,7 +22,8 @@ describe.concurrent('timeouts', () => {
         });
         const pid = Number(/sleeping (\d+)\n/.exec(late.log)![1]);
         expect(waited).toBeGreaterThanOrEqual(3000);
-        expect(waited).toBeLessThan(10_000);
+        // Well before the 60 s sleep: answered at the timeout, with room for a loaded machine.
+        expect(waited).toBeLessThan(30_000);
         expect(late.summary.durationMs).toBeGreaterThanOrEqual(3000);
         expect(late.summary.maxMemoryUsedMb).toBeGreaterThan(1);
         expect(await stillRunning([pid])).toEqual([]);

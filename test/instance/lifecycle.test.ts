@@ -66,7 +66,7 @@ describe.runIf(newestRuntime).concurrent('instance', () => {
     await instance.stop();
     const took = performance.now() - t0;
     expect(took).toBeGreaterThanOrEqual(2 * STOP_GRACE_MS - 20);
-    expect(took).toBeLessThan(2 * STOP_GRACE_MS + 3000);
+    expect(took).toBeLessThan(2 * STOP_GRACE_MS + 15_000);
     expect(isRunning(instance.pid)).toBe(false);
   });
 });

@@ -89,7 +89,8 @@ describe.runIf(newestRuntime).concurrent('pool', () => {
     while (pids.length < 2) await new Promise((r) => setTimeout(r, 10));
     const t0 = performance.now();
     await fn.close({ mode: 'cancel' });
-    expect(performance.now() - t0).toBeLessThan(5000);
+    // Far less than the requests' 20 s: they were killed, not awaited (generous on a loaded machine).
+    expect(performance.now() - t0).toBeLessThan(15_000);
     const answers = await Promise.all(running);
     const crashes = answers.filter((a) => !(a instanceof Error)) as Array<{ status: string; error: { errorMessage: string } }>;
     expect(crashes.map((a) => [a.status, a.error.errorMessage])).toEqual(Array(2).fill(

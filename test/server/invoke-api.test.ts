@@ -171,16 +171,17 @@ describe('invoke API with a token, and concurrency', () => {
 
   it('answers a request still running after the shutdown grace period with 503 FSS.0503, and kills its instance', async () => {
     const before = new Set(liveProcessGroups());
-    const stopping = await serve([fn('server-echo', { name: 'echo', timeout: 10 })], { shutdownGraceMs: 300 });
+    const stopping = await serve([fn('server-echo', { name: 'echo', timeout: 60 })], { shutdownGraceMs: 300 });
     const marker = join(mkdtempSync(join(tmpdir(), 'fgrun-stop-')), 'started');
-    const slow = post(invokeUrl(stopping, urn('echo')), JSON.stringify({ sleep: 5, touch: marker }));
+    const slow = post(invokeUrl(stopping, urn('echo')), JSON.stringify({ sleep: 50, touch: marker }));
     for (let i = 0; i < 400 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 25));
     const ours = liveProcessGroups().filter((g) => !before.has(g));
     expect(ours).toHaveLength(1);
     const closing = Date.now();
     await Promise.all([stopping.close(), stopping.close()]);
     expect(fss(await slow)).toEqual({ status: 503, error_code: 'FSS.0503', error_msg: 'fgrun serve shut down before the function finished' });
-    expect(Date.now() - closing).toBeLessThan(4500);
+    // Far less than the 50 s sleep: the request was cut at the grace period (generous on a loaded machine).
+    expect(Date.now() - closing).toBeLessThan(30_000);
     expect(liveProcessGroups().filter((g) => ours.includes(g))).toEqual([]);
     rmSync(dirname(marker), { recursive: true, force: true });
   });

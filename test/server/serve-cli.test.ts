@@ -2,21 +2,13 @@
 // SIGINT finishing the in-flight request, exiting 0 and leaving no process of its instances behind.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/fixtures.js';
 import { zipFolder } from '../package/make-zip.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/run-cli.js';
 import { killServe, startServe as startProcess, waitFor } from './serve-process.js';
 
-// An Io whose output is kept in memory.
-function memoryIo() {
-  let stderr = '';
-  const sink = (write: (s: string) => void) => new Writable({ write(chunk, _e, done) { write(String(chunk)); done(); } });
-  const io = { stdin: process.stdin, stdout: sink(() => {}), stderr: sink((s) => { stderr += s; }), stdoutIsTTY: false, exitCode: 0 };
-  return Object.assign(io, { err: () => stderr });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'fgrun-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,18 +42,18 @@ const startServe = (args: string[], cwd?: string) => startProcess(args, { cwd })
 
 describe('fgrun serve (CLI)', () => {
   it('refuses --ak without --sk, and CODE together with --config (exit 2)', async () => {
-    const io = memoryIo();
-    expect(await main(['serve', fixture('server-echo'), '--ak', 'X', '--port', '0'], io)).toBe(2);
-    expect(io.err()).toBe('fgrun: --ak and --sk go together: pass both (or FGRUN_SERVE_AK and FGRUN_SERVE_SK), or neither\n');
-    const both = memoryIo();
-    expect(await main(['serve', fixture('server-echo'), '--config', 'x.yaml'], both)).toBe(2);
-    expect(both.err()).toMatch(/^fgrun: pass either CODE \('.*server-echo'\) with function flags, or --config x\.yaml, not both\n$/);
+    const ak = await runCli(['serve', fixture('server-echo'), '--ak', 'X', '--port', '0']);
+    expect(ak.code).toBe(2);
+    expect(ak.stderr).toBe('fgrun: --ak and --sk go together: pass both (or FGRUN_SERVE_AK and FGRUN_SERVE_SK), or neither\n');
+    const both = await runCli(['serve', fixture('server-echo'), '--config', 'x.yaml']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^fgrun: pass either CODE \('.*server-echo'\) with function flags, or --config x\.yaml, not both\n$/);
   });
 
   it('refuses half-configured gateway auth (exit 2) and warns on stderr when a non-loopback bind leaves a route open', async () => {
     const usage = async (argv: string[]) => {
-      const io = memoryIo();
-      return [await main(['serve', fixture('server-echo'), '--port', '0', ...argv], io), io.err()];
+      const run = await runCli(['serve', fixture('server-echo'), '--port', '0', ...argv]);
+      return [run.code, run.stderr];
     };
     expect(await usage(['--app-key', 'k'])).toEqual([2, 'fgrun: --app-key and --app-secret go together: pass both (or FGRUN_SERVE_APP_KEY and FGRUN_SERVE_APP_SECRET), or neither\n']);
     expect(await usage(['--apig-auth', 'app'])).toEqual([2, 'fgrun: --apig-auth app needs the app credentials: add --app-key and --app-secret (or FGRUN_SERVE_APP_KEY and FGRUN_SERVE_APP_SECRET)\n']);
@@ -152,7 +144,7 @@ describe('fgrun serve (CLI)', () => {
     try {
       expect(await call()).toBe('v1');
       writeFileSync(join(code, 'index.py'), 'def handler(event, context):\n    return "v2"\n');
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + 45_000;
       while (!served.out.stderr.includes('fgrun serve: w: reloaded after') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(served.out.stderr).toContain(`fgrun serve: w: reloaded after ${join(code, 'index.py')} changed\n`);
       expect(await call()).toBe('v2');
