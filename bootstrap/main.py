@@ -12,6 +12,7 @@ def main():
     # cold start (docs/performance.md). The function's modules load under the interpreter's setting.
     write_bytecode = sys.dont_write_bytecode
     sys.dont_write_bytecode = False
+    import fgrun_isolation
     import fgrun_protocol
     import fgrun_runner
     import fgrun_watchdog  # noqa: F401 (cached here; started below)
@@ -21,6 +22,7 @@ def main():
         sys.stdout.write(json.dumps({"version": list(sys.version_info[:3]), "executable": os.path.realpath(sys.executable),
                                      "protocol": fgrun_protocol.PROTOCOL_VERSION}) + "\n")
         return
+    fgrun_isolation.prepare()
     import fgrun_watchdog
     fgrun_watchdog.start()
     in_fd, out_fd = fgrun_protocol.claim_stdio()

@@ -20,6 +20,7 @@ import { LogCollector } from './log-collector.js';
 import { RssProbe, unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
 import { killGroup, readPeakKb, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
+import { runtimeRoot } from './runtime-root.js';
 
 export { START_TIMEOUT_MS, STOP_GRACE_MS, EXIT_DRAIN_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
@@ -52,8 +53,9 @@ export class Instance {
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
     this.limitKb = options.config.memorySize * 1024;
-    const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir());
-    this.proc = spawnPython(options.runtime.path, options.config.code, env);
+    const root = runtimeRoot(options.config.code, options.config.name);
+    const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir(), root.codeRoot);
+    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages });
     this.pid = this.proc.pid;
     this.probe = new RssProbe(this.pid);
     this.reader = new FrameReader((f) => this.onFrame(f), (e) => this.onProtocolError(e));

@@ -10,11 +10,16 @@ export const BOOTSTRAP_MAIN = join(RUNTIME_ROOT, 'bootstrap', 'main.py');
 
 let logDir: string | null = null;
 
+// fgrun's own folder for this user under the system temp folder (logs, runtime roots).
+export function userFolder(): string {
+  return join(tmpdir(), `fgrun-${userInfo().uid}`);
+}
+
 // RUNTIME_LOG_DIR: one private folder per user, reused by every host process, so a host that is
 // killed (test workers, Ctrl-C) leaves no temporary folder behind.
 export function sharedLogDir(): string {
   if (logDir === null) {
-    logDir = join(tmpdir(), `fgrun-${userInfo().uid}`, 'logs');
+    logDir = join(userFolder(), 'logs');
     mkdirSync(logDir, { recursive: true, mode: 0o700 });
   }
   return logDir;

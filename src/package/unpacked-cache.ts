@@ -1,7 +1,10 @@
 // Unpacked zips, reused while the zip is unchanged (same size, mtime, ctime and inode). Each lives in
 // its own temporary folder, removed when the process exits; when a zip changes, the version before
 // the previous one is removed (warm instances of the previous version may still be reading it).
-import { stat } from 'node:fs/promises';
+// The files go into a sub-folder named like the zip (orders.zip -> <tmp>/orders), so a function
+// without a name is named after its zip, as in the cloud, not after a random folder.
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import tmp from 'tmp';
 import type { PackageLimits } from './limits.js';
 import { unzipSafely } from './unzip.js';
@@ -25,11 +28,12 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
   if (known) return known.folder;
   tmp.setGracefulCleanup();
   const dir = tmp.dirSync({ prefix: 'fgrun-pkg-', unsafeCleanup: true });
+  const target = join(dir.name, basename(zipPath).replace(/\.zip$/i, '') || 'code');
   const version: Version = {
     key,
     remove: () => safely(() => dir.removeCallback()),
-    folder: unzipSafely(zipPath, dir.name, limits, label).then(
-      () => dir.name,
+    folder: mkdir(target).then(() => unzipSafely(zipPath, target, limits, label)).then(
+      () => target,
       (error: unknown) => {
         safely(() => dir.removeCallback());
         const at = list.indexOf(version);
