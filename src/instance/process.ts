@@ -24,7 +24,7 @@ function killAllGroups(): void {
   for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
 }
 
-export interface SpawnOptions {
+interface SpawnOptions {
   /** Let the function import the interpreter's own site-packages (no -S). */
   hostSitePackages?: boolean;
 }

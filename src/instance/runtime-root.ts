@@ -10,7 +10,7 @@ import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, st
 import { join } from 'node:path';
 import { userFolder } from './paths.js';
 
-export interface RuntimeRoot {
+interface RuntimeRoot {
   /** The function's working directory. */
   cwd: string;
   /** `<cwd>/code`, RUNTIME_CODE_ROOT: a link to the code folder. */
