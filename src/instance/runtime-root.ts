@@ -7,8 +7,8 @@
 // another root is made.
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { userFolder } from './paths.js';
+import { dirname, join } from 'node:path';
+import { sharedLogDir } from './paths.js';
 
 interface RuntimeRoot {
   /** The function's working directory. */
@@ -24,7 +24,8 @@ export function runtimeRoot(code: string, name: string): RuntimeRoot {
   const key = `${name}\0${code}`;
   const known = made.get(key);
   if (known) return known;
-  const roots = join(userFolder(), 'roots');
+  // Beside the log folder, in the private per-user folder that sharedLogDir() makes and checks.
+  const roots = join(dirname(sharedLogDir()), 'roots');
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
   const cwd = join(roots, `${name}-${hash}`);
   const codeRoot = join(cwd, 'code');
