@@ -8,6 +8,7 @@ import time
 import fgrun_watchdog
 
 from fgrun_context import Context
+from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_memory import PeakRss
@@ -47,6 +48,7 @@ class Runner(object):
         self.seq = 0
         self.rss = PeakRss()
         self.active = None
+        self.debugger = None
 
     # Serve until shutdown or end of input.
     def serve(self):
@@ -77,6 +79,9 @@ class Runner(object):
             return False
         code_root = message["codeRoot"]
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
+        if message.get("debugPort"):
+            self.debugger = Debugger(message["debugPort"], code_root, self.debug_notice)
+            self.debugger.install()
         try:
             self.handler = load_function(code_root, message["handler"], "handler")
             if message.get("initializer"):
@@ -107,6 +112,14 @@ class Runner(object):
             if "error" in message:
                 raise RuntimeError(message["error"])
             return message.get("value")
+
+    # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile.
+    def debug_notice(self, state, tool, reason=None):
+        message = {"type": "debug", "state": state, "tool": tool, "port": self.debugger.port, "codeRoot": self.debugger.code_root}
+        if reason:
+            message["reason"] = reason
+        with self.lock:
+            self.channel.send(message)
 
     def context(self, request_id):
         runner = self
@@ -148,6 +161,8 @@ class Runner(object):
                 facts["code"] = "initialization"
                 reply = {"type": "initialized", "id": request_id, "ok": False, "error": facts}
         self.active = None
+        if self.debugger is not None:
+            self.debugger.after_request()
         reply["durationMs"] = round((_clock() - start) * 1000, 3)
         self.write_fence(request_id)
         reply["maxRssKb"] = self.rss.peak_kb()
@@ -162,13 +177,19 @@ class Runner(object):
         kind = "none"
         try:
             event = json.loads(payload.decode("utf-8")) if PY2 else json.loads(payload)
+            if self.debugger is not None:
+                self.debugger.before_request()
             value = self.handler(event, self.context(request_id))
         except BaseException as e:
             tb = sys.exc_info()[2]
+            if self.debugger is None and is_bdb_quit(e):
+                e = type(e)(NO_DEBUGGER)
             log_traceback(e, tb)
             error = error_facts(e, tb)
             error["code"] = "invocation"
         self.active = None
+        if self.debugger is not None:
+            self.debugger.after_request()
         # The log is complete: fence it now, so the host works on it while the result is encoded
         # and the peak read (~8 us from /proc); neither writes to the log.
         self.write_fence(request_id)

@@ -6,7 +6,7 @@ import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
-import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
+import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
 
@@ -19,6 +19,7 @@ interface ServeFlags extends FunctionFlags {
   token?: string;
   quiet?: boolean;
   watch?: boolean;
+  debugPort?: string;
 }
 
 export function serveCommand(io: Io): Command {
@@ -33,7 +34,8 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--sk <SK>', 'secret key matching --ak (prefer the FGRUN_SERVE_SK variable: flags show in ps)').env('FGRUN_SERVE_SK'))
     .addOption(new Option('--token <token>', 'accept requests carrying this X-Auth-Token').env('FGRUN_SERVE_TOKEN'))
     .option('--quiet', 'do not log one line per request on stderr')
-    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
+    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code')
+    .option('--debug-port <port>', `${DEBUG_PORT_HELP}; the second function served gets PORT+1, and so on`);
   command.action(async (code: string | undefined, flags: ServeFlags) => {
     io.exitCode = await runServe(code, flags, io);
   });
@@ -146,6 +148,8 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
       functions, host: flags.host, port, auth,
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
+      debugPort: debugPort(flags.debugPort),
+      onNotice: (line) => io.stderr.write(line + '\n'),
     });
   } catch (error) {
     throw flagError(error);

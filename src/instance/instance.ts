@@ -10,7 +10,7 @@ import type { ProtocolError } from '../errors/index.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import {
   encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
-  type CallMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
+  type CallMessage, type DebugMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { unexpected, type Outcome, type Pending, type Verdict } from './outcomes.js';
 import { stopProcess } from './teardown.js';
@@ -20,6 +20,7 @@ import { LogCollector } from './log-collector.js';
 import { RssProbe, unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
 import { killGroup, readPeakKb, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
+import { holdTimeout, releaseTimeout } from './debug-hold.js';
 
 export { START_TIMEOUT_MS, STOP_GRACE_MS, EXIT_DRAIN_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
@@ -28,6 +29,10 @@ export interface InstanceOptions {
   config: ResolvedConfig;
   runtime: RuntimeInfo;
   startTimeoutMs?: number;
+  /** Serve a debugger on 127.0.0.1:port (docs/debugging.md). */
+  debugPort?: number;
+  /** A debugger waits for a client, holds the function or lets it go, during operation `id`. */
+  onDebug?: (message: DebugMessage, id: string) => void;
 }
 
 export class Instance {
@@ -86,7 +91,7 @@ export class Instance {
     const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
-      codeRoot: config.code, paths: config.dependencies, fence: this.fence,
+      codeRoot: config.code, paths: config.dependencies, fence: this.fence, debugPort: this.options.debugPort ?? null,
     }));
     return outcome;
   }
@@ -147,7 +152,8 @@ export class Instance {
     return new Promise<Outcome<M>>((resolve) => {
       const timer = setTimeout(() => this.onTimeout(), timeoutMs);
       const watch: Watch = { probe: this.probe, limitKb: this.limitKb, peakKb: 0, onOver: (kb) => this.onMemoryOver(kb) };
-      this.pending = { id, scope, message: null, payload: null, log: null, timer, watch, verdict: null, resolve: resolve as (o: Outcome<never>) => void };
+      const timeoutAt = performance.now() + timeoutMs;
+      this.pending = { id, scope, message: null, payload: null, log: null, timer, timeoutAt, heldMs: null, watch, verdict: null, resolve: resolve as (o: Outcome<never>) => void };
       watchMemory(watch);
     });
   }
@@ -213,6 +219,7 @@ export class Instance {
 
   private onFrame({ message, payload }: Frame): void {
     if (message.type === 'call') return this.answer(message);
+    if (message.type === 'debug') return this.onDebug(message);
     const p = this.pending;
     const id = message.type === 'ready' || message.type === 'fault' ? 'ready' : message.id;
     if (!p || p.id !== id || p.message) return this.onProtocolError(unexpected(message.type));
@@ -233,6 +240,15 @@ export class Instance {
       reply = encodeMessage({ type: 'reply', seq: call.seq, error: error.message });
     }
     this.write(reply);
+  }
+
+  // A debugger holds the function or lets it go (only ever sent with --debug-port).
+  private onDebug(message: DebugMessage): void {
+    const p = this.pending;
+    if (!p) return;
+    if (message.state === 'release') releaseTimeout(p, () => this.onTimeout());
+    else holdTimeout(p);
+    this.options.onDebug?.(message, p.id);
   }
 
   private onFence(id: string, log: string): void {

@@ -24,6 +24,9 @@ export type Pending = {
   payload: Buffer | null;
   log: string | null;
   timer: NodeJS.Timeout;
+  /** When the timer fires (performance.now() ms), and what was left while a debugger holds it. */
+  timeoutAt: number;
+  heldMs: number | null;
   watch: Watch;
   verdict: Verdict | null;
   resolve: (outcome: Outcome<never>) => void;

@@ -41,6 +41,10 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** @default 10000 */
   shutdownGraceMs?: number;
+  /** Serve a debugger for the first function on this port, the next on port + 1, ... (createFunction's debugPort). */
+  debugPort?: number;
+  /** One-line notices of the functions (build out of date, where to attach a debugger). @default stderr */
+  onNotice?: (line: string) => void;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
 }
@@ -158,7 +162,7 @@ function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 
 // Create the functions, bind, and serve. Rejects with a ConfigError when the port cannot be bound.
 export async function startServer(options: ServeOptions): Promise<FgrunServer> {
-  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env }, options.createHandle);
+  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, debugPort: options.debugPort, onNotice: options.onNotice }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
   const http = createServer();
   http.on('clientError', onClientError);
