@@ -5,6 +5,7 @@ import os
 import sys
 import time
 
+import fgrun_logger
 import fgrun_watchdog
 
 from fgrun_context import Context
@@ -37,6 +38,14 @@ def encode_body(value):
     return "json", text.encode("utf-8") if not isinstance(text, bytes) else text
 
 
+# A timeout the host put in the environment (seconds), 3 when absent or malformed.
+def _seconds(name):
+    try:
+        return int(os.environ.get(name, "3"))
+    except ValueError:
+        return 3
+
+
 class Runner(object):
     def __init__(self, channel, log_fd=2):
         self.channel = channel
@@ -44,10 +53,15 @@ class Runner(object):
         self.fence = ""
         self.handler = None
         self.initializer = None
+        # Held by the loop between requests, released while one runs: a context call (from any
+        # thread, any context) waits for a running request and never crosses a request's end.
         self.lock = allocate_lock()
+        self.lock.acquire()
+        self.log = fgrun_logger.STATE
+        self.timeouts = {"handler": 3, "initializer": 3}
         self.seq = 0
         self.rss = PeakRss()
-        self.active = None
+        self.current = None
         self.debugger = None
 
     # Serve until shutdown or end of input.
@@ -78,6 +92,8 @@ class Runner(object):
                 "message": "protocol {0} requested, this bootstrap speaks {1}".format(message.get("protocol"), PROTOCOL_VERSION)}})
             return False
         code_root = message["codeRoot"]
+        self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT"), "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT")}
+        fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
         if message.get("debugPort"):
             self.debugger = Debugger(message["debugPort"], code_root, self.debug_notice)
@@ -95,11 +111,9 @@ class Runner(object):
         self.channel.send({"type": "ready", "protocol": PROTOCOL_VERSION, "python": version, "pid": os.getpid()})
         return True
 
-    # Ask the host for a context value (one round trip); used by Context while its request runs.
-    def call(self, request_id, method, args):
+    # Ask the host for a context value (one round trip), for any context, while a request runs.
+    def call(self, method, args):
         with self.lock:
-            if self.active != request_id:
-                raise RuntimeError("context of request {0} used after the request finished".format(request_id))
             self.seq += 1
             self.channel.send({"type": "call", "seq": self.seq, "method": method, "args": args})
             message, _ = self.channel.receive()
@@ -113,17 +127,31 @@ class Runner(object):
                 raise RuntimeError(message["error"])
             return message.get("value")
 
+    # Start a request: its context, its log lines' id, and context calls allowed.
+    def begin(self, request_id, timeout):
+        self.log.request_id = request_id
+        context = self.current = Context(request_id, self, timeout, _clock())
+        self.lock.release()
+        return context
+
+    # End a request once no context call is in flight.
+    def end(self):
+        self.lock.acquire()
+        self.current = None
+        if self.debugger is not None:
+            self.debugger.after_request()
+
     # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile.
     def debug_notice(self, state, tool, reason=None):
         message = {"type": "debug", "state": state, "tool": tool, "port": self.debugger.port, "codeRoot": self.debugger.code_root}
         if reason:
             message["reason"] = reason
+        if self.current is None:
+            # Loading the module (a breakpoint at import): this thread holds the lock already.
+            self.channel.send(message)
+            return
         with self.lock:
             self.channel.send(message)
-
-    def context(self, request_id):
-        runner = self
-        return Context(request_id, lambda method, args: runner.call(request_id, method, args))
 
     # Flush Python-level buffers, then mark the end of this request's log on fd 2.
     def write_fence(self, request_id):
@@ -147,39 +175,37 @@ class Runner(object):
             pass
 
     def initialize(self, request_id):
-        self.active = request_id
         self.rss.reset()
         start = _clock()
         reply = {"type": "initialized", "id": request_id, "ok": True}
+        context = self.begin(request_id, self.timeouts["initializer"])
         if self.initializer is not None:
             try:
-                self.initializer(self.context(request_id))
+                self.initializer(context)
             except BaseException as e:
                 tb = sys.exc_info()[2]
                 log_traceback(e, tb)
                 facts = error_facts(e, tb)
                 facts["code"] = "initialization"
                 reply = {"type": "initialized", "id": request_id, "ok": False, "error": facts}
-        self.active = None
-        if self.debugger is not None:
-            self.debugger.after_request()
+        self.end()
         reply["durationMs"] = round((_clock() - start) * 1000, 3)
         self.write_fence(request_id)
         reply["maxRssKb"] = self.rss.peak_kb()
         self.channel.send(reply)
 
     def invoke(self, request_id, payload):
-        self.active = request_id
         self.rss.reset()
         start = _clock()
         error = None
         body = b""
         kind = "none"
+        context = self.begin(request_id, self.timeouts["handler"])
         try:
             event = json.loads(payload.decode("utf-8")) if PY2 else json.loads(payload)
             if self.debugger is not None:
                 self.debugger.before_request()
-            value = self.handler(event, self.context(request_id))
+            value = self.handler(event, context)
         except BaseException as e:
             tb = sys.exc_info()[2]
             if self.debugger is None and is_bdb_quit(e):
@@ -187,9 +213,7 @@ class Runner(object):
             log_traceback(e, tb)
             error = error_facts(e, tb)
             error["code"] = "invocation"
-        self.active = None
-        if self.debugger is not None:
-            self.debugger.after_request()
+        self.end()
         # The log is complete: fence it now, so the host works on it while the result is encoded
         # and the peak read (~8 us from /proc); neither writes to the log.
         self.write_fence(request_id)
