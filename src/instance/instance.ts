@@ -31,8 +31,8 @@ export interface InstanceOptions {
   startTimeoutMs?: number;
   /** Serve a debugger on 127.0.0.1:port (docs/debugging.md). */
   debugPort?: number;
-  /** A debugger waits for a client, holds the function or lets it go, during operation `id`. */
-  onDebug?: (message: DebugMessage, id: string) => void;
+  /** A debugger waits for a client, holds the function or lets it go, in request `requestId` (null: loading the module). */
+  onDebug?: (message: DebugMessage, requestId: string | null) => void;
 }
 
 export class Instance {
@@ -248,7 +248,7 @@ export class Instance {
     if (!p) return;
     if (message.state === 'release') releaseTimeout(p, () => this.onTimeout());
     else holdTimeout(p);
-    this.options.onDebug?.(message, p.id);
+    this.options.onDebug?.(message, p.scope?.requestId ?? null);
   }
 
   private onFence(id: string, log: string): void {

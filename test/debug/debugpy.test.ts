@@ -55,7 +55,7 @@ describe.skipIf(why !== null)(`--debug-port with debugpy [${runtime?.runtime ?? 
       const invocation = handle.invoke({ hello: 'debugger' }, { requestId: 'dap-request' });
       // The invocation ending first (debugpy did not start) fails here with its log.
       const first = await Promise.race([line, invocation.then((r) => `ended without waiting: ${r.status}\n${r.log}`)]);
-      expect(first).toBe(`fgrun: debugpy waits on 127.0.0.1:${port} for request dap-request: attach your IDE there (VS Code: a "debugpy" attach configuration, pathMappings remoteRoot ${fixture('echo')}, docs/debugging.md); the function's timeout waits while a debugger holds it`);
+      expect(first).toBe(`fgrun: debugpy waits on 127.0.0.1:${port} in request dap-request: attach your IDE there (VS Code: a "debugpy" attach configuration, pathMappings remoteRoot ${fixture('echo')}, docs/debugging.md); the function's timeout waits while a debugger holds it`);
       const client = await connectTo(port);
       client.write(dap(1, 'initialize', { adapterID: 'fgrun-test', clientID: 'fgrun-test', pathFormat: 'path' }));
       await client.until(has(client, (m) => m['type'] === 'response' && m['command'] === 'initialize'), 'the initialize response');

@@ -96,3 +96,25 @@ describe.runIf(newestRuntime)('fgrun invoke --debug-port', () => {
     });
   });
 });
+
+describe.runIf(newestRuntime)('serve --debug-port', () => {
+  it('gives each served function its own port: the second one gets PORT+1', async () => {
+    const { serve, fn, invokeUrl, urn } = await import('../server/helpers.js');
+    const port = await freePort();
+    const notices = noticeWaiter((line) => line.includes(' pdb waits on '));
+    const server = await serve([fn('echo', { name: 'first' }), fn('debug-breakpoint', { name: 'second' })], { debugPort: port, onNotice: notices.onNotice });
+    try {
+      const response = fetch(invokeUrl(server, urn('second')), { method: 'POST', body: '{"name": "served"}' });
+      expect(await notices.found).toContain(`pdb waits on 127.0.0.1:${port + 1}, connect with`);
+      const client = await connectTo(port + 1);
+      await client.until(prompts(1), 'the first prompt');
+      client.write('c\n');
+      const answer = await response;
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toBe('hello served');
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
