@@ -1,19 +1,19 @@
 // While a debugger holds the function (--debug-port: a client attached, a breakpoint active), its
-// timeout waits: the timer stops, and restarts with the time that was left once the debugger lets
-// go. getRemainingTimeInMilliSeconds() is not affected: it keeps counting from the request's start.
+// timeout waits: the deadline moves out of reach, and comes back with the time that was left once
+// the debugger lets go. The memory limit still holds. getRemainingTimeInMilliSeconds() is not
+// affected: it keeps counting from the request's start.
 import type { Pending } from './outcomes.js';
 
-// Stop the operation's timer (a second hold changes nothing).
+// Suspend the operation's deadline (a second hold changes nothing).
 export function holdTimeout(p: Pending): void {
   if (p.heldMs !== null || p.verdict) return;
-  clearTimeout(p.timer);
-  p.heldMs = Math.max(0, p.timeoutAt - performance.now());
+  p.heldMs = Math.max(0, p.watch.deadline - performance.now());
+  p.watch.deadline = Infinity;
 }
 
-// Restart the timer with what was left when it was held.
-export function releaseTimeout(p: Pending, onTimeout: () => void): void {
+// Restore the deadline with what was left when it was held.
+export function releaseTimeout(p: Pending): void {
   if (p.heldMs === null || p.verdict) return;
-  p.timeoutAt = performance.now() + p.heldMs;
-  p.timer = setTimeout(onTimeout, p.heldMs);
+  p.watch.deadline = performance.now() + p.heldMs;
   p.heldMs = null;
 }

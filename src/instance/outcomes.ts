@@ -23,9 +23,9 @@ export type Pending = {
   message: ReadyMessage | FaultMessage | InitializedMessage | ResultMessage | null;
   payload: Buffer | null;
   log: string | null;
-  timer: NodeJS.Timeout;
-  /** When the timer fires (performance.now() ms), and what was left while a debugger holds it. */
-  timeoutAt: number;
+  /** Set once the host has ended the operation: settles it if the process is slow to go. */
+  timer: NodeJS.Timeout | null;
+  /** While a debugger holds the function: the time that was left before its deadline (debug-hold.ts). */
   heldMs: number | null;
   watch: Watch;
   verdict: Verdict | null;
