@@ -2,12 +2,13 @@
 #
 #   host -> python (private copy of stdin)        python -> host (private copy of stdout)
 #   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
-#               codeRoot, paths, fence,            fault       {target, stage, error}
+#               codeRoot, paths, fence, debugPort,  fault       {target, stage, error}
 #               subreaper, parentDeath}
 #   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 #   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 #   reply      {seq, value | error}                result      {id, ok, kind, size, error?, durationMs,
 #   shutdown   {}                                                maxRssKb, fenced} + <size bytes of body>
+#                                                  debug       {state, tool, port, codeRoot, reason?}
 #
 # One JSON object per line, ASCII only. A message with `size` is followed by exactly that many raw
 # bytes (UTF-8 JSON for an event, the encoded body for a result) and a newline, so large payloads
@@ -24,7 +25,7 @@ PROTOCOL_VERSION = 1
 
 # Message types, one table per direction (must match src/protocol/messages.ts).
 HOST_MESSAGES = ("init", "initialize", "invoke", "reply", "shutdown")
-PYTHON_MESSAGES = ("ready", "fault", "initialized", "call", "result")
+PYTHON_MESSAGES = ("ready", "fault", "initialized", "call", "result", "debug")
 
 PY2 = sys.version_info[0] == 2
 

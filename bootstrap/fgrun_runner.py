@@ -9,6 +9,7 @@ import fgrun_logger
 import fgrun_platform
 
 from fgrun_context import Context
+from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_platform import PeakRss
@@ -94,6 +95,7 @@ class Runner(object):
         self.seq = 0
         self.rss = PeakRss()
         self.current = None
+        self.debugger = None
         self.log_unread = unread_check(log_fd)
 
     # Serve until shutdown or end of input.
@@ -129,6 +131,9 @@ class Runner(object):
         self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT"), "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT")}
         fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
+        if message.get("debugPort"):
+            self.debugger = Debugger(message["debugPort"], code_root, self.debug_notice)
+            self.debugger.install()
         try:
             self.handler = load_function(code_root, message["handler"], "handler")
             if message.get("initializer"):
@@ -170,6 +175,20 @@ class Runner(object):
     def end(self):
         self.lock.acquire()
         self.current = None
+        if self.debugger is not None:
+            self.debugger.after_request()
+
+    # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile.
+    def debug_notice(self, state, tool, reason=None):
+        message = {"type": "debug", "state": state, "tool": tool, "port": self.debugger.port, "codeRoot": self.debugger.code_root}
+        if reason:
+            message["reason"] = reason
+        if self.current is None:
+            # Loading the module (a breakpoint at import): this thread holds the lock already.
+            self.channel.send(message)
+            return
+        with self.lock:
+            self.channel.send(message)
 
     # Flush Python-level buffers, then mark the end of this request's log on fd 2.
     def write_fence(self, request_id):
@@ -233,9 +252,13 @@ class Runner(object):
         context = self.begin(request_id, self.timeouts["handler"])
         try:
             event = json.loads(payload.decode("utf-8")) if PY2 else json.loads(payload)
+            if self.debugger is not None:
+                self.debugger.before_request()
             value = self.handler(event, context)
         except BaseException as e:
             tb = sys.exc_info()[2]
+            if self.debugger is None and is_bdb_quit(e):
+                e = type(e)(NO_DEBUGGER)
             log_traceback(e, tb)
             error = error_facts(e, tb)
             error["code"] = "invocation"

@@ -52,6 +52,17 @@ export function addFunctionOptions(command: Command): Command {
     .addOption(new Option('--credentials-env', 'give the function the agency credentials in HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN and HUAWEICLOUD_SDK_TOKEN'));
 }
 
+/** --debug-port's help, shared by invoke and serve. */
+export const DEBUG_PORT_HELP = 'serve a debugger on 127.0.0.1:PORT: debugpy when the function can import it, else pdb for breakpoint() / pdb.set_trace() (docs/debugging.md)';
+
+// --debug-port as a port number, or a ConfigError naming the flag.
+export function debugPort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 65535) throw new ConfigError(`--debug-port must be a port number from 1 to 65535, got '${value}'`, { field: '--debug-port' });
+  return n;
+}
+
 // A whole number from a flag, or a ConfigError naming the flag.
 function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -5,7 +5,7 @@ import { prepareCode } from '../package/index.js';
 import { ConfigError } from '../errors/index.js';
 import { startLine, summaryLine } from '../result/index.js';
 import { randomUUID } from 'node:crypto';
-import { addFunctionOptions, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
+import { addFunctionOptions, debugPort, DEBUG_PORT_HELP, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
 import { readEvent } from './event-input.js';
 import { addConfigOptions, functionSource, type SourceFlags } from './function-source.js';
 import { watchInvoke } from './watch-invoke.js';
@@ -15,6 +15,7 @@ interface InvokeFlags extends FunctionFlags, SourceFlags {
   event?: string;
   json?: boolean;
   watch?: boolean;
+  debugPort?: string;
 }
 
 export function invokeCommand(io: Io): Command {
@@ -24,7 +25,8 @@ export function invokeCommand(io: Io): Command {
     .option('--event <json|@file|->', 'the event: inline JSON, @file.json, or - for standard input (default: {})');
   addFunctionOptions(command)
     .option('--json', 'print the whole Invocation as JSON on stdout (also for failures)')
-    .option('--watch', 'run again whenever the code changes (new code, fresh instance), until Ctrl-C');
+    .option('--watch', 'run again whenever the code changes (new code, fresh instance), until Ctrl-C')
+    .option('--debug-port <port>', DEBUG_PORT_HELP);
   addConfigOptions(command)
     .action(async (code: string | undefined, flags: InvokeFlags) => {
       io.exitCode = await runInvoke(code, flags, io);
@@ -46,12 +48,13 @@ export function flagError(error: unknown): unknown {
 async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): Promise<number> {
   const event = await readEvent(flags.event, io.stdin);
   const { input, configFile } = await functionSource(code, flags);
+  const create = { onNotice: (line: string) => io.stderr.write(line + '\n'), debugPort: debugPort(flags.debugPort) };
   let handle;
   try {
     // With a config file, each change reads it again (it is watched too).
     const source = configFile ? async () => (await functionSource(code, flags)).input : input;
-    if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, false), io, { watch: configFile ? [configFile] : [] });
-    handle = await createFunction(await prepareCode(input), { onNotice: (line) => io.stderr.write(line + '\n') });
+    if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, false), io, { watch: configFile ? [configFile] : [], create });
+    handle = await createFunction(await prepareCode(input), create);
   } catch (error) {
     throw flagError(error);
   }

@@ -6,7 +6,7 @@ import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
 import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
-import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
+import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
 import { watchingLine } from './watch-line.js';
@@ -23,6 +23,7 @@ interface ServeFlags extends FunctionFlags {
   appSecret?: string;
   quiet?: boolean;
   watch?: boolean;
+  debugPort?: string;
   maxConnections?: string;
   maxMemory?: string;
   stateDir: string;
@@ -52,7 +53,8 @@ export function serveCommand(io: Io): Command {
     .option('--headers-timeout <seconds>', `time a client has to send a request's headers, then 408 and the connection is closed (default: ${CONNECTION_DEFAULTS.headersTimeoutMs / 1000})`)
     .option('--request-timeout <seconds>', `time a client has to send a whole request, body included (default: ${CONNECTION_DEFAULTS.requestTimeoutMs / 1000})`)
     .option('--quiet', 'do not log one line per request on stderr')
-    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
+    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code')
+    .option('--debug-port <port>', `${DEBUG_PORT_HELP}; the second function served gets PORT+1, and so on`);
   command.action(async (code: string | undefined, flags: ServeFlags) => {
     io.exitCode = await runServe(code, flags, io);
   });
@@ -195,6 +197,8 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
       shutdownGraceMs: (whole('--shutdown-grace', flags.shutdownGrace, 0, 3600) ?? SHUTDOWN_GRACE_MS / 1000) * 1000,
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
+      debugPort: debugPort(flags.debugPort),
+      onNotice: (line) => io.stderr.write(line + '\n'),
     });
   } catch (error) {
     throw flagError(error);

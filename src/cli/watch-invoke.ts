@@ -1,6 +1,6 @@
 // `fgrun invoke --watch`: run the function, then again after every change to its code, until
 // Ctrl-C. Each change retires the warm instances (see createWatchedFunction); runs never overlap.
-import type { FunctionHandle } from '../function/index.js';
+import type { CreateOptions, FunctionHandle } from '../function/index.js';
 import { isFgrunError } from '../errors/index.js';
 import { createWatchedFunction, type WatchSource } from '../watch/index.js';
 import type { Io } from './io.js';
@@ -11,6 +11,8 @@ export interface WatchInvokeOptions {
   watch?: string[];
   /** Stops watching when aborted (tests, embedding); SIGINT and SIGTERM always do. */
   signal?: AbortSignal;
+  /** How each version of the function is created (notices, debugger). */
+  create?: CreateOptions;
 }
 
 // Run `run(handle)` now and after each change; resolves with 0 once stopped.
@@ -22,6 +24,7 @@ export async function watchInvoke(source: WatchSource, run: (handle: FunctionHan
     });
   };
   const handle = await createWatchedFunction(source, {
+    ...options.create,
     watch: options.watch,
     onReload: ({ changed, error }) => {
       if (error) {

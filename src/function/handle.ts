@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
-import { ClosedError } from '../errors/index.js';
+import { ClosedError, ConfigError } from '../errors/index.js';
 import { registerSecret } from '../log/index.js';
 import { sharedLogDir } from '../instance/index.js';
 import { assertSupportedPlatform } from '../platform/index.js';
@@ -13,7 +13,8 @@ import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './errors.js';
 import { answerFor } from './outcome.js';
-import { warmUp, type WarmUp } from './warm-up.js';
+import { warmUp, type InstanceExtras, type WarmUp } from './warm-up.js';
+import { debugLine } from './debug-line.js';
 
 export interface InvokeOptions {
   /** Request id to use (a fresh UUID by default). */
@@ -54,19 +55,38 @@ export interface CreateOptions {
    * `fgrun build` (docs/build.md). @default a line on process.stderr
    */
   onNotice?: (line: string) => void;
+  /**
+   * Serve a debugger on 127.0.0.1:debugPort: debugpy when the function can import it, else pdb for
+   * breakpoint() / pdb.set_trace() (docs/debugging.md). One instance at most, so one debuggee.
+   * Where to attach is said through onNotice.
+   */
+  debugPort?: number;
 }
 
 // Check the platform, validate the config, find the runtime's interpreter, check the log folder, and
 // return a handle (instances start lazily).
 export async function createFunction(input: FunctionConfigInput, options: CreateOptions = {}): Promise<FunctionHandle> {
   assertSupportedPlatform();
-  const config = resolveConfig(options.maxInstances === undefined ? input : { ...input, maxInstances: options.maxInstances });
+  const { debugPort } = options;
+  if (debugPort !== undefined && !(Number.isInteger(debugPort) && debugPort >= 1 && debugPort <= 65535)) {
+    throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });
+  }
+  const maxInstances = debugPort !== undefined ? 1 : options.maxInstances;
+  const config = resolveConfig(maxInstances === undefined ? input : { ...input, maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
   sharedLogDir();
+  const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
   const build = await findBuild(config.code, runtime, env);
-  if (build.notice) (options.onNotice ?? ((line) => process.stderr.write(line + '\n')))(build.notice);
-  return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime);
+  if (build.notice) notice(build.notice);
+  const extras: InstanceExtras = debugPort === undefined ? {} : {
+    debugPort,
+    onDebug: (message, requestId) => {
+      const line = debugLine(message, requestId);
+      if (line) notice(line);
+    },
+  };
+  return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime, extras);
 }
 
 // The caller's log sink, unable to break the host: the log is in the Invocation anyway.
@@ -84,13 +104,13 @@ class Handle implements FunctionHandle {
   private readonly pool: Pool<WarmUp>;
   private closed = false;
 
-  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo) {
+  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, extras: InstanceExtras) {
     for (const secret of Object.values(config.credentials)) registerSecret(secret);
     this.pool = new Pool<WarmUp>({
       name: config.name,
       maxInstances: config.maxInstances,
       idleTimeoutMs: config.idleTimeout * 1000,
-      start: (id, signal) => warmUp(config, runtime, id, signal),
+      start: (id, signal) => warmUp(config, runtime, id, signal, extras),
     });
   }
 

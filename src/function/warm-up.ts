@@ -2,7 +2,7 @@
 // A failure at any stage becomes the request's answer (entry exception, init error, crash, oom).
 // An initializer that fails (raises, times out, crashes, runs out of memory) abandons its instance
 // and a fresh one tries again, INIT_ATTEMPTS in all, as FunctionGraph does; the last failure answers.
-import { Instance, type Outcome } from '../instance/index.js';
+import { Instance, type InstanceOptions, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { SpawnError } from '../errors/index.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
@@ -21,11 +21,14 @@ type Attempt =
   | { ok: false; answer: Answer; log: string; python: string; peakKb: number; retry: boolean };
 
 // Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
-export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal): Promise<WarmUp> {
+/** Instance options beyond the config and runtime (the debugger's). */
+export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug'>;
+
+export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {
   const t0 = performance.now();
   let log = '';
   for (let attempt = 1; ; attempt++) {
-    const result = await warmUpOnce(config, runtime, requestId, signal);
+    const result = await warmUpOnce(config, runtime, requestId, signal, extras);
     if (result.ok) {
       const cold = { initDurationMs: performance.now() - t0, preamble: log + result.preamble };
       return { ok: true, instance: result.instance, cold, python: result.python, attempts: attempt };
@@ -38,10 +41,10 @@ export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, reque
   }
 }
 
-async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal): Promise<Attempt> {
+async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal: AbortSignal | undefined, extras: InstanceExtras): Promise<Attempt> {
   let instance: Instance;
   try {
-    instance = new Instance({ config, runtime });
+    instance = new Instance({ config, runtime, ...extras });
   } catch (error) {
     // No process at all (EMFILE...): this request's answer is a crash; the host carries on.
     if (!(error instanceof SpawnError)) throw error;

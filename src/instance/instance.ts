@@ -10,7 +10,7 @@ import type { ProtocolError } from '../errors/index.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import {
   encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
-  type CallMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
+  type CallMessage, type DebugMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { unexpected, type Outcome, type Pending, type Verdict } from './outcomes.js';
 import { stopProcess } from './teardown.js';
@@ -22,6 +22,7 @@ import { readPeakKb, RssProbe } from '../platform/index.js';
 import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
 import { runtimeRoot } from './runtime-root.js';
+import { holdTimeout, releaseTimeout } from './debug-hold.js';
 
 export { START_TIMEOUT_MS, STOP_GRACE_MS, EXIT_DRAIN_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
@@ -30,6 +31,10 @@ export interface InstanceOptions {
   config: ResolvedConfig;
   runtime: RuntimeInfo;
   startTimeoutMs?: number;
+  /** Serve a debugger on 127.0.0.1:port (docs/debugging.md). */
+  debugPort?: number;
+  /** A debugger waits for a client, holds the function or lets it go, in request `requestId` (null: loading the module). */
+  onDebug?: (message: DebugMessage, requestId: string | null) => void;
 }
 
 export class Instance {
@@ -93,7 +98,7 @@ export class Instance {
     const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
-      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.guard,
+      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.guard, debugPort: this.options.debugPort ?? null,
     }));
     return outcome;
   }
@@ -155,7 +160,7 @@ export class Instance {
       const watch = this.watch;
       watch.peakKb = 0;
       watch.deadline = performance.now() + timeoutMs;
-      this.pending = { id, scope, message: null, payload: null, log: null, timer: null, watch, verdict: null, resolve: resolve as (o: Outcome<never>) => void };
+      this.pending = { id, scope, message: null, payload: null, log: null, timer: null, heldMs: null, watch, verdict: null, resolve: resolve as (o: Outcome<never>) => void };
       watchMemory(watch);
     });
   }
@@ -219,6 +224,7 @@ export class Instance {
 
   private onFrame({ message, payload }: Frame): void {
     if (message.type === 'call') return this.answer(message);
+    if (message.type === 'debug') return this.onDebug(message);
     const p = this.pending;
     const id = message.type === 'ready' || message.type === 'fault' ? 'ready' : message.id;
     if (!p || p.id !== id || p.message) return this.onProtocolError(unexpected(message.type));
@@ -242,6 +248,15 @@ export class Instance {
       reply = encodeMessage({ type: 'reply', seq: call.seq, error: error.message });
     }
     this.write(reply);
+  }
+
+  // A debugger holds the function or lets it go (only ever sent with --debug-port).
+  private onDebug(message: DebugMessage): void {
+    const p = this.pending;
+    if (!p) return;
+    if (message.state === 'release') releaseTimeout(p);
+    else holdTimeout(p);
+    this.options.onDebug?.(message, p.scope?.requestId ?? null);
   }
 
   private onFence(id: string, log: string): void {

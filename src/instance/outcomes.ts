@@ -25,6 +25,8 @@ export type Pending = {
   log: string | null;
   /** Set once the host has ended the operation: settles it if the process is slow to go. */
   timer: NodeJS.Timeout | null;
+  /** While a debugger holds the function: the time that was left before its deadline (debug-hold.ts). */
+  heldMs: number | null;
   watch: Watch;
   verdict: Verdict | null;
   resolve: (outcome: Outcome<never>) => void;

@@ -2,12 +2,13 @@
 //
 //   host -> python (stdin)                        python -> host (stdout, private to the bootstrap)
 //   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
-//               codeRoot, paths, fence,            fault       {target, stage, error}
+//               codeRoot, paths, fence, debugPort, fault       {target, stage, error}
 //               subreaper, parentDeath}
 //   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 //   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 //   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
 //   shutdown   {}                                               durationMs, maxRssKb, fenced?} + <size bytes>
+//                                                  debug       {state, tool, port, codeRoot, reason?}
 //
 // One JSON object per line, ASCII only; a message with `size` is followed by that many raw bytes
 // and a newline. The log travels on stderr, fenced after each request by "\0fgrun:<fence>:<id>\n"
@@ -48,19 +49,31 @@ export const resultSchema = z.object({
   fenced: z.boolean().optional(),
   ...measured,
 });
+/** A debugger (--debug-port) waits for a client or holds the function ('listening' holds too), or let it go. */
+export const debugSchema = z.object({
+  type: z.literal('debug'),
+  state: z.enum(['listening', 'hold', 'release']),
+  tool: z.enum(['debugpy', 'pdb']),
+  port: z.number().int(),
+  /** The code folder as the function sees it: where an IDE's path mapping points (remoteRoot). */
+  codeRoot: z.string(),
+  /** Why pdb serves instead of debugpy. */
+  reason: z.string().optional(),
+});
 
 /** Every message the Python side may send. */
-export const pythonMessageSchema = z.discriminatedUnion('type', [readySchema, faultSchema, initializedSchema, callSchema, resultSchema]);
+export const pythonMessageSchema = z.discriminatedUnion('type', [readySchema, faultSchema, initializedSchema, callSchema, resultSchema, debugSchema]);
 export type PythonMessage = z.infer<typeof pythonMessageSchema>;
 export type ReadyMessage = z.infer<typeof readySchema>;
 export type FaultMessage = z.infer<typeof faultSchema>;
 export type InitializedMessage = z.infer<typeof initializedSchema>;
 export type CallMessage = z.infer<typeof callSchema>;
 export type ResultMessage = z.infer<typeof resultSchema>;
+export type DebugMessage = z.infer<typeof debugSchema>;
 
 /** Every message the host may send. */
 export type HostMessage =
-  | { type: 'init'; protocol: number; handler: string; initializer: string | null; codeRoot: string; paths: string[]; fence: string; subreaper: boolean; parentDeath: boolean }
+  | { type: 'init'; protocol: number; handler: string; initializer: string | null; codeRoot: string; paths: string[]; fence: string; debugPort: number | null; subreaper: boolean; parentDeath: boolean }
   | { type: 'initialize'; id: string }
   | { type: 'invoke'; id: string; size: number }
   | { type: 'reply'; seq: number; value: unknown }

@@ -119,7 +119,11 @@ export class Registry {
   static async create(configs: readonly FunctionConfigInput[], options: RegistryOptions = {}, make: HandleFactory = createFunction): Promise<Registry> {
     const created: ServedFunction[] = [];
     try {
-      for (const config of configs) created.push(new ServedFunction(await make(config, options), options, make));
+      for (const [i, config] of configs.entries()) {
+        // One debugger port per function: they may all stop at a breakpoint at once.
+        const own = options.debugPort === undefined ? options : { ...options, debugPort: options.debugPort + i };
+        created.push(new ServedFunction(await make(config, own), own, make));
+      }
       return new Registry(created);
     } catch (error) {
       await Promise.all(created.map((f) => f.close()));

@@ -50,6 +50,10 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** @default 10000 */
   shutdownGraceMs?: number;
+  /** Serve a debugger for the first function on this port, the next on port + 1, ... (createFunction's debugPort). */
+  debugPort?: number;
+  /** One-line notices of the functions (build out of date, where to attach a debugger). @default stderr */
+  onNotice?: (line: string) => void;
   /** Open connections and read times (docs/server.md, "Connections"). */
   limits?: ConnectionLimits;
   /** The serve state folder: accepted async invocations are journaled there until they complete, and
@@ -196,7 +200,7 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const guards = guardsFor(options.auth, options.gatewayAuth);
   const limits = connectionLimits(options.limits);
   const journal = options.stateDir === undefined ? null : openJournal(options.stateDir);
-  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, maxMemory: options.maxMemory }, options.createHandle);
+  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, maxMemory: options.maxMemory, debugPort: options.debugPort, onNotice: options.onNotice }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
   const http = createLimitedServer(limits);
   try {

@@ -4,10 +4,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { fgrunInProcess as fgrun } from '../helpers/cli-io.js';
 import { createFunction } from '../../src/function/index.js';
 import type { RuntimeInfo } from '../../src/runtimes/index.js';
 import { describeEachRuntime, newestRuntime } from '../helpers/runtimes.js';
@@ -28,16 +26,6 @@ function codeFolder(name: string, requirements: string): string {
   writeFileSync(join(code, 'index.py'), 'import tinydep\n\ndef handler(event, context):\n    return tinydep.VERSION\n');
   writeFileSync(join(code, 'requirements.txt'), requirements);
   return code;
-}
-
-// Run the CLI in-process; stdout and stderr collected.
-async function fgrun(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stream = (into: string[]) => new PassThrough().on('data', (c: Buffer) => into.push(c.toString()));
-  const io: Io = { stdin: new PassThrough(), stdout: stream(out), stderr: stream(err), stdoutIsTTY: false, exitCode: 0 };
-  const code = await main(args, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
 }
 
 // The body of one invocation and the notices createFunction printed.

@@ -1,0 +1,158 @@
+# Debugging over --debug-port (docs/debugging.md). With a port:
+#   - debugpy, when the function can import it (its dependencies, or the interpreter's packages
+#     where those are visible): debugpy.listen(("127.0.0.1", port)) once, and before each request
+#     wait until a client (VS Code, PyCharm) is attached;
+#   - otherwise breakpoint() / pdb.set_trace() serve a pdb session on 127.0.0.1:port (nc, telnet).
+# The host is told when a debugger holds the function ("hold", "release") so that the function's
+# timeout does not kill a paused function; "listening" (a hold too) carries the line to print.
+# Without a port, pdb on the function's stdin (/dev/null) ends at once in a BdbQuit: that error is
+# given a message naming --debug-port instead.
+import os
+import sys
+
+NO_DEBUGGER = ("breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a "
+               "terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with "
+               "`nc 127.0.0.1 PORT` (docs/debugging.md)")
+
+
+# Whether an exception is pdb giving up on the function's empty stdin.
+def is_bdb_quit(e):
+    cls = type(e)
+    return cls.__name__ == "BdbQuit" and cls.__module__ == "bdb"
+
+
+def _cloexec(sock):
+    try:
+        import fcntl
+        flags = fcntl.fcntl(sock.fileno(), fcntl.F_GETFD)
+        fcntl.fcntl(sock.fileno(), fcntl.F_SETFD, flags | fcntl.FD_CLOEXEC)
+    except (ImportError, IOError, OSError):
+        pass
+
+
+class Debugger(object):
+    # notify(state, tool, reason) sends a `debug` message to the host.
+    def __init__(self, port, code_root, notify):
+        self.port = port
+        self.code_root = code_root
+        self.notify = notify
+        self.debugpy = None
+        self.fallback = None
+        self.listener = None
+        self.conn = None
+        self.stream = None
+
+    # Choose the debugger (before the user's module is imported, so pdb.set_trace is ours).
+    def install(self):
+        try:
+            import debugpy
+            self.debugpy = debugpy
+        except ImportError:
+            pass
+        except Exception as e:
+            self.fallback = "debugpy is not importable ({0}: {1})".format(type(e).__name__, e)
+        import pdb
+        debugger = self
+
+        def set_trace(*args, **kwargs):
+            debugger.set_trace(sys._getframe(1))
+        pdb.set_trace = set_trace
+        if hasattr(sys, "breakpointhook"):
+            sys.breakpointhook = set_trace
+
+    # Before a request: with debugpy, listen once and wait for a client; the request is held.
+    def before_request(self):
+        if self.debugpy is None:
+            return
+        if self.listener is None:
+            # Starting debugpy's adapter takes seconds on a busy machine: not the function's time.
+            self.notify("hold", "debugpy")
+            try:
+                os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+                self.debugpy.listen(("127.0.0.1", self.port))
+                self.listener = True
+                # debugpy's own breakpoint stops in the caller's frame (ours would add one).
+                import pdb
+                pdb.set_trace = self.debugpy.breakpoint
+                if hasattr(sys, "breakpointhook"):
+                    sys.breakpointhook = self.debugpy.breakpoint
+            except Exception as e:
+                self.notify("release", "debugpy")
+                self.debugpy = None
+                self.fallback = "debugpy could not listen ({0}: {1})".format(type(e).__name__, e)
+                return
+        if self.debugpy.is_client_connected():
+            self.notify("hold", "debugpy")
+            return
+        self.notify("listening", "debugpy")
+        self.debugpy.wait_for_client()
+
+    # After a request: a pdb client's session ends with it.
+    def after_request(self):
+        if self.stream is not None:
+            for close in (self.stream.close, self.conn.close):
+                try:
+                    close()
+                except Exception:
+                    pass
+        self.stream = None
+        self.conn = None
+
+    # A breakpoint: debugpy's own when attached, else a pdb session on the socket.
+    def set_trace(self, frame):
+        if self.debugpy is not None:
+            self.debugpy.breakpoint()
+            return
+        if self.conn is None:
+            self._accept()
+        self._pdb().set_trace(frame)
+
+    def _accept(self):
+        import socket
+        if self.listener is None:
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            _cloexec(listener)
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen(1)
+            self.listener = listener
+        self.notify("listening", "pdb", self.fallback)
+        conn, _ = self.listener.accept()
+        _cloexec(conn)
+        self.conn = conn
+        if sys.version_info[0] == 2:
+            self.stream = conn.makefile("rw", 0)
+        else:
+            self.stream = conn.makefile("rw", encoding="utf-8", errors="replace", newline="\n")
+
+    def _pdb(self):
+        import pdb
+        notify = self.notify
+
+        class SocketPdb(pdb.Pdb):
+            def interaction(self, *args, **kwargs):
+                notify("hold", "pdb")
+                return pdb.Pdb.interaction(self, *args, **kwargs)
+
+            def do_continue(self, arg):
+                notify("release", "pdb")
+                return pdb.Pdb.do_continue(self, arg)
+            do_c = do_cont = do_continue
+
+            def do_quit(self, arg):
+                notify("release", "pdb")
+                return pdb.Pdb.do_quit(self, arg)
+            do_q = do_exit = do_quit
+
+            def do_EOF(self, arg):
+                notify("release", "pdb")
+                return pdb.Pdb.do_EOF(self, arg)
+
+        options = {"stdin": self.stream, "stdout": self.stream, "skip": ["fgrun_*"]}
+        if sys.version_info >= (3, 6):
+            options["readrc"] = False
+        if sys.version_info[0] >= 3:
+            options["nosigint"] = True
+        debugger = SocketPdb(**options)
+        debugger.prompt = "(Pdb) "
+        return debugger
