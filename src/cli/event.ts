@@ -1,6 +1,7 @@
 // `fgrun event <trigger> [--set path=value ...]` prints a trigger event with fresh ids and times;
 // `fgrun event --list` lists the templates.
 import { Command } from 'commander';
+import { commandDescription } from './commands.js';
 import { ConfigError } from '../errors/index.js';
 import { EVENT_TEMPLATES, EVENT_TRIGGERS, generateEvent } from '../events/index.js';
 import type { Io } from './io.js';
@@ -15,7 +16,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 // The `event` command.
 export function eventCommand(io: Io): Command {
   return new Command('event')
-    .description('print a FunctionGraph trigger event (fresh ids and times) to pass to invoke --event or matrix --event')
+    .description(commandDescription('event'))
     .argument('[trigger]', EVENT_TRIGGERS.join(', '))
     .option('--set <path=value>', "override a field (repeatable): path=text, or path:=json; e.g. --set body='{\"a\":1}' --set queryStringParameters.x=1", collect)
     .option('--list', 'list the templates')

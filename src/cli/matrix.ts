@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
+import { commandDescription } from './commands.js';
 import { ConfigError } from '../errors/index.js';
 import { parseRuntimeList, runMatrix, toJUnit, type MatrixEvent } from '../matrix/index.js';
 import { readEvent } from './event-input.js';
@@ -27,7 +28,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 // The `matrix` command and its flags.
 export function matrixCommand(io: Io): Command {
   const command = new Command('matrix')
-    .description('run the function on every Python runtime found and show where the results differ')
+    .description(commandDescription('matrix'))
     .argument('[code]', "folder or .zip holding the function code (default: the config file's code, or .)")
     .option('--event <json|@file|->', 'an event (repeatable): inline JSON, @file.json, or - for standard input (default: {})', collect)
     .option('--events <dir>', 'every *.json file in the folder is an event, in name order')

@@ -2,7 +2,7 @@
 // its own temporary folder, removed when the process exits; when a zip changes, the version before
 // the previous one is removed (warm instances of the previous version may still be reading it).
 import { stat } from 'node:fs/promises';
-import tmp from 'tmp';
+import { createRequire } from 'node:module';
 import type { PackageLimits } from './limits.js';
 import { unzipSafely } from './unzip.js';
 
@@ -23,6 +23,8 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
   const list = versions.get(zipPath) ?? [];
   const known = list.find((v) => v.key === key);
   if (known) return known.folder;
+  // tmp is loaded with the first zip (most runs have none).
+  const tmp = createRequire(import.meta.url)('tmp') as typeof import('tmp');
   tmp.setGracefulCleanup();
   const dir = tmp.dirSync({ prefix: 'fgrun-pkg-', unsafeCleanup: true });
   const version: Version = {
