@@ -1,4 +1,5 @@
 // `fgrun build`: install requirements.txt with each runtime's own pip into fgrun's build store.
+import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
 import { buildDependencies, type BuildResult } from '../build/index.js';

@@ -1,4 +1,5 @@
 // `fgrun invoke`: run one request and print the body (stdout), the log and a summary (stderr).
+import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
 import { createFunction, type FunctionHandle } from '../function/index.js';

@@ -1,5 +1,6 @@
 // `fgrun matrix`: run the function on every runtime (or --runtimes) with each event, show where
 // runtimes disagree. Exit 0 when all succeed with equal results, 1 when any fails or differs.
+import './one-shot.js';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';

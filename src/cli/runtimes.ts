@@ -1,4 +1,5 @@
 // `fgrun runtimes`: every supported runtime and the interpreter found for it, or why there is none.
+import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
 import { inspectRuntimes, runtimeEnvVar } from '../runtimes/index.js';
