@@ -36,6 +36,8 @@ export function matrixCommand(io: Io): Command {
     .option('--json', 'print [{runtime, python, event, status, result, body, error, summary, agrees, reason}] on stdout')
     .option('--junit <file>', 'also write a JUnit XML report to the file')
     .option('--allow-diff', 'results that differ between runtimes do not fail the run (exit 0)');
+  // A matrix refuses these (it runs several runtimes); they stay parsed to say what to use instead.
+  for (const option of command.options) if (option.long === '--runtime' || option.long === '--python') option.hideHelp();
   addConfigOptions(command).action(async (code: string | undefined, flags: MatrixFlags) => {
     io.exitCode = await runMatrixCommand(code, flags, io);
   });
