@@ -4,12 +4,14 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT, InvocationFeed, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
 import { watchingLine } from './watch-line.js';
+import { startServeLog } from './serve-log.js';
+import { painter } from './serve-lines.js';
 
 interface ServeFlags extends FunctionFlags {
   config?: string;
@@ -19,6 +21,7 @@ interface ServeFlags extends FunctionFlags {
   sk?: string;
   token?: string;
   quiet?: boolean;
+  logFile?: string;
   watch?: boolean;
 }
 
@@ -33,7 +36,8 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--ak <AK>', 'access key SDK clients must sign with (SDK-HMAC-SHA256)').env('FGRUN_SERVE_AK'))
     .addOption(new Option('--sk <SK>', 'secret key matching --ak (prefer the FGRUN_SERVE_SK variable: flags show in ps)').env('FGRUN_SERVE_SK'))
     .addOption(new Option('--token <token>', 'accept requests carrying this X-Auth-Token').env('FGRUN_SERVE_TOKEN'))
-    .option('--quiet', 'do not log one line per request on stderr')
+    .option('--quiet', "print the request lines only, not the functions' output")
+    .option('--log-file <file>', 'also append JSON lines to the file: one per log line, one per request')
     .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
   command.action(async (code: string | undefined, flags: ServeFlags) => {
     io.exitCode = await runServe(code, flags, io);
@@ -144,15 +148,20 @@ function watchedFactory(io: Io): HandleFactory {
 async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
   const port = whole('--port', flags.port, 0, 65535)!;
   const auth = authFrom(flags);
+  const write = (text: string) => io.stderr.write(text);
+  const feed = new InvocationFeed();
+  const log = await startServeLog(feed, { quiet: Boolean(flags.quiet), paint: painter(Boolean(io.stderrIsTTY)), write, logFile: flags.logFile });
   let server: FgrunServer;
   try {
     const functions = await configsFrom(code, flags);
     server = await startServer({
-      functions, host: flags.host, port, auth,
-      log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
+      functions, host: flags.host, port, auth, feed,
+      log: (line) => write(line + '\n'),
+      onRequest: (record) => log.onRequest(record),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
     });
   } catch (error) {
+    await log.close();
     throw flagError(error);
   }
   const { first, dispose } = signals(io);
@@ -161,6 +170,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
     const signal = await first;
     io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
     await server.close();
+    await log.close();
     io.stderr.write('fgrun serve: stopped\n');
     return 0;
   } finally {
