@@ -4,6 +4,7 @@
 import { closeSync, openSync } from 'node:fs';
 import type { Logger } from 'winston';
 import { ConfigError } from '../errors/index.js';
+import { loadFailureReport } from '../function/index.js';
 import { redact } from '../log/index.js';
 import { reportFor, type FeedEvent, type InvocationFeed, type InvocationFinished, type RequestRecord } from '../server/index.js';
 import { httpLine, invocationLine, linePrefix, type LinePainter } from './serve-lines.js';
@@ -87,6 +88,8 @@ export async function startServeLog(feed: InvocationFeed, options: ServeLogOptio
       const rest = partial.get(event.requestId);
       partial.delete(event.requestId);
       if (rest !== undefined) line(event, rest);
+      const why = quiet ? null : loadFailureReport(event.invocation, event.function.config);
+      if (why) write(why.map((text) => linePrefix(event.function.name, event.requestId, paint) + text + '\n').join(''));
       // An async invocation's HTTP request was answered (202) long ago: its line is printed now.
       if (event.source === 'invoke-async') {
         write(invocationLine(event, paint) + '\n');

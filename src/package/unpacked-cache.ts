@@ -13,6 +13,8 @@ interface Version {
 }
 
 const versions = new Map<string, Version[]>();
+/** Unpacked folder -> the zip it came from (for messages that name what the user gave). */
+const origins = new Map<string, string>();
 /** How many unpacked versions of one zip are kept. */
 const KEEP_VERSIONS = 2;
 
@@ -27,9 +29,15 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
   const dir = tmp.dirSync({ prefix: 'fgrun-pkg-', unsafeCleanup: true });
   const version: Version = {
     key,
-    remove: () => safely(() => dir.removeCallback()),
+    remove: () => {
+      origins.delete(dir.name);
+      safely(() => dir.removeCallback());
+    },
     folder: unzipSafely(zipPath, dir.name, limits, label).then(
-      () => dir.name,
+      () => {
+        origins.set(dir.name, zipPath);
+        return dir.name;
+      },
       (error: unknown) => {
         safely(() => dir.removeCallback());
         const at = list.indexOf(version);
@@ -45,6 +53,11 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
     old.folder.then(old.remove, () => {});
   }
   return version.folder;
+}
+
+// The zip a folder was unpacked from, if it is one of ours.
+export function packageOf(folder: string): string | undefined {
+  return origins.get(folder);
 }
 
 // Remove every unpacked folder now (they are removed at exit anyway).
