@@ -4,9 +4,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../helpers/main-in-process.js';
 import { CLI, ROOT, fixture } from '../helpers/fixtures.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 
@@ -14,50 +13,38 @@ const tmp = mkdtempSync(join(tmpdir(), 'fgrun-cli-basics-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-// main() in-process with captured streams.
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr, stdoutIsTTY: false, exitCode: 0 });
-  return { code, stdout: out, stderr: err };
-}
-
 describe('fgrun CLI basics (in-process)', () => {
   it('prints its version with --version and -V', async () => {
-    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
-    expect(await run(['-V'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(await runMain(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(await runMain(['-V'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
   it('answers a mistyped flag or command with "did you mean" and a pointer to --help, not the whole help', async () => {
-    expect(await run(['invoke', '--evnt', '{}'])).toEqual({
+    expect(await runMain(['invoke', '--evnt', '{}'])).toEqual({
       code: 2, stdout: '',
       stderr: "error: unknown option '--evnt'\n(Did you mean --event?)\n(run 'fgrun invoke --help' for usage)\n",
     });
-    expect(await run(['serve', '--quite'])).toEqual({
+    expect(await runMain(['serve', '--quite'])).toEqual({
       code: 2, stdout: '',
       stderr: "error: unknown option '--quite'\n(Did you mean --quiet?)\n(run 'fgrun serve --help' for usage)\n",
     });
-    expect(await run(['invok'])).toEqual({ code: 2, stdout: '', stderr: "error: unknown command 'invok'\n(Did you mean invoke?)\n(run 'fgrun --help' for usage)\n" });
+    expect(await runMain(['invok'])).toEqual({ code: 2, stdout: '', stderr: "error: unknown command 'invok'\n(Did you mean invoke?)\n(run 'fgrun --help' for usage)\n" });
   });
 
   it('keeps --version after a command as the function version', async () => {
-    const inv = await run(['invoke', fixture('echo'), '--version', 'v7', '--json']);
+    const inv = await runMain(['invoke', fixture('echo'), '--version', 'v7', '--json']);
     if (!newestRuntime) return;
     expect(inv.code).toBe(0);
     expect(JSON.parse(inv.stdout).log).toMatch(/Start invoke request '[0-9a-f-]{36}', version: v7\n/);
   });
 
   it('lists no flag in matrix --help that matrix refuses, and still explains the refusal', async () => {
-    const help = await run(['matrix', '--help']);
+    const help = await runMain(['matrix', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--runtimes <list>');
     expect(help.stdout).not.toMatch(/--runtime </);
     expect(help.stdout).not.toMatch(/--python </);
-    expect(await run(['matrix', fixture('echo'), '--runtime', 'Python3.12'])).toEqual({
+    expect(await runMain(['matrix', fixture('echo'), '--runtime', 'Python3.12'])).toEqual({
       code: 2, stdout: '', stderr: 'fgrun: --runtime picks one runtime; a matrix runs several: use --runtimes Python3.12\n',
     });
   });

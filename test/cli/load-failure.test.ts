@@ -4,14 +4,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { painter } from '../../src/cli/serve-lines.js';
 import { startServeLog } from '../../src/cli/serve-log.js';
 import { removeUnpackedPackages } from '../../src/package/index.js';
 import { InvocationFeed, startServer } from '../../src/server/index.js';
 import { fixture } from '../helpers/fixtures.js';
+import { runMain } from '../helpers/main-in-process.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 import { makeZip } from '../package/make-zip.js';
 
@@ -21,18 +20,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-// main() in-process with captured streams.
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr, stdoutIsTTY: false, exitCode: 0 });
-  return { code, stdout: out, stderr: err };
-}
-
 // The explanation block: from its first line to the line before "Status:".
 function why(stderr: string): string {
   return stderr.slice(stderr.indexOf('fgrun: the '), stderr.lastIndexOf('Status: '));
@@ -41,7 +28,7 @@ function why(stderr: string): string {
 describe.runIf(newestRuntime)('load failures in fgrun invoke', () => {
   it('an import error: the error with its frame, the code root, the handler file, the top level', async () => {
     const code = fixture('missing-module');
-    const inv = await run(['invoke', code]);
+    const inv = await runMain(['invoke', code]);
     expect(inv.code).toBe(1);
     expect(JSON.parse(inv.stdout)).toMatchObject({ errorType: 'ModuleNotFoundError', errorMessage: "function entry exception, error: Unable to import module 'index': No module named 'fgrun_no_such_module_xyz'" });
     expect(why(inv.stderr)).toBe([
@@ -59,7 +46,7 @@ describe.runIf(newestRuntime)('load failures in fgrun invoke', () => {
   it('a zip whose files sit under one folder: what it holds, and a hint to point the handler into it', async () => {
     const zip = join(tmp, 'nested.zip');
     await makeZip(zip, [{ name: 'app/index.py', content: 'def handler(event, context):\n    return 1\n' }, { name: 'app/util.py', content: '' }]);
-    const inv = await run(['invoke', zip, '--json']);
+    const inv = await runMain(['invoke', zip, '--json']);
     expect(inv.code).toBe(1);
     expect(JSON.parse(inv.stdout).error.errorType).toBe('ModuleNotFoundError');
     const lines = inv.stderr.split('\n');
@@ -70,18 +57,18 @@ describe.runIf(newestRuntime)('load failures in fgrun invoke', () => {
     expect(lines).toContain(`  hint:          every file of ${zip} sits under one folder, 'app/' (app/index.py is there): point the handler into it with --handler app/index.handler ("handler": "app/index.handler" in a config file), or zip the folder's contents rather than the folder`);
 
     // Following the hint works.
-    const fixed = await run(['invoke', zip, '--handler', 'app/index.handler']);
+    const fixed = await runMain(['invoke', zip, '--handler', 'app/index.handler']);
     expect([fixed.code, fixed.stdout]).toEqual([0, '1']);
 
     // A folder name a handler cannot hold ('my-fn') gets the other way out.
     const dashed = join(tmp, 'dashed.zip');
     await makeZip(dashed, [{ name: 'my-fn/index.py', content: '' }]);
-    expect((await run(['invoke', dashed])).stderr).toContain(`\n  hint:          every file of ${dashed} sits under one folder, 'my-fn/' (my-fn/index.py is there), and a handler cannot point into a folder whose name is not a Python identifier: zip the folder's contents rather than the folder\n`);
+    expect((await runMain(['invoke', dashed])).stderr).toContain(`\n  hint:          every file of ${dashed} sits under one folder, 'my-fn/' (my-fn/index.py is there), and a handler cannot point into a folder whose name is not a Python identifier: zip the folder's contents rather than the folder\n`);
   });
 
   it('a failed initializer names the initializer and its file', async () => {
     const code = fixture('init-fails');
-    const inv = await run(['invoke', code, '--initializer', 'index.init']);
+    const inv = await runMain(['invoke', code, '--initializer', 'index.init']);
     expect(inv.code).toBe(1);
     expect(why(inv.stderr)).toBe([
       'fgrun: the initializer failed: RuntimeError: cannot connect to the database',
@@ -99,7 +86,7 @@ describe.runIf(newestRuntime)('load failures in fgrun invoke', () => {
     rmSync(code, { recursive: true, force: true });
     await import('node:fs').then((fs) => fs.mkdirSync(join(code, 'src'), { recursive: true }));
     writeFileSync(join(code, 'main.py'), '');
-    const inv = await run(['invoke', code, '--handler', 'app.handler']);
+    const inv = await runMain(['invoke', code, '--handler', 'app.handler']);
     expect(inv.code).toBe(1);
     expect(inv.stderr).toContain('\n  handler:       app.handler -> app.py (not found in the code root)\n  top level:     main.py, src/\nStatus: error\n');
   });

@@ -5,10 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { painter, invocationLine } from '../../src/cli/serve-lines.js';
-import { PassThrough } from 'node:stream';
 import { fixture } from '../helpers/fixtures.js';
+import { runMain } from '../helpers/main-in-process.js';
 import { startServeLog } from '../../src/cli/serve-log.js';
 import { ERROR_TEXT, type Invocation } from '../../src/result/index.js';
 import { InvocationFeed, type InvocationFinished } from '../../src/server/index.js';
@@ -102,11 +101,8 @@ describe('fgrun serve log lines', () => {
 
 describe('fgrun serve --log-file (in-process CLI)', () => {
   it('refuses a file it cannot write before serving, exit 2', async () => {
-    const stderr = new PassThrough();
-    let err = '';
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
     const file = join(tmp, 'no-such-folder', 'serve.jsonl');
-    const code = await main(['serve', fixture('server-echo'), '--port', '0', '--log-file', file], { stdin: new PassThrough(), stdout: new PassThrough(), stderr, stdoutIsTTY: false, exitCode: 0 });
+    const { code, stderr: err } = await runMain(['serve', fixture('server-echo'), '--port', '0', '--log-file', file]);
     expect([code, err]).toEqual([2, `fgrun: --log-file ${file}: cannot write to it (ENOENT); give a path in a folder you can write to\n`]);
   });
 });
