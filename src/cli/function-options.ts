@@ -87,7 +87,9 @@ function userData(flags: FunctionFlags): Record<string, string> {
     try {
       text = readFileSync(file, 'utf8');
     } catch (cause) {
-      throw new ConfigError(`--env-file ${file}: cannot read it (${(cause as NodeJS.ErrnoException).code ?? cause})`, { field: '--env-file', file, cause });
+      const code = (cause as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : `cannot read it (${code ?? String(cause)})`;
+      throw new ConfigError(`--env-file ${file}: ${why}; give a dotenv file of KEY=VALUE lines`, { field: '--env-file', file, cause });
     }
     // dotenv is loaded only for --env-file.
     Object.assign(data, (createRequire(import.meta.url)('dotenv') as typeof import('dotenv')).parse(text));

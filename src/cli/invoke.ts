@@ -2,7 +2,7 @@
 import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
-import { createFunction, type FunctionHandle } from '../function/index.js';
+import { createFunction, loadFailureReport, type FunctionHandle } from '../function/index.js';
 import { prepareCode } from '../package/index.js';
 import { ConfigError } from '../errors/index.js';
 import { startLine, summaryLine } from '../result/index.js';
@@ -75,12 +75,16 @@ async function invokeOnce(handle: FunctionHandle, event: unknown, flags: InvokeF
       endsLine = text.endsWith('\n');
     };
     const invocation = await handle.invoke(event, { requestId, onLog });
+    // Why it could not load, and where its code was looked for (stderr: stdout keeps the body).
+    const why = loadFailureReport(invocation, handle.config)?.join('\n');
     if (flags.json) {
       io.stdout.write(JSON.stringify(invocation, null, 2) + '\n');
+      if (why) io.stderr.write(why + '\n');
     } else {
       const finish = invocation.log.slice(invocation.log.lastIndexOf('\n', invocation.log.length - 2) + 1);
       io.stderr.write(endsLine ? finish : '\n' + finish);
       io.stderr.write(summaryLine(invocation.requestId, invocation.summary, invocation.runtime, invocation.python) + '\n');
+      if (why) io.stderr.write(why + '\n');
       if (invocation.status !== 'success') io.stderr.write(`Status: ${invocation.status}\n`);
       io.stdout.write(invocation.body + (io.stdoutIsTTY && invocation.body ? '\n' : ''));
     }

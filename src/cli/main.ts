@@ -1,22 +1,33 @@
 // The fgrun command line: parse, call the library, print, set the exit code
 // (0 ok, 1 function failure, 2 usage or configuration error).
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { isFgrunError } from '../errors/index.js';
 import { COMMANDS, type CommandEntry } from './commands.js';
 import { processIo, type Io } from './io.js';
 
+// fgrun's own version, from its package.json (two folders up from src/cli and dist/cli alike).
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 // The command line: the command that argv names, loaded for real; every other one a stand-in
 // with the same name, description and arguments, which is all `fgrun --help` shows of it.
 export async function program(io: Io, argv: readonly string[] = []): Promise<Command> {
+  const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s) };
   const root = new Command('fgrun')
     .description('Run Huawei Cloud FunctionGraph Python functions locally, exactly as the cloud runs them')
+    .version(packageVersion(), '-V, --version', "print fgrun's version")
+    // Only before the command: after it, --version is the function's version (invoke, serve, matrix).
+    .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    .configureOutput(output)
+    .showHelpAfterError("(run 'fgrun --help' for usage)");
   const named = argv[0] === 'help' ? argv[1] : argv.find((a) => !a.startsWith('-'));
+  // A mistyped flag gets commander's "did you mean" line and a pointer, not the whole help.
   for (const entry of COMMANDS) {
     const command = entry.name === named ? (await entry.load())(io) : standIn(entry);
-    root.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError());
+    root.addCommand(command.exitOverride().configureOutput(output).showHelpAfterError(`(run 'fgrun ${entry.name} --help' for usage)`));
   }
   return root;
 }

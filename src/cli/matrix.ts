@@ -51,6 +51,8 @@ export function matrixCommand(io: Io): Command {
     .option('--wide', 'show whole results in the table, not their start')
     .option('--shard <I/N>', 'run only share I of N of the cells (function x runtime x event), for a CI job matrix; join with --merge')
     .option('--merge <file...>', 'join the --json files of --shard runs into one report (runs nothing)');
+  // A matrix refuses these (it runs several runtimes); they stay parsed to say what to use instead.
+  for (const option of command.options) if (option.long === '--runtime' || option.long === '--python') option.hideHelp();
   addConfigOptions(command).action(async (code: string | undefined, flags: MatrixFlags) => {
     io.exitCode = await runMatrixCommand(code, flags, io);
   });

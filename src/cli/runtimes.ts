@@ -2,7 +2,7 @@
 import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
-import { inspectRuntimes, runtimeEnvVar } from '../runtimes/index.js';
+import { inspectRuntimes, runtimeEnvVar, type RuntimeReport } from '../runtimes/index.js';
 import type { Io } from './io.js';
 import { table } from './table.js';
 
@@ -11,19 +11,34 @@ export function runtimesCommand(io: Io): Command {
   return new Command('runtimes')
     .description(commandDescription('runtimes'))
     .option('--json', 'print [{runtime, path, version, source}] (null for a runtime not found, with its reason)')
-    .action(async (flags: { json?: boolean }) => {
+    .option('--verbose', 'also list every candidate looked at for each runtime, in order, and why it was taken or refused')
+    .action(async (flags: { json?: boolean; verbose?: boolean }) => {
       const reports = await inspectRuntimes();
       if (flags.json) {
-        const rows = reports.map((r) => r.found
-          ? { runtime: r.runtime, path: r.found.path, version: r.found.version, source: r.found.source }
-          : { runtime: r.runtime, path: null, version: null, source: null, reason: r.reason });
+        const rows = reports.map((r) => ({
+          ...(r.found
+            ? { runtime: r.runtime, path: r.found.path, version: r.found.version, source: r.found.source }
+            : { runtime: r.runtime, path: null, version: null, source: null, reason: r.reason }),
+          ...(flags.verbose ? { tried: r.tried } : {}),
+        }));
         io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       } else {
         const rows = reports.map((r) => r.found
           ? [r.runtime, r.found.version, r.found.source, r.found.path]
           : [r.runtime, '-', '-', `not found: ${r.reason ?? 'no interpreter'} (set ${runtimeEnvVar(r.runtime)})`]);
         io.stdout.write(table(['RUNTIME', 'VERSION', 'SOURCE', 'INTERPRETER'], rows));
+        if (flags.verbose) io.stdout.write(reports.map(candidatesTried).join(''));
       }
       io.exitCode = reports.some((r) => r.found) ? 0 : 1;
     });
+}
+
+// "Python3.9: ..." then one line per candidate in discovery order: '+' taken, '-' refused, and why.
+function candidatesTried(report: RuntimeReport): string {
+  const verdict = report.found ? `${report.found.version} from ${report.found.source}` : `not found (set ${runtimeEnvVar(report.runtime)})`;
+  const rows = report.tried.map((t, i) => {
+    const taken = report.found !== null && i === report.tried.length - 1;
+    return [`  ${taken ? '+' : '-'}`, t.source, t.candidate, t.outcome];
+  });
+  return `\n${report.runtime}: ${verdict}\n` + table(['   ', 'SOURCE', 'CANDIDATE', 'OUTCOME'], rows);
 }

@@ -5,12 +5,14 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
-import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
 import { watchingLine } from './watch-line.js';
+import { startServeLog } from './serve-log.js';
+import { painter } from './serve-lines.js';
 
 interface ServeFlags extends FunctionFlags {
   config?: string;
@@ -23,6 +25,7 @@ interface ServeFlags extends FunctionFlags {
   appKey?: string;
   appSecret?: string;
   quiet?: boolean;
+  logFile?: string;
   watch?: boolean;
   debugPort?: string;
   maxConnections?: string;
@@ -53,7 +56,8 @@ export function serveCommand(io: Io): Command {
     .option('--max-connections <n>', `connections open at once; more are closed as they arrive (default: ${CONNECTION_DEFAULTS.maxConnections})`)
     .option('--headers-timeout <seconds>', `time a client has to send a request's headers, then 408 and the connection is closed (default: ${CONNECTION_DEFAULTS.headersTimeoutMs / 1000})`)
     .option('--request-timeout <seconds>', `time a client has to send a whole request, body included (default: ${CONNECTION_DEFAULTS.requestTimeoutMs / 1000})`)
-    .option('--quiet', 'do not log one line per request on stderr')
+    .option('--quiet', "print the request lines only, not the functions' output")
+    .option('--log-file <file>', 'also append JSON lines to the file: one per log line, one per request')
     .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code')
     .option('--debug-port <port>', `${DEBUG_PORT_HELP}; the second function served gets PORT+1, and so on`);
   command.action(async (code: string | undefined, flags: ServeFlags) => {
@@ -186,22 +190,27 @@ function watchedFactory(io: Io): HandleFactory {
 async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
   const port = whole('--port', flags.port, 0, 65535)!;
   const auth = authFrom(flags);
+  const write = (text: string) => io.stderr.write(text);
+  const feed = new InvocationFeed();
+  const log = await startServeLog(feed, { quiet: Boolean(flags.quiet), paint: painter(Boolean(io.stderrIsTTY)), write, logFile: flags.logFile });
   let server: FgrunServer;
   try {
     const functions = await configsFrom(code, flags);
     server = await startServer({
-      functions, host: flags.host, port, auth,
+      functions, host: flags.host, port, auth, feed,
       gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },
       limits: limitsFrom(flags),
       maxMemory: whole('--max-memory', flags.maxMemory, 128, 10240),
       stateDir: flags.stateDir,
       shutdownGraceMs: (whole('--shutdown-grace', flags.shutdownGrace, 0, 3600) ?? SHUTDOWN_GRACE_MS / 1000) * 1000,
-      log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
+      log: (line) => write(line + '\n'),
+      onRequest: (record) => log.onRequest(record),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
       debugPort: debugPort(flags.debugPort),
       onNotice: (line) => io.stderr.write(line + '\n'),
     });
   } catch (error) {
+    await log.close();
     throw flagError(error);
   }
   const { first, dispose } = signals(io);
@@ -211,6 +220,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
     const signal = await first;
     io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
     await server.close();
+    await log.close();
     const left = server.journal?.left.length ?? 0;
     io.stderr.write(left ? `fgrun serve: stopped; ${left} async invocation${left > 1 ? 's' : ''} left pending in ${server.journal!.file}: the next fgrun serve with this state folder runs ${left > 1 ? 'them' : 'it'}\n` : 'fgrun serve: stopped\n');
     return 0;

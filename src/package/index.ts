@@ -3,4 +3,4 @@ export { prepareCode, isZipPath, type CodePaths } from './prepare.js';
 export { PackageError, type PackageErrorCode } from './errors.js';
 export { CODE_LIMITS, DEPENDENCY_LIMITS, type PackageLimits } from './limits.js';
 export { unzipSafely, type UnzipStats } from './unzip.js';
-export { removeUnpackedPackages } from './unpacked-cache.js';
+export { removeUnpackedPackages, packageOf } from './unpacked-cache.js';

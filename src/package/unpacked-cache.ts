@@ -19,6 +19,8 @@ interface Version {
 }
 
 const versions = new Map<string, Version[]>();
+/** Unpacked folder -> the zip it came from (for messages that name what the user gave). */
+const origins = new Map<string, string>();
 /** Folders created and not yet removed: what the exit hook removes. */
 const created = new Set<string>();
 /** How many unpacked versions of one zip are kept. */
@@ -35,9 +37,15 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
   const target = join(dir, basename(zipPath).replace(/\.zip$/i, '') || 'code');
   const version: Version = {
     key,
-    remove: () => removeFolder(dir),
+    remove: () => {
+      origins.delete(target);
+      removeFolder(dir);
+    },
     folder: mkdir(target).then(() => unzipSafely(zipPath, target, limits, label)).then(
-      () => target,
+      () => {
+        origins.set(target, zipPath);
+        return target;
+      },
       (error: unknown) => {
         removeFolder(dir);
         const at = list.indexOf(version);
@@ -53,6 +61,11 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
     old.folder.then(old.remove, () => {});
   }
   return version.folder;
+}
+
+// The zip a folder was unpacked from, if it is one of ours.
+export function packageOf(folder: string): string | undefined {
+  return origins.get(folder);
 }
 
 // Remove every unpacked folder now (they are removed at exit anyway).

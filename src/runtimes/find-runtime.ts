@@ -2,6 +2,7 @@
 
 import { probeCandidate, type ProbeContext } from './cached-probe.js';
 import { listCandidates } from './candidates.js';
+import { warnUnknownEnvNames, warnUnusedEnvCandidate } from './env-warnings.js';
 import type { RuntimeId } from './ids.js';
 import { runtimeVersion, versionLabel } from './ids.js';
 import type { Interpreter, ProbeResult } from './probe.js';
@@ -14,15 +15,18 @@ export type Verdict = { fits: true; interpreter: Interpreter; outcome: string } 
 export async function findRuntime(runtime: RuntimeId, env: NodeJS.ProcessEnv, context: ProbeContext): Promise<RuntimeReport> {
   const tried: TriedCandidate[] = [];
   const seen = new Set<string>();
+  warnUnknownEnvNames(env);
   for (const { candidate, source, skip } of await listCandidates(runtime, env)) {
     if (skip !== undefined) {
       tried.push({ candidate, source, outcome: skip });
+      warnUnusedEnvCandidate(runtime, tried[tried.length - 1]!, env);
       continue;
     }
     if (seen.has(candidate)) continue;
     seen.add(candidate);
     const verdict = judgeProbe(runtime, await probeCandidate(candidate, context));
     tried.push({ candidate, source, outcome: verdict.outcome });
+    warnUnusedEnvCandidate(runtime, tried[tried.length - 1]!, env);
     if (verdict.fits) {
       const { path } = verdict.interpreter;
       return { runtime, found: { runtime, path, version: formatVersion(verdict.interpreter), source }, reason: null, tried };

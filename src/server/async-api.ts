@@ -33,7 +33,7 @@ export function runAsync(d: AsyncDeps, fn: ServedFunction, event: unknown, reque
   const run = async () => {
     d.store.running(requestId);
     try {
-      d.store.finish(requestId, await d.invoke(fn, event, requestId));
+      d.store.finish(requestId, await d.invoke(fn, event, requestId, { source: 'invoke-async' }));
     } catch (error) {
       const e = toApiError(error);
       d.store.fail(requestId, e.status, e.message);

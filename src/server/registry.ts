@@ -52,15 +52,16 @@ export class ServedFunction {
     return requested;
   }
 
-  // Run one request, on an instance of `memorySize` MB when the caller asked for another size.
-  async invoke(event: unknown, requestId: string, memorySize?: number): Promise<Invocation> {
+  // Run one request, on an instance of `memorySize` MB when the caller asked for another size;
+  // `onLog` receives the function's log output as it is written.
+  async invoke(event: unknown, requestId: string, memorySize?: number, onLog?: (text: string) => void): Promise<Invocation> {
     await this.slots.acquire();
     try {
       const handle = await this.handleFor(memorySize ?? this.config.memorySize);
       // Counting and starting happen in one tick, so two requests never both take the last slot.
       for (;;) {
         const other = this.idleElsewhere(handle);
-        if (!other) return await handle.invoke(event, { requestId });
+        if (!other) return await handle.invoke(event, onLog ? { requestId, onLog } : { requestId });
         await other.retireIdle();
       }
     } finally {

@@ -84,7 +84,8 @@ describe('fgrun serve (CLI)', () => {
   });
 
   it('serves the config file it finds, finishes the in-flight request on SIGINT, exits 0, and leaves no process behind', async () => {
-    const { child, out, exited, url } = await startServe(['--port', '0', '--timeout', '10'], fixture('server-config'));
+    const logFile = join(dir, 'serve.jsonl');
+    const { child, out, exited, url } = await startServe(['--port', '0', '--timeout', '10', '--log-file', logFile], fixture('server-config'));
     try {
       const { stdout } = out;
       expect(stdout).toContain('  echo (Python3.');
@@ -115,7 +116,15 @@ describe('fgrun serve (CLI)', () => {
       expect(await answered.json()).toMatchObject({ pid: spawned.pid });
       expect(await exited).toBe(0);
       expect(out.stderr).toMatch(/fgrun serve: SIGINT: finishing in-flight requests and stopping every instance\n(.|\n)*fgrun serve: stopped\n$/);
-      expect(out.stderr).toMatch(/^POST \/v2\/local\/fgs\/functions\/urn:fss:local:local:function:default:echo:latest\/invocations 200 \d+\.\dms [0-9a-f-]{36}$/m);
+      // The function's output, streamed with its name and request, then one line per request.
+      expect(out.stderr).toMatch(/^\[echo [0-9a-f]{8}\] echo from echo$/m);
+      expect(out.stderr).toMatch(/^\[echo [0-9a-f]{8}\] invoke 200 success {2}duration \d+\.\d{3}ms {2}billed \d+ms {2}memory \d+\.\d{3}\/128MB/m);
+      expect(out.stderr).toMatch(/^\[web [0-9a-f]{8}\] GET \/apig\/web\/hi 200 success {2}duration /m);
+      const records = readFileSync(logFile, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(records.filter((r) => r.type === 'request').map((r) => [r.function, r.source, r.httpStatus, r.status])).toEqual([
+        ['echo', 'invoke', 200, 'success'], ['web', 'gateway', 200, 'success'], ['echo', 'invoke', 200, 'success'],
+      ]);
+      expect(records).toContainEqual(expect.objectContaining({ type: 'log', function: 'echo', line: 'echo from echo' }));
       // Killed orphans are reparented to init, which reaps them in its own time: none may still run.
       // (The host's reaper, its own group, ends at end of input: wait for it, with a generous bound.)
       const running = () => processes().filter((p) => groups.includes(p.pgrp) && p.state !== 'Z');
