@@ -4,11 +4,12 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, startServer, type AuthOptions, type FgrunServer, type HandleFactory, LOOPBACK_HOSTS } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
+import { openBrowser } from './open-browser.js';
 
 interface ServeFlags extends FunctionFlags {
   config?: string;
@@ -19,6 +20,10 @@ interface ServeFlags extends FunctionFlags {
   token?: string;
   quiet?: boolean;
   watch?: boolean;
+  /** false with --no-console. */
+  console: boolean;
+  open?: boolean;
+  stateDir?: string;
 }
 
 export function serveCommand(io: Io): Command {
@@ -33,7 +38,10 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--sk <SK>', 'secret key matching --ak (prefer the FGRUN_SERVE_SK variable: flags show in ps)').env('FGRUN_SERVE_SK'))
     .addOption(new Option('--token <token>', 'accept requests carrying this X-Auth-Token').env('FGRUN_SERVE_TOKEN'))
     .option('--quiet', 'do not log one line per request on stderr')
-    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
+    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code')
+    .option('--open', 'open the console in the default browser ($BROWSER when set)')
+    .option('--no-console', 'do not serve the browser console at /')
+    .option('--state-dir <dir>', `the serve state folder (the console's saved test events are in its events/ folder)`, DEFAULT_STATE_DIR);
   command.action(async (code: string | undefined, flags: ServeFlags) => {
     io.exitCode = await runServe(code, flags, io);
   });
@@ -74,11 +82,10 @@ async function configsFrom(code: string | undefined, flags: ServeFlags): Promise
   return functions.map((f) => ({ ...f, ...overrides, userData: { ...f.userData, ...userData } }));
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
 // What the server answers, printed once it listens.
 function banner(server: FgrunServer): string {
   const lines = [`fgrun serve: listening on ${server.url}`];
+  if (server.consoleUrl) lines.push(`  console: ${server.consoleUrl}`);
   for (const f of server.functions) {
     const project = f.urn.split(':')[3];
     lines.push(`  ${f.name} (${f.runtime})`);
@@ -89,7 +96,7 @@ function banner(server: FgrunServer): string {
   lines.push(server.authEnabled
     ? 'fgrun serve: requests to /v2 must be signed with the configured AK/SK or carry the configured X-Auth-Token'
     : 'fgrun serve: no credentials configured (--ak/--sk, --token): every request is accepted');
-  if (!server.authEnabled && !LOOPBACK.has(server.host)) {
+  if (!server.authEnabled && !LOOPBACK_HOSTS.has(server.host)) {
     lines.push(`fgrun serve: warning: ${server.host} is reachable from other machines and nothing is required to call your functions; add --ak/--sk or --token`);
   }
   lines.push('Press Ctrl-C to stop.');
@@ -138,6 +145,7 @@ function watchedFactory(io: Io): HandleFactory {
 
 async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
   const port = whole('--port', flags.port, 0, 65535)!;
+  if (flags.open && !flags.console) throw new ConfigError('--open opens the console, which --no-console turns off: pass one of them', { field: '--open' });
   const auth = authFrom(flags);
   let server: FgrunServer;
   try {
@@ -146,6 +154,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
       functions, host: flags.host, port, auth,
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
+      console: flags.console ? { stateDir: flags.stateDir } : false,
     });
   } catch (error) {
     throw flagError(error);
@@ -153,6 +162,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
   const { first, dispose } = signals(io);
   try {
     io.stdout.write(banner(server));
+    if (flags.open && server.consoleUrl) openBrowser(server.consoleUrl, (why) => io.stderr.write(`fgrun serve: --open: ${why}; open ${server.consoleUrl} yourself\n`));
     const signal = await first;
     io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
     await server.close();

@@ -7,3 +7,5 @@ export { parseUrn, formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
 export { MAX_ASYNC_EVENT_BYTES } from './async-api.js';
 export { GATEWAY_PREFIX } from './apig-gateway.js';
 export * from './schemas.js';
+export { DEFAULT_STATE_DIR, LOOPBACK_HOSTS, type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';
+export { InvocationFeed, type FeedEntry, type FeedListener, type InvocationSource } from './invocation-feed.js';

@@ -7,6 +7,7 @@ import { ApiError } from './errors.js';
 import { reportFor } from './failure-report.js';
 import { instanceMemory, type Registry, type ServedFunction } from './registry.js';
 import { send } from './respond.js';
+import type { InvocationSource } from './invocation-feed.js';
 import type { RouteContext } from './router.js';
 import type { InvokeSummaryHeader, V1Envelope } from './schemas.js';
 import { parseUrn } from './urn.js';
@@ -67,7 +68,8 @@ export function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tai
   return JSON.stringify(envelope);
 }
 
-export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, memorySize?: number) => Promise<Invocation>;
+/** Runs one request on a served function and publishes it to the invocation feed as coming from `source`. */
+export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, source: InvocationSource, memorySize?: number) => Promise<Invocation>;
 
 // The sync invoke route's handler.
 export function syncInvoke(registry: Registry, invoke: Invoker) {
@@ -75,7 +77,7 @@ export function syncInvoke(registry: Registry, invoke: Invoker) {
     const fn = resolveTarget(registry, params);
     const headers = invokeHeaders(req.headers);
     const event = parseEvent(body);
-    const invocation = await invoke(fn, event, requestId, headers.memorySize);
+    const invocation = await invoke(fn, event, requestId, 'invoke', headers.memorySize);
     send(res, reportFor(invocation).httpStatus, invocationHeaders(invocation, headers.version, headers.tail), invocationBody(invocation, headers.version, headers.tail));
   };
 }

@@ -1,6 +1,7 @@
 // The functions a server serves: one handle per function (plus one per X-Cff-Instance-Memory size
 // asked for), looked up by URN for the invoke API and by name for the gateway.
 import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
+import type { PoolStats } from '../pool/index.js';
 import { MEMORY_SIZES, type FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { Invocation } from '../result/index.js';
@@ -12,9 +13,27 @@ export type HandleFactory = (config: FunctionConfigInput, options: CreateOptions
 
 export class ServedFunction {
   private readonly bySize = new Map<number, Promise<FunctionHandle>>();
+  /** The handles created so far (one per memory size), for stats(). */
+  private readonly made = new Set<FunctionHandle>();
 
   constructor(readonly handle: FunctionHandle, private readonly options: CreateOptions, private readonly make: HandleFactory = createFunction) {
     this.bySize.set(handle.config.memorySize, Promise.resolve(handle));
+    this.made.add(handle);
+  }
+
+  /** What createFunction was given (the interpreter discovery environment), for a matrix of this function. */
+  get createOptions(): CreateOptions {
+    return this.options;
+  }
+
+  // Instances and requests right now, over every memory size's handle.
+  stats(): PoolStats {
+    const total: PoolStats = { instances: 0, idle: 0, busy: 0, starting: 0, queued: 0, started: 0, retired: 0, peakInstances: 0 };
+    for (const handle of this.made) {
+      const s = handle.stats();
+      for (const key of Object.keys(total) as (keyof PoolStats)[]) total[key] += s[key];
+    }
+    return total;
   }
 
   get config() {
@@ -38,7 +57,7 @@ export class ServedFunction {
     let handle = this.bySize.get(memorySize);
     if (!handle) {
       handle = this.make({ ...this.config, memorySize }, this.options);
-      handle.catch(() => this.bySize.delete(memorySize));
+      handle.then((made) => this.made.add(made), () => this.bySize.delete(memorySize));
       this.bySize.set(memorySize, handle);
     }
     return handle;

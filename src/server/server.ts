@@ -12,8 +12,10 @@ import { authEnabled, authenticate, type AuthOptions } from './auth.js';
 import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig-gateway.js';
+import { ConsoleApp, type ConsoleOptions } from './console/index.js';
+import { InvocationFeed } from './invocation-feed.js';
 import type { Invoker } from './invoke-api.js';
-import { Registry, type HandleFactory } from './registry.js';
+import { Registry, type HandleFactory, type ServedFunction } from './registry.js';
 import { sendError } from './respond.js';
 import { matchRoute, splitTarget, type Route } from './router.js';
 import { buildRoutes } from './routes.js';
@@ -43,6 +45,8 @@ export interface ServeOptions {
   shutdownGraceMs?: number;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
+  /** The browser console at `/` (docs/console.md), or false for none. @default {} (served) */
+  console?: ConsoleOptions | false;
 }
 
 export interface ServedFunctionInfo {
@@ -57,6 +61,10 @@ export class FgrunServer {
   readonly url: string;
   readonly functions: ServedFunctionInfo[];
   readonly authEnabled: boolean;
+  /** Every finished invocation, whatever its source (docs/console.md). */
+  readonly feed = new InvocationFeed();
+  /** The console, or null with `console: false`. */
+  readonly console: ConsoleApp | null;
   private stopping = false;
   private closing: Promise<void> | null = null;
   private readonly tasks = new Set<Promise<unknown>>();
@@ -71,14 +79,34 @@ export class FgrunServer {
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
       name: f.config.name, urn: f.urn, runtime: f.handle.runtime.runtime,
-      gatewayUrl: registry.byName(f.config.name) === f ? `${this.url}${GATEWAY_PREFIX}/${encodeURIComponent(f.config.name)}/` : null,
+      gatewayUrl: this.gatewayUrl(f),
     }));
+    this.console = options.console === false ? null : new ConsoleApp({
+      registry, feed: this.feed, invoke: this.invoke, host, port, url: this.url, authEnabled: this.authEnabled, gatewayUrl: (f) => this.gatewayUrl(f),
+    }, options.console);
   }
 
-  /** Invocations run through here: tracked for close(), and cut short with 503 after the grace period. */
-  readonly invoke: Invoker = (fn, event, requestId, memorySize) => {
+  /** The console's address (with ?token= when the bind needs one), or null without a console. */
+  get consoleUrl(): string | null {
+    return this.console?.url ?? null;
+  }
+
+  private gatewayUrl(f: ServedFunction): string | null {
+    return this.registry.byName(f.config.name) === f ? `${this.url}${GATEWAY_PREFIX}/${encodeURIComponent(f.config.name)}/` : null;
+  }
+
+  /**
+   * Invocations run through here: tracked for close(), cut short with 503 after the grace period, and
+   * published to the feed as they finish.
+   */
+  readonly invoke: Invoker = (fn, event, requestId, source, memorySize) => {
+    const receivedAt = new Date();
+    const t0 = performance.now();
     const run = fn.invoke(event, requestId, memorySize);
     this.track(this.tasks, run);
+    run.then((invocation) => {
+      this.feed.publish({ function: { name: fn.config.name, urn: fn.urn }, source, invocation, receivedAt, finishedAt: new Date(), wallMs: performance.now() - t0 });
+    }, () => {});
     return Promise.race([run, this.aborted]);
   };
 
@@ -128,6 +156,7 @@ export class FgrunServer {
   close(graceMs = this.options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS): Promise<void> {
     if (this.closing) return this.closing;
     this.stopping = true;
+    this.console?.close();
     this.closing = (async () => {
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
@@ -178,7 +207,10 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
   const server = new FgrunServer(http, registry, host, port, options);
-  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date() });
+  const routes = [
+    ...buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date() }),
+    ...(server.console?.routes() ?? []),
+  ];
   http.on('request', (req, res) => void server.handle(routes, req, res));
   return server;
 }
