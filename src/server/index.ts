@@ -1,11 +1,12 @@
 // fgrun's HTTP server: FunctionGraph's v2 invoke API and an APIG-style gateway.
-export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo } from './server.js';
+export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo, type RequestRecord } from './server.js';
+export { InvocationFeed, type InvocationSource, type FeedEvent, type FeedFunction, type InvocationStarted, type InvocationLog, type InvocationFinished } from './invocation-feed.js';
 export { authEnabled, MAX_CLOCK_SKEW_MS, type AuthOptions } from './auth.js';
 export { ApiError, FSS_ERRORS, type ApiErrorKind, type FssErrorBody } from './errors.js';
 export type { HandleFactory } from './registry.js';
 export { parseUrn, formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
 export { MAX_ASYNC_EVENT_BYTES } from './async-api.js';
+export { reportFor, type FailureReport } from './failure-report.js';
 export { GATEWAY_PREFIX } from './apig-gateway.js';
 export * from './schemas.js';
 export { DEFAULT_STATE_DIR, LOOPBACK_HOSTS, type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';
-export { InvocationFeed, type FeedEntry, type FeedListener, type InvocationSource } from './invocation-feed.js';

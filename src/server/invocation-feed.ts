@@ -1,48 +1,68 @@
-// The invocation feed: the one place where every finished invocation the server ran (invoke API sync
-// or async, gateway, console) is published, with its function, its source, the Invocation and its
-// timing. The console's live list and charts, and the serve log, subscribe to it. It keeps no history:
-// each subscriber keeps what it needs (the console keeps the last 1,000, trimmed).
+// The invocation feed: every invocation the server runs, whatever asked for it (the invoke API,
+// sync or async, the gateway, the console), published as it starts, as its function writes log
+// output, and when it finishes. `fgrun serve`'s log lines and --log-file read it; so can the console.
+import type { ResolvedConfig } from '../config/index.js';
 import type { Invocation } from '../result/index.js';
 
-/** Where an invocation came from. */
+/** What asked for the invocation. */
 export type InvocationSource = 'invoke' | 'invoke-async' | 'gateway' | 'console';
 
-export interface FeedEntry {
-  /** Increases by one per published invocation, from 1. */
-  seq: number;
-  function: { name: string; urn: string };
-  source: InvocationSource;
-  invocation: Invocation;
-  /** When the server handed the request to the function (before any queueing). */
-  receivedAt: Date;
-  /** When the Invocation was ready. */
-  finishedAt: Date;
-  /** Wall time from receivedAt to finishedAt in ms: queueing and a cold start included. */
-  wallMs: number;
+/** The served function an event is about. */
+export interface FeedFunction {
+  name: string;
+  urn: string;
+  config: ResolvedConfig;
 }
 
-export type FeedListener = (entry: FeedEntry) => void;
+interface FeedEventBase {
+  function: FeedFunction;
+  source: InvocationSource;
+  requestId: string;
+}
+
+export interface InvocationStarted extends FeedEventBase {
+  type: 'start';
+  startedAt: Date;
+}
+
+/** Log output as the function writes it: a chunk, not necessarily whole lines. */
+export interface InvocationLog extends FeedEventBase {
+  type: 'log';
+  text: string;
+}
+
+export interface InvocationFinished extends FeedEventBase {
+  type: 'finish';
+  invocation: Invocation;
+  startedAt: Date;
+  /** From the request reaching the function to its answer (queueing and cold start included), ms. */
+  elapsedMs: number;
+}
+
+export type FeedEvent = InvocationStarted | InvocationLog | InvocationFinished;
 
 export class InvocationFeed {
-  private readonly listeners = new Set<FeedListener>();
-  private seq = 0;
+  private readonly listeners = new Set<(event: FeedEvent) => void>();
 
-  // Publish one finished invocation to every subscriber; a failing subscriber never breaks another.
-  publish(entry: Omit<FeedEntry, 'seq'>): FeedEntry {
-    const full: FeedEntry = { seq: ++this.seq, ...entry };
-    for (const listener of this.listeners) {
-      try {
-        listener(full);
-      } catch {
-        // a subscriber's failure is its own; the invocation already has its answer
-      }
-    }
-    return full;
+  /** Whether anyone listens (invocations skip the live log hook when nobody does). */
+  get active(): boolean {
+    return this.listeners.size > 0;
   }
 
-  // Receive every invocation published from now on; returns the unsubscribe function.
-  subscribe(listener: FeedListener): () => void {
+  // Call `listener` with every event from now on; returns the unsubscribe function.
+  subscribe(listener: (event: FeedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // Deliver an event to every listener; a listener that throws cannot break an invocation.
+  publish(event: FeedEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // ignored on purpose: the invocation's answer does not depend on who watches it
+      }
+    }
   }
 }

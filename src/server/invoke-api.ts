@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import { logTail, type Invocation } from '../result/index.js';
 import { parseEvent } from './body.js';
+import type { InvocationSource } from './invocation-feed.js';
 import { ApiError } from './errors.js';
 import { reportFor } from './failure-report.js';
 import { instanceMemory, type Registry, type ServedFunction } from './registry.js';
 import { send } from './respond.js';
-import type { InvocationSource } from './invocation-feed.js';
 import type { RouteContext } from './router.js';
 import type { InvokeSummaryHeader, V1Envelope } from './schemas.js';
 import { parseUrn } from './urn.js';
@@ -68,8 +68,13 @@ export function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tai
   return JSON.stringify(envelope);
 }
 
-/** Runs one request on a served function and publishes it to the invocation feed as coming from `source`. */
-export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, source: InvocationSource, memorySize?: number) => Promise<Invocation>;
+/** How an invocation was asked for: its source, and the memory size when the caller chose one. */
+export interface InvokeVia {
+  source: InvocationSource;
+  memorySize?: number | undefined;
+}
+
+export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, via: InvokeVia) => Promise<Invocation>;
 
 // The sync invoke route's handler.
 export function syncInvoke(registry: Registry, invoke: Invoker) {
@@ -77,7 +82,7 @@ export function syncInvoke(registry: Registry, invoke: Invoker) {
     const fn = resolveTarget(registry, params);
     const headers = invokeHeaders(req.headers);
     const event = parseEvent(body);
-    const invocation = await invoke(fn, event, requestId, 'invoke', headers.memorySize);
+    const invocation = await invoke(fn, event, requestId, { source: 'invoke', memorySize: headers.memorySize });
     send(res, reportFor(invocation).httpStatus, invocationHeaders(invocation, headers.version, headers.tail), invocationBody(invocation, headers.version, headers.tail));
   };
 }

@@ -46,10 +46,11 @@ export class ServedFunction {
     return formatUrn({ region: LOCAL_REGION, projectId: c.projectId, package: c.package, name: c.name, qualifier: c.version });
   }
 
-  // Run one request, on an instance of `memorySize` MB when the caller asked for another size.
-  async invoke(event: unknown, requestId: string, memorySize?: number): Promise<Invocation> {
+  // Run one request, on an instance of `memorySize` MB when the caller asked for another size;
+  // `onLog` receives the function's log output as it is written.
+  async invoke(event: unknown, requestId: string, memorySize?: number, onLog?: (text: string) => void): Promise<Invocation> {
     const handle = await this.handleFor(memorySize ?? this.config.memorySize);
-    return handle.invoke(event, { requestId });
+    return handle.invoke(event, onLog ? { requestId, onLog } : { requestId });
   }
 
   // The handle for a memory size, created on first use.

@@ -13,9 +13,10 @@ import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig-gateway.js';
 import { ConsoleApp, type ConsoleOptions } from './console/index.js';
-import { InvocationFeed } from './invocation-feed.js';
 import type { Invoker } from './invoke-api.js';
+import { InvocationFeed, type FeedFunction, type InvocationFinished } from './invocation-feed.js';
 import { Registry, type HandleFactory, type ServedFunction } from './registry.js';
+import type { Invocation } from '../result/index.js';
 import { sendError } from './respond.js';
 import { matchRoute, splitTarget, type Route } from './router.js';
 import { buildRoutes } from './routes.js';
@@ -39,14 +40,30 @@ export interface ServeOptions {
   maxInstances?: number;
   /** Where interpreters are discovered (createFunction's env). */
   env?: NodeJS.ProcessEnv;
-  /** One line per request (method, path, status, duration, request id); never headers or secrets. */
+  /** Internal errors, and one line per request when `onRequest` is not given; never headers or secrets. */
   log?: (line: string) => void;
+  /** Where invocations are published (a new feed when not given; read it as `server.feed`). */
+  feed?: InvocationFeed;
+  /** Each HTTP request once answered, with the invocation it ran (async ones finish later: see `feed`). */
+  onRequest?: (record: RequestRecord) => void;
   /** @default 10000 */
   shutdownGraceMs?: number;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
   /** The browser console at `/` (docs/console.md), or false for none. @default {} (served) */
   console?: ConsoleOptions | false;
+}
+
+/** One answered HTTP request. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  /** The HTTP status sent. */
+  status: number;
+  durationMs: number;
+  requestId: string;
+  /** The invocation this request ran and answered with (invoke API sync, gateway), if it got that far. */
+  invocation?: InvocationFinished;
 }
 
 export interface ServedFunctionInfo {
@@ -61,28 +78,32 @@ export class FgrunServer {
   readonly url: string;
   readonly functions: ServedFunctionInfo[];
   readonly authEnabled: boolean;
-  /** Every finished invocation, whatever its source (docs/console.md). */
-  readonly feed = new InvocationFeed();
-  /** The console, or null with `console: false`. */
-  readonly console: ConsoleApp | null;
   private stopping = false;
   private closing: Promise<void> | null = null;
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly requests = new Set<Promise<void>>();
   private abort!: (error: ApiError) => void;
   private readonly aborted: Promise<never>;
+  /** Every invocation: start, live log output, finish (docs/server.md, "Logs"). */
+  readonly feed: InvocationFeed;
+  /** The console, or null with `console: false`. */
+  readonly console: ConsoleApp | null;
+  /** Finished invocations by request id, until their HTTP request's record is made. */
+  private readonly answered = new Map<string, InvocationFinished>();
 
   constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.authEnabled = authEnabled(options.auth ?? {});
+    this.feed = options.feed ?? new InvocationFeed();
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
       name: f.config.name, urn: f.urn, runtime: f.handle.runtime.runtime,
-      gatewayUrl: this.gatewayUrl(f),
+      gatewayUrl: registry.byName(f.config.name) === f ? `${this.url}${GATEWAY_PREFIX}/${encodeURIComponent(f.config.name)}/` : null,
     }));
     this.console = options.console === false ? null : new ConsoleApp({
-      registry, feed: this.feed, invoke: this.invoke, host, port, url: this.url, authEnabled: this.authEnabled, gatewayUrl: (f) => this.gatewayUrl(f),
+      registry, feed: this.feed, invoke: this.invoke, host, port, url: this.url, authEnabled: this.authEnabled,
+      gatewayUrl: (f) => this.functions.find((info) => info.urn === f.urn)?.gatewayUrl ?? null,
     }, options.console);
   }
 
@@ -91,24 +112,28 @@ export class FgrunServer {
     return this.console?.url ?? null;
   }
 
-  private gatewayUrl(f: ServedFunction): string | null {
-    return this.registry.byName(f.config.name) === f ? `${this.url}${GATEWAY_PREFIX}/${encodeURIComponent(f.config.name)}/` : null;
-  }
-
-  /**
-   * Invocations run through here: tracked for close(), cut short with 503 after the grace period, and
-   * published to the feed as they finish.
-   */
-  readonly invoke: Invoker = (fn, event, requestId, source, memorySize) => {
-    const receivedAt = new Date();
-    const t0 = performance.now();
-    const run = fn.invoke(event, requestId, memorySize);
+  /** Invocations run through here: published on the feed, tracked for close(), and cut short with 503 after the grace period. */
+  readonly invoke: Invoker = (fn, event, requestId, via) => {
+    const run = this.run(fn, event, requestId, via);
     this.track(this.tasks, run);
-    run.then((invocation) => {
-      this.feed.publish({ function: { name: fn.config.name, urn: fn.urn }, source, invocation, receivedAt, finishedAt: new Date(), wallMs: performance.now() - t0 });
-    }, () => {});
     return Promise.race([run, this.aborted]);
   };
+
+  // One invocation, with its start, log output and finish on the feed.
+  private async run(fn: ServedFunction, event: unknown, requestId: string, via: Parameters<Invoker>[3]): Promise<Invocation> {
+    const info: FeedFunction = { name: fn.config.name, urn: fn.urn, config: fn.config };
+    const { source } = via;
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const feed = this.feed;
+    feed.publish({ type: 'start', function: info, source, requestId, startedAt });
+    const onLog = feed.active ? (text: string) => feed.publish({ type: 'log', function: info, source, requestId, text }) : undefined;
+    const invocation = await fn.invoke(event, requestId, via.memorySize, onLog);
+    const finished: InvocationFinished = { type: 'finish', function: info, source, requestId, invocation, startedAt, elapsedMs: performance.now() - t0 };
+    if (source !== 'invoke-async') this.answered.set(requestId, finished);
+    feed.publish(finished);
+    return invocation;
+  }
 
   private track<T>(set: Set<Promise<T>>, promise: Promise<T>): void {
     set.add(promise);
@@ -145,7 +170,14 @@ export class FgrunServer {
       if (apiError.reason === 'internal' && !(error instanceof ApiError)) this.options.log?.(`internal error: ${(error as Error)?.stack ?? String(error)}`);
       sendError(res, apiError);
     }
-    this.options.log?.(`${method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms ${requestId}`);
+    const durationMs = performance.now() - t0;
+    const invocation = this.answered.get(requestId);
+    this.answered.delete(requestId);
+    if (this.options.onRequest) {
+      this.options.onRequest({ method, path, status: res.statusCode, durationMs, requestId, ...(invocation ? { invocation } : {}) });
+    } else {
+      this.options.log?.(`${method} ${path} ${res.statusCode} ${durationMs.toFixed(1)}ms ${requestId}`);
+    }
   }
 
   // Background work (async invocations) that close() waits for.

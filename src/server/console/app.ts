@@ -59,12 +59,14 @@ export class ConsoleApp {
   private sampler: NodeJS.Timeout | null = null;
   private lastFunctions = '';
   private matrixRunning = false;
+  private seq = 0;
 
   constructor(private readonly deps: ConsoleDeps, options: ConsoleOptions = {}) {
     this.guard = new ConsoleGuard({ host: deps.host, port: deps.port, token: options.token });
     this.store = new TestEventStore(resolve(options.stateDir ?? DEFAULT_STATE_DIR));
-    this.unsubscribe = deps.feed.subscribe((entry) => {
-      const record = toConsoleInvocation(entry);
+    this.unsubscribe = deps.feed.subscribe((event) => {
+      if (event.type !== 'finish') return;
+      const record = toConsoleInvocation(event, ++this.seq);
       this.history.add(record);
       this.stream.send('invocation', record);
       this.pushFunctions();
@@ -155,7 +157,7 @@ export class ConsoleApp {
   // POST .../test: run the event (the request body) and answer the invocation's three parts.
   private async test({ res, params, body, requestId }: RouteContext): Promise<void> {
     const fn = this.served(params.urn!);
-    const invocation = await this.deps.invoke(fn, parseEvent(body), requestId, 'console');
+    const invocation = await this.deps.invoke(fn, parseEvent(body), requestId, { source: 'console' });
     const record = this.history.find(invocation.requestId);
     if (!record) throw new Error(`invocation ${invocation.requestId} did not reach the invocation feed`);
     sendJson(res, 200, record);

@@ -1,7 +1,7 @@
 // The console's memory of invocations: the last 1,000 from the invocation feed, each trimmed to what
 // the page shows (the log's last 4 KB, as FunctionGraph's console shows it; a body up to 64 KB).
 import { logTail, type ErrorBody, type InvocationStatus, type InvocationSummary } from '../../result/index.js';
-import type { FeedEntry, InvocationSource } from '../invocation-feed.js';
+import type { InvocationFinished, InvocationSource } from '../invocation-feed.js';
 
 /** How many invocations the console keeps. */
 export const HISTORY_SIZE = 1000;
@@ -31,16 +31,16 @@ export interface ConsoleInvocation {
   log: string;
 }
 
-// The record of one feed entry.
-export function toConsoleInvocation(entry: FeedEntry): ConsoleInvocation {
+// The record of one finished invocation, numbered `seq` by the console.
+export function toConsoleInvocation(entry: InvocationFinished, seq: number): ConsoleInvocation {
   const i = entry.invocation;
   const s = i.summary;
   const cut = Buffer.byteLength(i.body) > MAX_KEPT_BODY;
   return {
-    seq: entry.seq, time: entry.finishedAt.toISOString(), function: entry.function.name, urn: entry.function.urn, source: entry.source,
+    seq, time: new Date(entry.startedAt.getTime() + entry.elapsedMs).toISOString(), function: entry.function.name, urn: entry.function.urn, source: entry.source,
     requestId: i.requestId, status: i.status, runtime: i.runtime, python: i.python,
     result: cut ? null : i.result, body: cut ? Buffer.from(i.body).subarray(0, MAX_KEPT_BODY).toString('utf8') : i.body, bodyTruncated: cut, error: i.error,
-    summary: { ...s, wallMs: Math.round(entry.wallMs * 1000) / 1000 },
+    summary: { ...s, wallMs: Math.round(entry.elapsedMs * 1000) / 1000 },
     log: logTail(i.log),
   };
 }
