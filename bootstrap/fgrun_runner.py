@@ -5,6 +5,7 @@ import os
 import sys
 import time
 
+import fgrun_logger
 import fgrun_watchdog
 
 from fgrun_context import Context
@@ -36,6 +37,14 @@ def encode_body(value):
     return "json", text.encode("utf-8") if not isinstance(text, bytes) else text
 
 
+# A timeout the host put in the environment (seconds), 3 when absent or malformed.
+def _seconds(name):
+    try:
+        return int(os.environ.get(name, "3"))
+    except ValueError:
+        return 3
+
+
 class Runner(object):
     def __init__(self, channel, log_fd=2):
         self.channel = channel
@@ -43,10 +52,15 @@ class Runner(object):
         self.fence = ""
         self.handler = None
         self.initializer = None
+        # Held by the loop between requests, released while one runs: a context call (from any
+        # thread, any context) waits for a running request and never crosses a request's end.
         self.lock = allocate_lock()
+        self.lock.acquire()
+        self.log = fgrun_logger.STATE
+        self.timeouts = {"handler": 3, "initializer": 3}
         self.seq = 0
         self.rss = PeakRss()
-        self.active = None
+        self.current = None
 
     # Serve until shutdown or end of input.
     def serve(self):
@@ -76,6 +90,8 @@ class Runner(object):
                 "message": "protocol {0} requested, this bootstrap speaks {1}".format(message.get("protocol"), PROTOCOL_VERSION)}})
             return False
         code_root = message["codeRoot"]
+        self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT"), "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT")}
+        fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
         try:
             self.handler = load_function(code_root, message["handler"], "handler")
@@ -90,11 +106,9 @@ class Runner(object):
         self.channel.send({"type": "ready", "protocol": PROTOCOL_VERSION, "python": version, "pid": os.getpid()})
         return True
 
-    # Ask the host for a context value (one round trip); used by Context while its request runs.
-    def call(self, request_id, method, args):
+    # Ask the host for a context value (one round trip), for any context, while a request runs.
+    def call(self, method, args):
         with self.lock:
-            if self.active != request_id:
-                raise RuntimeError("context of request {0} used after the request finished".format(request_id))
             self.seq += 1
             self.channel.send({"type": "call", "seq": self.seq, "method": method, "args": args})
             message, _ = self.channel.receive()
@@ -108,9 +122,17 @@ class Runner(object):
                 raise RuntimeError(message["error"])
             return message.get("value")
 
-    def context(self, request_id):
-        runner = self
-        return Context(request_id, lambda method, args: runner.call(request_id, method, args))
+    # Start a request: its context, its log lines' id, and context calls allowed.
+    def begin(self, request_id, timeout):
+        self.log.request_id = request_id
+        context = self.current = Context(request_id, self, timeout, _clock())
+        self.lock.release()
+        return context
+
+    # End a request once no context call is in flight.
+    def end(self):
+        self.lock.acquire()
+        self.current = None
 
     # Flush Python-level buffers, then mark the end of this request's log on fd 2.
     def write_fence(self, request_id):
@@ -134,41 +156,41 @@ class Runner(object):
             pass
 
     def initialize(self, request_id):
-        self.active = request_id
         self.rss.reset()
         start = _clock()
         reply = {"type": "initialized", "id": request_id, "ok": True}
+        context = self.begin(request_id, self.timeouts["initializer"])
         if self.initializer is not None:
             try:
-                self.initializer(self.context(request_id))
+                self.initializer(context)
             except BaseException as e:
                 tb = sys.exc_info()[2]
                 log_traceback(e, tb)
                 facts = error_facts(e, tb)
                 facts["code"] = "initialization"
                 reply = {"type": "initialized", "id": request_id, "ok": False, "error": facts}
-        self.active = None
+        self.end()
         reply["durationMs"] = round((_clock() - start) * 1000, 3)
         self.write_fence(request_id)
         reply["maxRssKb"] = self.rss.peak_kb()
         self.channel.send(reply)
 
     def invoke(self, request_id, payload):
-        self.active = request_id
         self.rss.reset()
         start = _clock()
         error = None
         body = b""
         kind = "none"
+        context = self.begin(request_id, self.timeouts["handler"])
         try:
             event = json.loads(payload.decode("utf-8")) if PY2 else json.loads(payload)
-            value = self.handler(event, self.context(request_id))
+            value = self.handler(event, context)
         except BaseException as e:
             tb = sys.exc_info()[2]
             log_traceback(e, tb)
             error = error_facts(e, tb)
             error["code"] = "invocation"
-        self.active = None
+        self.end()
         # The log is complete: fence it now, so the host works on it while the result is encoded
         # and the peak read (~8 us from /proc); neither writes to the log.
         self.write_fence(request_id)
