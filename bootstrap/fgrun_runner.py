@@ -22,6 +22,39 @@ try:
     from _thread import allocate_lock
 except ImportError:
     from thread import allocate_lock
+try:
+    from fcntl import ioctl
+    from termios import FIONREAD, TIOCOUTQ
+except ImportError:
+    ioctl = FIONREAD = TIOCOUTQ = None
+_ZERO = b"\0\0\0\0"
+
+
+# A check of whether the log channel `fd` still holds bytes the host has not read, or None when it
+# cannot tell. The host spawns it as a socket (libuv's stdio "pipes" are socketpairs): the bytes we
+# sent that the reader has not consumed yet are our send queue (SIOCOUTQ). A real pipe: its
+# unread bytes (FIONREAD). When it holds none, the host has read every byte written so far and,
+# being one process reading in order, delivered them to the request's log before it reads the
+# result, so the fence is not needed.
+def unread_check(fd):
+    if ioctl is None:
+        return None
+    try:
+        import stat
+        mode = os.fstat(fd).st_mode
+        request = TIOCOUTQ if stat.S_ISSOCK(mode) else FIONREAD if stat.S_ISFIFO(mode) else None
+        if request is None:
+            return None
+        ioctl(fd, request, _ZERO)
+    except (IOError, OSError, ValueError):
+        return None
+
+    def unread():
+        try:
+            return ioctl(fd, request, _ZERO) != _ZERO
+        except (IOError, OSError, ValueError):
+            return True
+    return unread
 
 
 # Encode a handler's return value as FunctionGraph does: None -> "", text as is, else json.dumps.
@@ -61,6 +94,7 @@ class Runner(object):
         self.seq = 0
         self.rss = PeakRss()
         self.current = None
+        self.log_unread = unread_check(log_fd)
 
     # Serve until shutdown or end of input.
     def serve(self):
@@ -136,6 +170,24 @@ class Runner(object):
 
     # Flush Python-level buffers, then mark the end of this request's log on fd 2.
     def write_fence(self, request_id):
+        self.flush_streams()
+        # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
+        data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
+        try:
+            os.write(self.log_fd, data.encode("ascii"))
+        except OSError:
+            pass
+
+    # End a request's log: the fence, or nothing when the host has already read all of it (the
+    # common silent request: one write and one host wake-up less). Returns whether it fenced.
+    def end_log(self, request_id):
+        self.flush_streams()
+        if self.log_unread is not None and not self.log_unread():
+            return False
+        self.write_fence(request_id)
+        return True
+
+    def flush_streams(self):
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -148,12 +200,6 @@ class Runner(object):
                     stream.flush()
                 except Exception:
                     pass
-        # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
-        data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
-        try:
-            os.write(self.log_fd, data.encode("ascii"))
-        except OSError:
-            pass
 
     def initialize(self, request_id):
         self.rss.reset()
@@ -191,9 +237,9 @@ class Runner(object):
             error = error_facts(e, tb)
             error["code"] = "invocation"
         self.end()
-        # The log is complete: fence it now, so the host works on it while the result is encoded
-        # and the peak read (~8 us from /proc); neither writes to the log.
-        self.write_fence(request_id)
+        # The log is complete: fence it now (when needed), so the host works on it while the result
+        # is encoded and the peak read (~8 us from /proc); neither writes to the log.
+        fenced = self.end_log(request_id)
         if error is None:
             try:
                 kind, body = encode_body(value)
@@ -206,7 +252,7 @@ class Runner(object):
         duration = round((_clock() - start) * 1000, 3)
         peak = self.rss.peak_kb()
         if error is None:
-            self.channel.send_result(request_id, kind, body, duration, peak)
+            self.channel.send_result(request_id, kind, body, duration, peak, fenced)
         else:
             self.channel.send({"type": "result", "id": request_id, "ok": False, "error": error,
-                               "durationMs": duration, "maxRssKb": peak})
+                               "durationMs": duration, "maxRssKb": peak, "fenced": fenced})

@@ -7,6 +7,7 @@ import { registerSecret } from '../log/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import type { Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
+import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './errors.js';
 import { answerFor } from './outcome.js';
@@ -44,13 +45,21 @@ export interface CreateOptions {
   env?: NodeJS.ProcessEnv;
   /** Instances that may run at once. @default the config's maxInstances (10) */
   maxInstances?: number;
+  /**
+   * Receives one-line notices about the function's setup, e.g. a requirements.txt changed since its
+   * `fgrun build` (docs/build.md). @default a line on process.stderr
+   */
+  onNotice?: (line: string) => void;
 }
 
 // Validate the config, find the runtime's interpreter, and return a handle (instances start lazily).
 export async function createFunction(input: FunctionConfigInput, options: CreateOptions = {}): Promise<FunctionHandle> {
   const config = resolveConfig(options.maxInstances === undefined ? input : { ...input, maxInstances: options.maxInstances });
-  const runtime = await resolveRuntime(config.runtime, { env: options.env ?? process.env, pythonPath: config.pythonPath });
-  return new Handle(config, runtime);
+  const env = options.env ?? process.env;
+  const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
+  const build = await findBuild(config.code, runtime, env);
+  if (build.notice) (options.onNotice ?? ((line) => process.stderr.write(line + '\n')))(build.notice);
+  return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime);
 }
 
 // The caller's log sink, unable to break the host: the log is in the Invocation anyway.

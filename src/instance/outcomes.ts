@@ -23,7 +23,8 @@ export type Pending = {
   message: ReadyMessage | FaultMessage | InitializedMessage | ResultMessage | null;
   payload: Buffer | null;
   log: string | null;
-  timer: NodeJS.Timeout;
+  /** Set once the host has ended the operation: settles it if the process is slow to go. */
+  timer: NodeJS.Timeout | null;
   watch: Watch;
   verdict: Verdict | null;
   resolve: (outcome: Outcome<never>) => void;
