@@ -32,12 +32,14 @@ function send(url: string, options: { method?: string; headers?: Record<string, 
 const stateDir = mkdtempSync(join(tmpdir(), 'fgrun-console-api-'));
 let server: FgrunServer;
 const entries: InvocationFinished[] = [];
+let logHookWithConsoleOnly: boolean;
 const echoUrn = `urn:fss:local:${PROJECT}:function:default:echo:latest`;
 const api = (path: string) => `${server.url}/console/api${path}`;
 const events = (name = '') => api(`/functions/${encodeURIComponent(echoUrn)}/events${name ? `/${encodeURIComponent(name)}` : ''}`);
 
 beforeAll(async () => {
   server = await serve([fn('server-echo', { name: 'echo' })], { console: { stateDir } });
+  logHookWithConsoleOnly = server.feed.active;
   server.feed.subscribe((e) => (e.type === 'finish' ? entries.push(e) : undefined));
 });
 afterAll(async () => {
@@ -58,6 +60,8 @@ describe('the invocation feed', () => {
       gateway: gateway.headers.get('x-request-id')!.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'), console: tested.requestId,
     });
     expect(entries.length).toBe(4);
+    // The console takes no 'log' events, so it alone does not turn on the live log hook.
+    expect([logHookWithConsoleOnly, server.feed.active]).toEqual([false, true]);
     expect(entries.every((e) => e.function.name === 'echo' && e.function.urn === echoUrn && e.requestId === e.invocation.requestId && e.elapsedMs >= e.invocation.summary.durationMs)).toBe(true);
     expect(tested).toMatchObject({ function: 'echo', source: 'console', status: 'success', result: 3, body: '3', error: null, summary: { memorySizeMb: 128 } });
     expect(tested.log).toMatch(/Start invoke request .*\n[\s\S]*Finish invoke request/);

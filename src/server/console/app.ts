@@ -70,7 +70,7 @@ export class ConsoleApp {
       this.history.add(record);
       this.stream.send('invocation', record);
       this.pushFunctions();
-    });
+    }, { logs: false });
   }
 
   /** The console's address, with the token when the bind needs one. */
