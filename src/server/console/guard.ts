@@ -7,7 +7,7 @@
 //   - Origin: a state-changing request (POST, PUT, DELETE) that carries Origin must come from the
 //     console's own origin: 403. Requests without Origin come from programs, not from a web page.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { ApiError } from '../errors.js';
 
@@ -15,6 +15,12 @@ import { ApiError } from '../errors.js';
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** What the checks read of a request: its method and headers (the head, before any body). */
+export interface ConsoleHead {
+  method?: string;
+  headers: IncomingHttpHeaders;
+}
 
 export interface GuardOptions {
   /** The address the server is bound to. */
@@ -66,7 +72,7 @@ export class ConsoleGuard {
   }
 
   // Refuse a request whose Host header names another site (DNS rebinding).
-  checkHost(req: IncomingMessage): void {
+  checkHost(req: ConsoleHead): void {
     const host = req.headers.host;
     if (host === undefined || !this.hosts.has(hostOf(host))) {
       throw new ApiError('forbidden', `the console answers only requests addressed to ${this.options.host} or localhost, not '${host ?? ''}' (a DNS-rebinding guard); open the URL fgrun serve printed`);
@@ -74,7 +80,7 @@ export class ConsoleGuard {
   }
 
   // Refuse a state-changing request sent by a page of another origin.
-  checkOrigin(req: IncomingMessage): void {
+  checkOrigin(req: ConsoleHead): void {
     if (SAFE_METHODS.has(req.method ?? 'GET')) return;
     const origin = req.headers.origin;
     if (origin === undefined) return;
@@ -84,14 +90,14 @@ export class ConsoleGuard {
   }
 
   // Whether the request carries the token (always true when none is needed).
-  hasToken(req: IncomingMessage, queryToken?: string): boolean {
+  hasToken(req: ConsoleHead, queryToken?: string): boolean {
     if (this.token === null) return true;
     const given = queryToken ?? cookie(req.headers.cookie, this.cookieName) ?? /^token\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     return given !== undefined && sameText(given, this.token);
   }
 
   // Refuse an API request without the token.
-  checkToken(req: IncomingMessage): void {
+  checkToken(req: ConsoleHead): void {
     if (!this.hasToken(req)) {
       throw new ApiError('unauthorized', 'the console needs its session token: open the console URL fgrun serve printed (it ends in ?token=...), or send Authorization: token <token>');
     }
