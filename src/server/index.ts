@@ -2,6 +2,7 @@
 export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo, type RequestRecord } from './server.js';
 export { InvocationFeed, type InvocationSource, type FeedEvent, type FeedFunction, type InvocationStarted, type InvocationLog, type InvocationFinished } from './invocation-feed.js';
 export { authEnabled, MAX_CLOCK_SKEW_MS, type AuthOptions } from './auth.js';
+export { APIG_AUTH_MODES, type ApigAuthMode, type GatewayAuthOptions, type Guard, type Guards } from './guard.js';
 export { ApiError, FSS_ERRORS, type ApiErrorKind, type FssErrorBody } from './errors.js';
 export type { HandleFactory } from './registry.js';
 export { parseUrn, formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
@@ -10,3 +11,4 @@ export { reportFor, type FailureReport } from './failure-report.js';
 export { GATEWAY_PREFIX } from './apig-gateway.js';
 export * from './schemas.js';
 export { DEFAULT_STATE_DIR, LOOPBACK_HOSTS, type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';
+export { CONNECTION_DEFAULTS, type ConnectionLimits } from './connections.js';

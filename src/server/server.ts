@@ -2,17 +2,18 @@
 // APIG-style gateway for the functions it serves. Every request gets exactly one response; a bad
 // request never takes the server down. close(): stop accepting, let in-flight requests finish (up to
 // a grace period, then answer them 503), kill every instance.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { AsyncStore } from './async-store.js';
-import { authEnabled, authenticate, type AuthOptions } from './auth.js';
+import { connectionLimits, createLimitedServer, trackResponse, type ConnectionLimits } from './connections.js';
+import type { AuthOptions, BodyCheck, RequestHead } from './auth.js';
 import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig-gateway.js';
 import { ConsoleApp, type ConsoleOptions } from './console/index.js';
+import { guardsFor, type GatewayAuthOptions, type Guards } from './guard.js';
 import type { Invoker } from './invoke-api.js';
 import { InvocationFeed, type FeedFunction, type InvocationFinished } from './invocation-feed.js';
 import { Registry, type HandleFactory, type ServedFunction } from './registry.js';
@@ -34,10 +35,14 @@ export interface ServeOptions {
   host?: string;
   /** 0 picks a free port. @default 8000 */
   port?: number;
-  /** Credentials the invoke API requires; none configured = every request accepted. */
+  /** IAM credentials the invoke API requires; none configured = every request accepted. */
   auth?: AuthOptions;
-  /** Instances each function may run at once (passed to createFunction). */
+  /** How the APIG gateway authenticates (default: as the invoke API when credentials are configured). */
+  gatewayAuth?: GatewayAuthOptions;
+  /** Instances each function may run at once, whatever the memory sizes asked for (passed to createFunction). */
   maxInstances?: number;
+  /** The most memory X-Cff-Instance-Memory may ask for, in MB. @default each function's own memory */
+  maxMemory?: number;
   /** Where interpreters are discovered (createFunction's env). */
   env?: NodeJS.ProcessEnv;
   /** Internal errors, and one line per request when `onRequest` is not given; never headers or secrets. */
@@ -48,6 +53,8 @@ export interface ServeOptions {
   onRequest?: (record: RequestRecord) => void;
   /** @default 10000 */
   shutdownGraceMs?: number;
+  /** Open connections and read times (docs/server.md, "Connections"). */
+  limits?: ConnectionLimits;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
   /** The browser console at `/` (docs/console.md), or false for none. @default {} (served) */
@@ -78,6 +85,8 @@ export class FgrunServer {
   readonly url: string;
   readonly functions: ServedFunctionInfo[];
   readonly authEnabled: boolean;
+  /** Who may call the invoke API and the gateway. */
+  readonly guards: Guards;
   private stopping = false;
   private closing: Promise<void> | null = null;
   private readonly tasks = new Set<Promise<unknown>>();
@@ -91,9 +100,10 @@ export class FgrunServer {
   /** Finished invocations by request id, until their HTTP request's record is made. */
   private readonly answered = new Map<string, InvocationFinished>();
 
-  constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions) {
+  constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions, guards: Guards) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    this.authEnabled = authEnabled(options.auth ?? {});
+    this.guards = guards;
+    this.authEnabled = guards.invoke.mode !== 'none';
     this.feed = options.feed ?? new InvocationFeed();
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
@@ -142,10 +152,11 @@ export class FgrunServer {
   }
 
   // Answer one request; never throws.
-  async handle(routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async handle(routes: readonly Route[], req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> {
     const t0 = performance.now();
     const requestId = randomUUID();
     const finished = new Promise<void>((resolve) => res.once('close', resolve));
+    trackResponse(req, res);
     this.track(this.requests, finished);
     res.setHeader('X-Request-Id', requestId);
     const { path, query } = splitTarget(req.url);
@@ -156,12 +167,15 @@ export class FgrunServer {
         throw new ApiError('unavailable', 'fgrun serve is shutting down and takes no new requests');
       }
       const { route, params } = matchRoute(routes, method, path);
+      // Refused on its head: the body is never read (nor kept), and the connection is not reused.
+      const checkBody = this.admit(route, { method, path, query, headers: req.headers }, res);
+      if (expectsContinue) res.writeContinue();
       const read = await readBody(req, route.bodyLimit);
       if (!read.ok) {
         res.setHeader('Connection', 'close');
         throw tooLarge(read.bytes, route.bodyLimit, route.bodyWhat);
       }
-      if (route.auth) authenticate(this.options.auth ?? {}, { method, path, query, headers: req.headers, body: read.body });
+      checkBody?.(read.body);
       await route.handle({ req, res, requestId, params, query, body: read.body });
       if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
     } catch (error) {
@@ -177,6 +191,16 @@ export class FgrunServer {
       this.options.onRequest({ method, path, status: res.statusCode, durationMs, requestId, ...(invocation ? { invocation } : {}) });
     } else {
       this.options.log?.(`${method} ${path} ${res.statusCode} ${durationMs.toFixed(1)}ms ${requestId}`);
+    }
+  }
+
+  // The route's guard on the request head; a refusal closes the connection instead of reading the body.
+  private admit(route: Route, head: RequestHead, res: ServerResponse): BodyCheck | null {
+    try {
+      return route.guard.admit(head);
+    } catch (error) {
+      res.setHeader('Connection', 'close');
+      throw error;
     }
   }
 
@@ -207,22 +231,13 @@ export class FgrunServer {
   }
 }
 
-// The 400 for a request Node's HTTP parser rejected (the handler never sees it).
-function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify(new ApiError('invalid-parameter', `malformed HTTP request (${error.code ?? error.message})`).body);
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
 // Create the functions, bind, and serve. Rejects with a ConfigError when the port cannot be bound.
 export async function startServer(options: ServeOptions): Promise<FgrunServer> {
-  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env }, options.createHandle);
+  const guards = guardsFor(options.auth, options.gatewayAuth);
+  const limits = connectionLimits(options.limits);
+  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, maxMemory: options.maxMemory }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
-  const http = createServer();
-  http.on('clientError', onClientError);
+  const http = createLimitedServer(limits);
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -238,11 +253,13 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
-  const server = new FgrunServer(http, registry, host, port, options);
+  const server = new FgrunServer(http, registry, host, port, options, guards);
   const routes = [
-    ...buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date() }),
+    ...buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date(), guards }),
     ...(server.console?.routes() ?? []),
   ];
   http.on('request', (req, res) => void server.handle(routes, req, res));
+  // Expect: 100-continue is answered only once the head is admitted: a refused upload is never sent.
+  http.on('checkContinue', (req, res) => void server.handle(routes, req, res, true));
   return server;
 }

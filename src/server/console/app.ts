@@ -97,17 +97,14 @@ export class ConsoleApp {
     return fn;
   }
 
-  // The console's routes: each checks Host, then the token, then Origin (guard.ts).
+  // The console's routes: the API's guard checks Host, then the token, then Origin (guard.ts).
   routes(): Route[] {
     const api = (methods: string[], path: string[], handle: Handler, bodyLimit = SMALL_BODY): Route =>
-      ({ methods, pattern: [...API, ...path], bodyLimit, bodyWhat: 'a console request', auth: false, handle: this.guarded(handle) });
+      ({ methods, pattern: [...API, ...path], bodyLimit, bodyWhat: 'a console request', guard: this.guard.apiGuard, handle });
     const fn = ['functions', '{urn}'];
     return [
-      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', auth: false, handle: (c) => this.page(c) },
-      { methods: ['GET'], pattern: ['console', 'assets', '{file}'], bodyLimit: SMALL_BODY, bodyWhat: 'this request', auth: false, handle: async (c) => {
-        this.guard.checkHost(c.req);
-        await sendAsset(c.res, c.params.file ?? '');
-      } },
+      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.guard.pageGuard, handle: (c) => this.page(c) },
+      { methods: ['GET'], pattern: ['console', 'assets', '{file}'], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.guard.pageGuard, handle: (c) => sendAsset(c.res, c.params.file ?? '') },
       api(['GET'], ['functions'], async ({ res }) => sendJson(res, 200, { functions: this.functions() })),
       api(['GET'], ['templates'], async ({ res }) => sendJson(res, 200, { templates: EVENT_TEMPLATES.map(({ name, description }) => ({ name, description })) })),
       api(['GET'], ['templates', '{trigger}'], async ({ res, params }) => sendJson(res, 200, generateEvent(params.trigger ?? ''))),
@@ -133,18 +130,8 @@ export class ConsoleApp {
     ];
   }
 
-  private guarded(handle: Handler): Handler {
-    return async (context) => {
-      this.guard.checkHost(context.req);
-      this.guard.checkToken(context.req);
-      this.guard.checkOrigin(context.req);
-      await handle(context);
-    };
-  }
-
   // GET /: the page. ?token= is taken once, kept in a cookie, and dropped from the address bar.
   private async page({ req, res, query }: RouteContext): Promise<void> {
-    this.guard.checkHost(req);
     const token = new URLSearchParams(query).get('token') ?? undefined;
     if (token !== undefined && this.guard.token !== null && this.guard.hasToken(req, token)) {
       send(res, 302, { Location: '/', 'Set-Cookie': this.guard.setCookie, 'Cache-Control': 'no-store' }, '');

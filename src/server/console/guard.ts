@@ -10,6 +10,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { ApiError } from '../errors.js';
+import type { Guard } from '../guard.js';
 
 /** Bind addresses where the console needs no token: only this machine can reach them. */
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -102,6 +103,26 @@ export class ConsoleGuard {
       throw new ApiError('unauthorized', 'the console needs its session token: open the console URL fgrun serve printed (it ends in ?token=...), or send Authorization: token <token>');
     }
   }
+
+  /** The page and its assets: Host only (the page itself handles the token, see app.ts). */
+  readonly pageGuard: Guard = {
+    mode: 'console', requirement: 'console: a Host of this server',
+    admit: (head) => {
+      this.checkHost(head);
+      return null;
+    },
+  };
+
+  /** The console's API: Host, then the token, then Origin, all on the head before the body is read. */
+  readonly apiGuard: Guard = {
+    mode: 'console', requirement: 'console: a Host of this server, the session token beyond loopback, its own Origin',
+    admit: (head) => {
+      this.checkHost(head);
+      this.checkToken(head);
+      this.checkOrigin(head);
+      return null;
+    },
+  };
 
   /** The Set-Cookie value that keeps the token for later requests. */
   get setCookie(): string {
