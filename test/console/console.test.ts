@@ -21,7 +21,7 @@ let server: FgrunServer;
 beforeAll(async () => {
   [browser, server] = await Promise.all([
     launchChromium(),
-    serve([hello, fn('server-raise', { name: 'raise' })], { auth: { ak: AK, sk: SK }, console: { stateDir } }),
+    serve([hello, fn('server-raise', { name: 'raise' })], { auth: { ak: AK, sk: SK }, gatewayAuth: { mode: 'none' }, console: { stateDir } }),
   ]);
   page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
