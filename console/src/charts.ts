@@ -6,7 +6,7 @@ import { byId } from './dom.js';
 import type { ConsoleInvocation } from './types.js';
 
 /** The width of an interval, seconds. */
-export const INTERVAL_S = 10;
+const INTERVAL_S = 10;
 const HEIGHT = 200;
 
 type Column = (number | null)[];
@@ -16,14 +16,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export interface ChartData {
+interface ChartData {
   duration: [number[], Column, Column, Column];
   memory: [number[], Column, Column];
   count: [number[], Column, Column];
 }
 
 // The three charts' columns from one function's invocations (oldest first).
-export function chartData(records: readonly ConsoleInvocation[]): ChartData {
+function chartData(records: readonly ConsoleInvocation[]): ChartData {
   const points = records.map((r) => ({ t: Date.parse(r.time) / 1000, r }));
   const buckets = new Map<number, { durations: number[]; errors: number }>();
   for (const { t, r } of points) {

@@ -2,7 +2,7 @@
 import type { FunctionView } from './types.js';
 
 // One shell word, single-quoted unless it is plainly safe.
-export function shellQuote(word: string): string {
+function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -10,7 +10,7 @@ export interface JsonCheck {
 }
 
 // Where JSON.parse stopped: V8 says "at position N" (and newer ones "(line L column C)").
-export function checkJson(text: string): JsonCheck {
+function checkJson(text: string): JsonCheck {
   try {
     JSON.parse(text);
     return { ok: true };

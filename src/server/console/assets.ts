@@ -7,7 +7,7 @@ import { RUNTIME_ROOT } from '../../instance/paths.js';
 import { ApiError } from '../errors.js';
 import { send } from '../respond.js';
 
-export const ASSETS_DIR = join(RUNTIME_ROOT, 'dist', 'console');
+const ASSETS_DIR = join(RUNTIME_ROOT, 'dist', 'console');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json',

@@ -18,12 +18,12 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** What the checks read of a request: its method and headers (the head, before any body). */
-export interface ConsoleHead {
+interface ConsoleHead {
   method?: string;
   headers: IncomingHttpHeaders;
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   /** The address the server is bound to. */
   host: string;
   port: number;

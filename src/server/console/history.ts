@@ -6,7 +6,7 @@ import type { InvocationFinished, InvocationSource } from '../invocation-feed.js
 /** How many invocations the console keeps. */
 export const HISTORY_SIZE = 1000;
 /** The largest response body kept per invocation; a larger one is cut and its result dropped. */
-export const MAX_KEPT_BODY = 64 * 1024;
+const MAX_KEPT_BODY = 64 * 1024;
 
 /** One invocation as the console's API returns it: the three parts and where it came from. */
 export interface ConsoleInvocation {

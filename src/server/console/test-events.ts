@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ApiError } from '../errors.js';
 
 /** A test event's name: what its file is called, without .json. */
-export const EVENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_. -]{0,63}$/;
+const EVENT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_. -]{0,63}$/;
 
 export interface SavedEvent {
   name: string;
