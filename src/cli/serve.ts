@@ -5,11 +5,12 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
-import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
+import { openBrowser } from './open-browser.js';
 import { watchingLine } from './watch-line.js';
 import { startServeLog } from './serve-log.js';
 import { painter } from './serve-lines.js';
@@ -34,6 +35,9 @@ interface ServeFlags extends FunctionFlags {
   shutdownGrace?: string;
   headersTimeout?: string;
   requestTimeout?: string;
+  /** false with --no-console. */
+  console: boolean;
+  open?: boolean;
 }
 
 export function serveCommand(io: Io): Command {
@@ -50,7 +54,7 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--apig-auth <mode>', "the gateway's authentication, as an APIG API's: none, iam (as the invoke API) or app (--app-key/--app-secret) (default: app with an app key, else iam with credentials, else none)").choices(APIG_AUTH_MODES))
     .addOption(new Option('--app-key <key>', 'APIG app key gateway callers sign with (SDK-HMAC-SHA256, X-Sdk-Date)').env('FGRUN_SERVE_APP_KEY'))
     .addOption(new Option('--app-secret <secret>', 'APIG app secret matching --app-key (prefer FGRUN_SERVE_APP_SECRET: flags show in ps)').env('FGRUN_SERVE_APP_SECRET'))
-    .option('--state-dir <folder>', 'the serve state folder: accepted async invocations are journaled there until they finish, and the next serve runs what was left pending', DEFAULT_STATE_DIR)
+    .option('--state-dir <folder>', "the serve state folder: accepted async invocations are journaled there until they finish (the next serve runs what was left pending), and the console's saved test events are in its events/ folder", DEFAULT_STATE_DIR)
     .option('--shutdown-grace <seconds>', `on SIGINT/SIGTERM, how long in-flight requests may finish (default: ${SHUTDOWN_GRACE_MS / 1000})`)
     .option('--max-memory <MB>', "the most memory a request's X-Cff-Instance-Memory may ask for (default: the function's --memory)")
     .option('--max-connections <n>', `connections open at once; more are closed as they arrive (default: ${CONNECTION_DEFAULTS.maxConnections})`)
@@ -59,7 +63,9 @@ export function serveCommand(io: Io): Command {
     .option('--quiet', "print the request lines only, not the functions' output")
     .option('--log-file <file>', 'also append JSON lines to the file: one per log line, one per request')
     .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code')
-    .option('--debug-port <port>', `${DEBUG_PORT_HELP}; the second function served gets PORT+1, and so on`);
+    .option('--debug-port <port>', `${DEBUG_PORT_HELP}; the second function served gets PORT+1, and so on`)
+    .option('--open', 'open the console in the default browser ($BROWSER when set)')
+    .option('--no-console', 'do not serve the browser console at /');
   command.action(async (code: string | undefined, flags: ServeFlags) => {
     io.exitCode = await runServe(code, flags, io);
   });
@@ -113,11 +119,10 @@ async function configsFrom(code: string | undefined, flags: ServeFlags): Promise
   return functions.map((f) => ({ ...f, ...overrides, userData: { ...f.userData, ...userData } }));
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
 // What the server answers, printed once it listens.
 function banner(server: FgrunServer): string {
   const lines = [`fgrun serve: listening on ${server.url}`];
+  if (server.consoleUrl) lines.push(`  console: ${server.consoleUrl}`);
   for (const f of server.functions) {
     const project = f.urn.split(':')[3];
     lines.push(`  ${f.name} (${f.runtime})`);
@@ -136,7 +141,7 @@ function banner(server: FgrunServer): string {
 
 // The stderr warning when other machines can call a route that requires nothing.
 function exposure(server: FgrunServer): string {
-  if (LOOPBACK.has(server.host)) return '';
+  if (LOOPBACK_HOSTS.has(server.host)) return '';
   const routes: Array<[string, Guard]> = [['/v2 (invoke API)', server.guards.invoke], ['/apig (gateway)', server.guards.gateway]];
   const open = routes.filter(([, guard]) => guard.mode === 'none').map(([name]) => name);
   if (!open.length) return '';
@@ -189,6 +194,7 @@ function watchedFactory(io: Io): HandleFactory {
 
 async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
   const port = whole('--port', flags.port, 0, 65535)!;
+  if (flags.open && !flags.console) throw new ConfigError('--open opens the console, which --no-console turns off: pass one of them', { field: '--open' });
   const auth = authFrom(flags);
   const write = (text: string) => io.stderr.write(text);
   const feed = new InvocationFeed();
@@ -208,6 +214,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
       createHandle: flags.watch ? watchedFactory(io) : undefined,
       debugPort: debugPort(flags.debugPort),
       onNotice: (line) => io.stderr.write(line + '\n'),
+      console: flags.console ? { stateDir: flags.stateDir } : false,
     });
   } catch (error) {
     await log.close();
@@ -217,6 +224,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
   try {
     io.stdout.write(banner(server));
     io.stderr.write(exposure(server));
+    if (flags.open && server.consoleUrl) openBrowser(server.consoleUrl, (why) => io.stderr.write(`fgrun serve: --open: ${why}; open ${server.consoleUrl} yourself\n`));
     const signal = await first;
     io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
     await server.close();

@@ -10,4 +10,5 @@ export { MAX_ASYNC_EVENT_BYTES } from './async-api.js';
 export { reportFor, type FailureReport } from './failure-report.js';
 export { GATEWAY_PREFIX } from './apig-gateway.js';
 export * from './schemas.js';
+export { LOOPBACK_HOSTS, type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';
 export { CONNECTION_DEFAULTS, type ConnectionLimits } from './connections.js';

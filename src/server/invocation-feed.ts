@@ -41,23 +41,34 @@ export interface InvocationFinished extends FeedEventBase {
 
 export type FeedEvent = InvocationStarted | InvocationLog | InvocationFinished;
 
+export interface SubscribeOptions {
+  /** Whether the listener wants 'log' events. @default true */
+  logs?: boolean;
+}
+
 export class InvocationFeed {
   private readonly listeners = new Set<(event: FeedEvent) => void>();
+  /** The listeners that take 'log' events (the console, always listening, does not). */
+  private readonly logListeners = new Set<(event: FeedEvent) => void>();
 
-  /** Whether anyone listens (invocations skip the live log hook when nobody does). */
+  /** Whether anyone listens to log output (invocations skip the live log hook when nobody does). */
   get active(): boolean {
-    return this.listeners.size > 0;
+    return this.logListeners.size > 0;
   }
 
-  // Call `listener` with every event from now on; returns the unsubscribe function.
-  subscribe(listener: (event: FeedEvent) => void): () => void {
+  // Call `listener` with every event from now on ('log' ones unless `logs: false`); returns the unsubscribe function.
+  subscribe(listener: (event: FeedEvent) => void, options: SubscribeOptions = {}): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (options.logs !== false) this.logListeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+      this.logListeners.delete(listener);
+    };
   }
 
   // Deliver an event to every listener; a listener that throws cannot break an invocation.
   publish(event: FeedEvent): void {
-    for (const listener of this.listeners) {
+    for (const listener of event.type === 'log' ? this.logListeners : this.listeners) {
       try {
         listener(event);
       } catch {

@@ -14,6 +14,7 @@ import type { AuthOptions, BodyCheck, RequestHead } from './auth.js';
 import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig-gateway.js';
+import { ConsoleApp, type ConsoleOptions } from './console/index.js';
 import { guardsFor, type GatewayAuthOptions, type Guards } from './guard.js';
 import type { Invoker } from './invoke-api.js';
 import { InvocationFeed, type FeedFunction, type InvocationFinished } from './invocation-feed.js';
@@ -25,8 +26,7 @@ import { buildRoutes } from './routes.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;
-/** The CLI's serve state folder, relative to the current folder. */
-export const DEFAULT_STATE_DIR = '.fgrun';
+export { DEFAULT_STATE_DIR } from './state-dir.js';
 /** How long close() waits for in-flight requests before answering them 503. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 /** After the 503s, how long to let responses flush before connections are cut. */
@@ -67,6 +67,20 @@ export interface ServeOptions {
   stateDir?: string;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
+  /** The browser console at `/` (docs/console.md), or false for none. @default {} (served) */
+  console?: ConsoleOptions | false;
+}
+
+/** One answered HTTP request. */
+export interface RequestRecord {
+  method: string;
+  path: string;
+  /** The HTTP status sent. */
+  status: number;
+  durationMs: number;
+  requestId: string;
+  /** The invocation this request ran and answered with (invoke API sync, gateway), if it got that far. */
+  invocation?: InvocationFinished;
 }
 
 /** One answered HTTP request. */
@@ -107,6 +121,8 @@ export class FgrunServer {
   private readonly aborted: Promise<never>;
   /** Every invocation: start, live log output, finish (docs/server.md, "Logs"). */
   readonly feed: InvocationFeed;
+  /** The console, or null with `console: false`. */
+  readonly console: ConsoleApp | null;
   /** Finished invocations by request id, until their HTTP request's record is made. */
   private readonly answered = new Map<string, InvocationFinished>();
 
@@ -115,12 +131,22 @@ export class FgrunServer {
     this.feed = options.feed ?? new InvocationFeed();
     this.guards = guards;
     this.authEnabled = guards.invoke.mode !== 'none';
+    this.feed = options.feed ?? new InvocationFeed();
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
       name: f.config.name, urn: f.urn, runtime: f.handle.runtime.runtime,
       gatewayUrl: registry.byName(f.config.name) === f ? `${this.url}${GATEWAY_PREFIX}/${encodeURIComponent(f.config.name)}/` : null,
     }));
+    this.console = options.console === false ? null : new ConsoleApp({
+      registry, feed: this.feed, invoke: this.invoke, host, port, url: this.url, authEnabled: this.authEnabled,
+      gatewayUrl: (f) => this.functions.find((info) => info.urn === f.urn)?.gatewayUrl ?? null,
+    }, options.console);
+  }
+
+  /** The console's address (with ?token= when the bind needs one), or null without a console. */
+  get consoleUrl(): string | null {
+    return this.console?.url ?? null;
   }
 
   /** Invocations run through here: published on the feed, tracked for close(), and cut short with 503 after the grace period. */
@@ -213,6 +239,7 @@ export class FgrunServer {
   close(graceMs = this.options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS): Promise<void> {
     if (this.closing) return this.closing;
     this.stopping = true;
+    this.console?.close();
     this.closing = (async () => {
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
@@ -266,7 +293,10 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
   const server = new FgrunServer(http, registry, host, port, options, guards);
   const async = { registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, journal };
-  const routes = buildRoutes({ ...async, startedAt: new Date(), guards });
+  const routes = [
+    ...buildRoutes({ ...async, startedAt: new Date(), guards }),
+    ...(server.console?.routes() ?? []),
+  ];
   server.journal = journal;
   server.resumed = resumeAsync(async);
   http.on('request', (req, res) => void server.handle(routes, req, res));
