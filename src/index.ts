@@ -3,9 +3,9 @@ export { createFunction, type FunctionHandle, type InvokeOptions, type CreateOpt
 export type { PoolStats, CloseMode } from './pool/index.js';
 export { discoverRuntimes, inspectRuntimes, resolveRuntime, RUNTIME_IDS, type RuntimeId, type RuntimeInfo, type RuntimeReport } from './runtimes/index.js';
 export { functionConfigSchema, resolveConfig, MEMORY_SIZES, RESERVED_ENV, type FunctionConfig, type FunctionConfigInput, type ResolvedConfig, type Credentials } from './config/index.js';
-export { credentialsFromEnv } from './context/index.js';
+export { credentialsFromEnv } from './config/credentials.js';
 export { ERROR_TEXT, logTail, type Invocation, type InvocationStatus, type InvocationSummary, type ErrorBody } from './result/index.js';
-export { FgrunError, ConfigError, RuntimeError, ProtocolError, ClosedError, isFgrunError } from './errors/index.js';
+export { FgrunError, ConfigError, RuntimeError, ProtocolError, ClosedError, isFgrunError } from './errors.js';
 export { PROTOCOL_VERSION } from './protocol/index.js';
 export { loadConfigFile, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigOptions } from './config/file.js';
 export { configFileSchema, configFileJsonSchema } from './config/file-schema.js';

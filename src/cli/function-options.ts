@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../errors/index.js';
-import { credentialsFromEnv } from '../context/index.js';
+import { ConfigError } from '../errors.js';
+import { credentialsFromEnv } from '../config/credentials.js';
 import type { FunctionConfigInput } from '../config/index.js';
 
 export interface FunctionFlags {

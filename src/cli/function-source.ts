@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { configFromFlags, type FunctionFlags } from './function-options.js';
 
 export interface SourceFlags extends FunctionFlags {

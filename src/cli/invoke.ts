@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { createFunction, type FunctionHandle } from '../function/index.js';
 import { prepareCode } from '../package/index.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { startLine, summaryLine } from '../result/index.js';
 import { randomUUID } from 'node:crypto';
 import { addFunctionOptions, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';

@@ -1,7 +1,7 @@
 // The fgrun command line: parse, call the library, print, set the exit code
 // (0 ok, 1 function failure, 2 usage or configuration error).
 import { Command, CommanderError } from 'commander';
-import { isFgrunError } from '../errors/index.js';
+import { isFgrunError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { processIo, type Io } from './io.js';
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { parseRuntimeList, runMatrix, toJUnit, type MatrixEvent } from '../matrix/index.js';
 import { readEvent } from './event-input.js';
 import { addFunctionOptions, type FunctionFlags } from './function-options.js';

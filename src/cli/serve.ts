@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { prepareCode } from '../package/index.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';

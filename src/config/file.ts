@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { prepareCode } from '../package/index.js';
 import { describeIssue } from './file-issues.js';
 import { fileFunctionSchema, fileFunctionsSchema, type FileFunction } from './file-schema.js';

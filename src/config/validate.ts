@@ -1,7 +1,7 @@
 // Turns user input into a complete FunctionConfig, or a ConfigError naming the field and what to do.
 import { basename, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { functionConfigSchema, MAX_USER_DATA_CHARS, RESERVED_ENV, type FunctionConfig, type FunctionConfigInput } from './schema.js';
 
 export interface ResolvedConfig extends FunctionConfig {

@@ -1,7 +1,8 @@
 // Turns an instance's outcome into the Invocation every front end reports: status, body,
 // FunctionGraph's error body, the summary with billing, and the log framed by Start/Finish lines.
-import { billedDuration, errorBody, finishLine, kbToMb, startLine, type ErrorBody, type ErrorTextKey, type Invocation, type InvocationStatus } from '../result/index.js';
+import { billedDuration, finishLine, kbToMb, startLine, type Invocation } from '../result/index.js';
 import type { ResolvedConfig } from '../config/index.js';
+import type { Answer } from './answer.js';
 
 export interface ColdStart {
   initDurationMs: number;
@@ -20,10 +21,6 @@ export interface InvocationFacts {
   maxRssKb: number;
   functionLog: string;
 }
-
-export type Answer =
-  | { status: 'success'; kind: 'none' | 'str' | 'json'; body: string }
-  | { status: Exclude<InvocationStatus, 'success'>; error: ErrorBody };
 
 // Build the Invocation for one request. The log text and a JSON result are rendered when first
 // read (formatting two timestamps and parsing the body cost more than the rest of the warm path's
@@ -118,9 +115,4 @@ function parseBody(body: string): unknown {
   } catch {
     return body;
   }
-}
-
-// An error answer with FunctionGraph's text for `key`.
-export function failure(status: Exclude<InvocationStatus, 'success'>, key: ErrorTextKey, errorType: string, message: string, stackTrace: string[] = []): Answer {
-  return { status, error: errorBody(key, errorType, message, stackTrace) };
 }

@@ -2,14 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
-import { ClosedError } from '../errors/index.js';
-import { registerSecret } from '../log/index.js';
+import { ClosedError } from '../errors.js';
+import { registerSecret } from '../log.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import type { Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './errors.js';
-import { answerFor } from './outcome.js';
+import { answerFor } from './answer.js';
 import { warmUp, type WarmUp } from './warm-up.js';
 
 export interface InvokeOptions {

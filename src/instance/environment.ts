@@ -2,7 +2,7 @@
 // variables, the user's variables, and a minimal base for correct I/O.
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
-import { cpuMillicores } from '../context/index.js';
+import { cpuMillicores } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { RUNTIME_ROOT } from './paths.js';
 

@@ -4,15 +4,15 @@
 // settles once the interpreter has exited and its pipes have drained, so the answer carries all of
 // the log the function wrote before it died.
 import { randomBytes } from 'node:crypto';
-import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context/index.js';
+import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
-import type { ProtocolError } from '../errors/index.js';
+import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import {
   encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
   type CallMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
-import { unexpected, type Outcome, type Pending, type Verdict } from './outcomes.js';
+import { unexpected, type Outcome, type Pending, type EndReason } from './outcomes.js';
 import { stopProcess } from './teardown.js';
 import { buildEnvironment } from './environment.js';
 import { canMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
@@ -147,7 +147,7 @@ export class Instance {
     return new Promise<Outcome<M>>((resolve) => {
       const timer = setTimeout(() => this.onTimeout(), timeoutMs);
       const watch: Watch = { probe: this.probe, limitKb: this.limitKb, peakKb: 0, onOver: (kb) => this.onMemoryOver(kb) };
-      this.pending = { id, scope, message: null, payload: null, log: null, timer, watch, verdict: null, resolve: resolve as (o: Outcome<never>) => void };
+      this.pending = { id, scope, message: null, payload: null, log: null, timer, watch, ended: null, resolve: resolve as (o: Outcome<never>) => void };
       watchMemory(watch);
     });
   }
@@ -169,10 +169,10 @@ export class Instance {
   }
 
   // The host ends the operation: remember why, kill the group, settle once it has exited.
-  private end(verdict: Verdict): void {
+  private end(reason: EndReason): void {
     const p = this.pending;
-    if (!p || p.verdict) return;
-    p.verdict = verdict;
+    if (!p || p.ended) return;
+    p.ended = reason;
     clearTimeout(p.timer);
     unwatchMemory(p.watch);
     this.kill();
@@ -186,7 +186,7 @@ export class Instance {
     if (!p) return;
     // Output after the request's fence (the runtime's dying words) belongs to a failed request too.
     const whole = () => (p.log ?? '') + this.logs.take();
-    if (p.verdict) return this.finish({ ...p.verdict, log: whole() } as Outcome<unknown>);
+    if (p.ended) return this.finish({ ...p.ended, log: whole() } as Outcome<unknown>);
     if (p.message && this.complete(p, p.log ?? this.logs.take())) return;
     this.finish({ kind: 'crash', exitCode: code, signal, log: whole() });
   }
@@ -208,7 +208,7 @@ export class Instance {
 
   private maybeComplete(): void {
     const p = this.pending;
-    if (p && !p.verdict && p.message && p.log !== null) this.complete(p, p.log);
+    if (p && !p.ended && p.message && p.log !== null) this.complete(p, p.log);
   }
 
   private onFrame({ message, payload }: Frame): void {

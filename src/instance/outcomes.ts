@@ -1,6 +1,6 @@
 // What one instance operation (start, initialize, invoke) ends in: exactly one of these.
-import type { RequestScope } from '../context/index.js';
-import { ProtocolError } from '../errors/index.js';
+import type { RequestScope } from '../context.js';
+import { ProtocolError } from '../errors.js';
 import type { FaultMessage, InitializedMessage, ReadyMessage, ResultMessage } from '../protocol/index.js';
 import type { Watch } from './memory-watch.js';
 
@@ -13,8 +13,8 @@ export type Outcome<M> =
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A failure the host decided (it killed the group); settled with the log once the process is gone. */
-export type Verdict = DistributiveOmit<Exclude<Outcome<never>, { kind: 'done' }>, 'log'>;
+/** Why the host ended an operation (it killed the group); settled with the log once the process is gone. */
+export type EndReason = DistributiveOmit<Exclude<Outcome<never>, { kind: 'done' }>, 'log'>;
 
 /** The operation in flight on an instance, until its outcome settles. */
 export type Pending = {
@@ -25,7 +25,7 @@ export type Pending = {
   log: string | null;
   timer: NodeJS.Timeout;
   watch: Watch;
-  verdict: Verdict | null;
+  ended: EndReason | null;
   resolve: (outcome: Outcome<never>) => void;
 };
 

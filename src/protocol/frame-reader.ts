@@ -1,7 +1,7 @@
 // Splits the bootstrap's protocol stream into frames: a JSON header line, validated with zod, and
 // for messages with `size` the raw payload that follows. Lines and payloads are capped in bytes;
 // anything that is not protocol becomes a ProtocolError, never a crash and never silently skipped.
-import { ProtocolError } from '../errors/index.js';
+import { ProtocolError } from '../errors.js';
 import { pythonMessageSchema, type PythonMessage } from './messages.js';
 
 export const MAX_HEADER_BYTES = 8 * 1024 * 1024;

@@ -1,5 +1,5 @@
 // FunctionGraph's log framing and summary texts (reference: a real service capture).
-import { cpuMillicores } from '../context/index.js';
+import { cpuMillicores } from '../context.js';
 import type { InvocationSummary } from './invocation.js';
 
 /** The part of the log the service shows and returns with X-Cff-Log-Type: tail. */

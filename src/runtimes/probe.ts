@@ -1,8 +1,11 @@
-// Runs a candidate interpreter once and reads back what it is.
+// Runs a candidate interpreter once, reads back what it is, and judges whether it serves a runtime.
 
 import { execFile, type ExecFileException } from 'node:child_process';
+import { access, realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { interpreterPath } from './interpreter-path.js';
+import type { RuntimeId } from './ids.js';
+import { runtimeVersion, versionLabel } from './ids.js';
 
 /** How long one probe may take before the candidate counts as failed. */
 export const PROBE_TIMEOUT_MS = 10_000;
@@ -88,4 +91,54 @@ function parseProbeOutput(stdout: string): z.infer<typeof ProbeOutputSchema> | n
 function excerpt(text: string): string {
   const line = text.trim().replace(/\s+/g, ' ');
   return line.length > 160 ? `${line.slice(0, 157)}...` : line || '(nothing)';
+}
+
+// The path fgrun records and later spawns, from the sys.executable an interpreter reports.
+
+// The realpath of sys.executable, so a pyenv shim or a /usr/bin/python3 link is never recorded;
+// inside a virtual environment the venv's own executable is kept, or its site-packages would be lost.
+export async function interpreterPath(executable: string): Promise<string | null> {
+  const absolute = resolve(executable);
+  try {
+    if (await isVirtualEnvExecutable(absolute)) {
+      await access(absolute);
+      return absolute;
+    }
+    return await realpath(absolute);
+  } catch {
+    return null;
+  }
+}
+
+// Python treats an executable as a venv's when pyvenv.cfg sits beside it or one folder up (PEP 405).
+export async function isVirtualEnvExecutable(executable: string): Promise<boolean> {
+  const bin = dirname(executable);
+  for (const folder of [bin, dirname(bin)]) {
+    try {
+      await access(join(folder, 'pyvenv.cfg'));
+      return true;
+    } catch {
+      // not this folder
+    }
+  }
+  return false;
+}
+
+/** Whether a probed interpreter fits one runtime: the interpreter if it does, and the line `tried` records. */
+export type Fit = { fits: true; interpreter: Interpreter; outcome: string } | { fits: false; outcome: string };
+
+// Accepts a probe result only when the interpreter's major.minor is the runtime's.
+export function fitFor(runtime: RuntimeId, result: ProbeResult): Fit {
+  if (!result.ok) return { fits: false, outcome: result.reason };
+  const { interpreter } = result;
+  const wanted = runtimeVersion(runtime);
+  if (interpreter.major !== wanted.major || interpreter.minor !== wanted.minor) {
+    return { fits: false, outcome: `is Python ${formatVersion(interpreter)}, not ${versionLabel(runtime)}` };
+  }
+  return { fits: true, interpreter, outcome: `found Python ${formatVersion(interpreter)} at ${interpreter.path}` };
+}
+
+// "X.Y.Z" exactly.
+export function formatVersion(interpreter: Interpreter): string {
+  return `${interpreter.major}.${interpreter.minor}.${interpreter.micro}`;
 }

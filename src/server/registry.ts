@@ -2,7 +2,7 @@
 // asked for), looked up by URN for the invoke API and by name for the gateway.
 import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
 import { MEMORY_SIZES, type FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import type { Invocation } from '../result/index.js';
 import { ApiError } from './errors.js';
 import { formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';

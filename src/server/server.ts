@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { AsyncStore } from './async-store.js';
 import { authEnabled, authenticate, type AuthOptions } from './auth.js';
 import { readBody, tooLarge } from './body.js';

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/errors/index.js';
+import { ConfigError } from '../../src/errors.js';
 import { findConfigFile, loadConfigFile } from '../../src/config/file.js';
 import { configFileJsonSchema } from '../../src/config/file-schema.js';
 import { createFunction } from '../../src/function/index.js';

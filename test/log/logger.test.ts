@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { hostLog, redact, registerSecret } from '../../src/log/index.js';
+import { hostLog, redact, registerSecret } from '../../src/log.js';
 
 describe('host log', () => {
   it('masks registered secrets in messages and metadata', () => {

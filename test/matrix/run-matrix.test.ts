@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, RuntimeError } from '../../src/errors/index.js';
+import { ConfigError, RuntimeError } from '../../src/errors.js';
 import { mapBounded } from '../../src/matrix/bounded.js';
 import { canonicalJson, runMatrix, sameOutcome, toJUnit, unifiedDiff, type MatrixProgress, type MatrixRow } from '../../src/matrix/index.js';
 import { fixture } from '../helpers/fixtures.js';

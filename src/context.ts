@@ -1,5 +1,5 @@
 // The host's answers to context.getX(): the host owns time, identity, credentials and user data.
-import type { FunctionConfig } from '../config/index.js';
+import type { FunctionConfig } from './config/index.js';
 
 /** What the host knows about the request a context belongs to. */
 export interface RequestScope {

@@ -1,13 +1,15 @@
-// The on-disk probe cache, so a second CLI start does not run the interpreters again.
+// The probe caches, so a second CLI start does not run the interpreters again: in memory, a candidate is
+// probed at most once per process; on disk, at most once per file version across processes.
 //
 // File: $XDG_CACHE_HOME/fgrun/interpreters.json (default ~/.cache/fgrun/interpreters.json).
 // Key: the candidate's realpath; an entry is used only while that file's mtime and size are unchanged.
 // A missing, corrupt or unwritable file is never an error: the cache is just empty or not saved.
 
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { Interpreter } from './probe.js';
+import { isVirtualEnvExecutable, probeEnv, runProbe, type Interpreter, type ProbeResult } from './probe.js';
 
 const CACHE_FORMAT = 1;
 
@@ -106,4 +108,81 @@ function sameEntry(a: CacheEntry, b: CacheEntry): boolean {
   return (
     a.mtimeMs === b.mtimeMs && a.size === b.size && a.path === b.path && a.major === b.major && a.minor === b.minor && a.micro === b.micro
   );
+}
+
+/** What every probe of one public call shares: the probe environment and the caches. */
+export interface ProbeSetup {
+  /** The environment the interpreters run with (see probeEnv). */
+  probeEnv: Record<string, string>;
+  /** The on-disk cache, or null when caching is off or there is nowhere to keep it. */
+  disk: DiskCache | null;
+  /** Whether the in-memory cache is used. */
+  memory: boolean;
+}
+
+// Keyed by candidate path and probe environment: a pyenv shim answers differently under another PYENV_VERSION.
+const memoryCache = new Map<string, Promise<ProbeResult>>();
+
+// Checks the candidate exists and is executable, then returns its probe result from a cache or a fresh run.
+export async function probeCandidate(candidate: string, setup: ProbeSetup): Promise<ProbeResult> {
+  let real: string;
+  let stamp: { mtimeMs: number; size: number };
+  try {
+    real = await realpath(candidate);
+    const stats = await stat(real);
+    if (!stats.isFile()) return { ok: false, reason: 'not a file' };
+    stamp = { mtimeMs: stats.mtimeMs, size: stats.size };
+  } catch {
+    return { ok: false, reason: 'not found' };
+  }
+  try {
+    await access(real, constants.X_OK);
+  } catch {
+    return { ok: false, reason: 'not executable' };
+  }
+
+  const result = await probeOnce(candidate, real, stamp, setup);
+  // Only a candidate that IS the interpreter goes to disk: a shim's or a venv's answer depends on more than its file.
+  if (result.ok && setup.disk !== null && result.interpreter.path === real) {
+    await setup.disk.set(real, stamp, result.interpreter);
+  }
+  return result;
+}
+
+// Looks in memory, then on disk, and runs the interpreter only when neither knows the answer.
+function probeOnce(candidate: string, real: string, stamp: { mtimeMs: number; size: number }, setup: ProbeSetup): Promise<ProbeResult> {
+  const key = `${candidate}\0${JSON.stringify(setup.probeEnv)}`;
+  const remembered = setup.memory ? memoryCache.get(key) : undefined;
+  if (remembered !== undefined) return remembered;
+  const pending = (async (): Promise<ProbeResult> => {
+    // A venv's python links to its base interpreter, whose cached answer would drop the venv.
+    const disk = setup.disk !== null && !(await isVirtualEnvExecutable(candidate)) ? setup.disk : null;
+    const cached = disk === null ? null : await disk.get(real, stamp);
+    return cached === null ? runProbe(candidate, setup.probeEnv) : { ok: true, interpreter: cached };
+  })();
+  if (setup.memory) memoryCache.set(key, pending);
+  return pending;
+}
+
+/** One public call's probing (resolveRuntime, inspectRuntimes): the caller's environment, the probe setup. */
+export interface ProbeCall {
+  env: NodeJS.ProcessEnv;
+  probe: ProbeSetup;
+  /** Saves what this call learned to the on-disk cache; never throws. */
+  flush(): Promise<void>;
+}
+
+// Opens a call from the options: env defaults to process.env, caching defaults to on.
+export function openProbeCall(options: { env?: NodeJS.ProcessEnv; cache?: boolean } = {}): ProbeCall {
+  const env = options.env ?? process.env;
+  const useCache = options.cache ?? true;
+  const file = useCache ? cacheFilePath(env) : null;
+  const disk = file === null ? null : new DiskCache(file);
+  return {
+    env,
+    probe: { probeEnv: probeEnv(env), disk, memory: useCache },
+    flush: async () => {
+      await disk?.flush();
+    },
+  };
 }
