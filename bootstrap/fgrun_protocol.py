@@ -5,8 +5,8 @@
 #               codeRoot, paths, fence}            fault       {target, stage, error}
 #   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 #   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
-#   reply      {seq, value | error}                result      {id, ok, kind, size, error?, durationMs,
-#   shutdown   {}                                                maxRssKb} + <size bytes of body>
+#   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
+#   shutdown   {}                                               durationMs, maxRssKb} + <size bytes>
 #
 # One JSON object per line, ASCII only. A message with `size` is followed by exactly that many raw
 # bytes (UTF-8 JSON for an event, the encoded body for a result) and a newline, so large payloads
@@ -20,9 +20,22 @@ import sys
 
 PROTOCOL_VERSION = 1
 
-# Message types, one table per direction (must match src/protocol/messages.ts).
-HOST_MESSAGES = ("init", "initialize", "invoke", "reply", "shutdown")
-PYTHON_MESSAGES = ("ready", "fault", "initialized", "call", "result")
+# Message types and their fields, one table per direction; "?" marks a field that may be absent.
+# src/protocol/messages.ts declares the same; test/protocol/tables.test.ts holds the two together.
+HOST_MESSAGES = {
+    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence"),
+    "initialize": ("id",),
+    "invoke": ("id", "size"),
+    "reply": ("seq", "value?", "error?"),
+    "shutdown": (),
+}
+PYTHON_MESSAGES = {
+    "ready": ("protocol", "python", "pid"),
+    "fault": ("target", "stage", "error"),
+    "initialized": ("id", "ok", "error?", "durationMs", "maxRssKb"),
+    "call": ("seq", "method", "args"),
+    "result": ("id", "ok", "kind?", "size?", "error?", "durationMs", "maxRssKb"),
+}
 
 PY2 = sys.version_info[0] == 2
 

@@ -10,13 +10,6 @@ export interface RequestScope {
   timeoutSeconds: number;
 }
 
-export const CONTEXT_METHODS = [
-  'getRequestID', 'getRemainingTimeInMilliSeconds', 'getAccessKey', 'getSecretKey', 'getSecurityAccessKey',
-  'getSecuritySecretKey', 'getSecurityToken', 'getToken', 'getUserData', 'getFunctionName',
-  'getRunningTimeInSeconds', 'getVersion', 'getMemorySize', 'getCPUNumber', 'getProjectID', 'getPackage', 'getAlias',
-] as const;
-export type ContextMethod = (typeof CONTEXT_METHODS)[number];
-
 // CPU millicores FunctionGraph allots for a memory size: memory/128*100 + 200 (128 MB -> 300).
 export function cpuMillicores(memorySize: number): number {
   return Math.round((memorySize / 128) * 100 + 200);
@@ -24,26 +17,37 @@ export function cpuMillicores(memorySize: number): number {
 
 export class UnknownContextMethodError extends Error {}
 
+type Config = FunctionConfig & { name: string };
+
+/**
+ * Every context.getX() the host answers, one entry per method. The Python side's list is the
+ * Context class in pyshim/fgrun_context.py; test/protocol/tables.test.ts holds the two together.
+ */
+const ANSWERS = {
+  getRequestID: (_config: Config, scope: RequestScope) => scope.requestId,
+  getRemainingTimeInMilliSeconds: (_config: Config, scope: RequestScope) => Math.max(0, Math.floor(scope.deadline - performance.now())),
+  getAccessKey: () => '',
+  getSecretKey: () => '',
+  getSecurityAccessKey: (config: Config) => config.credentials.securityAccessKey ?? '',
+  getSecuritySecretKey: (config: Config) => config.credentials.securitySecretKey ?? '',
+  getSecurityToken: (config: Config) => config.credentials.securityToken ?? '',
+  getToken: (config: Config) => config.credentials.token ?? '',
+  getUserData: (config: Config, _scope: RequestScope, args: readonly unknown[]) => (typeof args[0] === 'string' ? (config.userData[args[0]] ?? null) : null),
+  getFunctionName: (config: Config) => config.name,
+  getRunningTimeInSeconds: (_config: Config, scope: RequestScope) => scope.timeoutSeconds,
+  getVersion: (config: Config) => config.version,
+  getMemorySize: (config: Config) => config.memorySize,
+  getCPUNumber: (config: Config) => cpuMillicores(config.memorySize),
+  getProjectID: (config: Config) => config.projectId,
+  getPackage: (config: Config) => config.package,
+  getAlias: (config: Config) => config.alias,
+} satisfies Record<string, (config: Config, scope: RequestScope, args: readonly unknown[]) => unknown>;
+
+/** The context methods the host answers. */
+export const CONTEXT_METHODS = Object.keys(ANSWERS) as ReadonlyArray<keyof typeof ANSWERS>;
+
 // Answer one context call; throws UnknownContextMethodError for a method the context does not have.
-export function answerContextCall(config: FunctionConfig & { name: string }, scope: RequestScope, method: string, args: readonly unknown[]): unknown {
-  switch (method) {
-    case 'getRequestID': return scope.requestId;
-    case 'getRemainingTimeInMilliSeconds': return Math.max(0, Math.floor(scope.deadline - performance.now()));
-    case 'getAccessKey': return '';
-    case 'getSecretKey': return '';
-    case 'getSecurityAccessKey': return config.credentials.securityAccessKey ?? '';
-    case 'getSecuritySecretKey': return config.credentials.securitySecretKey ?? '';
-    case 'getSecurityToken': return config.credentials.securityToken ?? '';
-    case 'getToken': return config.credentials.token ?? '';
-    case 'getUserData': return typeof args[0] === 'string' ? (config.userData[args[0]] ?? null) : null;
-    case 'getFunctionName': return config.name;
-    case 'getRunningTimeInSeconds': return scope.timeoutSeconds;
-    case 'getVersion': return config.version;
-    case 'getMemorySize': return config.memorySize;
-    case 'getCPUNumber': return cpuMillicores(config.memorySize);
-    case 'getProjectID': return config.projectId;
-    case 'getPackage': return config.package;
-    case 'getAlias': return config.alias;
-    default: throw new UnknownContextMethodError(`context has no method ${method}()`);
-  }
+export function answerContextCall(config: Config, scope: RequestScope, method: string, args: readonly unknown[]): unknown {
+  if (!Object.hasOwn(ANSWERS, method)) throw new UnknownContextMethodError(`context has no method ${method}()`);
+  return ANSWERS[method as keyof typeof ANSWERS](config, scope, args);
 }

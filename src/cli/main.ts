@@ -5,7 +5,7 @@ import { isFgrunError } from '../errors.js';
 import { COMMANDS } from './commands.js';
 import { processIo, type Io } from './io.js';
 
-export function program(io: Io): Command {
+function program(io: Io): Command {
   const root = new Command('fgrun')
     .description('Run Huawei Cloud FunctionGraph Python functions locally, exactly as the cloud runs them')
     .exitOverride()

@@ -38,7 +38,7 @@ export function progressLine(progress: MatrixProgress): string {
 }
 
 // The verdict line: OK, or what differs and what failed.
-export function summary(report: MatrixReport, options: MatrixTextOptions = {}): string {
+function summary(report: MatrixReport, options: MatrixTextOptions = {}): string {
   const ran = new Set(report.rows.filter((r) => r.status !== 'skipped').map((r) => r.runtime));
   const differing = new Set(report.rows.filter((r) => r.agrees === false).map((r) => r.runtime));
   const parts: string[] = [];

@@ -6,7 +6,7 @@ import { RUNTIME_IDS } from '../runtimes/ids.js';
 import { HANDLER_PATTERN, MEMORY_SIZES } from './schema.js';
 
 /** How many dependency packages FunctionGraph lets one function use. */
-export const MAX_DEPENDENCIES = 20;
+const MAX_DEPENDENCIES = 20;
 
 const handler = (field: string) =>
   z.string().regex(HANDLER_PATTERN, `must be '[path/]file.function' with Python identifiers, e.g. 'index.handler' or 'src/index.handler' (${field})`);
@@ -57,7 +57,6 @@ export const configFileSchema = z.union([fileFunctionSchema, fileFunctionsSchema
   .describe('fgrun config file: one FunctionGraph function, or several under "functions".');
 
 export type FileFunction = z.output<typeof fileFunctionSchema>;
-export type FileFunctions = z.output<typeof fileFunctionsSchema>;
 
 /** The fields a function entry may hold, for "unknown field" messages. */
 export const FILE_FIELDS = Object.keys(fileFunctionSchema.shape).filter((k) => k !== '$schema');

@@ -22,7 +22,7 @@ export const HANDLER_PATTERN = new RegExp(`^(?:${IDENT}/)*${IDENT}\\.${IDENT}$`)
 const handlerString = (what: string) =>
   z.string().regex(HANDLER_PATTERN, `must be '[path/]file.function' with Python identifiers (e.g. 'index.handler'); split on the last dot, so 'src/index.handler' loads handler() from src/index.py (${what})`);
 
-export const credentialsSchema = z.strictObject({
+const credentialsSchema = z.strictObject({
   /** Temporary AK of the function's agency (context.getSecurityAccessKey()). */
   securityAccessKey: z.string().optional(),
   /** Temporary SK of the function's agency (context.getSecuritySecretKey()). */

@@ -1,2 +1,2 @@
 export * from './handle.js';
-export { EventError, encodeEvent, MAX_EVENT_BYTES } from './errors.js';
+export { EventError, MAX_EVENT_BYTES } from './errors.js';

@@ -9,7 +9,7 @@ import type { ColdStart } from './build-invocation.js';
 import { answerFor, describeExit, errorAnswer, type Answer } from './answer.js';
 
 /** Initializer attempts per request, each on a fresh instance (FunctionGraph: three). */
-export const INIT_ATTEMPTS = 3;
+const INIT_ATTEMPTS = 3;
 
 export type WarmUp =
   | { ok: true; instance: Instance; cold: ColdStart; python: string; attempts: number }

@@ -4,9 +4,9 @@ import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cpuMillicores } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { RUNTIME_ROOT } from './paths.js';
+import { RUNTIME_ROOT } from '../protocol/bootstrap.js';
 
-export const MAX_RESP_BODY_SIZE = 6291456;
+const MAX_RESP_BODY_SIZE = 6291456;
 
 export function buildEnvironment(config: ResolvedConfig, pythonPath: string, logDir: string): Record<string, string> {
   return {

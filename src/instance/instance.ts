@@ -21,7 +21,7 @@ import { RssProbe, unwatchMemory, watchMemory, type Watch } from './memory-watch
 import { killGroup, readPeakKb, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
 
-export { START_TIMEOUT_MS, STOP_GRACE_MS, EXIT_DRAIN_MS, type InstanceState } from './lifecycle.js';
+export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
 
 export interface InstanceOptions {

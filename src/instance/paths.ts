@@ -1,12 +1,7 @@
-// Where the Python side of fgrun lives in the installed package.
+// Where an instance's runtime writes its logs (RUNTIME_LOG_DIR).
 import { mkdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-
-/** The package root (holds bootstrap/ and pyshim/), from src/instance or dist/instance. */
-export const RUNTIME_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
-export const BOOTSTRAP_MAIN = join(RUNTIME_ROOT, 'bootstrap', 'main.py');
 
 let logDir: string | null = null;
 

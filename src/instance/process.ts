@@ -5,7 +5,7 @@ import { PythonShell } from 'python-shell';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
-import { BOOTSTRAP_MAIN } from './paths.js';
+import { BOOTSTRAP_MAIN } from '../protocol/bootstrap.js';
 import { installHostExitHooks } from './host-exit.js';
 
 export interface PythonProcess {

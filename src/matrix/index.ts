@@ -2,6 +2,6 @@
 export { runMatrix, DEFAULT_MATRIX_EVENT } from './run-matrix.js';
 export { toJUnit, type JUnitOptions } from './junit.js';
 export { parseRuntimeList } from './select-runtimes.js';
-export { canonicalJson, outcomeText, sameOutcome } from './compare.js';
+export { canonicalJson, sameOutcome } from './compare.js';
 export { unifiedDiff } from './diff.js';
 export type { MatrixDifference, MatrixEvent, MatrixOptions, MatrixProgress, MatrixReport, MatrixRow, MatrixStatus } from './types.js';

@@ -4,8 +4,8 @@
 import { ProtocolError } from '../errors.js';
 import { pythonMessageSchema, type PythonMessage } from './messages.js';
 
-export const MAX_HEADER_BYTES = 8 * 1024 * 1024;
-export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const MAX_HEADER_BYTES = 8 * 1024 * 1024;
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export interface Frame {
   message: PythonMessage;

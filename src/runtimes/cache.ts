@@ -31,7 +31,7 @@ type CacheEntry = z.infer<typeof CacheEntrySchema>;
 type Entries = Record<string, CacheEntry>;
 
 /** The identity of a file version: an entry is stale once either changes. */
-export interface FileStamp {
+interface FileStamp {
   mtimeMs: number;
   size: number;
 }
@@ -46,7 +46,7 @@ export function cacheFilePath(env: NodeJS.ProcessEnv): string | null {
 }
 
 // One operation's view of the cache file: read once, added to, written once by flush().
-export class DiskCache {
+class DiskCache {
   readonly file: string;
   private loaded: Promise<Entries> | undefined;
   private readonly pending = new Map<string, CacheEntry>();

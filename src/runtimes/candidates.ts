@@ -67,7 +67,7 @@ async function pyenvCandidates(runtime: RuntimeId, env: NodeJS.ProcessEnv): Prom
 // PATH: executables found the way a shell would, but from the PATH fgrun was given rather than its own.
 
 // Every executable file called `name` in PATH's folders, in PATH order (relative folders are skipped).
-export async function findAllOnPath(name: string, pathValue: string | undefined): Promise<string[]> {
+async function findAllOnPath(name: string, pathValue: string | undefined): Promise<string[]> {
   const folders = (pathValue ?? '').split(delimiter).filter((folder) => folder !== '' && isAbsolute(folder));
   const found: string[] = [];
   for (const folder of new Set(folders)) {
@@ -79,7 +79,7 @@ export async function findAllOnPath(name: string, pathValue: string | undefined)
 
 // Turns what a user wrote (--python, pythonPath, FGRUN_PYTHON_X_Y) into a file: a bare name is looked up
 // on PATH, anything with a slash is taken relative to the working directory.
-export async function resolveUserPath(value: string, pathValue: string | undefined): Promise<string | null> {
+async function resolveUserPath(value: string, pathValue: string | undefined): Promise<string | null> {
   if (!value.includes('/')) return (await findAllOnPath(value, pathValue))[0] ?? null;
   return resolve(value);
 }
@@ -118,7 +118,7 @@ export function sortPyenvVersions(names: readonly string[], label: string): stri
 }
 
 // The folder names under $PYENV_ROOT/versions, or null when it cannot be read.
-export async function listPyenvVersions(root: string): Promise<string[] | null> {
+async function listPyenvVersions(root: string): Promise<string[] | null> {
   try {
     return await readdir(join(root, 'versions'));
   } catch {

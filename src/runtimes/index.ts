@@ -3,5 +3,4 @@
 export type { DiscoverOptions, RuntimeId, RuntimeInfo, RuntimeReport, RuntimeSource, TriedCandidate } from './ids.js';
 export { RUNTIME_IDS, isRuntimeId, normalizeRuntimeId, runtimeEnvVar } from './ids.js';
 export { discoverRuntimes, inspectRuntimes, resolveRuntime } from './discovery.js';
-export { PROBE_TIMEOUT_MS } from './probe.js';
 export { cacheFilePath } from './cache.js';

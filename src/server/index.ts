@@ -1,9 +1,7 @@
 // fgrun's HTTP server: FunctionGraph's v2 invoke API and an APIG-style gateway.
-export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo } from './server.js';
-export { authEnabled, MAX_CLOCK_SKEW_MS, type AuthOptions } from './auth.js';
-export { ApiError, FSS_ERRORS, type ApiErrorKind, type FssErrorBody } from './errors.js';
+export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, type ServeOptions, type ServedFunctionInfo } from './server.js';
+export type { AuthOptions } from './auth.js';
+export { ApiError, FSS_ERRORS, type FssErrorBody } from './errors.js';
 export type { HandleFactory } from './registry.js';
-export { parseUrn, formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
 export { MAX_ASYNC_EVENT_BYTES } from './async-api.js';
-export { GATEWAY_PREFIX } from './apig-gateway.js';
 export * from './schemas.js';

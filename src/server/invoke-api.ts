@@ -24,7 +24,7 @@ export interface InvokeHeaders {
 }
 
 // The X-Cff-* request headers, or FSS.0400 naming the one that is wrong.
-export function invokeHeaders(headers: Record<string, string | string[] | undefined>): InvokeHeaders {
+function invokeHeaders(headers: Record<string, string | string[] | undefined>): InvokeHeaders {
   const parsed = invokeHeadersSchema.safeParse(headers);
   if (!parsed.success) {
     throw new ApiError('invalid-parameter', `X-CFF-Request-Version must be v0 or v1, got '${String(headers['x-cff-request-version'])}'`);
@@ -43,7 +43,7 @@ export function resolveTarget(registry: Registry, params: Record<string, string>
 }
 
 // FunctionGraph's response headers for a finished invocation.
-export function invocationHeaders(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): Record<string, string> {
+function invocationHeaders(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): Record<string, string> {
   const report = reportFor(invocation);
   const s = invocation.summary;
   const summary: InvokeSummaryHeader = { duration: s.durationMs, billingDuration: s.billedDurationMs, memorySize: s.memorySizeMb, memoryUsed: s.maxMemoryUsedMb };
@@ -61,7 +61,7 @@ export function invocationHeaders(invocation: Invocation, version: 'v0' | 'v1', 
 }
 
 // The response body: the function's body (v0) or the v1 envelope around it.
-export function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): string {
+function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): string {
   if (version === 'v0') return invocation.body;
   const envelope: V1Envelope = { result: invocation.body, log: tail ? logTail(invocation.log) : '', status: reportFor(invocation).v1Status, request_id: invocation.requestId };
   return JSON.stringify(envelope);

@@ -13,7 +13,7 @@ import { LOCAL_REGION } from './urn.js';
 const MAX_ITEMS = 400;
 
 // One served function as FunctionGraph lists it (`startedAt` stands in for last_modified).
-export function functionItem(fn: ServedFunction, startedAt: Date): FunctionItem {
+function functionItem(fn: ServedFunction, startedAt: Date): FunctionItem {
   const c = fn.config;
   return {
     func_urn: fn.urn,

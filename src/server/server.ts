@@ -21,7 +21,7 @@ import { buildRoutes } from './routes.js';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;
 /** How long close() waits for in-flight requests before answering them 503. */
-export const SHUTDOWN_GRACE_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 10_000;
 /** After the 503s, how long to let responses flush before connections are cut. */
 const FLUSH_MS = 1_000;
 
