@@ -9,6 +9,7 @@ import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
+import { watchingLine } from './watch-line.js';
 
 interface ServeFlags extends FunctionFlags {
   config?: string;
@@ -125,15 +126,19 @@ function signals(io: Io): { first: Promise<NodeJS.Signals>; dispose: () => void 
 
 // Under --watch every function's handle reloads itself on changes, and says so on stderr.
 function watchedFactory(io: Io): HandleFactory {
-  return (config, options) => createWatchedFunction(config, {
-    ...options,
-    onReload: ({ changed, error }) => {
-      const what = changed.length ? changed.join(', ') : 'its code';
-      io.stderr.write(error
-        ? `fgrun serve: ${config.name ?? config.code}: could not reload after ${what} changed (${(error as Error).message}); the previous code keeps serving\n`
-        : `fgrun serve: ${config.name ?? config.code}: reloaded after ${what} changed\n`);
-    },
-  });
+  return async (config, options) => {
+    const handle = await createWatchedFunction(config, {
+      ...options,
+      onReload: ({ changed, error }) => {
+        const what = changed.length ? changed.join(', ') : 'its code';
+        io.stderr.write(error
+          ? `fgrun serve: ${config.name ?? config.code}: could not reload after ${what} changed (${(error as Error).message}); the previous code keeps serving\n`
+          : `fgrun serve: ${config.name ?? config.code}: reloaded after ${what} changed\n`);
+      },
+    });
+    io.stderr.write(`fgrun serve: ${handle.config.name}: ${watchingLine(handle)}\n`);
+    return handle;
+  };
 }
 
 async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {

@@ -4,6 +4,7 @@ import type { FunctionHandle } from '../function/index.js';
 import { isFgrunError } from '../errors.js';
 import { createWatchedFunction, type WatchSource } from '../watch/index.js';
 import type { Io } from './io.js';
+import { watchingLine } from './watch-line.js';
 
 export interface WatchInvokeOptions {
   /** More paths to watch (the config file). */
@@ -33,9 +34,9 @@ export async function watchInvoke(source: WatchSource, run: (handle: FunctionHan
   });
   const stop = stopSignal(options.signal);
   try {
+    io.stderr.write(`fgrun: ${watchingLine(handle)} (Ctrl-C to stop)\n`);
     runOnce();
     await chain;
-    io.stderr.write(`fgrun: watching ${handle.watching.join(', ')} for changes (Ctrl-C to stop)\n`);
     await stop.promise;
     io.stderr.write('fgrun: stopping\n');
     // Ctrl-C should not wait for a slow request: it is killed and answered as a crash.

@@ -29,6 +29,8 @@ export interface WatchedFunction extends FunctionHandle {
   readonly reloads: number;
   /** The files and folders being watched. */
   readonly watching: string[];
+  /** The files under them that a change to reloads (ignored ones left out), absolute and sorted. */
+  watchedFiles(): string[];
   /** Re-create the function from its code now (what a change does). */
   reload(changed?: string[]): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function createWatchedFunction(source: WatchSource, options: WatchO
   let queue = Promise.resolve();
   let watching = pathsOf(input);
   let watcher: PathWatcher;
+  const onChange = (files: string[]) => void reload(files);
 
   // Swap in a handle built from the current code; failures leave the previous one serving.
   const reload = (changed: string[] = []): Promise<void> => {
@@ -67,9 +70,9 @@ export async function createWatchedFunction(source: WatchSource, options: WatchO
       // The config may now name other code: watch what it names.
       const paths = pathsOf(input);
       if (paths.join('\0') !== watching.join('\0')) {
-        watcher.close();
+        await watcher.close();
         watching = paths;
-        watcher = watchPaths(watching, (files) => void reload(files), { debounceMs });
+        watcher = await watchPaths(watching, onChange, { debounceMs });
       }
       await previous.close();
       onReload?.({ changed });
@@ -77,13 +80,20 @@ export async function createWatchedFunction(source: WatchSource, options: WatchO
     return queue;
   };
 
-  watcher = watchPaths(watching, (files) => void reload(files), { debounceMs });
+  try {
+    watcher = await watchPaths(watching, onChange, { debounceMs });
+  } catch (error) {
+    await current.close();
+    throw error;
+  }
   const own: Partial<Record<PropertyKey, unknown>> = {
     reload,
+    watchedFiles: () => watcher.files(),
     close: async (closeOptions?: CloseOptions) => {
       closed = true;
-      watcher.close();
+      // After the queue: a reload under way may have swapped the watcher.
       await queue;
+      await watcher.close();
       await current.close(closeOptions);
     },
   };

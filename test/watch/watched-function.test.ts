@@ -1,14 +1,13 @@
 // Watch mode: an edit retires the warm instances so the next request runs the new code; between
-// edits instances stay warm. Real files, real fs.watch, real interpreters.
-import { spawn } from 'node:child_process';
+// edits instances stay warm. Real files, real file-system events, real interpreters.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ClosedError } from '../../src/errors.js';
-import { createWatchedFunction, isIgnoredChange, type ReloadEvent } from '../../src/watch/index.js';
+import { createWatchedFunction, type ReloadEvent } from '../../src/watch/index.js';
 import { loadConfigFile } from '../../src/config/file.js';
-import { CLI, fixture } from '../helpers/fixtures.js';
+import { fixture } from '../helpers/fixtures.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 import { makeZip } from '../package/make-zip.js';
 import { removeUnpackedPackages } from '../../src/package/index.js';
@@ -39,15 +38,6 @@ function nextReload(events: ReloadEvent[]): Promise<ReloadEvent> {
   });
 }
 
-describe('isIgnoredChange', () => {
-  it('ignores what Python and editors write by themselves', () => {
-    for (const path of ['__pycache__/index.cpython-312.pyc', 'lib/__pycache__', 'index.pyc', '.git/index', 'node_modules/x/y.js', '.index.py.swp', 'index.py~', '.#index.py', '4913']) {
-      expect(isIgnoredChange(path)).toBe(true);
-    }
-    for (const path of ['index.py', 'src/app/main.py', 'data/config.json', 'deps.zip']) expect(isIgnoredChange(path)).toBe(false);
-  });
-});
-
 describe.runIf(newestRuntime)('createWatchedFunction', () => {
   it('reloads on an edit: warm before it, new code on a new instance after it', async () => {
     const code = join(tmp, 'folder-fn');
@@ -57,6 +47,7 @@ describe.runIf(newestRuntime)('createWatchedFunction', () => {
     const fn = await createWatchedFunction({ code }, { debounceMs: 50, onReload: (e) => events.push(e) });
     try {
       expect(fn.watching).toEqual([code]);
+      expect(fn.watchedFiles()).toEqual([join(code, 'index.py')]);
       expect((await fn.invoke({})).result).toEqual({ version: 1, count: 1 });
       const warm = await fn.invoke({});
       expect(warm.result).toEqual({ version: 1, count: 2 });
@@ -126,40 +117,6 @@ describe.runIf(newestRuntime)('createWatchedFunction over a config file', () => 
       expect(fn.watching).toEqual([fixture('pkg-deps'), fixture('pkg-deps-lib'), file]);
     } finally {
       await fn.close();
-    }
-  });
-});
-
-describe.runIf(newestRuntime)('fgrun invoke --watch', () => {
-  it('runs again with the new code after an edit, and stops cleanly on Ctrl-C', async () => {
-    const code = join(tmp, 'cli-fn');
-    mkdirSync(code);
-    writeFileSync(join(code, 'index.py'), source(1));
-    const child = spawn(process.execPath, [CLI, 'invoke', code, '--watch'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    const until = async (done: () => boolean) => {
-      const started = Date.now();
-      while (!done()) {
-        if (Date.now() - started > 20_000) throw new Error(`timed out; stdout: ${stdout}\nstderr: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
-    try {
-      await until(() => stderr.includes('for changes (Ctrl-C to stop)'));
-      expect(stdout).toBe('{"version": 1, "count": 1}');
-      writeFileSync(join(code, 'index.py'), source(2));
-      await until(() => stdout.includes('"version": 2'));
-      expect(stdout).toBe('{"version": 1, "count": 1}{"version": 2, "count": 1}');
-      expect(stderr).toContain(`\nfgrun: ${join(code, 'index.py')} changed; running again with the new code\n`);
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-      expect(stderr.endsWith('fgrun: stopping\n')).toBe(true);
-    } finally {
-      child.kill('SIGKILL');
     }
   });
 });
