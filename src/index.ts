@@ -2,7 +2,7 @@
 export { createFunction, type FunctionHandle, type InvokeOptions, type CreateOptions, type CloseOptions, EventError, MAX_EVENT_BYTES } from './function/index.js';
 export type { PoolStats, CloseMode } from './pool/index.js';
 export { discoverRuntimes, inspectRuntimes, resolveRuntime, RUNTIME_IDS, type DiscoverOptions, type RuntimeId, type RuntimeInfo, type RuntimeReport, type RuntimeSource, type TriedCandidate } from './runtimes/index.js';
-export { functionConfigSchema, resolveConfig, MEMORY_SIZES, RESERVED_ENV, type FunctionConfig, type FunctionConfigInput, type ResolvedConfig, type Credentials } from './config/index.js';
+export { functionConfigSchema, resolveConfig, MEMORY_SIZES, RESERVED_ENV, type MemorySize, type FunctionConfig, type FunctionConfigInput, type ResolvedConfig, type Credentials } from './config/index.js';
 export { credentialsFromEnv } from './config/credentials.js';
 export { ERROR_TEXT, logTail, type Invocation, type InvocationStatus, type InvocationSummary, type ErrorBody } from './result/index.js';
 export { FgrunError, ConfigError, RuntimeError, ProtocolError, ClosedError, isFgrunError } from './errors.js';

@@ -12,10 +12,7 @@ import { fitFor, formatVersion } from './probe.js';
 // runtime undefined -> the newest supported runtime found; otherwise that runtime (any letter case).
 // options.pythonPath, when given, is the only interpreter considered and must match the runtime.
 export async function resolveRuntime(runtime: string | undefined, options: DiscoverOptions = {}): Promise<RuntimeInfo> {
-  const id = runtime === undefined ? null : normalizeRuntimeId(runtime);
-  if (runtime !== undefined && id === null) {
-    throw new RuntimeError('FGRUN_RUNTIME_UNKNOWN', unknownRuntimeMessage(runtime), { details: { runtime, supported: [...RUNTIME_IDS] } });
-  }
+  const id = runtime === undefined ? null : toRuntimeId(runtime);
   const call = openProbeCall(options);
   try {
     if (options.pythonPath !== undefined) return await resolveExplicit(id, options.pythonPath, call);
@@ -23,6 +20,13 @@ export async function resolveRuntime(runtime: string | undefined, options: Disco
   } finally {
     await call.flush();
   }
+}
+
+// The canonical id for what a user typed (any letter case), or FGRUN_RUNTIME_UNKNOWN listing the supported ones.
+export function toRuntimeId(value: string): RuntimeId {
+  const id = normalizeRuntimeId(value);
+  if (id === null) throw new RuntimeError('FGRUN_RUNTIME_UNKNOWN', unknownRuntimeMessage(value), { details: { runtime: value, supported: [...RUNTIME_IDS] } });
+  return id;
 }
 
 // The requested runtime, or FGRUN_RUNTIME_NOT_FOUND listing what the other runtimes have.

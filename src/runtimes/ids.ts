@@ -1,16 +1,10 @@
 // The Python runtime ids FunctionGraph offers, the interpreter each one needs, and the shapes
 // discovery reports about them (config, CLI `fgrun runtimes`, matrix).
 
-export type RuntimeId = 'Python2.7' | 'Python3.6' | 'Python3.9' | 'Python3.10' | 'Python3.12';
-
 /** Every supported runtime id, oldest -> newest. */
-export const RUNTIME_IDS: readonly RuntimeId[] = Object.freeze([
-  'Python2.7',
-  'Python3.6',
-  'Python3.9',
-  'Python3.10',
-  'Python3.12',
-] as const);
+export const RUNTIME_IDS = Object.freeze(['Python2.7', 'Python3.6', 'Python3.9', 'Python3.10', 'Python3.12'] as const);
+
+export type RuntimeId = (typeof RUNTIME_IDS)[number];
 
 export interface MajorMinor {
   major: number;

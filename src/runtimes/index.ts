@@ -2,5 +2,5 @@
 
 export type { DiscoverOptions, RuntimeId, RuntimeInfo, RuntimeReport, RuntimeSource, TriedCandidate } from './ids.js';
 export { RUNTIME_IDS, isRuntimeId, normalizeRuntimeId, runtimeEnvVar } from './ids.js';
-export { discoverRuntimes, inspectRuntimes, resolveRuntime } from './discovery.js';
+export { discoverRuntimes, inspectRuntimes, resolveRuntime, toRuntimeId } from './discovery.js';
 export { cacheFilePath } from './cache.js';

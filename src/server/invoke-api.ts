@@ -5,6 +5,7 @@ import { logTail, type Invocation } from '../result/index.js';
 import { parseEvent } from './body.js';
 import { ApiError } from './errors.js';
 import { reportFor } from './failure-report.js';
+import type { MemorySize } from '../config/index.js';
 import { instanceMemory, type Registry, type ServedFunction } from './registry.js';
 import { send } from './respond.js';
 import type { RouteContext } from './router.js';
@@ -20,7 +21,7 @@ const invokeHeadersSchema = z.object({
 export interface InvokeHeaders {
   version: 'v0' | 'v1';
   tail: boolean;
-  memorySize: number | undefined;
+  memorySize: MemorySize | undefined;
 }
 
 // The X-Cff-* request headers, or FSS.0400 naming the one that is wrong.
@@ -67,7 +68,7 @@ function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tail: bool
   return JSON.stringify(envelope);
 }
 
-export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, memorySize?: number) => Promise<Invocation>;
+export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, memorySize?: MemorySize) => Promise<Invocation>;
 
 // The sync invoke route's handler.
 export function syncInvoke(registry: Registry, invoke: Invoker) {

@@ -1,7 +1,7 @@
 // The functions a server serves: one handle per function (plus one per X-Cff-Instance-Memory size
 // asked for), looked up by URN for the invoke API and by name for the gateway.
 import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
-import { MEMORY_SIZES, type FunctionConfigInput } from '../config/index.js';
+import { isMemorySize, MEMORY_SIZES, type FunctionConfigInput, type MemorySize } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import type { Invocation } from '../result/index.js';
 import { ApiError } from './errors.js';
@@ -28,13 +28,13 @@ export class ServedFunction {
   }
 
   // Run one request, on an instance of `memorySize` MB when the caller asked for another size.
-  async invoke(event: unknown, requestId: string, memorySize?: number): Promise<Invocation> {
+  async invoke(event: unknown, requestId: string, memorySize?: MemorySize): Promise<Invocation> {
     const handle = await this.handleFor(memorySize ?? this.config.memorySize);
     return handle.invoke(event, { requestId });
   }
 
   // The handle for a memory size, created on first use.
-  private handleFor(memorySize: number): Promise<FunctionHandle> {
+  private handleFor(memorySize: MemorySize): Promise<FunctionHandle> {
     let handle = this.bySize.get(memorySize);
     if (!handle) {
       handle = this.make({ ...this.config, memorySize }, this.options);
@@ -52,10 +52,10 @@ export class ServedFunction {
 }
 
 // X-Cff-Instance-Memory as a memory size, or FSS.0400 naming the allowed sizes.
-export function instanceMemory(value: string | undefined): number | undefined {
+export function instanceMemory(value: string | undefined): MemorySize | undefined {
   if (value === undefined || value === '') return undefined;
   const size = Number(value);
-  if (!(MEMORY_SIZES as readonly number[]).includes(size)) {
+  if (!isMemorySize(size)) {
     throw new ApiError('invalid-parameter', `X-Cff-Instance-Memory must be one of ${MEMORY_SIZES.join(', ')} (MB), got '${value}'`);
   }
   return size;

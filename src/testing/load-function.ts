@@ -4,11 +4,12 @@ import { createFunction, type FunctionHandle, type InvokeOptions } from '../func
 import type { FunctionConfigInput } from '../config/index.js';
 import { prepareCode } from '../package/index.js';
 import { logTail, type Invocation } from '../result/index.js';
+import type { RuntimeId } from '../runtimes/index.js';
 import type { TestRuntime } from './runtimes.js';
 
 export interface LoadOptions {
   /** The runtime to run on (an id or an entry of functionRuntimes()). @default the config's, else the newest found */
-  runtime?: string | TestRuntime;
+  runtime?: RuntimeId | TestRuntime;
   /** Instances that may run at once. @default 1 */
   maxInstances?: number;
   /** Where to look for interpreters. @default process.env */
