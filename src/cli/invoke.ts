@@ -3,8 +3,7 @@ import { Command } from 'commander';
 import { createFunction, type FunctionHandle } from '../function/index.js';
 import { prepareCode } from '../package/index.js';
 import { ConfigError } from '../errors.js';
-import { startLine, summaryLine } from '../result/index.js';
-import { randomUUID } from 'node:crypto';
+import { summaryLine } from '../result/index.js';
 import { addFunctionOptions, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
 import { readEvent } from './event-input.js';
 import { addConfigOptions, functionSource, type SourceFlags } from './function-source.js';
@@ -61,20 +60,12 @@ async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): 
 // One request on `handle`, printed; `close` closes the handle afterwards.
 async function invokeOnce(handle: FunctionHandle, event: unknown, flags: InvokeFlags, io: Io, close: boolean): Promise<number> {
   try {
-    const requestId = randomUUID();
-    if (!flags.json) io.stderr.write(startLine(requestId, handle.config.version));
-    let endsLine = true;
-    const onLog = flags.json ? undefined : (text: string) => {
-      if (text.length === 0) return;
-      io.stderr.write(text);
-      endsLine = text.endsWith('\n');
-    };
-    const invocation = await handle.invoke(event, { requestId, onLog });
+    // The log (Start line, output, Finish line) streams from the core as it is written.
+    const onLog = flags.json ? undefined : (text: string) => io.stderr.write(text);
+    const invocation = await handle.invoke(event, { onLog });
     if (flags.json) {
       io.stdout.write(JSON.stringify(invocation, null, 2) + '\n');
     } else {
-      const finish = invocation.log.slice(invocation.log.lastIndexOf('\n', invocation.log.length - 2) + 1);
-      io.stderr.write(endsLine ? finish : '\n' + finish);
       io.stderr.write(summaryLine(invocation.requestId, invocation.summary, invocation.runtime, invocation.python) + '\n');
       if (invocation.status !== 'success') io.stderr.write(`Status: ${invocation.status}\n`);
       io.stdout.write(invocation.body + (io.stdoutIsTTY && invocation.body ? '\n' : ''));
