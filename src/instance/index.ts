@@ -1,4 +1,4 @@
 export * from './instance.js';
 export { liveProcessGroups } from './process.js';
-export { canMove } from './lifecycle.js';
+export { canMove, checkMove } from './lifecycle.js';
 export { LogCollector, LOG_CAP_BYTES } from './log-collector.js';

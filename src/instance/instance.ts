@@ -12,12 +12,13 @@ import {
   encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
   type CallMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
-import { unexpected, type Outcome, type Pending, type EndReason } from './outcomes.js';
+import { Operation } from './operation.js';
+import { unexpected, type Outcome, type EndReason } from './outcomes.js';
 import { stopProcess } from './teardown.js';
 import { buildEnvironment } from './environment.js';
-import { canMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
+import { canMove, checkMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
 import { LogCollector } from './log-collector.js';
-import { RssProbe, unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
+import { RssProbe, type Watch } from './memory-watch.js';
 import { killGroup, readPeakKb, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
 
@@ -42,7 +43,7 @@ export class Instance {
   private readonly logs: LogCollector;
   private readonly probe: RssProbe;
   private readonly limitKb: number;
-  private pending: Pending | null = null;
+  private pending: Operation | null = null;
   private readonly fence: string;
   private readonly exited: Promise<void>;
   private hasExited = false;
@@ -131,10 +132,9 @@ export class Instance {
     killGroup(this.pid, 'SIGKILL');
   }
 
+  // Only the moves lifecycle.ts allows; anything else throws (a bug, never a user's doing).
   private move(to: InstanceState): void {
-    if (this.current === to) return;
-    if (!canMove(this.current, to)) return;
-    this.current = to;
+    this.current = checkMove(this.current, to);
   }
 
   private begin<M>(state: InstanceState, id: string, scope: RequestScope | null, timeoutMs: number): Promise<Outcome<M>> {
@@ -145,10 +145,8 @@ export class Instance {
     this.move(state);
     setRef(this.proc, true);
     return new Promise<Outcome<M>>((resolve) => {
-      const timer = setTimeout(() => this.onTimeout(), timeoutMs);
       const watch: Watch = { probe: this.probe, limitKb: this.limitKb, peakKb: 0, onOver: (kb) => this.onMemoryOver(kb) };
-      this.pending = { id, scope, message: null, payload: null, log: null, timer, watch, ended: null, resolve: resolve as (o: Outcome<never>) => void };
-      watchMemory(watch);
+      this.pending = new Operation(id, scope, watch, timeoutMs, () => this.onTimeout(), resolve);
     });
   }
 
@@ -157,31 +155,26 @@ export class Instance {
     if (!p) return;
     this.pending = null;
     this.outputListener = null;
-    clearTimeout(p.timer);
-    unwatchMemory(p.watch);
     if (outcome.kind === 'done' && !this.hasExited && this.current !== 'stopping') {
       this.move('idle');
       setRef(this.proc, false);
     } else if (!this.hasExited) {
       this.kill();
     }
-    p.resolve(outcome as Outcome<never>);
+    p.settle(outcome);
   }
 
   // The host ends the operation: remember why, kill the group, settle once it has exited.
   private end(reason: EndReason): void {
     const p = this.pending;
     if (!p || p.ended) return;
-    p.ended = reason;
-    clearTimeout(p.timer);
-    unwatchMemory(p.watch);
+    p.end(reason, KILL_SETTLE_MS, () => this.settleAfterExit());
     this.kill();
-    if (this.hasExited) return this.settle();
-    p.timer = setTimeout(() => this.settle(), KILL_SETTLE_MS);
+    if (this.hasExited) this.settleAfterExit();
   }
 
-  // Resolve the pending operation after the process is gone (or the settle timer fired).
-  private settle(code: number | null = null, signal: string | null = null): void {
+  // Settle the pending operation after the process is gone (or the grace timer fired).
+  private settleAfterExit(code: number | null = null, signal: string | null = null): void {
     const p = this.pending;
     if (!p) return;
     // Output after the request's fence (the runtime's dying words) belongs to a failed request too.
@@ -192,7 +185,7 @@ export class Instance {
   }
 
   // A whole answer (message and fenced log) is in: done, or oom when the request's peak went over.
-  private complete(p: Pending, log: string): boolean {
+  private complete(p: Operation, log: string): boolean {
     const message = p.message!;
     if ('maxRssKb' in message) {
       message.maxRssKb = Math.max(message.maxRssKb, p.watch.peakKb);
@@ -278,7 +271,7 @@ export class Instance {
     this.probe.close();
     if (!this.pending) return;
     // Let the pipes drain: a result (or log line) written just before the exit still counts.
-    const settle = () => this.settle(code, signal);
+    const settle = () => this.settleAfterExit(code, signal);
     if (this.proc.shell.terminated) return settle();
     const drained = new Promise<void>((r) => this.proc.shell.once('close', () => r()));
     void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(settle);

@@ -1,8 +1,5 @@
 // What one instance operation (start, initialize, invoke) ends in: exactly one of these.
-import type { RequestScope } from '../context.js';
 import { ProtocolError } from '../errors.js';
-import type { FaultMessage, InitializedMessage, ReadyMessage, ResultMessage } from '../protocol/index.js';
-import type { Watch } from './memory-watch.js';
 
 export type Outcome<M> =
   | { kind: 'done'; message: M; payload: Buffer | null; log: string }
@@ -15,19 +12,6 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** Why the host ended an operation (it killed the group); settled with the log once the process is gone. */
 export type EndReason = DistributiveOmit<Exclude<Outcome<never>, { kind: 'done' }>, 'log'>;
-
-/** The operation in flight on an instance, until its outcome settles. */
-export type Pending = {
-  id: string;
-  scope: RequestScope | null;
-  message: ReadyMessage | FaultMessage | InitializedMessage | ResultMessage | null;
-  payload: Buffer | null;
-  log: string | null;
-  timer: NodeJS.Timeout;
-  watch: Watch;
-  ended: EndReason | null;
-  resolve: (outcome: Outcome<never>) => void;
-};
 
 // A protocol message that arrived when nothing was waiting for it.
 export function unexpected(type: string): ProtocolError {

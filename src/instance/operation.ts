@@ -1,0 +1,50 @@
+// The operation in flight on an instance (start, initialize, invoke): what has arrived for it so far,
+// its timeout and memory watch, and the one settle() that ends it with its outcome.
+import type { RequestScope } from '../context.js';
+import type { FaultMessage, InitializedMessage, ReadyMessage, ResultMessage } from '../protocol/index.js';
+import { unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
+import type { EndReason, Outcome } from './outcomes.js';
+
+export class Operation {
+  /** The answer message, once it has arrived. */
+  message: ReadyMessage | FaultMessage | InitializedMessage | ResultMessage | null = null;
+  payload: Buffer | null = null;
+  /** The request's fenced log, once its fence has arrived. */
+  log: string | null = null;
+  /** Why the host ended the operation, when it did; it settles once the process is gone. */
+  ended: EndReason | null = null;
+  private timer: NodeJS.Timeout;
+  private settled = false;
+
+  constructor(
+    readonly id: string,
+    readonly scope: RequestScope | null,
+    readonly watch: Watch,
+    timeoutMs: number,
+    onTimeout: () => void,
+    private readonly resolve: (outcome: Outcome<never>) => void,
+  ) {
+    this.timer = setTimeout(onTimeout, timeoutMs);
+    watchMemory(watch);
+  }
+
+  // The host ends it: stop the timeout and the memory watch, and settle after `graceMs` at the latest.
+  end(reason: EndReason, graceMs: number, onGrace: () => void): void {
+    this.ended = reason;
+    this.stopWatching();
+    this.timer = setTimeout(onGrace, graceMs);
+  }
+
+  // Resolve with the outcome, exactly once; later calls do nothing.
+  settle(outcome: Outcome<unknown>): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.stopWatching();
+    this.resolve(outcome as Outcome<never>);
+  }
+
+  private stopWatching(): void {
+    clearTimeout(this.timer);
+    unwatchMemory(this.watch);
+  }
+}
