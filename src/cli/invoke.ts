@@ -1,7 +1,6 @@
 // `fgrun invoke`: run one request and print the body (stdout), the log and a summary (stderr).
 import { Command } from 'commander';
 import { createFunction, type FunctionHandle } from '../function/index.js';
-import { prepareCode } from '../package/index.js';
 import { ConfigError } from '../errors.js';
 import { summaryLine } from '../result/index.js';
 import { addFunctionOptions, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
@@ -50,7 +49,7 @@ async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): 
     // With a config file, each change reads it again (it is watched too).
     const source = configFile ? async () => (await functionSource(code, flags)).input : input;
     if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, false), io, { watch: configFile ? [configFile] : [] });
-    handle = await createFunction(await prepareCode(input));
+    handle = await createFunction(input);
   } catch (error) {
     throw flagError(error);
   }

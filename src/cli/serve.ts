@@ -1,9 +1,9 @@
 // `fgrun serve`: FunctionGraph's invoke API and an APIG gateway on localhost, until SIGINT/SIGTERM.
 import { Command, Option } from 'commander';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
+import { applyOverrides } from '../config/merge.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors.js';
-import { prepareCode } from '../package/index.js';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
@@ -65,14 +65,13 @@ function authFrom(flags: ServeFlags): AuthOptions {
 async function configsFrom(code: string | undefined, flags: ServeFlags): Promise<FunctionConfigInput[]> {
   const fromFlags = configFromFlags(code ?? '.', flags);
   const file = flags.config ?? (code === undefined ? findConfigFile('.') : null);
-  if (file === null) return [await prepareCode(fromFlags)];
+  if (file === null) return [fromFlags];
   if (code !== undefined) throw new ConfigError(`pass either CODE ('${code}') with function flags, or --config ${file}, not both`, { field: '--config' });
   const functions = await loadConfigFile(file);
-  const { code: _code, userData, ...overrides } = fromFlags;
-  if (overrides.name !== undefined && functions.length > 1) {
+  if (fromFlags.name !== undefined && functions.length > 1) {
     throw new ConfigError(`--name cannot name all ${functions.length} functions of ${file}: set func_name in the file instead`, { field: '--name', file });
   }
-  return functions.map((f) => ({ ...f, ...overrides, userData: { ...f.userData, ...userData } }));
+  return functions.map((f) => applyOverrides(f, { ...fromFlags, code: undefined }));
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
+import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
+import { prepareCode } from '../package/index.js';
 import { ClosedError } from '../errors.js';
 import { registerSecret } from '../log.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
@@ -49,8 +51,19 @@ export interface CreateOptions {
   maxInstances?: number;
 }
 
-// Validate the config, find the runtime's interpreter, and return a handle (instances start lazily).
-export async function createFunction(input: FunctionConfigInput, options: CreateOptions = {}): Promise<FunctionHandle> {
+/** A function of a config file (fgrun.json / fgrun.yaml), with fields over the file's. */
+export interface ConfigFileSource {
+  configFile: string;
+  /** Which function of a file that holds several (its func_name). */
+  function?: string;
+  /** Fields that win over the file's (user variables merge name by name). */
+  overrides?: ConfigOverrides;
+}
+
+// Read the source (a config, or a config file's function), unpack .zip code and dependency packages,
+// validate, find the runtime's interpreter, and return a handle (instances start lazily).
+export async function createFunction(source: FunctionConfigInput | ConfigFileSource, options: CreateOptions = {}): Promise<FunctionHandle> {
+  const input = await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source);
   const config = resolveConfig(options.maxInstances === undefined ? input : { ...input, maxInstances: options.maxInstances });
   const runtime = await resolveRuntime(config.runtime, { env: options.env ?? process.env, pythonPath: config.pythonPath });
   return new Handle(config, runtime);

@@ -2,7 +2,6 @@
 // test, closed by close() or closeAllFunctions(). Code may be a folder or a .zip.
 import { createFunction, type FunctionHandle, type InvokeOptions } from '../function/index.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { prepareCode } from '../package/index.js';
 import { logTail, type Invocation } from '../result/index.js';
 import type { RuntimeId } from '../runtimes/index.js';
 import type { TestRuntime } from './runtimes.js';
@@ -46,7 +45,7 @@ export function loadFunction(config: FunctionConfigInput | string, options: Load
   const fn: TestFunction = {
     handle() {
       live.add(fn);
-      loading ??= prepareCode(input).then((ready) => createFunction(ready, { maxInstances: options.maxInstances, env: options.env }));
+      loading ??= createFunction(input, { maxInstances: options.maxInstances, env: options.env });
       return loading;
     },
     async invoke(event, invokeOptions) {

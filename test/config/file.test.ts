@@ -167,6 +167,22 @@ describe('the JSON Schema for editors', () => {
 });
 
 describe.runIf(newestRuntime)('a loaded config runs', () => {
+  it('straight from createFunction: the function named, overrides over the file, user data merged by name', async () => {
+    const file = configFile({ functions: [
+      { func_name: 'other', code: fixture('echo') },
+      { func_name: 'deps', code: fixture('pkg-deps'), dependencies: [fixture('pkg-deps-lib')], timeout: 3, user_data: { COLOUR: 'teal', KEEP: 'yes' } },
+    ] });
+    const handle = await createFunction({ configFile: file, function: 'deps', overrides: { timeout: 7, userData: { COLOUR: 'red' } } });
+    try {
+      expect(handle.config.name).toBe('deps');
+      expect(handle.config.timeout).toBe(7);
+      expect(handle.config.userData).toEqual({ COLOUR: 'red', KEEP: 'yes' });
+      expect((await handle.invoke({})).result).toMatchObject({ origin: 'pkg-deps-lib', colour: 'red' });
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('with its dependencies and user data', async () => {
     const file = configFile({ code: fixture('pkg-deps'), dependencies: [fixture('pkg-deps-lib')], user_data: { COLOUR: 'teal' } });
     const [input] = await loadConfigFile(file);
