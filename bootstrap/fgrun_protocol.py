@@ -6,13 +6,14 @@
 #   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 #   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 #   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
-#   shutdown   {}                                               durationMs, maxRssKb} + <size bytes>
+#   shutdown   {}                                               durationMs, maxRssKb, fenced?} + <size bytes>
 #
 # One JSON object per line, ASCII only. A message with `size` is followed by exactly that many raw
 # bytes (UTF-8 JSON for an event, the encoded body for a result) and a newline, so large payloads
 # are never escaped twice. Log output goes to fd 2; after each initialize/invoke the bootstrap writes
 # the fence "\0fgrun:<fence>:<id as a JSON string>\n" to fd 2 so the host can attribute every log
-# byte to its request.
+# byte to its request; after an invoke whose log the host has already read in full, it writes none
+# and says so in the result (`fenced: false`).
 import io
 import json
 import os
@@ -34,14 +35,14 @@ PYTHON_MESSAGES = {
     "fault": ("target", "stage", "error"),
     "initialized": ("id", "ok", "error?", "durationMs", "maxRssKb"),
     "call": ("seq", "method", "args"),
-    "result": ("id", "ok", "kind?", "size?", "error?", "durationMs", "maxRssKb"),
+    "result": ("id", "ok", "kind?", "size?", "error?", "durationMs", "maxRssKb", "fenced?"),
 }
 
 PY2 = sys.version_info[0] == 2
 
 # A JSON string literal, ASCII only (C-accelerated in both 2.7 and 3.x).
 quote_json = json.encoder.encode_basestring_ascii
-_RESULT = '{{"type":"result","id":{0},"ok":true,"kind":"{1}","size":{2},"durationMs":{3},"maxRssKb":{4}}}'
+_RESULT = '{{"type":"result","id":{0},"ok":true,"kind":"{1}","size":{2},"durationMs":{3},"maxRssKb":{4},"fenced":{5}}}'
 
 
 class ProtocolError(Exception):
@@ -126,8 +127,9 @@ class Channel(object):
 
     # The hot path's one message, formatted by hand (json.dumps of the dict costs ~2 us more per
     # request); the same bytes json.dumps(..., separators=(",", ":")) would give, but for key order.
-    def send_result(self, request_id, kind, body, duration_ms, max_rss_kb):
-        header = _RESULT.format(quote_json(request_id), kind, len(body), repr(duration_ms), max_rss_kb)
+    def send_result(self, request_id, kind, body, duration_ms, max_rss_kb, fenced=True):
+        header = _RESULT.format(quote_json(request_id), kind, len(body), repr(duration_ms), max_rss_kb,
+                                "true" if fenced else "false")
         if not PY2:
             header = header.encode("ascii")
         self._write(b"".join((header, b"\n", body, b"\n")))

@@ -5,6 +5,7 @@ import os
 import sys
 import time
 
+import fgrun_logger
 import fgrun_watchdog
 
 from fgrun_context import Context
@@ -20,6 +21,39 @@ try:
     from _thread import allocate_lock
 except ImportError:
     from thread import allocate_lock
+try:
+    from fcntl import ioctl
+    from termios import FIONREAD, TIOCOUTQ
+except ImportError:
+    ioctl = FIONREAD = TIOCOUTQ = None
+_ZERO = b"\0\0\0\0"
+
+
+# A check of whether the log channel `fd` still holds bytes the host has not read, or None when it
+# cannot tell. The host spawns it as a socket (libuv's stdio "pipes" are socketpairs): the bytes we
+# sent that the reader has not consumed yet are our send queue (SIOCOUTQ). A real pipe: its
+# unread bytes (FIONREAD). When it holds none, the host has read every byte written so far and,
+# being one process reading in order, delivered them to the request's log before it reads the
+# result, so the fence is not needed.
+def unread_check(fd):
+    if ioctl is None:
+        return None
+    try:
+        import stat
+        mode = os.fstat(fd).st_mode
+        request = TIOCOUTQ if stat.S_ISSOCK(mode) else FIONREAD if stat.S_ISFIFO(mode) else None
+        if request is None:
+            return None
+        ioctl(fd, request, _ZERO)
+    except (IOError, OSError, ValueError):
+        return None
+
+    def unread():
+        try:
+            return ioctl(fd, request, _ZERO) != _ZERO
+        except (IOError, OSError, ValueError):
+            return True
+    return unread
 
 
 # Encode a handler's return value as FunctionGraph does: None -> "", text as is, else json.dumps.
@@ -35,6 +69,14 @@ def encode_body(value):
     return "json", text.encode("utf-8") if not isinstance(text, bytes) else text
 
 
+# A timeout the host put in the environment (seconds), 3 when absent or malformed.
+def _seconds(name):
+    try:
+        return int(os.environ.get(name, "3"))
+    except ValueError:
+        return 3
+
+
 class Runner(object):
     def __init__(self, channel, log_fd=2):
         self.channel = channel
@@ -42,10 +84,16 @@ class Runner(object):
         self.fence = ""
         self.handler = None
         self.initializer = None
+        # Held by the loop between requests, released while one runs: a context call (from any
+        # thread, any context) waits for a running request and never crosses a request's end.
         self.lock = allocate_lock()
+        self.lock.acquire()
+        self.log = fgrun_logger.STATE
+        self.timeouts = {"handler": 3, "initializer": 3}
         self.seq = 0
         self.rss = PeakRss()
-        self.active = None
+        self.current = None
+        self.log_unread = unread_check(log_fd)
 
     # Serve until shutdown or end of input.
     def serve(self):
@@ -75,6 +123,8 @@ class Runner(object):
                 "message": "protocol {0} requested, this bootstrap speaks {1}".format(message.get("protocol"), PROTOCOL_VERSION)}})
             return False
         code_root = message["codeRoot"]
+        self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT"), "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT")}
+        fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
         try:
             self.handler = load_function(code_root, message["handler"], "handler")
@@ -89,11 +139,9 @@ class Runner(object):
         self.channel.send({"type": "ready", "protocol": PROTOCOL_VERSION, "python": version, "pid": os.getpid()})
         return True
 
-    # Ask the host for a context value (one round trip); used by Context while its request runs.
-    def call(self, request_id, method, args):
+    # Ask the host for a context value (one round trip), for any context, while a request runs.
+    def call(self, method, args):
         with self.lock:
-            if self.active != request_id:
-                raise RuntimeError("context of request {0} used after the request finished".format(request_id))
             self.seq += 1
             self.channel.send({"type": "call", "seq": self.seq, "method": method, "args": args})
             message, _ = self.channel.receive()
@@ -107,12 +155,38 @@ class Runner(object):
                 raise RuntimeError(message["error"])
             return message.get("value")
 
-    def context(self, request_id):
-        runner = self
-        return Context(request_id, lambda method, args: runner.call(request_id, method, args))
+    # Start a request: its context, its log lines' id, and context calls allowed.
+    def begin(self, request_id, timeout):
+        self.log.request_id = request_id
+        context = self.current = Context(request_id, self, timeout, _clock())
+        self.lock.release()
+        return context
+
+    # End a request once no context call is in flight.
+    def end(self):
+        self.lock.acquire()
+        self.current = None
 
     # Flush Python-level buffers, then mark the end of this request's log on fd 2.
     def write_fence(self, request_id):
+        self.flush_streams()
+        # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
+        data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
+        try:
+            os.write(self.log_fd, data.encode("ascii"))
+        except OSError:
+            pass
+
+    # End a request's log: the fence, or nothing when the host has already read all of it (the
+    # common silent request: one write and one host wake-up less). Returns whether it fenced.
+    def end_log(self, request_id):
+        self.flush_streams()
+        if self.log_unread is not None and not self.log_unread():
+            return False
+        self.write_fence(request_id)
+        return True
+
+    def flush_streams(self):
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -125,52 +199,46 @@ class Runner(object):
                     stream.flush()
                 except Exception:
                     pass
-        # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
-        data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
-        try:
-            os.write(self.log_fd, data.encode("ascii"))
-        except OSError:
-            pass
 
     def initialize(self, request_id):
-        self.active = request_id
         self.rss.reset()
         start = _clock()
         reply = {"type": "initialized", "id": request_id, "ok": True}
+        context = self.begin(request_id, self.timeouts["initializer"])
         if self.initializer is not None:
             try:
-                self.initializer(self.context(request_id))
+                self.initializer(context)
             except BaseException as e:
                 tb = sys.exc_info()[2]
                 log_traceback(e, tb)
                 facts = error_facts(e, tb)
                 facts["code"] = "initialization"
                 reply = {"type": "initialized", "id": request_id, "ok": False, "error": facts}
-        self.active = None
+        self.end()
         reply["durationMs"] = round((_clock() - start) * 1000, 3)
         self.write_fence(request_id)
         reply["maxRssKb"] = self.rss.peak_kb()
         self.channel.send(reply)
 
     def invoke(self, request_id, payload):
-        self.active = request_id
         self.rss.reset()
         start = _clock()
         error = None
         body = b""
         kind = "none"
+        context = self.begin(request_id, self.timeouts["handler"])
         try:
             event = json.loads(payload.decode("utf-8")) if PY2 else json.loads(payload)
-            value = self.handler(event, self.context(request_id))
+            value = self.handler(event, context)
         except BaseException as e:
             tb = sys.exc_info()[2]
             log_traceback(e, tb)
             error = error_facts(e, tb)
             error["code"] = "invocation"
-        self.active = None
-        # The log is complete: fence it now, so the host works on it while the result is encoded
-        # and the peak read (~8 us from /proc); neither writes to the log.
-        self.write_fence(request_id)
+        self.end()
+        # The log is complete: fence it now (when needed), so the host works on it while the result
+        # is encoded and the peak read (~8 us from /proc); neither writes to the log.
+        fenced = self.end_log(request_id)
         if error is None:
             try:
                 kind, body = encode_body(value)
@@ -183,7 +251,7 @@ class Runner(object):
         duration = round((_clock() - start) * 1000, 3)
         peak = self.rss.peak_kb()
         if error is None:
-            self.channel.send_result(request_id, kind, body, duration, peak)
+            self.channel.send_result(request_id, kind, body, duration, peak, fenced)
         else:
             self.channel.send({"type": "result", "id": request_id, "ok": False, "error": error,
-                               "durationMs": duration, "maxRssKb": peak})
+                               "durationMs": duration, "maxRssKb": peak, "fenced": fenced})

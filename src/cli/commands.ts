@@ -6,6 +6,7 @@ import { serveCommand } from './serve.js';
 import { matrixCommand } from './matrix.js';
 import { runtimesCommand } from './runtimes.js';
 import { eventCommand } from './event.js';
+import { buildCommand } from './build.js';
 
 export const COMMANDS: Array<(io: Io) => Command> = [
   invokeCommand,
@@ -13,4 +14,5 @@ export const COMMANDS: Array<(io: Io) => Command> = [
   matrixCommand,
   runtimesCommand,
   eventCommand,
+  buildCommand,
 ];

@@ -49,7 +49,7 @@ async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): 
     // With a config file, each change reads it again (it is watched too).
     const source = configFile ? async () => (await functionSource(code, flags)).input : input;
     if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, false), io, { watch: configFile ? [configFile] : [] });
-    handle = await createFunction(input);
+    handle = await createFunction(input, { onNotice: (line) => io.stderr.write(line + '\n') });
   } catch (error) {
     throw flagError(error);
   }

@@ -9,6 +9,7 @@ import { registerSecret } from '../log.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
+import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './errors.js';
 import { answerFor } from './answer.js';
@@ -49,6 +50,11 @@ export interface CreateOptions {
   env?: NodeJS.ProcessEnv;
   /** Instances that may run at once. @default the config's maxInstances (10) */
   maxInstances?: number;
+  /**
+   * Receives one-line notices about the function's setup, e.g. a requirements.txt changed since its
+   * `fgrun build` (docs/build.md). @default a line on process.stderr
+   */
+  onNotice?: (line: string) => void;
 }
 
 /** A function of a config file (fgrun.json / fgrun.yaml), with fields over the file's. */
@@ -65,8 +71,11 @@ export interface ConfigFileSource {
 export async function createFunction(source: FunctionConfigInput | ConfigFileSource, options: CreateOptions = {}): Promise<FunctionHandle> {
   const input = await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source);
   const config = resolveConfig(options.maxInstances === undefined ? input : { ...input, maxInstances: options.maxInstances });
-  const runtime = await resolveRuntime(config.runtime, { env: options.env ?? process.env, pythonPath: config.pythonPath });
-  return new Handle(config, runtime);
+  const env = options.env ?? process.env;
+  const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
+  const build = await findBuild(config.code, runtime, env);
+  if (build.notice) (options.onNotice ?? ((line) => process.stderr.write(line + '\n')))(build.notice);
+  return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime);
 }
 
 // The caller's log sink, unable to break the host (the log is in the Invocation anyway), and the

@@ -41,8 +41,8 @@ export class Instance {
   private readonly proc: PythonProcess;
   private readonly reader: FrameReader;
   private readonly logs: LogCollector;
-  private readonly probe: RssProbe;
-  private readonly limitKb: number;
+  /** The memory limit and deadline watch, reused by each operation (one at a time). */
+  private readonly watch: Watch;
   private pending: Operation | null = null;
   private readonly fence: string;
   private readonly exited: Promise<void>;
@@ -52,11 +52,15 @@ export class Instance {
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
-    this.limitKb = options.config.memorySize * 1024;
     const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir());
     this.proc = spawnPython(options.runtime.path, options.config.code, env);
+    // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
+    setRef(this.proc, false);
     this.pid = this.proc.pid;
-    this.probe = new RssProbe(this.pid);
+    this.watch = {
+      probe: new RssProbe(this.pid), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity,
+      onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
+    };
     this.reader = new FrameReader((f) => this.onFrame(f), (e) => this.onProtocolError(e));
     this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
     this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
@@ -143,10 +147,12 @@ export class Instance {
       return Promise.resolve({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '', reason });
     }
     this.move(state);
-    setRef(this.proc, true);
     return new Promise<Outcome<M>>((resolve) => {
-      const watch: Watch = { probe: this.probe, limitKb: this.limitKb, peakKb: 0, onOver: (kb) => this.onMemoryOver(kb) };
-      this.pending = new Operation(id, scope, watch, timeoutMs, () => this.onTimeout(), resolve);
+      // The shared ticker keeps the deadline and the memory limit, and the event loop alive meanwhile.
+      const watch = this.watch;
+      watch.peakKb = 0;
+      watch.deadline = performance.now() + timeoutMs;
+      this.pending = new Operation(id, scope, watch, resolve);
     });
   }
 
@@ -157,7 +163,6 @@ export class Instance {
     this.outputListener = null;
     if (outcome.kind === 'done' && !this.hasExited && this.current !== 'stopping') {
       this.move('idle');
-      setRef(this.proc, false);
     } else if (!this.hasExited) {
       this.kill();
     }
@@ -189,7 +194,7 @@ export class Instance {
     const message = p.message!;
     if ('maxRssKb' in message) {
       message.maxRssKb = Math.max(message.maxRssKb, p.watch.peakKb);
-      if (message.maxRssKb > this.limitKb) {
+      if (message.maxRssKb > p.watch.limitKb) {
         p.log = log;
         this.end({ kind: 'oom', peakKb: message.maxRssKb, limitMb: this.options.config.memorySize });
         return true;
@@ -212,6 +217,9 @@ export class Instance {
     if (message.type === 'ready') this.python = message.python;
     p.message = message;
     p.payload = payload;
+    // No fence follows: every log byte the request wrote was read before this frame (same process,
+    // read in order), so the collector already holds its whole log.
+    if (message.type === 'result' && message.fenced === false && p.log === null) p.log = this.logs.take(true);
     this.maybeComplete();
   }
 
@@ -268,7 +276,7 @@ export class Instance {
     this.hasExited = true;
     this.current = 'stopped';
     killGroup(this.pid, 'SIGKILL');
-    this.probe.close();
+    this.watch.probe.close();
     if (!this.pending) return;
     // Let the pipes drain: a result (or log line) written just before the exit still counts.
     const settle = () => this.settleAfterExit(code, signal);

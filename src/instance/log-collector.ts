@@ -52,8 +52,14 @@ export class LogCollector {
     return this.render(false);
   }
 
-  // Close the current segment and return its text.
-  take(): string {
+  // Close the current segment and return its text; `unfenced`: the segment ends without a fence,
+  // so bytes held back as a possible start of one are output too.
+  take(unfenced = false): string {
+    if (unfenced && this.carry) {
+      const carry = this.carry;
+      this.carry = null;
+      this.append(carry);
+    }
     return this.render(true);
   }
 

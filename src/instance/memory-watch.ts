@@ -1,5 +1,8 @@
-// Memory limit enforcement: resident memory (RSS) of each working instance's processes (the
-// interpreter and the processes it started), sampled from /proc by one shared ticker.
+// Memory limit and deadline enforcement: resident memory (RSS) of each working instance's processes
+// (the interpreter and the processes it started), sampled from /proc by one shared ticker, which
+// also ends operations past their deadline (a per-request setTimeout/clearTimeout pair cost more
+// than the rest of the host's timing work; a timeout fires at most one tick late) and keeps the
+// event loop alive while anything works (so the instances' own handles stay unref'd).
 //
 // Why sampling and not cgroups or rlimits: a cgroup needs a writable, delegated hierarchy (root on
 // most machines) and charges page cache; RLIMIT_AS limits address space, which Python overshoots
@@ -96,18 +99,24 @@ export class RssProbe {
   }
 }
 
-/** One working instance under watch: its probe, its limit, and the peak seen so far. */
+/** One working instance under watch: its probe, its limit, the peak seen so far, its deadline. */
 export interface Watch {
   probe: RssProbe;
   limitKb: number;
   peakKb: number;
-  /** Called (once per tick at most) with the RSS that went over the limit. */
+  /** performance.now() after which the operation has timed out. */
+  deadline: number;
+  /** Called (once per tick at most) with the RSS that went over the limit; the watch ends. */
   onOver: (rssKb: number) => void;
+  /** Called once the deadline has passed; the watch ends. */
+  onDeadline: () => void;
 }
 
 const watched = new Set<Watch>();
 let ticker: NodeJS.Timeout | null = null;
 let quiet = 0;
+
+let refed = false;
 
 // Start watching a working instance.
 export function watchMemory(watch: Watch): void {
@@ -115,7 +124,10 @@ export function watchMemory(watch: Watch): void {
   if (ticker === null) {
     quiet = 0;
     ticker = setInterval(tick, MEMORY_SAMPLE_MS);
-    ticker.unref();
+    refed = true;
+  } else if (!refed) {
+    ticker.ref();
+    refed = true;
   }
 }
 
@@ -126,6 +138,10 @@ export function unwatchMemory(watch: Watch): void {
 
 function tick(): void {
   if (watched.size === 0) {
+    if (refed) {
+      ticker?.unref();
+      refed = false;
+    }
     if (++quiet >= QUIET_TICKS && ticker) {
       clearInterval(ticker);
       ticker = null;
@@ -133,7 +149,15 @@ function tick(): void {
     return;
   }
   quiet = 0;
-  for (const watch of watched) sample(watch);
+  const now = performance.now();
+  for (const watch of watched) {
+    if (now >= watch.deadline) {
+      watched.delete(watch);
+      watch.onDeadline();
+    } else {
+      sample(watch);
+    }
+  }
 }
 
 // Sample one watch now: update its peak and report it if it is over the limit.

@@ -1,5 +1,5 @@
 // The operation in flight on an instance (start, initialize, invoke): what has arrived for it so far,
-// its timeout and memory watch, and the one settle() that ends it with its outcome.
+// its watch (deadline and memory limit), and the one settle() that ends it with its outcome.
 import type { RequestScope } from '../context.js';
 import type { FaultMessage, InitializedMessage, ReadyMessage, ResultMessage } from '../protocol/index.js';
 import { unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
@@ -13,25 +13,24 @@ export class Operation {
   log: string | null = null;
   /** Why the host ended the operation, when it did; it settles once the process is gone. */
   ended: EndReason | null = null;
-  private timer: NodeJS.Timeout;
+  /** Set once the host has ended the operation: settles it if the process is slow to go. */
+  private timer: NodeJS.Timeout | null = null;
   private settled = false;
 
+  // Starts watching: `watch` already holds this operation's deadline and limit.
   constructor(
     readonly id: string,
     readonly scope: RequestScope | null,
     readonly watch: Watch,
-    timeoutMs: number,
-    onTimeout: () => void,
     private readonly resolve: (outcome: Outcome<never>) => void,
   ) {
-    this.timer = setTimeout(onTimeout, timeoutMs);
     watchMemory(watch);
   }
 
-  // The host ends it: stop the timeout and the memory watch, and settle after `graceMs` at the latest.
+  // The host ends it: stop watching, and settle after `graceMs` at the latest.
   end(reason: EndReason, graceMs: number, onGrace: () => void): void {
     this.ended = reason;
-    this.stopWatching();
+    unwatchMemory(this.watch);
     this.timer = setTimeout(onGrace, graceMs);
   }
 
@@ -39,12 +38,8 @@ export class Operation {
   settle(outcome: Outcome<unknown>): void {
     if (this.settled) return;
     this.settled = true;
-    this.stopWatching();
-    this.resolve(outcome as Outcome<never>);
-  }
-
-  private stopWatching(): void {
-    clearTimeout(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     unwatchMemory(this.watch);
+    this.resolve(outcome as Outcome<never>);
   }
 }

@@ -7,11 +7,12 @@
 //   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 //   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 //   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
-//   shutdown   {}                                               durationMs, maxRssKb} + <size bytes>
+//   shutdown   {}                                               durationMs, maxRssKb, fenced?} + <size bytes>
 //
 // One JSON object per line, ASCII only; a message with `size` is followed by that many raw bytes
 // and a newline. The log travels on stderr, fenced after each request by "\0fgrun:<fence>:<id>\n"
-// (the id as a JSON string: ASCII and one line whatever the request id).
+// (the id as a JSON string: ASCII and one line whatever the request id), except after an invoke
+// whose log the host had already read in full when it ended (`fenced: false`).
 import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
@@ -42,6 +43,8 @@ export const resultSchema = z.object({
   kind: z.enum(['none', 'str', 'json']).optional(),
   size: z.number().int().nonnegative().optional(),
   error: pythonErrorSchema.optional(),
+  /** false: no fence follows, the host has already read this request's whole log (absent: fenced). */
+  fenced: z.boolean().optional(),
   ...measured,
 });
 

@@ -5,30 +5,35 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RUNTIMES, main, USAGE } from '../../src/bench/cli.js';
-import { TARGETS } from '../../src/bench/figures.js';
-import { latencyPlacements } from '../../src/bench/placement.js';
-import type { BenchResult } from '../../src/bench/run.js';
+import { DEFAULT_RUNTIMES, main, USAGE } from '../../bench/cli.js';
+import { TARGETS } from '../../bench/figures.js';
+import { pinnedPlacements } from '../../bench/placement.js';
+import { SMOKE_PLAN } from '../../bench/plan.js';
+import { peerMissing } from '../../bench/peer.js';
+import type { BenchResult } from '../../bench/run.js';
 import { inspectRuntimes } from '../../src/runtimes/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fgrun-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const PLACEMENTS = latencyPlacements();
+const PINNED = pinnedPlacements();
 
-/** Every figure a runtime reports, in the order the table prints them: warm invoke and context
- * call once per placement, payloads in the main one. */
+/** Every figure a runtime reports, in the order the table prints them: the unpinned headline, the
+ * pinned rows per placement, then the other suites at the smoke plan's sizes. */
 const FIGURE_IDS = [
-  ...PLACEMENTS.flatMap((p) => ['warm.p50', 'warm.p99', 'warm.p99.raw', 'warm.rate'].map((id) => id + p.suffix)),
-  ...PLACEMENTS.flatMap((p) => ['context.p50', 'context.p99'].map((id) => id + p.suffix)),
-  'payload.1kb.p50', 'payload.100kb.p50', 'payload.1mb.p50', 'payload.6mb.p50',
+  'warm.cpu', 'warm.cpu.node', 'warm.cpu.python', 'warm.p50', 'warm.p99', 'warm.rate', 'context.p50', 'context.p99',
+  ...PINNED.flatMap((p) => ['warm.p50', 'warm.p99', 'warm.rate'].map((id) => id + p.suffix)),
+  ...PINNED.flatMap((p) => ['context.p50', 'context.p99'].map((id) => id + p.suffix)),
+  'saturation',
+  ...SMOKE_PLAN.payloads.map((p) => `payload.${p.id}.p50`),
   'memory.host', 'memory.js',
   'cold.start',
-  'pool.1.rate', 'pool.2.rate', 'pool.4.rate', 'pool.1.trivial', 'pool.2.trivial', 'pool.4.trivial',
+  'cli.help', 'cli.invoke',
+  ...SMOKE_PLAN.poolSizes.map((n) => `pool.${n}.rate`), ...SMOKE_PLAN.poolSizes.map((n) => `pool.${n}.trivial`),
   'logs.p50',
 ];
-/** Figures with a target: the seven targets, warm invoke and context call once per placement. */
-const JUDGED = Object.keys(TARGETS).length + (PLACEMENTS.length - 1) * 3;
+/** The figures among them with a target. */
+const JUDGED = FIGURE_IDS.filter((id) => id in TARGETS).length;
 
 // Run the bench CLI in-process and keep what it prints.
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -39,24 +44,25 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe('npm run bench -- --smoke', () => {
-  it('measures the default runtimes and writes the table and the JSON', async () => {
+  it('measures the first default runtime found and writes the table and the JSON', async () => {
     const reports = (await inspectRuntimes()).filter((r) => DEFAULT_RUNTIMES.includes(r.runtime));
-    const found = reports.filter((r) => r.found);
+    const found = reports.filter((r) => r.found).slice(0, 1);
     const file = join(dir, 'smoke.json');
     const { code, out } = await run(['--smoke', '--out', file]);
     expect(code).toBe(found.length ? 0 : 1);
 
     const result = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
-    expect(result.format).toBe(1);
+    expect(result.format).toBe(2);
+    expect(result.machine.load.start).toHaveLength(3);
+    expect(result.machine.load.end).toHaveLength(3);
     expect(result.mode).toBe('smoke');
     expect(Number.isNaN(Date.parse(result.date))).toBe(false);
     expect(result.machine.cpus).toBeGreaterThan(0);
     expect(result.runtimes.map((r) => r.runtime)).toEqual(found.map((r) => r.runtime));
-    expect(result.skipped.map((s) => s.runtime)).toEqual(reports.filter((r) => !r.found).map((r) => r.runtime));
 
     let judged = 0;
     for (const r of result.runtimes) {
-      expect(r.placements).toEqual(PLACEMENTS.map((p) => p.label));
+      expect(r.placements).toEqual(PINNED.map((p) => p.label));
       expect(r.figures.map((f) => f.id)).toEqual(FIGURE_IDS);
       for (const f of r.figures) {
         expect(Number.isFinite(f.value), `${r.runtime} ${f.id} value`).toBe(true);
@@ -64,7 +70,7 @@ describe('npm run bench -- --smoke', () => {
         expect(f.baseline.label.length).toBeGreaterThan(0);
         expect(Number.isFinite(f.ratio), `${r.runtime} ${f.id} ratio`).toBe(true);
         expect(f.samples).toBeGreaterThan(0);
-        expect(f.target).toEqual(TARGETS[f.id.split('@')[0]!] ?? null);
+        expect(f.target).toEqual(TARGETS[f.id] ?? null);
         if (f.target) {
           expect(typeof f.pass).toBe('boolean');
           judged++;
@@ -78,11 +84,12 @@ describe('npm run bench -- --smoke', () => {
     expect(result.targets.passed + result.targets.failed.length).toBe(result.targets.total);
 
     expect(out).toContain('fgrun bench (smoke)');
+    expect(out).toMatch(/^load average \(1, 5, 15 min\): [\d.]+ [\d.]+ [\d.]+ at the start, [\d.]+ [\d.]+ [\d.]+ at the end$/m);
     expect(out).toContain(`targets: ${result.targets.passed}/${result.targets.total} met`);
     expect(out).toContain(`results: ${file}`);
     const lines = out.split('\n');
     for (const r of result.runtimes) {
-      const header = lines.indexOf(`${r.runtime} (${r.version}, ${r.path}); latency measured on: ${r.placements.join(', ')}`);
+      const header = lines.indexOf(`${r.runtime} (${r.version}, ${r.path}); headline unpinned, pinned rows: ${r.placements.length ? r.placements.join(', ') : 'none (cannot pin here)'}`);
       expect(header).toBeGreaterThanOrEqual(0);
       const table = lines.slice(header + 1, header + 2 + r.figures.length);
       expect(table[0]).toMatch(/^figure +value +baseline +ratio +target +result$/);
@@ -95,6 +102,12 @@ describe('npm run bench -- --smoke', () => {
         expect(line!.trimEnd().endsWith(f.pass === null ? '-' : f.pass ? 'PASS' : 'FAIL')).toBe(true);
       }
     }
+  });
+
+  it.skipIf(peerMissing() === null)('--peer without serverless-offline installed names the install command (exit 2)', async () => {
+    const { code, err } = await run(['--smoke', '--peer']);
+    expect(code).toBe(2);
+    expect(err).toBe('--peer: serverless-offline is not installed: npm i --no-save serverless-offline@14\n');
   });
 
   it('rejects unknown runtimes and conflicting flags with usage (exit 2)', async () => {

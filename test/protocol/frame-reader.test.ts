@@ -1,6 +1,6 @@
 // Protocol framing on the host: header lines validated with zod, payloads by byte count, caps.
 import { describe, expect, it } from 'vitest';
-import { FrameReader, type Frame } from '../../src/protocol/index.js';
+import { FrameReader, isPlainResult, resultSchema, type Frame } from '../../src/protocol/index.js';
 import type { ProtocolError } from '../../src/errors.js';
 import { encodeMessage, eventBytes, encodeInvokeBytes } from '../../src/protocol/index.js';
 
@@ -75,5 +75,56 @@ describe('host frames', () => {
     const frame = encodeInvokeBytes('id-1', payload);
     expect(frame.toString('utf8')).toBe('{"type":"invoke","id":"id-1","size":13}\n{"name":"é"}\n');
     expect(payload.length).toBe(13);
+  });
+});
+
+describe('isPlainResult (the hand-checked hot-path header)', () => {
+  const base = { type: 'result', id: 'r1', ok: true, kind: 'json', size: 3, durationMs: 0.25, maxRssKb: 9000, fenced: false };
+  const variants: Array<[string, unknown]> = [
+    ['base', base],
+    ['fenced absent', { ...base, fenced: undefined }],
+    ['fenced true', { ...base, fenced: true }],
+    ['kind none, size 0', { ...base, kind: 'none', size: 0 }],
+    ['kind str', { ...base, kind: 'str' }],
+    ['duration 0', { ...base, durationMs: 0 }],
+    ['empty id', { ...base, id: '' }],
+    ['kind unknown', { ...base, kind: 'bytes' }],
+    ['kind absent', { ...base, kind: undefined }],
+    ['size absent', { ...base, size: undefined }],
+    ['size negative', { ...base, size: -1 }],
+    ['size fractional', { ...base, size: 1.5 }],
+    ['size a string', { ...base, size: '3' }],
+    ['id a number', { ...base, id: 1 }],
+    ['ok false', { ...base, ok: false }],
+    ['negative duration', { ...base, durationMs: -1 }],
+    ['duration a string', { ...base, durationMs: '1' }],
+    ['peak fractional', { ...base, maxRssKb: 1.5 }],
+    ['peak negative', { ...base, maxRssKb: -1 }],
+    ['peak absent', { ...base, maxRssKb: undefined }],
+    ['fenced a string', { ...base, fenced: 'no' }],
+    ['with an error', { ...base, error: { type: 'E', message: 'm', stackTrace: [] } }],
+    ['an unknown key', { ...base, extra: 1 }],
+    ['another type', { ...base, type: 'initialized' }],
+    ['null', null],
+    ['an array', [base]],
+  ];
+
+  it('accepts only what the zod schema accepts, unchanged, and the form the bootstrap writes on the warm path', () => {
+    for (const [name, raw] of variants) {
+      const value = JSON.parse(JSON.stringify(raw)) as unknown;
+      if (isPlainResult(value)) expect(resultSchema.parse(value), name).toEqual(value);
+    }
+    expect(variants.filter(([, raw]) => isPlainResult(JSON.parse(JSON.stringify(raw)))).map(([name]) => name))
+      .toEqual(['base', 'fenced absent', 'fenced true', 'kind none, size 0', 'kind str', 'duration 0', 'empty id']);
+  });
+
+  it('hands the reader the header as parsed, and sends anything else through zod', () => {
+    const { r, frames, errors } = reader();
+    r.push(Buffer.from(`${JSON.stringify(base)}\nabc\n{"type":"result","id":"r2","ok":false,"durationMs":1,"maxRssKb":1,"error":{"type":"E","message":"m","stackTrace":[]}}\n`));
+    expect(errors).toEqual([]);
+    expect(frames.map((f) => f.message)).toEqual([base, { type: 'result', id: 'r2', ok: false, durationMs: 1, maxRssKb: 1, error: { type: 'E', message: 'm', stackTrace: [] } }]);
+    const bad = reader();
+    bad.r.push(Buffer.from('{"type":"result","id":"r3","ok":true,"kind":"json","size":-1,"durationMs":1,"maxRssKb":1}\n'));
+    expect(bad.errors.map((e) => e.message)).toEqual([expect.stringContaining('invalid protocol message')]);
   });
 });

@@ -5,8 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunction, type FunctionHandle } from '../../src/index.js';
-import { encodeInvokeBytes, resultSchema } from '../../src/protocol/index.js';
-import { LogCollector } from '../../src/instance/index.js';
+import { encodeInvokeBytes, isPlainResult, resultSchema } from '../../src/protocol/index.js';
+import { Instance, LogCollector } from '../../src/instance/index.js';
+import { resolveConfig } from '../../src/config/index.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
 import { fixture, ROOT } from '../helpers/fixtures.js';
 
@@ -52,15 +53,15 @@ function pythonReads(python: string, lines: string[]): Array<[unknown, unknown]>
   return JSON.parse(execFileSync(python, ['-c', src], { input: JSON.stringify(lines) }).toString()) as Array<[unknown, unknown]>;
 }
 
-// The result header as the bootstrap formats it, for (id, kind, body, duration, peak).
-function pythonResult(python: string, args: [string, string, string, number, number]): string {
+// The result header as the bootstrap formats it, for (id, kind, body, duration, peak, fenced).
+function pythonResult(python: string, args: [string, string, string, number, number, boolean]): string {
   const src = [
     'import json, os, sys',
     `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
     'import fgrun_protocol as p',
     'a = json.loads(sys.stdin.read())',
     'r, w = os.pipe()',
-    'p.Channel(None, write_fd=w).send_result(a[0], str(a[1]), a[2].encode("utf-8"), a[3], a[4])',
+    'p.Channel(None, write_fd=w).send_result(a[0], str(a[1]), a[2].encode("utf-8"), a[3], a[4], a[5])',
     'os.close(w)',
     'data = os.read(r, 65536)',
     'getattr(sys.stdout, "buffer", sys.stdout).write(data)',
@@ -68,7 +69,37 @@ function pythonResult(python: string, args: [string, string, string, number, num
   return execFileSync(python, ['-c', src], { input: JSON.stringify(args) }).toString('latin1');
 }
 
+// What the bootstrap's unread check says of a socketpair and of a pipe, before and after the
+// reader has read what was written, and of /dev/null (it cannot tell).
+function pythonUnread(python: string): unknown {
+  const src = [
+    'import json, os, socket, sys',
+    `sys.path[0:0] = [${JSON.stringify(join(ROOT, 'bootstrap'))}, ${JSON.stringify(join(ROOT, 'pyshim'))}]`,
+    'from fgrun_runner import unread_check',
+    'out = {}',
+    'a, b = socket.socketpair()',
+    'r, w = os.pipe()',
+    'for name, fd, reader in (("socket", a.fileno(), b.fileno()), ("pipe", w, r)):',
+    '    unread = unread_check(fd)',
+    '    seen = [unread()]',
+    '    os.write(fd, b"x" * 3000)',
+    '    seen.append(unread())',
+    '    os.read(reader, 1000)',
+    '    seen.append(unread())',
+    '    os.read(reader, 2000)',
+    '    seen.append(unread())',
+    '    out[name] = seen',
+    'out["devnull"] = unread_check(os.open(os.devnull, os.O_WRONLY))',
+    'sys.stdout.write(json.dumps(out))',
+  ].join('\n');
+  return JSON.parse(execFileSync(python, ['-c', src]).toString());
+}
+
 describeEachRuntime('hot-path frames', (runtime) => {
+  it('knows when the host has read the whole log: on a socketpair (what libuv spawns), a pipe, not /dev/null', () => {
+    expect(pythonUnread(runtime.path)).toEqual({ socket: [false, true, true, false], pipe: [false, true, true, false], devnull: null });
+  });
+
   it('reads invoke headers without json.loads exactly as json.loads would, falling back on escapes', () => {
     const lines = IDS.map((id) => encodeInvokeBytes(id, Buffer.from('{}')).toString('latin1').split('\n')[0]! + '\n');
     lines.push('{"type":"invoke","id":"x","size":-1}\n', '{"type":"invoke","size":2,"id":"x"}\n', '{"type":"reply","seq":1,"value":2}\n');
@@ -78,14 +109,37 @@ describeEachRuntime('hot-path frames', (runtime) => {
     for (const [f, slow] of read) if (f !== null) expect(f).toEqual(slow);
   });
 
-  it('formats result headers as valid protocol JSON with the exact id, kind, size, duration and peak', () => {
-    for (const id of IDS) {
-      const frame = pythonResult(runtime.path, [id, 'json', '{"a": "é"}', 12.345, 10240]);
+  it('formats result headers as valid protocol JSON with the exact id, kind, size, duration, peak and fence flag', () => {
+    for (const [i, id] of IDS.entries()) {
+      const fenced = i % 2 === 0;
+      const frame = pythonResult(runtime.path, [id, 'json', '{"a": "é"}', 12.345, 10240, fenced]);
       const nl = frame.indexOf('\n');
       const header = frame.slice(0, nl);
       expect(/^[\x20-\x7e]*$/.test(header), header).toBe(true);
-      expect(resultSchema.parse(JSON.parse(header))).toEqual({ type: 'result', id, ok: true, kind: 'json', size: 11, durationMs: 12.345, maxRssKb: 10240 });
+      const expected = { type: 'result', id, ok: true, kind: 'json', size: 11, durationMs: 12.345, maxRssKb: 10240, fenced };
+      expect(resultSchema.parse(JSON.parse(header))).toEqual(expected);
+      expect(isPlainResult(JSON.parse(header))).toBe(true);
       expect(Buffer.from(frame.slice(nl + 1), 'latin1').toString('utf8')).toBe('{"a": "é"}\n');
+    }
+  });
+
+  it('gives each request exactly its own log, silent requests going without a fence', async () => {
+    const instance = new Instance({ config: resolveConfig({ code: fixture('maybe-print'), runtime: runtime.runtime, pythonPath: runtime.path }), runtime });
+    try {
+      expect((await instance.start()).kind).toBe('done');
+      const requests: Array<{ say?: string; times?: number }> = [
+        {}, { say: 'a\n' }, {}, {}, { say: 'no newline' }, {}, { say: 'big line\n', times: 20000 }, {}, { say: '\0fg' }, {}, { say: 'last\n' },
+      ];
+      for (const [n, event] of requests.entries()) {
+        const outcome = await instance.invoke(`r${n}`, Buffer.from(JSON.stringify({ ...event, n })));
+        if (outcome.kind !== 'done') throw new Error(`r${n}: ${outcome.kind}`);
+        expect(outcome.message.id).toBe(`r${n}`);
+        expect(outcome.payload?.toString()).toBe(String(n));
+        expect(outcome.log, `r${n}`).toBe(event.say ? event.say.repeat(event.times ?? 1) : '');
+        if (!event.say) expect(outcome.message.fenced, `r${n}`).toBe(false);
+      }
+    } finally {
+      await instance.stop();
     }
   });
 

@@ -15,6 +15,15 @@ describe('LogCollector', () => {
     expect(segments).toEqual([['req-1', 'line 1\npartial'], ['req-2', 'next\n']]);
   });
 
+  it('ends a segment without a fence (the request the host had read in full) with every byte, a held-back "\\0fg" too', () => {
+    const { c, segments } = collector();
+    c.push(Buffer.from('first\n\0fgrun:n0nce:r1\nsilent or not\n\0fg'));
+    expect(c.take(true)).toBe('silent or not\n\0fg');
+    expect(c.take(true)).toBe('');
+    c.push(Buffer.from('next\0fgrun:n0nce:r3\n'));
+    expect(segments).toEqual([['r1', 'first\n'], ['r3', 'next']]);
+  });
+
   it('finds a fence split across chunks at any byte', () => {
     const data = Buffer.from('abc\n\0fgrun:n0nce:r1\nxyz\0fgrun:n0nce:r2\n');
     for (let cut = 1; cut < data.length; cut++) {

@@ -6,7 +6,7 @@ import { throughput } from '../measure.js';
 import type { Plan } from '../plan.js';
 import { RawEcho } from '../raw-echo.js';
 import { benchEvent, benchFunction, invokeOk, type BenchFunction } from '../subjects.js';
-import type { RuntimeInfo } from '../../runtimes/index.js';
+import type { RuntimeInfo } from '../fgrun.js';
 
 // Requests per second through a pool of `size` instances, every instance started before timing.
 async function poolRate(runtime: RuntimeInfo, name: BenchFunction, size: number, calls: number, event: (i: number) => unknown): Promise<number> {

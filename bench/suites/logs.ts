@@ -5,7 +5,7 @@ import type { Plan } from '../plan.js';
 import { RawPrinter } from '../raw-process.js';
 import { summarize } from '../stats.js';
 import { benchFunction, invokeOk } from '../subjects.js';
-import type { RuntimeInfo } from '../../runtimes/index.js';
+import type { RuntimeInfo } from '../fgrun.js';
 
 export async function logHeavy(runtime: RuntimeInfo, plan: Plan): Promise<Figure[]> {
   const printer = new RawPrinter(runtime.path);
@@ -21,7 +21,7 @@ export async function logHeavy(runtime: RuntimeInfo, plan: Plan): Promise<Figure
     }, plan.logRuns, plan.logRuns, 1);
     const r = summarize(t.raw.samples);
     const f = summarize(t.fgrun.samples);
-    const label = `${Math.round(bytes / 1024 / 1024)} MB`;
+    const label = bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
     return [figure('logs.p50', `log-heavy handler (${label} of prints) p50`, 'ms', f.p50 / 1000, { label: `python printing ${label} to a pipe`, value: r.p50 / 1000 }, f.n)];
   } finally {
     await Promise.all([fn.close(), printer.close()]);

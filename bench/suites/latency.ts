@@ -1,5 +1,5 @@
-// Warm invoke, Context round trip and payload sizes, each against the raw echo measured alongside,
-// with the processes placed as `placement` says (see placement.ts).
+// Warm invoke and Context round trip pinned (the extra rows, see placement.ts), and payload sizes,
+// each against the raw echo measured alongside.
 import { figure, type Figure } from '../figures.js';
 import { interleave, timeCalls } from '../measure.js';
 import { pinHost, pinPython, type Placement } from '../placement.js';
@@ -7,9 +7,7 @@ import type { Plan } from '../plan.js';
 import { RawEcho } from '../raw-echo.js';
 import { summarize } from '../stats.js';
 import { benchEvent, benchFunction, invokeOk, type BenchFunction } from '../subjects.js';
-import type { FunctionHandle } from '../../function/index.js';
-import { liveProcessGroups } from '../../instance/index.js';
-import type { RuntimeInfo } from '../../runtimes/index.js';
+import { type FunctionHandle, liveProcessGroups, type RuntimeInfo } from '../fgrun.js';
 
 interface Subjects {
   raw: RawEcho;
@@ -45,8 +43,7 @@ export async function warmInvoke(runtime: RuntimeInfo, plan: Plan, placement: Pl
     const s = placement.suffix;
     return [
       figure(`warm.p50${s}`, tag('warm invoke p50', placement), 'µs', f.p50, { label: 'raw echo p50', value: r.p50 }, n),
-      figure(`warm.p99${s}`, tag('warm invoke p99', placement), 'µs', f.p99, { label: 'raw echo p50', value: r.p50 }, n),
-      figure(`warm.p99.raw${s}`, tag('warm invoke p99 (vs raw p99)', placement), 'µs', f.p99, { label: 'raw echo p99', value: r.p99 }, n),
+      figure(`warm.p99${s}`, tag('warm invoke p99', placement), 'µs', f.p99, { label: 'raw echo p99', value: r.p99 }, n),
       figure(`warm.rate${s}`, tag('warm invoke throughput', placement), 'req/s', n / t.fgrun.seconds, { label: 'raw echo', value: r.n / t.raw.seconds }, n),
     ];
   } finally {

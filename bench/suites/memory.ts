@@ -6,9 +6,7 @@ import { runInNewContext } from 'node:vm';
 import { figure, type Figure } from '../figures.js';
 import type { Plan } from '../plan.js';
 import { benchEvent, benchFunction, invokeOk } from '../subjects.js';
-import type { FunctionHandle } from '../../function/index.js';
-import { liveProcessGroups } from '../../instance/index.js';
-import type { RuntimeInfo } from '../../runtimes/index.js';
+import { type FunctionHandle, liveProcessGroups, type RuntimeInfo } from '../fgrun.js';
 
 const MB = 1024 * 1024;
 const BATCHES = 3;

@@ -1,7 +1,7 @@
 // How much each benchmark measures: the full run (`npm run bench`) and the smoke run (`--smoke`,
 // a few calls each, for CI: it proves the bench still runs, its figures mean nothing).
 
-export interface PayloadSize {
+interface PayloadSize {
   id: string;
   label: string;
   /** Bytes of the event's JSON (the padding fills it up to this, a little under). */
@@ -12,6 +12,12 @@ export interface PayloadSize {
 export interface Plan {
   /** Calls before anything is measured, per subject. */
   warmup: number;
+  /** The headline run: calls per subject in `rounds` rotating blocks; Context calls per invoke. */
+  headline: { calls: number; rounds: number; contextCalls: number };
+  /** Saturation: calls per round, rounds alternating between fgrun and the raw echoes. */
+  saturation: { calls: number; rounds: number };
+  /** Whole-process CLI runs of each command. */
+  cliRuns: number;
   /** Blocks the calls are split into, alternating between subjects. */
   rounds: number;
   warmCalls: number;
@@ -40,6 +46,9 @@ const SIX_MB = 6 * MB - 64;
 export const FULL_PLAN: Plan = {
   // 3000: V8 is still compiling and deoptimizing the warm path after 500 calls (p99 4x higher).
   warmup: 3000,
+  headline: { calls: 20000, rounds: 20, contextCalls: 20 },
+  saturation: { calls: 10000, rounds: 3 },
+  cliRuns: 10,
   rounds: 10,
   warmCalls: 5000,
   contextInvokes: 50,
@@ -61,17 +70,23 @@ export const FULL_PLAN: Plan = {
   memoryInstances: 8,
 };
 
+/** Smoke: every suite runs, on as little work as shows it works (a few seconds on an idle machine). */
 export const SMOKE_PLAN: Plan = {
   ...FULL_PLAN,
   warmup: 5,
+  headline: { calls: 20, rounds: 2, contextCalls: 5 },
+  saturation: { calls: 20, rounds: 1 },
+  cliRuns: 1,
   rounds: 2,
   warmCalls: 20,
   contextInvokes: 2,
   contextCalls: 5,
   coldStarts: 1,
-  payloads: FULL_PLAN.payloads.map((p) => ({ ...p, calls: 1 })),
+  payloads: FULL_PLAN.payloads.slice(0, 2).map((p) => ({ ...p, calls: 1 })),
+  poolSizes: [1, 2],
   poolCalls: 8,
   workCalls: 8,
+  logLines: 256,
   logRuns: 1,
   memoryInstances: 1,
 };

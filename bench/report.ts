@@ -9,7 +9,7 @@ function value(v: number, unit: string): string {
 }
 
 // One row of the table for a figure.
-export function row(f: Figure): string[] {
+function row(f: Figure): string[] {
   return [
     f.label,
     value(f.value, f.unit),
@@ -27,12 +27,18 @@ function columns(rows: string[][]): string {
 }
 
 export function runtimeTable(result: RuntimeResult): string {
-  return `${result.runtime} (${result.version}, ${result.path}); latency measured on: ${result.placements.join(', ')}\n${columns([HEADER, ...result.figures.map(row)])}\n`;
+  const pinned = result.placements.length ? result.placements.join(', ') : 'none (cannot pin here)';
+  return `${result.runtime} (${result.version}, ${result.path}); headline unpinned, pinned rows: ${pinned}\n${columns([HEADER, ...result.figures.map(row)])}\n`;
 }
 
 export function formatReport(result: BenchResult): string {
   const m = result.machine;
-  const lines = [`fgrun bench (${result.mode}) ${result.date}: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}`, ''];
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  const lines = [
+    `fgrun bench (${result.mode}) ${result.date}: ${m.cpus} x ${m.cpuModel}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}`,
+    `load average (1, 5, 15 min): ${load(m.load.start)} at the start, ${load(m.load.end)} at the end`,
+    '',
+  ];
   if (result.mode === 'smoke') lines.push('smoke mode: a few calls each; the figures prove the bench runs, they mean nothing.', '');
   for (const r of result.runtimes) lines.push(runtimeTable(r));
   for (const s of result.skipped) lines.push(`${s.runtime}: skipped (${s.reason})`);

@@ -1,12 +1,11 @@
 // What the benchmarks call: the bench fixture functions through the public library API, and events.
 import { fileURLToPath } from 'node:url';
-import { createFunction, type FunctionHandle } from '../function/index.js';
-import type { RuntimeInfo } from '../runtimes/index.js';
+import { createFunction, type FunctionHandle, type RuntimeInfo } from './fgrun.js';
 
 export type BenchFunction = 'bench-echo' | 'bench-context' | 'bench-logs' | 'bench-work';
 
-/** fixtures/functions/, from src/bench or dist/bench alike. */
-const FUNCTIONS = fileURLToPath(new URL('../../fixtures/functions/', import.meta.url));
+/** fixtures/functions/, from bench/ or dist-bench/ alike. */
+export const FUNCTIONS = fileURLToPath(new URL('../fixtures/functions/', import.meta.url));
 
 // createFunction() for one of the bench fixtures on one runtime.
 export function benchFunction(name: BenchFunction, runtime: RuntimeInfo, maxInstances = 1): Promise<FunctionHandle> {

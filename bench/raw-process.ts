@@ -1,21 +1,44 @@
 // Baselines that are plain interpreter processes: a bare start, and writing log bytes to a pipe.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { timeMs } from './measure.js';
 
-/** What a bare interpreter start runs: the imports the bootstrap cannot do without. */
-export const BARE_START_SOURCE = 'import json, sys';
+/** The flags fgrun starts its interpreters with (src/instance/process.ts). */
+const PYTHON_FLAGS = ['-u', '-B', '-s'];
 
-// Spawn `python -c "import json, sys"` and wait for it to exit; milliseconds.
-export function bareStart(python: string): Promise<number> {
+/** Prints the standard-library modules the bootstrap imports (top-level names), as JSON. */
+const IMPORTS_SOURCE = [
+  'import sys',
+  'before = set(m.split(".")[0] for m in sys.modules)',
+  'sys.path[0:0] = [sys.argv[1], sys.argv[2]]',
+  'import fgrun_protocol, fgrun_runner, fgrun_watchdog',
+  // claim_stdio() imports fcntl when it runs
+  'import fcntl',
+  'after = set(m.split(".")[0] for m in sys.modules)',
+  'sys.stdout.write(",".join(sorted(m for m in after - before if not m.startswith("fgrun_") and not m.startswith("_"))))',
+].join('\n');
+
+// The standard-library modules a cold start imports besides what the interpreter loads anyway:
+// the bare start imports the same, so the ratio shows what fgrun adds, not what Python costs.
+export function bootstrapImports(python: string): string[] {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  const out = execFileSync(python, [...PYTHON_FLAGS, '-c', IMPORTS_SOURCE, join(root, 'bootstrap'), join(root, 'pyshim')], { encoding: 'utf8' });
+  return out.split(',').filter(Boolean);
+}
+
+// Spawn `python -c "import <modules>"` with fgrun's flags and wait for it to exit; milliseconds.
+export function bareStart(python: string, modules: string[]): Promise<number> {
+  const source = modules.length ? `import ${modules.join(', ')}` : 'pass';
   return timeMs(() => new Promise<void>((resolve, reject) => {
-    const child = spawn(python, ['-c', BARE_START_SOURCE], { stdio: 'ignore' });
+    const child = spawn(python, [...PYTHON_FLAGS, '-c', source], { stdio: 'ignore' });
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${python} -c '${BARE_START_SOURCE}' exited with ${code}`))));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${python} -c '${source}' exited with ${code}`))));
   }));
 }
 
 /** On each {"lines", "width"} line: print that many lines (as the log handler does), then "\0\n". */
-export const PRINT_SOURCE = [
+const PRINT_SOURCE = [
   'import io, json, sys',
   'r = io.open(0, "rb", buffering=65536)',
   'for request in iter(r.readline, b""):',

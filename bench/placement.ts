@@ -1,11 +1,9 @@
-// Where the latency benchmarks run. On a small machine the scheduler sometimes puts Node and the
-// interpreter on one core (a round trip is then two context switches, ~17 us here) and sometimes
-// on two (two cross-core wake-ups, ~55 us here), and it may choose differently for the raw echo
-// and for fgrun: unpinned ratios are noise. So each latency figure is measured with placement
-// fixed by CPU affinity (taskset), both ways: "2 cores" (Node's main thread on one CPU, every
-// interpreter on another: the usual case on an idle multi-core machine) and "1 core" (all on one
-// CPU: every microsecond of work on either side shows). Without taskset, or with one CPU, nothing
-// is pinned and the figures say "as scheduled".
+// Pinned placements, the extra rows under the headline. Unpinned (the headline, where users run),
+// the scheduler sometimes puts Node and the interpreter on one core (a round trip is then two
+// context switches, ~17 us here) and sometimes on two (two cross-core wake-ups, ~55 us here). Pinned
+// with CPU affinity (taskset), each way shows something the headline mixes: "2 cores" (Node's main
+// thread on one CPU, every interpreter on another) shows the wake-ups, "1 core" (all on one CPU)
+// shows every microsecond of work on either side. Without taskset, or with one CPU, there are none.
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 
@@ -18,7 +16,8 @@ export interface Placement {
   pythonCpu: number | null;
 }
 
-const FREE: Placement = { suffix: '', label: 'as scheduled', hostCpu: null, pythonCpu: null };
+/** Not pinned: where the scheduler puts things. */
+export const FREE: Placement = { suffix: '', label: 'unpinned', hostCpu: null, pythonCpu: null };
 
 // Set the CPU affinity of a process (all its threads, or only the one whose id is `pid`).
 function taskset(pid: number, cpuList: string, allThreads: boolean): boolean {
@@ -30,12 +29,12 @@ function taskset(pid: number, cpuList: string, allThreads: boolean): boolean {
   }
 }
 
-// The placements to measure latency in, main one first.
-export function latencyPlacements(): Placement[] {
+// The pinned placements to measure latency in (none where pinning is impossible).
+export function pinnedPlacements(): Placement[] {
   const n = cpus().length;
-  if (n < 2 || !taskset(process.pid, `0-${n - 1}`, false)) return [FREE];
+  if (n < 2 || !taskset(process.pid, `0-${n - 1}`, false)) return [];
   return [
-    { suffix: '', label: '2 cores', hostCpu: 0, pythonCpu: 1 },
+    { suffix: '@2cores', label: '2 cores', hostCpu: 0, pythonCpu: 1 },
     { suffix: '@1core', label: '1 core', hostCpu: 0, pythonCpu: 0 },
   ];
 }

@@ -1,0 +1,82 @@
+// The headline: unpinned (where users run), every subject alive at once, measured in interleaved
+// blocks whose order rotates, each with its latency percentiles and its CPU per request (this Node
+// process plus the subject's own processes, from schedstat). Every figure is a ratio to the raw
+// echo of the same run. Subjects: the raw echo, fgrun's trivial handler, a Context call timed from
+// inside a handler, and with --peer serverless-offline's warm Python runner.
+import { liveProcessGroups, type FunctionHandle, type RuntimeInfo } from '../fgrun.js';
+import { figure, type Figure } from '../figures.js';
+import { rotate, type Measured, type Subject } from '../measure.js';
+import { startPeer, type Peer } from '../peer.js';
+import type { Plan } from '../plan.js';
+import { RawEcho } from '../raw-echo.js';
+import { summarize } from '../stats.js';
+import { benchEvent, benchFunction, invokeOk, type BenchFunction } from '../subjects.js';
+
+export interface HeadlineOptions {
+  peer: boolean;
+}
+
+// A warm function and the pids of its instance (started by a first call).
+async function warmFunction(name: BenchFunction, runtime: RuntimeInfo, first: unknown): Promise<{ fn: FunctionHandle; pids: number[] }> {
+  const before = new Set(liveProcessGroups());
+  const fn = await benchFunction(name, runtime);
+  await invokeOk(fn, first);
+  return { fn, pids: liveProcessGroups().filter((pid) => !before.has(pid)) };
+}
+
+const cpuUs = (m: Measured, part: 'all' | 'node' | 'subject' = 'all'): number =>
+  (part === 'node' ? m.nodeNs : part === 'subject' ? m.subjectNs : m.nodeNs + m.subjectNs) / m.calls / 1e3;
+
+export async function headline(runtime: RuntimeInfo, plan: Plan, options: HeadlineOptions): Promise<Figure[]> {
+  const h = plan.headline;
+  const raw = new RawEcho(runtime.path);
+  const closers: Array<() => Promise<void>> = [() => raw.close()];
+  try {
+    await raw.send({ id: 0, event: benchEvent(0) });
+    const echo = await warmFunction('bench-echo', runtime, benchEvent(0));
+    closers.push(() => echo.fn.close());
+    const ctx = await warmFunction('bench-context', runtime, { calls: 1 });
+    closers.push(() => ctx.fn.close());
+    let peer: Peer | null = null;
+    if (options.peer) {
+      peer = await startPeer(runtime.path);
+      closers.push(() => peer!.close());
+    }
+    const subjects: Record<string, Subject> = {
+      raw: { call: (i) => raw.send({ id: i, event: benchEvent(i) }), pids: [raw.pid] },
+      fgrun: { call: (i) => invokeOk(echo.fn, benchEvent(i)), pids: echo.pids },
+      context: { call: async () => JSON.parse(await invokeOk(ctx.fn, { calls: h.contextCalls })) as number[], pids: ctx.pids, inside: true },
+    };
+    if (peer) subjects.peer = { call: (i) => peer.call(benchEvent(i)), pids: [peer.pid] };
+    const m = await rotate(subjects, h.calls, h.rounds, plan.warmup);
+    const r = summarize(m.raw!.samples);
+    const f = summarize(m.fgrun!.samples);
+    const c = summarize(m.context!.samples);
+    const n = f.n;
+    const rawCpu = { label: 'raw echo', value: cpuUs(m.raw!) };
+    const figures = [
+      figure('warm.cpu', 'warm invoke CPU per request (Node + Python)', 'µs', cpuUs(m.fgrun!), rawCpu, n),
+      figure('warm.cpu.node', '  of which Node', 'µs', cpuUs(m.fgrun!, 'node'), { label: 'raw echo, Node', value: cpuUs(m.raw!, 'node') }, n),
+      figure('warm.cpu.python', '  of which Python', 'µs', cpuUs(m.fgrun!, 'subject'), { label: 'raw echo, Python', value: cpuUs(m.raw!, 'subject') }, n),
+      figure('warm.p50', 'warm invoke p50', 'µs', f.p50, { label: 'raw echo p50', value: r.p50 }, n),
+      figure('warm.p99', 'warm invoke p99', 'µs', f.p99, { label: 'raw echo p99', value: r.p99 }, n),
+      figure('warm.rate', 'warm invoke, one caller', 'req/s', m.fgrun!.calls / m.fgrun!.seconds, { label: 'raw echo', value: m.raw!.calls / m.raw!.seconds }, n),
+      figure('context.p50', 'context call p50 (inside the handler)', 'µs', c.p50, { label: 'raw echo p50', value: r.p50 }, c.n),
+      figure('context.p99', 'context call p99', 'µs', c.p99, { label: 'raw echo p99', value: r.p99 }, c.n),
+    ];
+    if (m.peer) {
+      const p = summarize(m.peer.samples);
+      const peerCpu = { label: 'serverless-offline', value: cpuUs(m.peer) };
+      figures.push(
+        figure('peer.cpu', 'serverless-offline CPU per request', 'µs', cpuUs(m.peer), rawCpu, p.n),
+        figure('peer.p50', 'serverless-offline p50', 'µs', p.p50, { label: 'raw echo p50', value: r.p50 }, p.n),
+        figure('peer.p99', 'serverless-offline p99', 'µs', p.p99, { label: 'raw echo p99', value: r.p99 }, p.n),
+        figure('warm.cpu.vs-peer', 'warm invoke CPU per request vs the peer', 'µs', cpuUs(m.fgrun!), peerCpu, n),
+        figure('warm.p50.vs-peer', 'warm invoke p50 vs the peer', 'µs', f.p50, { label: 'serverless-offline p50', value: p.p50 }, n),
+      );
+    }
+    return figures;
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}

@@ -1,0 +1,80 @@
+// `fgrun build`: install requirements.txt with each runtime's own pip into fgrun's build store.
+import { Command } from 'commander';
+import { buildDependencies, type BuildResult } from '../build/index.js';
+import { ConfigError, RuntimeError } from '../errors.js';
+import { parseRuntimeList } from '../matrix/index.js';
+import { prepareCode } from '../package/index.js';
+import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
+import { functionSource } from './function-source.js';
+import type { Io } from './io.js';
+
+interface BuildFlags {
+  runtime?: string;
+  runtimes?: string;
+  python?: string;
+  findLinks?: string[];
+  indexUrl?: string;
+  index: boolean;
+  force?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildCommand(io: Io): Command {
+  return new Command('build')
+    .description("install the code folder's requirements.txt with the runtime's own pip, into a build fgrun uses automatically (docs/build.md)")
+    .argument('[code]', "the function's code folder or .zip, holding requirements.txt (default: the config file's code, or .)")
+    .option('--runtime <id>', "the runtime to build for (default: the config file's runtime, or the newest found)")
+    .option('--runtimes <list>', 'build for several runtimes: all (every one found) or e.g. Python2.7,Python3.12')
+    .option('--python <path>', 'interpreter to use for --runtime (skips discovery)')
+    .option('--find-links <dir>', "look for packages in this folder too (pip's --find-links; repeatable)", collect)
+    .option('--index-url <url>', "the package index to use (pip's --index-url)")
+    .option('--no-index', 'use no package index, only --find-links (offline)')
+    .option('--force', 'install again even when a build for this requirements.txt exists')
+    .action(async (code: string | undefined, flags: BuildFlags) => {
+      io.exitCode = await runBuild(code, flags, io);
+    });
+}
+
+async function runBuild(code: string | undefined, flags: BuildFlags, io: Io): Promise<number> {
+  if (flags.runtime !== undefined && flags.runtimes !== undefined) {
+    throw new ConfigError('pass --runtime or --runtimes, not both', { field: '--runtimes' });
+  }
+  const { input } = await functionSource(code, {});
+  const { code: folder } = await prepareCode({ code: input.code });
+  const runtimes = await runtimesFor(flags, input.runtime, input.pythonPath, io);
+  const results = await buildDependencies({
+    code: folder, runtimes, force: flags.force, noIndex: !flags.index, indexUrl: flags.indexUrl, findLinks: flags.findLinks,
+    onProgress: (runtime, line) => io.stderr.write(`[${runtime.runtime}] ${line}\n`),
+  });
+  for (const result of results) io.stdout.write(describe(result));
+  return 0;
+}
+
+// The runtimes to build for, each with its interpreter; with `all`, missing ones are skipped aloud.
+async function runtimesFor(flags: BuildFlags, configured: string | undefined, pythonPath: string | undefined, io: Io): Promise<RuntimeInfo[]> {
+  if (flags.runtimes === undefined) {
+    return [await resolveRuntime(flags.runtime ?? configured, { pythonPath: flags.python ?? pythonPath })];
+  }
+  if (flags.python !== undefined) throw new ConfigError('--python names one interpreter: use it with --runtime, not --runtimes', { field: '--python' });
+  const all = flags.runtimes.trim().toLowerCase() === 'all';
+  const found: RuntimeInfo[] = [];
+  for (const id of parseRuntimeList(flags.runtimes)) {
+    try {
+      found.push(await resolveRuntime(id));
+    } catch (error) {
+      if (!all || !(error instanceof RuntimeError)) throw error;
+      io.stderr.write(`[${id}] skipped: not found on this machine (fgrun runtimes --verbose says where fgrun looked)\n`);
+    }
+  }
+  if (found.length === 0) throw new ConfigError('--runtimes all: no supported runtime found on this machine (see fgrun runtimes)', { field: '--runtimes' });
+  return found;
+}
+
+// The outcome for one runtime and the packages its build holds.
+function describe(result: BuildResult): string {
+  const { runtime, record } = result;
+  const lines = [`${runtime.runtime} (${runtime.version}): ${result.built ? 'built' : 'up to date'}, ${record.packages.length} package${record.packages.length === 1 ? '' : 's'} in ${result.site}`];
+  for (const p of record.packages) lines.push(`  ${p.name} ${p.version}`);
+  return lines.join('\n') + '\n';
+}
