@@ -45,6 +45,13 @@ export class ProtocolError extends FgrunError {
   }
 }
 
+// The interpreter could not be started (EMFILE, ENFILE, EAGAIN, ENOENT...): that request's answer.
+export class SpawnError extends FgrunError {
+  constructor(message: string, options: FgrunErrorOptions = {}) {
+    super('FGRUN_SPAWN', 'runtime', message, options);
+  }
+}
+
 // The function handle was used after close().
 export class ClosedError extends FgrunError {
   constructor(message = 'the function handle is closed: create a new one with createFunction()') {

@@ -4,7 +4,7 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import { applyOverrides } from '../config/merge.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer, type AuthOptions, type FgrunServer, type HandleFactory } from '../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
@@ -18,8 +18,15 @@ interface ServeFlags extends FunctionFlags {
   ak?: string;
   sk?: string;
   token?: string;
+  apigAuth?: ApigAuthMode;
+  appKey?: string;
+  appSecret?: string;
   quiet?: boolean;
   watch?: boolean;
+  maxConnections?: string;
+  maxMemory?: string;
+  headersTimeout?: string;
+  requestTimeout?: string;
 }
 
 export function serveCommand(io: Io): Command {
@@ -33,6 +40,13 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--ak <AK>', 'access key SDK clients must sign with (SDK-HMAC-SHA256)').env('FGRUN_SERVE_AK'))
     .addOption(new Option('--sk <SK>', 'secret key matching --ak (prefer the FGRUN_SERVE_SK variable: flags show in ps)').env('FGRUN_SERVE_SK'))
     .addOption(new Option('--token <token>', 'accept requests carrying this X-Auth-Token').env('FGRUN_SERVE_TOKEN'))
+    .addOption(new Option('--apig-auth <mode>', "the gateway's authentication, as an APIG API's: none, iam (as the invoke API) or app (--app-key/--app-secret) (default: app with an app key, else iam with credentials, else none)").choices(APIG_AUTH_MODES))
+    .addOption(new Option('--app-key <key>', 'APIG app key gateway callers sign with (SDK-HMAC-SHA256, X-Sdk-Date)').env('FGRUN_SERVE_APP_KEY'))
+    .addOption(new Option('--app-secret <secret>', 'APIG app secret matching --app-key (prefer FGRUN_SERVE_APP_SECRET: flags show in ps)').env('FGRUN_SERVE_APP_SECRET'))
+    .option('--max-memory <MB>', "the most memory a request's X-Cff-Instance-Memory may ask for (default: the function's --memory)")
+    .option('--max-connections <n>', `connections open at once; more are closed as they arrive (default: ${CONNECTION_DEFAULTS.maxConnections})`)
+    .option('--headers-timeout <seconds>', `time a client has to send a request's headers, then 408 and the connection is closed (default: ${CONNECTION_DEFAULTS.headersTimeoutMs / 1000})`)
+    .option('--request-timeout <seconds>', `time a client has to send a whole request, body included (default: ${CONNECTION_DEFAULTS.requestTimeoutMs / 1000})`)
     .option('--quiet', 'do not log one line per request on stderr')
     .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
   command.action(async (code: string | undefined, flags: ServeFlags) => {
@@ -47,6 +61,19 @@ function whole(flag: string, value: string | undefined, min: number, max: number
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new ConfigError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, { field: flag });
   return n;
+}
+
+// The connection limits the flags set (the server's defaults for the others).
+function limitsFrom(flags: ServeFlags): ConnectionLimits {
+  const seconds = (flag: string, value: string | undefined) => {
+    const n = whole(flag, value, 1, 3600);
+    return n === undefined ? undefined : n * 1000;
+  };
+  return {
+    maxConnections: whole('--max-connections', flags.maxConnections, 1, 1_000_000),
+    headersTimeoutMs: seconds('--headers-timeout', flags.headersTimeout),
+    requestTimeoutMs: seconds('--request-timeout', flags.requestTimeout),
+  };
 }
 
 // The credentials the flags (or FGRUN_SERVE_* variables) configure.
@@ -86,14 +113,19 @@ function banner(server: FgrunServer): string {
     lines.push(`    invoke:  POST ${server.url}/v2/${project}/fgs/functions/${f.urn}/invocations`);
     if (f.gatewayUrl) lines.push(`    gateway: ${f.gatewayUrl}`);
   }
-  lines.push(server.authEnabled
-    ? 'fgrun serve: requests to /v2 must be signed with the configured AK/SK or carry the configured X-Auth-Token'
-    : 'fgrun serve: no credentials configured (--ak/--sk, --token): every request is accepted');
-  if (!server.authEnabled && !LOOPBACK.has(server.host)) {
-    lines.push(`fgrun serve: warning: ${server.host} is reachable from other machines and nothing is required to call your functions; add --ak/--sk or --token`);
-  }
+  lines.push(`fgrun serve: auth of /v2 (invoke API): ${server.guards.invoke.requirement}`);
+  lines.push(`fgrun serve: auth of /apig (gateway): ${server.guards.gateway.requirement}`);
   lines.push('Press Ctrl-C to stop.');
   return lines.join('\n') + '\n';
+}
+
+// The stderr warning when other machines can call a route that requires nothing.
+function exposure(server: FgrunServer): string {
+  if (LOOPBACK.has(server.host)) return '';
+  const routes: Array<[string, Guard]> = [['/v2 (invoke API)', server.guards.invoke], ['/apig (gateway)', server.guards.gateway]];
+  const open = routes.filter(([, guard]) => guard.mode === 'none').map(([name]) => name);
+  if (!open.length) return '';
+  return `fgrun serve: warning: ${server.host} is reachable from other machines and ${open.join(' and ')} ${open.length > 1 ? 'accept' : 'accepts'} every request; add --ak/--sk or --token (and --apig-auth iam|app)\n`;
 }
 
 // The first SIGINT/SIGTERM; a second one exits at once (fgrun kills its instances on exit).
@@ -148,6 +180,9 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
     const functions = await configsFrom(code, flags);
     server = await startServer({
       functions, host: flags.host, port, auth,
+      gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },
+      limits: limitsFrom(flags),
+      maxMemory: whole('--max-memory', flags.maxMemory, 128, 10240),
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
     });
@@ -157,6 +192,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
   const { first, dispose } = signals(io);
   try {
     io.stdout.write(banner(server));
+    io.stderr.write(exposure(server));
     const signal = await first;
     io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
     await server.close();

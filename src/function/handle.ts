@@ -41,6 +41,8 @@ export interface FunctionHandle {
   invoke(event?: unknown, options?: InvokeOptions): Promise<Invocation>;
   /** Instances and requests right now, and totals since the handle was created. */
   stats(): PoolStats;
+  /** Kill one idle instance (the least recently used) and wait for it to exit; false when none is idle. */
+  retireIdle(): Promise<boolean>;
   /** Stop the function's instances (see CloseOptions); later invokes throw ClosedError. */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -160,6 +162,10 @@ class Handle implements FunctionHandle {
 
   stats(): PoolStats {
     return this.pool.stats();
+  }
+
+  retireIdle(): Promise<boolean> {
+    return this.pool.retireIdle();
   }
 
   async close(options: CloseOptions = {}): Promise<void> {

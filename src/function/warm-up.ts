@@ -4,6 +4,7 @@
 // and a fresh one tries again, INIT_ATTEMPTS in all, as FunctionGraph does; the last failure answers.
 import { Instance, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
+import { SpawnError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import type { ColdStart } from './build-invocation.js';
 import { answerFor, describeExit, errorAnswer, type Answer } from './answer.js';
@@ -38,7 +39,14 @@ export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, reque
 }
 
 async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal): Promise<Attempt> {
-  const instance = new Instance({ config, runtime });
+  let instance: Instance;
+  try {
+    instance = new Instance({ config, runtime });
+  } catch (error) {
+    // No process at all (EMFILE...): this request's answer is a crash; the host carries on.
+    if (!(error instanceof SpawnError)) throw error;
+    return { ok: false, answer: errorAnswer('crash', 'crash', 'RuntimeExited', error.message), log: '', python: runtime.version, peakKb: 0, retry: false };
+  }
   const onAbort = () => instance.abort('the function handle was closed (cancel) while the instance was starting');
   signal?.addEventListener('abort', onAbort);
   try {

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { BOOTSTRAP_MAIN } from '../protocol/bootstrap.js';
 import { installHostExitHooks } from './host-exit.js';
+import { SpawnError } from '../errors.js';
 
 export interface PythonProcess {
   shell: PythonShell;
@@ -36,21 +37,31 @@ export function spawnPython(pythonPath: string, cwd: string, env: Record<string,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const child = shell.childProcess;
-  const stderr = child.stderr!;
+  // A failed spawn's 'error' event follows on the next tick: listen before anything can throw.
+  shell.on('error', () => {});
+  shell.on('pythonError', () => {});
+  if (child.pid === undefined || !child.stdin || !child.stdout || !child.stderr) {
+    // EMFILE/ENFILE leave no pipes at all; ENOENT/EACCES leave a dead child. Either way: no instance.
+    child.stdin?.destroy();
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    throw spawnFailure(pythonPath, !child.stdout);
+  }
+  const stderr = child.stderr;
   // python-shell keeps every stderr byte in a string and splits it into lines; the log can be
   // hundreds of MB, so take stderr over and keep only what the LogCollector bounds.
   stderr.unpipe();
   stderr.removeAllListeners('data');
-  shell.on('error', () => {});
-  shell.on('pythonError', () => {});
-  child.stdin!.on('error', () => {});
-  if (child.pid === undefined) {
-    // Spawn failed (ENOENT...): the 'error' event follows; give callers a dead process.
-    return { shell, child, pid: -1, stdin: child.stdin!, stdout: child.stdout!, stderr };
-  }
+  child.stdin.on('error', () => {});
   liveGroups.add(child.pid);
   child.once('exit', () => liveGroups.delete(child.pid!));
-  return { shell, child, pid: child.pid, stdin: child.stdin!, stdout: child.stdout!, stderr };
+  return { shell, child, pid: child.pid, stdin: child.stdin, stdout: child.stdout, stderr };
+}
+
+// The SpawnError for an interpreter that did not start (Node leaves no pipes on EMFILE/ENFILE).
+function spawnFailure(pythonPath: string, noPipes: boolean): SpawnError {
+  const why = noPipes ? 'no file descriptors were left for its pipes (EMFILE: raise `ulimit -n` or lower --max-instances)' : 'it could not be executed';
+  return new SpawnError(`could not start the interpreter ${pythonPath}: ${why}`);
 }
 
 // Whether the process and its pipes keep the host's event loop alive: yes while it works, no while

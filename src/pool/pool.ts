@@ -109,6 +109,17 @@ export class Pool<W extends Started> {
     this.armReaper();
   }
 
+  // Kill the least recently used idle instance (its slot is needed elsewhere); resolves once it has
+  // exited, to false when none was idle.
+  async retireIdle(): Promise<boolean> {
+    const instance = this.idle.shift();
+    if (!instance) return false;
+    this.lastUsed.delete(instance);
+    this.retire(instance, 'kill', 'its slot was needed by another memory size of the function');
+    await instance.exit;
+    return true;
+  }
+
   // Stop the pool: 'drain' serves what was accepted first, 'cancel' does not (see the top of the file).
   close(mode: CloseMode = 'drain'): Promise<void> {
     if (this.phase === 'open') this.phase = 'draining';

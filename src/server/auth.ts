@@ -1,9 +1,11 @@
-// Who may call the invoke API: everyone (no credentials configured), holders of the configured AK/SK
-// (SDK-HMAC-SHA256 signature) and holders of the configured X-Auth-Token. Refusals are FSS.0401 and
-// never echo the secret key, the token or the signature.
+// Who may call a route: everyone, holders of the configured IAM credentials (AK/SK signature
+// SDK-HMAC-SHA256, or the X-Auth-Token), or holders of the gateway's app key and secret (APIG App
+// authentication: the same signature with the app key as Access). Everything the headers can tell is
+// checked before the body is read; the signature, which covers the body's hash, is checked after.
+// Refusals say what was wrong and never echo a secret, a token or a signature.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError } from './errors.js';
+import { ApiError, type ApiErrorKind } from './errors.js';
 import { CONTENT_SHA256_HEADER, parseAuthorization, parseSdkDate, sha256Hex, signature, UNSIGNED_PAYLOAD } from './signature.js';
 
 /** How far X-Sdk-Date may be from the server's clock. */
@@ -18,15 +20,33 @@ export interface AuthOptions {
   token?: string;
 }
 
-export interface AuthRequest {
+/** What a route's guard sees before the body is read. */
+export interface RequestHead {
   method: string;
+  /** The raw path, without the query. */
   path: string;
+  /** The raw query string, without '?'. */
   query: string;
   headers: IncomingHttpHeaders;
+}
+
+export interface AuthRequest extends RequestHead {
   body: Buffer;
 }
 
-// Whether any credential is configured (otherwise every request is accepted).
+/** The check that needs the body (a signature covers its hash); throws the refusal. */
+export type BodyCheck = (body: Buffer) => void;
+
+/** A key pair requests are signed with: the IAM AK/SK, or an APIG app's key and secret. */
+interface SigningKeys {
+  key: string;
+  secret: string;
+  /** How refusals name the key: "access key (AK)", "app key". */
+  keyName: string;
+  secretName: string;
+}
+
+// Whether any IAM credential is configured (otherwise the invoke API accepts every request).
 export function authEnabled(options: AuthOptions): boolean {
   return Boolean((options.ak && options.sk) || options.token);
 }
@@ -42,46 +62,71 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function refuse(why: string): ApiError {
-  return new ApiError('unauthorized', `Incorrect IAM authentication information: ${why}`);
+/** Builds the refusal of one family: FSS.0401 (invoke API), APIG.0301 (gateway, IAM), APIG.0303 (gateway, App). */
+export type Refuse = (why: string) => ApiError;
+
+// A refusal maker: `kind` picks the code, `prefix` the message's start as the real service words it.
+export function refusals(kind: ApiErrorKind, prefix: string): Refuse {
+  return (why) => new ApiError(kind, `${prefix}: ${why}`);
 }
 
-// Accept the request or throw FSS.0401 saying what was wrong (never the secret itself).
-export function authenticate(options: AuthOptions, request: AuthRequest, now = new Date()): void {
-  if (!authEnabled(options)) return;
-  const token = header(request.headers, 'x-auth-token');
-  if (token !== undefined && options.token) {
-    if (sameText(token, options.token)) return;
-    throw refuse('the X-Auth-Token is not the token fgrun serve was started with');
-  }
-  const authorization = header(request.headers, 'authorization');
-  if (authorization === undefined) {
-    throw refuse(options.ak ? 'sign the request with the AK/SK (SDK-HMAC-SHA256) or send X-Auth-Token' : 'send X-Auth-Token');
-  }
-  if (!options.ak || !options.sk) throw refuse('AK/SK signatures are not enabled on this server; send X-Auth-Token');
+const iamRefusal = refusals('unauthorized', 'Incorrect IAM authentication information');
+
+// Check an SDK-HMAC-SHA256 request's head against `keys`; returns the check of the body's hash.
+function signedHead(keys: SigningKeys, head: RequestHead, authorization: string, now: Date, refuse: Refuse): BodyCheck {
   const parsed = parseAuthorization(authorization);
   if (!parsed) throw refuse("the Authorization header is not 'SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...'");
-  if (!sameText(parsed.access, options.ak)) throw refuse('unknown access key (AK)');
-  const sdkDate = header(request.headers, 'x-sdk-date');
+  if (!sameText(parsed.access, keys.key)) throw refuse(`unknown ${keys.keyName}`);
+  const sdkDate = header(head.headers, 'x-sdk-date');
   const date = sdkDate === undefined ? null : parseSdkDate(sdkDate);
   if (!sdkDate || !date) throw refuse('X-Sdk-Date is missing or not YYYYMMDDTHHmmssZ');
   if (Math.abs(now.getTime() - date.getTime()) > MAX_CLOCK_SKEW_MS) throw refuse('X-Sdk-Date is more than 15 minutes away from the server clock');
   if (!parsed.signedHeaders.includes('x-sdk-date')) throw refuse('X-Sdk-Date must be among the signed headers');
   const headers: Record<string, string | undefined> = {};
   for (const name of parsed.signedHeaders) {
-    const value = header(request.headers, name);
+    const value = header(head.headers, name);
     if (value === undefined) throw refuse(`signed header ${name} is not in the request`);
     headers[name] = value;
   }
-  const bodyHash = sha256Hex(request.body);
-  let payloadHash = bodyHash;
-  const declared = headers[CONTENT_SHA256_HEADER];
-  if (declared !== undefined) {
-    if (declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== bodyHash) throw refuse('X-Sdk-Content-Sha256 does not match the body');
-    payloadHash = declared;
+  return (body) => {
+    const bodyHash = sha256Hex(body);
+    let payloadHash = bodyHash;
+    const declared = headers[CONTENT_SHA256_HEADER];
+    if (declared !== undefined) {
+      if (declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== bodyHash) throw refuse('X-Sdk-Content-Sha256 does not match the body');
+      payloadHash = declared;
+    }
+    const expected = signature(keys.secret, sdkDate, {
+      method: head.method, path: head.path, query: head.query, headers, signedHeaders: parsed.signedHeaders, payloadHash,
+    });
+    if (!sameText(expected, parsed.signature)) throw refuse(`the signature does not match; check the ${keys.secretName} and that the body is sent as signed`);
+  };
+}
+
+// IAM: the configured X-Auth-Token, or an AK/SK signature. Throws before the body when it can.
+export function admitIam(options: AuthOptions, head: RequestHead, now = new Date(), refuse: Refuse = iamRefusal): BodyCheck | null {
+  const token = header(head.headers, 'x-auth-token');
+  if (token !== undefined && options.token) {
+    if (sameText(token, options.token)) return null;
+    throw refuse('the X-Auth-Token is not the token fgrun serve was started with');
   }
-  const expected = signature(options.sk, sdkDate, {
-    method: request.method, path: request.path, query: request.query, headers, signedHeaders: parsed.signedHeaders, payloadHash,
-  });
-  if (!sameText(expected, parsed.signature)) throw refuse('the signature does not match; check the secret key (SK) and that the body is sent as signed');
+  const authorization = header(head.headers, 'authorization');
+  if (authorization === undefined) {
+    throw refuse(options.ak ? 'sign the request with the AK/SK (SDK-HMAC-SHA256) or send X-Auth-Token' : 'send X-Auth-Token');
+  }
+  if (!options.ak || !options.sk) throw refuse('AK/SK signatures are not enabled on this server; send X-Auth-Token');
+  return signedHead({ key: options.ak, secret: options.sk, keyName: 'access key (AK)', secretName: 'secret key (SK)' }, head, authorization, now, refuse);
+}
+
+// APIG App authentication: an SDK-HMAC-SHA256 signature made with the app key and secret.
+export function admitApp(appKey: string, appSecret: string, head: RequestHead, now: Date, refuse: Refuse): BodyCheck {
+  const authorization = header(head.headers, 'authorization');
+  if (authorization === undefined) throw refuse('sign the request with the app key and secret (SDK-HMAC-SHA256 with X-Sdk-Date)');
+  return signedHead({ key: appKey, secret: appSecret, keyName: 'app key', secretName: 'app secret' }, head, authorization, now, refuse);
+}
+
+// Accept the request or throw FSS.0401 saying what was wrong (every IAM check, body included).
+export function authenticate(options: AuthOptions, request: AuthRequest, now = new Date()): void {
+  if (!authEnabled(options)) return;
+  admitIam(options, request, now)?.(request.body);
 }

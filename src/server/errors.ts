@@ -18,6 +18,9 @@ export const FSS_ERRORS = {
   'function-not-found': { code: 'FSS.1051', status: 404 },
   'version-not-found': { code: 'FSS.1052', status: 404 },
   'alias-not-found': { code: 'FSS.1053', status: 404 },
+  // The gateway's refusals, as APIG words them (with the request id in the body).
+  'apig-iam-unauthorized': { code: 'APIG.0301', status: 401 },
+  'apig-app-unauthorized': { code: 'APIG.0303', status: 401 },
 } as const;
 
 export type ApiErrorKind = keyof typeof FSS_ERRORS;

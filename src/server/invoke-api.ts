@@ -76,7 +76,7 @@ export function syncInvoke(registry: Registry, invoke: Invoker) {
     const fn = resolveTarget(registry, params);
     const headers = invokeHeaders(req.headers);
     const event = parseEvent(body);
-    const invocation = await invoke(fn, event, requestId, headers.memorySize);
+    const invocation = await invoke(fn, event, requestId, fn.memoryFor(headers.memorySize));
     send(res, reportFor(invocation).httpStatus, invocationHeaders(invocation, headers.version, headers.tail), invocationBody(invocation, headers.version, headers.tail));
   };
 }

@@ -1,20 +1,33 @@
 // The functions a server serves: one handle per function (plus one per X-Cff-Instance-Memory size
-// asked for), looked up by URN for the invoke API and by name for the gateway.
+// asked for), looked up by URN for the invoke API and by name for the gateway. The instance limit is
+// the function's, whatever the sizes: requests in flight across sizes share its slots, and an idle
+// instance of one size is retired before another size starts one past the limit.
 import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
 import { isMemorySize, MEMORY_SIZES, type FunctionConfigInput, type MemorySize } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import type { Invocation } from '../result/index.js';
 import { ApiError } from './errors.js';
+import { Slots } from './slots.js';
 import { formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
 
 /** Makes a function's handle: createFunction, or createWatchedFunction under --watch. */
 export type HandleFactory = (config: FunctionConfigInput, options: CreateOptions) => Promise<FunctionHandle>;
 
+export interface RegistryOptions extends CreateOptions {
+  /** The most memory X-Cff-Instance-Memory may ask for, in MB. @default each function's own memory */
+  maxMemory?: number;
+}
+
 export class ServedFunction {
   private readonly bySize = new Map<number, Promise<FunctionHandle>>();
+  /** The handles created so far, for counting instances synchronously. */
+  private readonly ready = new Set<FunctionHandle>();
+  private readonly slots: Slots;
 
-  constructor(readonly handle: FunctionHandle, private readonly options: CreateOptions, private readonly make: HandleFactory = createFunction) {
+  constructor(readonly handle: FunctionHandle, private readonly options: RegistryOptions, private readonly make: HandleFactory = createFunction) {
     this.bySize.set(handle.config.memorySize, Promise.resolve(handle));
+    this.ready.add(handle);
+    this.slots = new Slots(handle.config.maxInstances);
   }
 
   get config() {
@@ -27,10 +40,42 @@ export class ServedFunction {
     return formatUrn({ region: LOCAL_REGION, projectId: c.projectId, package: c.package, name: c.name, qualifier: c.version });
   }
 
+  // The memory a request runs with: the function's, or the size it asked for up to the ceiling
+  // (--max-memory, else the function's own memory), else FSS.0400 naming both.
+  memoryFor(requested: MemorySize | undefined): MemorySize {
+    if (requested === undefined) return this.config.memorySize;
+    const ceiling = this.options.maxMemory ?? this.config.memorySize;
+    if (requested > ceiling) {
+      const why = this.options.maxMemory === undefined ? `the function's memory of ${ceiling} MB` : `--max-memory ${ceiling}`;
+      throw new ApiError('invalid-parameter', `X-Cff-Instance-Memory ${requested} is above ${why}; ask for at most ${ceiling} MB`);
+    }
+    return requested;
+  }
+
   // Run one request, on an instance of `memorySize` MB when the caller asked for another size.
   async invoke(event: unknown, requestId: string, memorySize?: MemorySize): Promise<Invocation> {
-    const handle = await this.handleFor(memorySize ?? this.config.memorySize);
-    return handle.invoke(event, { requestId });
+    await this.slots.acquire();
+    try {
+      const handle = await this.handleFor(memorySize ?? this.config.memorySize);
+      // Counting and starting happen in one tick, so two requests never both take the last slot.
+      for (;;) {
+        const other = this.idleElsewhere(handle);
+        if (!other) return await handle.invoke(event, { requestId });
+        await other.retireIdle();
+      }
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  // With every instance slot of the function taken and none idle in `handle`, an idle handle of
+  // another size whose instance must go first (one is idle: requests in flight hold fewer slots).
+  private idleElsewhere(handle: FunctionHandle): FunctionHandle | null {
+    if (this.ready.size < 2 || handle.stats().idle > 0) return null;
+    let alive = 0;
+    for (const h of this.ready.values()) alive += h.stats().instances;
+    if (alive < this.config.maxInstances) return null;
+    return [...this.ready.values()].find((h) => h !== handle && h.stats().idle > 0) ?? null;
   }
 
   // The handle for a memory size, created on first use.
@@ -38,7 +83,7 @@ export class ServedFunction {
     let handle = this.bySize.get(memorySize);
     if (!handle) {
       handle = this.make({ ...this.config, memorySize }, this.options);
-      handle.catch(() => this.bySize.delete(memorySize));
+      handle.then((h) => this.ready.add(h), () => this.bySize.delete(memorySize));
       this.bySize.set(memorySize, handle);
     }
     return handle;
@@ -71,7 +116,7 @@ export class Registry {
   }
 
   // Create every function's handle (runtime discovery and config checks happen here).
-  static async create(configs: readonly FunctionConfigInput[], options: CreateOptions = {}, make: HandleFactory = createFunction): Promise<Registry> {
+  static async create(configs: readonly FunctionConfigInput[], options: RegistryOptions = {}, make: HandleFactory = createFunction): Promise<Registry> {
     const created: ServedFunction[] = [];
     try {
       for (const config of configs) created.push(new ServedFunction(await make(config, options), options, make));

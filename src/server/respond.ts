@@ -21,5 +21,7 @@ export function sendError(res: ServerResponse, error: ApiError): void {
     res.destroy();
     return;
   }
-  sendJson(res, error.status, error.body, error.headers);
+  // APIG's own refusals carry the request id (32 hex digits) in the body, as the real gateway's do.
+  const body = error.fssCode.startsWith('APIG.') ? { ...error.body, request_id: String(res.getHeader('X-Request-Id') ?? '').replace(/-/g, '') } : error.body;
+  sendJson(res, error.status, body, error.headers);
 }

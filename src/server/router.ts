@@ -1,6 +1,7 @@
 // Routing: a request's method and path to one route and its path parameters, or FSS.0404 / FSS.0405.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
+import type { Guard } from './guard.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -20,8 +21,8 @@ export interface Route {
   /** Path segments: literals, `{name}`, or a final `{name...}` matching the rest (possibly empty). */
   pattern: readonly string[];
   bodyLimit: number;
-  /** Whether the invoke API's authentication applies. */
-  auth: boolean;
+  /** Who may call it, checked before the body is read. */
+  guard: Guard;
   /** What a body over `bodyLimit` is called in the 413 message. */
   bodyWhat: string;
   handle(context: RouteContext): Promise<void>;

@@ -5,6 +5,7 @@ import type { AsyncStore } from './async-store.js';
 import { gateway } from './apig-gateway.js';
 import { syncInvoke, type Invoker } from './invoke-api.js';
 import { listFunctions } from './list-api.js';
+import type { Guards } from './guard.js';
 import type { Registry } from './registry.js';
 import type { Route } from './router.js';
 
@@ -18,14 +19,15 @@ export interface RouteDeps {
   invoke: Invoker;
   background: (task: Promise<void>) => void;
   startedAt: Date;
+  guards: Guards;
 }
 
 export function buildRoutes(d: RouteDeps): Route[] {
   return [
-    { methods: ['POST'], pattern: [...FUNCTION, 'invocations'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', auth: true, handle: syncInvoke(d.registry, d.invoke) },
-    { methods: ['POST'], pattern: [...FUNCTION, 'invocations-async'], bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', auth: true, handle: asyncInvoke(d.registry, d.store, d.invoke, d.background) },
-    { methods: ['GET'], pattern: [...FUNCTION, 'async-invocations'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', auth: true, handle: listAsyncInvocations(d.registry, d.store) },
-    { methods: ['GET'], pattern: ['v2', '{project_id}', 'fgs', 'functions'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', auth: true, handle: listFunctions(d.registry, d.startedAt) },
-    { methods: 'ANY', pattern: ['apig', '{function_name}', '{path...}'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', auth: false, handle: gateway(d.registry, d.invoke) },
+    { methods: ['POST'], pattern: [...FUNCTION, 'invocations'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.invoke, handle: syncInvoke(d.registry, d.invoke) },
+    { methods: ['POST'], pattern: [...FUNCTION, 'invocations-async'], bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', guard: d.guards.invoke, handle: asyncInvoke(d.registry, d.store, d.invoke, d.background) },
+    { methods: ['GET'], pattern: [...FUNCTION, 'async-invocations'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listAsyncInvocations(d.registry, d.store) },
+    { methods: ['GET'], pattern: ['v2', '{project_id}', 'fgs', 'functions'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listFunctions(d.registry, d.startedAt) },
+    { methods: 'ANY', pattern: ['apig', '{function_name}', '{path...}'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.gateway, handle: gateway(d.registry, d.invoke) },
   ];
 }

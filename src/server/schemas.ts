@@ -13,6 +13,9 @@ export type V1Envelope = z.infer<typeof v1EnvelopeSchema>;
 /** Every refusal: `{"error_code": "FSS.xxxx", "error_msg": "..."}`. */
 export const fssErrorSchema = z.strictObject({ error_code: z.string().regex(/^FSS\.\d{4}$/), error_msg: z.string() });
 
+/** The gateway's own refusals, as APIG answers them (apig_faq "Incorrect app authentication information"). */
+export const apigErrorSchema = z.strictObject({ error_code: z.string().regex(/^APIG\.\d{4}$/), error_msg: z.string(), request_id: z.string().regex(/^[0-9a-f]{32}$/) });
+
 /** `X-Cff-Invoke-Summary` header (JSON). */
 export const invokeSummarySchema = z.strictObject({
   duration: z.number(),

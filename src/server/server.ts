@@ -2,16 +2,17 @@
 // APIG-style gateway for the functions it serves. Every request gets exactly one response; a bad
 // request never takes the server down. close(): stop accepting, let in-flight requests finish (up to
 // a grace period, then answer them 503), kill every instance.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import { AsyncStore } from './async-store.js';
-import { authEnabled, authenticate, type AuthOptions } from './auth.js';
+import { connectionLimits, createLimitedServer, trackResponse, type ConnectionLimits } from './connections.js';
+import type { AuthOptions, BodyCheck, RequestHead } from './auth.js';
 import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig-gateway.js';
+import { guardsFor, type GatewayAuthOptions, type Guards } from './guard.js';
 import type { Invoker } from './invoke-api.js';
 import { Registry, type HandleFactory } from './registry.js';
 import { sendError } from './respond.js';
@@ -31,16 +32,22 @@ export interface ServeOptions {
   host?: string;
   /** 0 picks a free port. @default 8000 */
   port?: number;
-  /** Credentials the invoke API requires; none configured = every request accepted. */
+  /** IAM credentials the invoke API requires; none configured = every request accepted. */
   auth?: AuthOptions;
-  /** Instances each function may run at once (passed to createFunction). */
+  /** How the APIG gateway authenticates (default: as the invoke API when credentials are configured). */
+  gatewayAuth?: GatewayAuthOptions;
+  /** Instances each function may run at once, whatever the memory sizes asked for (passed to createFunction). */
   maxInstances?: number;
+  /** The most memory X-Cff-Instance-Memory may ask for, in MB. @default each function's own memory */
+  maxMemory?: number;
   /** Where interpreters are discovered (createFunction's env). */
   env?: NodeJS.ProcessEnv;
   /** One line per request (method, path, status, duration, request id); never headers or secrets. */
   log?: (line: string) => void;
   /** @default 10000 */
   shutdownGraceMs?: number;
+  /** Open connections and read times (docs/server.md, "Connections"). */
+  limits?: ConnectionLimits;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
 }
@@ -57,6 +64,8 @@ export class FgrunServer {
   readonly url: string;
   readonly functions: ServedFunctionInfo[];
   readonly authEnabled: boolean;
+  /** Who may call the invoke API and the gateway. */
+  readonly guards: Guards;
   private stopping = false;
   private closing: Promise<void> | null = null;
   private readonly tasks = new Set<Promise<unknown>>();
@@ -64,9 +73,10 @@ export class FgrunServer {
   private abort!: (error: ApiError) => void;
   private readonly aborted: Promise<never>;
 
-  constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions) {
+  constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions, guards: Guards) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    this.authEnabled = authEnabled(options.auth ?? {});
+    this.guards = guards;
+    this.authEnabled = guards.invoke.mode !== 'none';
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
@@ -89,10 +99,11 @@ export class FgrunServer {
   }
 
   // Answer one request; never throws.
-  async handle(routes: readonly Route[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async handle(routes: readonly Route[], req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> {
     const t0 = performance.now();
     const requestId = randomUUID();
     const finished = new Promise<void>((resolve) => res.once('close', resolve));
+    trackResponse(req, res);
     this.track(this.requests, finished);
     res.setHeader('X-Request-Id', requestId);
     const { path, query } = splitTarget(req.url);
@@ -103,12 +114,15 @@ export class FgrunServer {
         throw new ApiError('unavailable', 'fgrun serve is shutting down and takes no new requests');
       }
       const { route, params } = matchRoute(routes, method, path);
+      // Refused on its head: the body is never read (nor kept), and the connection is not reused.
+      const checkBody = this.admit(route, { method, path, query, headers: req.headers }, res);
+      if (expectsContinue) res.writeContinue();
       const read = await readBody(req, route.bodyLimit);
       if (!read.ok) {
         res.setHeader('Connection', 'close');
         throw tooLarge(read.bytes, route.bodyLimit, route.bodyWhat);
       }
-      if (route.auth) authenticate(this.options.auth ?? {}, { method, path, query, headers: req.headers, body: read.body });
+      checkBody?.(read.body);
       await route.handle({ req, res, requestId, params, query, body: read.body });
       if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
     } catch (error) {
@@ -118,6 +132,16 @@ export class FgrunServer {
       sendError(res, apiError);
     }
     this.options.log?.(`${method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms ${requestId}`);
+  }
+
+  // The route's guard on the request head; a refusal closes the connection instead of reading the body.
+  private admit(route: Route, head: RequestHead, res: ServerResponse): BodyCheck | null {
+    try {
+      return route.guard.admit(head);
+    } catch (error) {
+      res.setHeader('Connection', 'close');
+      throw error;
+    }
   }
 
   // Background work (async invocations) that close() waits for.
@@ -146,22 +170,13 @@ export class FgrunServer {
   }
 }
 
-// The 400 for a request Node's HTTP parser rejected (the handler never sees it).
-function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify(new ApiError('invalid-parameter', `malformed HTTP request (${error.code ?? error.message})`).body);
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
 // Create the functions, bind, and serve. Rejects with a ConfigError when the port cannot be bound.
 export async function startServer(options: ServeOptions): Promise<FgrunServer> {
-  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env }, options.createHandle);
+  const guards = guardsFor(options.auth, options.gatewayAuth);
+  const limits = connectionLimits(options.limits);
+  const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, maxMemory: options.maxMemory }, options.createHandle);
   const host = options.host ?? DEFAULT_HOST;
-  const http = createServer();
-  http.on('clientError', onClientError);
+  const http = createLimitedServer(limits);
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -177,8 +192,10 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   }
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
-  const server = new FgrunServer(http, registry, host, port, options);
-  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date() });
+  const server = new FgrunServer(http, registry, host, port, options, guards);
+  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date(), guards });
   http.on('request', (req, res) => void server.handle(routes, req, res));
+  // Expect: 100-continue is answered only once the head is admitted: a refused upload is never sent.
+  http.on('checkContinue', (req, res) => void server.handle(routes, req, res, true));
   return server;
 }

@@ -1,5 +1,6 @@
 // The APIG-style gateway with plain fetch: GET with a query, POST JSON, a binary body, a result that is
-// not an APIG response (500), a raising function (500), an unknown function; no AK/SK needed.
+// not an APIG response (500), a raising function (500), an unknown function; open (--apig-auth none)
+// although the invoke API requires AK/SK.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apigEventSchema, fssErrorSchema, type FgrunServer } from '../../src/server/index.js';
 import { AK, fn, serve, SK } from './helpers.js';
@@ -7,7 +8,7 @@ import { AK, fn, serve, SK } from './helpers.js';
 let server: FgrunServer;
 
 beforeAll(async () => {
-  server = await serve([fn('server-apig', { name: 'web' }), fn('server-echo', { name: 'echo' })], { auth: { ak: AK, sk: SK } });
+  server = await serve([fn('server-apig', { name: 'web' }), fn('server-echo', { name: 'echo' })], { auth: { ak: AK, sk: SK }, gatewayAuth: { mode: 'none' } });
 });
 
 afterAll(async () => {

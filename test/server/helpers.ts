@@ -19,7 +19,7 @@ export const AK = 'FGRUNTESTAK';
 export const SK = 'fgrun-test-secret-key';
 
 if (!newestRuntime) throw new Error('no Python runtime found: the server tests need at least one (see docs/runtimes.md)');
-const RUNTIME = newestRuntime.runtime;
+export const RUNTIME = newestRuntime.runtime;
 
 // A fixture function's config on the newest runtime.
 export function fn(scenario: string, extra: Partial<FunctionConfigInput> = {}): FunctionConfigInput {

@@ -14,7 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let server: FgrunServer;
 
 beforeAll(async () => {
-  server = await serve([fn('server-echo', { name: 'echo' }), fn('server-raise', { name: 'raise' })]);
+  server = await serve([fn('server-echo', { name: 'echo' }), fn('server-raise', { name: 'raise' })], { maxMemory: 512 });
 });
 
 afterAll(async () => {

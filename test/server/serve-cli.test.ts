@@ -1,12 +1,22 @@
 // `fgrun serve` as a real process (bin/fgrun.js, built dist/): banner, --config, usage errors, and
 // SIGINT finishing the in-flight request, exiting 0 and leaving no process of its instances behind.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, fixture } from '../helpers/fixtures.js';
+import { fixture } from '../helpers/fixtures.js';
 import { zipFolder } from '../package/make-zip.js';
+import { main } from '../../src/cli/main.js';
+import { killServe, startServe as startProcess, waitFor } from './serve-process.js';
+
+// An Io whose output is kept in memory.
+function memoryIo() {
+  let stderr = '';
+  const sink = (write: (s: string) => void) => new Writable({ write(chunk, _e, done) { write(String(chunk)); done(); } });
+  const io = { stdin: process.stdin, stdout: sink(() => {}), stderr: sink((s) => { stderr += s; }), stdoutIsTTY: false, exitCode: 0 };
+  return Object.assign(io, { err: () => stderr });
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'fgrun-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,34 +44,37 @@ function processes(): Proc[] {
   return out;
 }
 
-function env(): NodeJS.ProcessEnv {
-  const { FGRUN_SERVE_AK: _a, FGRUN_SERVE_SK: _s, FGRUN_SERVE_TOKEN: _t, ...rest } = process.env;
-  return rest;
-}
 
-// Start `fgrun serve` and wait for its banner.
-async function startServe(args: string[], cwd?: string) {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => { out.stdout += d; });
-  child.stderr.on('data', (d) => { out.stderr += d; });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', () => (out.stdout.includes('Press Ctrl-C to stop.') ? resolve() : undefined));
-    void exited.then((code) => reject(new Error(`serve exited early (${code}): ${out.stderr}`)));
-  });
-  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)![1]!;
-  return { child, out, exited, url };
-}
+// `fgrun serve ARGS` in `cwd`, once its banner is out.
+const startServe = (args: string[], cwd?: string) => startProcess(args, { cwd });
 
 describe('fgrun serve (CLI)', () => {
-  it('refuses --ak without --sk, and CODE together with --config (exit 2)', () => {
-    const ak = spawnSync(process.execPath, [CLI, 'serve', fixture('server-echo'), '--ak', 'X', '--port', '0'], { encoding: 'utf8', env: env() });
-    expect(ak.status).toBe(2);
-    expect(ak.stderr).toBe('fgrun: --ak and --sk go together: pass both (or FGRUN_SERVE_AK and FGRUN_SERVE_SK), or neither\n');
-    const both = spawnSync(process.execPath, [CLI, 'serve', fixture('server-echo'), '--config', 'x.yaml'], { encoding: 'utf8', env: env() });
-    expect(both.status).toBe(2);
-    expect(both.stderr).toMatch(/^fgrun: pass either CODE \('.*server-echo'\) with function flags, or --config x\.yaml, not both\n$/);
+  it('refuses --ak without --sk, and CODE together with --config (exit 2)', async () => {
+    const io = memoryIo();
+    expect(await main(['serve', fixture('server-echo'), '--ak', 'X', '--port', '0'], io)).toBe(2);
+    expect(io.err()).toBe('fgrun: --ak and --sk go together: pass both (or FGRUN_SERVE_AK and FGRUN_SERVE_SK), or neither\n');
+    const both = memoryIo();
+    expect(await main(['serve', fixture('server-echo'), '--config', 'x.yaml'], both)).toBe(2);
+    expect(both.err()).toMatch(/^fgrun: pass either CODE \('.*server-echo'\) with function flags, or --config x\.yaml, not both\n$/);
+  });
+
+  it('refuses half-configured gateway auth (exit 2) and warns on stderr when a non-loopback bind leaves a route open', async () => {
+    const usage = async (argv: string[]) => {
+      const io = memoryIo();
+      return [await main(['serve', fixture('server-echo'), '--port', '0', ...argv], io), io.err()];
+    };
+    expect(await usage(['--app-key', 'k'])).toEqual([2, 'fgrun: --app-key and --app-secret go together: pass both (or FGRUN_SERVE_APP_KEY and FGRUN_SERVE_APP_SECRET), or neither\n']);
+    expect(await usage(['--apig-auth', 'app'])).toEqual([2, 'fgrun: --apig-auth app needs the app credentials: add --app-key and --app-secret (or FGRUN_SERVE_APP_KEY and FGRUN_SERVE_APP_SECRET)\n']);
+    expect(await usage(['--apig-auth', 'iam'])).toEqual([2, 'fgrun: --apig-auth iam needs IAM credentials: add --ak/--sk or --token\n']);
+    const exposed = await startServe([fixture('server-apig'), '--name', 'web', '--host', '0.0.0.0', '--port', '0', '--token', 't', '--apig-auth', 'none']);
+    try {
+      expect(exposed.out.stdout).toContain('fgrun serve: auth of /apig (gateway): none: every request is accepted (--apig-auth none)\n');
+      await waitFor(() => exposed.out.stderr.includes('\n'), 20_000);
+      expect(exposed.out.stderr).toBe('fgrun serve: warning: 0.0.0.0 is reachable from other machines and /apig (gateway) accepts every request; add --ak/--sk or --token (and --apig-auth iam|app)\n');
+      expect(exposed.out.stdout).not.toContain('warning');
+    } finally {
+      killServe(exposed);
+    }
   });
 
   it('serves every function of --config with the function flags applied to each, and stops on SIGTERM', async () => {
@@ -69,7 +82,7 @@ describe('fgrun serve (CLI)', () => {
     try {
       expect(out.stdout).toContain('    urn:     urn:fss:local:p2:function:default:echo:latest\n');
       expect(out.stdout).toContain('    urn:     urn:fss:local:p2:function:default:web:latest\n');
-      expect(out.stdout).toContain('fgrun serve: requests to /v2 must be signed with the configured AK/SK or carry the configured X-Auth-Token\n');
+      expect(out.stdout).toContain('fgrun serve: auth of /v2 (invoke API): IAM: the configured X-Auth-Token\nfgrun serve: auth of /apig (gateway): IAM: the configured X-Auth-Token\n');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(out.stderr).toBe('fgrun serve: SIGTERM: finishing in-flight requests and stopping every instance\nfgrun serve: stopped\n');
@@ -86,7 +99,8 @@ describe('fgrun serve (CLI)', () => {
       expect(stdout).toContain('    urn:     urn:fss:local:local:function:default:echo:latest\n');
       expect(stdout).toContain(`    invoke:  POST ${url}/v2/local/fgs/functions/urn:fss:local:local:function:default:echo:latest/invocations\n`);
       expect(stdout).toContain(`    gateway: ${url}/apig/web/\n`);
-      expect(stdout).toContain('fgrun serve: no credentials configured (--ak/--sk, --token): every request is accepted\n');
+      expect(stdout).toContain('fgrun serve: auth of /v2 (invoke API): none: no credentials configured (--ak/--sk, --token), every request is accepted\n');
+      expect(stdout).toContain('fgrun serve: auth of /apig (gateway): none: no credentials configured, every request is accepted\n');
 
       const invoke = (event: unknown) => fetch(`${url}/v2/local/fgs/functions/urn:fss:local:local:function:default:echo:latest/invocations`, { method: 'POST', body: JSON.stringify(event) });
       const spawned = await (await invoke({ spawn: true })).json() as { pid: number; child: number };
