@@ -1,17 +1,20 @@
 // `fgrun matrix`: run the function on every runtime (or --runtimes) with each event, show where
 // runtimes disagree. Exit 0 when all succeed with equal results, 1 when any fails or differs.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// For CI: --ignore fields that change per run, --require-all, --shard I/N and --merge of the shards.
+import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { loadConfigFile } from '../config/file.js';
+import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors.js';
-import { parseRuntimeList, runMatrix, toJUnit, type MatrixEvent } from '../matrix/index.js';
+import { mergeShardFiles, parseIgnorePaths, parseRuntimeList, parseShard, runMatrix, toJUnit, type MatrixEvent, type MatrixReport } from '../matrix/index.js';
 import { readEvent } from './event-input.js';
 import { addFunctionOptions, type FunctionFlags } from './function-options.js';
 import { addConfigOptions, functionSource, type SourceFlags } from './function-source.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
-import { formatMatrix, progressLine } from './matrix-report.js';
+import { formatMatrix, matrixJson, progressLine } from './matrix-report.js';
 
 interface MatrixFlags extends FunctionFlags, SourceFlags {
   event?: string[];
@@ -20,6 +23,11 @@ interface MatrixFlags extends FunctionFlags, SourceFlags {
   json?: boolean;
   junit?: string;
   allowDiff?: boolean;
+  ignore?: string[];
+  requireAll?: boolean;
+  wide?: boolean;
+  shard?: string;
+  merge?: string[];
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -35,41 +43,99 @@ export function matrixCommand(io: Io): Command {
   addFunctionOptions(command)
     .option('--json', 'print [{runtime, python, event, status, result, body, error, summary, agrees, reason}] on stdout')
     .option('--junit <file>', 'also write a JUnit XML report to the file')
-    .option('--allow-diff', 'results that differ between runtimes do not fail the run (exit 0)');
+    .option('--allow-diff', 'results that differ between runtimes do not fail the run (exit 0)')
+    .option('--ignore <path>', 'leave a field that changes from run to run out of comparisons (repeatable): requestId, body.time, headers.date, items[0].id', collect)
+    .option('--require-all', 'fail (exit 1) when a selected runtime has no interpreter here, instead of skipping it')
+    .option('--wide', 'show whole results in the table, not their start')
+    .option('--shard <I/N>', 'run only share I of N of the cells (function x runtime x event), for a CI job matrix; join with --merge')
+    .option('--merge <file...>', 'join the --json files of --shard runs into one report (runs nothing)');
   addConfigOptions(command).action(async (code: string | undefined, flags: MatrixFlags) => {
     io.exitCode = await runMatrixCommand(code, flags, io);
   });
   return command;
 }
 
-// Read the events and the function, run the matrix, print or write the report; the exit code.
+// Read the events and the functions, run the matrix (or merge shards), print or write the report; the exit code.
 async function runMatrixCommand(code: string | undefined, flags: MatrixFlags, io: Io): Promise<number> {
   if (flags.runtime !== undefined) throw new ConfigError(`--runtime picks one runtime; a matrix runs several: use --runtimes ${flags.runtime}`, { field: '--runtime' });
+  if (flags.junit !== undefined) checkWritable(flags.junit);
+  const ignore = flags.ignore ?? [];
+  parseIgnorePaths(ignore);
+  if (flags.merge !== undefined) return mergeCommand(code, flags, io);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   const runtimes = parseRuntimeList(flags.runtimes);
   const events = await readEvents(flags, io.stdin);
-  const { input } = await functionSource(code, flags);
+  const inputs = await matrixFunctions(code, flags);
   const cores = availableParallelism();
-  io.stderr.write(`fgrun matrix: ${runtimes.join(', ')} (${Math.min(cores, runtimes.length)} at a time), ${events.length} event${events.length === 1 ? '' : 's'}\n`);
+  const share = shard ? `, shard ${shard.index}/${shard.count}` : '';
+  const several = inputs.length > 1 ? `${inputs.length} functions, ` : '';
+  io.stderr.write(`fgrun matrix: ${several}${runtimes.join(', ')} (${Math.min(cores, runtimes.length)} at a time), ${events.length} event${events.length === 1 ? '' : 's'}${share}\n`);
   const stopOnSignal = () => process.exit(130);
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   let report;
   try {
-    report = await runMatrix(input, events, { runtimes, concurrency: cores, onProgress: (p) => io.stderr.write(progressLine(p)) });
+    report = await runMatrix(inputs, events, { runtimes, concurrency: cores, ignore, shard, onProgress: (p) => io.stderr.write(progressLine(p, inputs.length > 1)) });
   } catch (error) {
     throw flagError(error);
   } finally {
     process.off('SIGINT', stopOnSignal);
     process.off('SIGTERM', stopOnSignal);
   }
-  if (flags.junit) writeFileSync(flags.junit, toJUnit(report, { allowDiff: flags.allowDiff }));
-  if (flags.json) {
-    const rows = report.rows.map(({ runtime, python, event, status, result, body, error, summary, agrees, reason }) => ({ runtime, python, event, status, result, body, error, summary, agrees, reason }));
-    io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-  } else {
-    io.stdout.write(formatMatrix(report, { allowDiff: flags.allowDiff }));
+  return printReport(report, flags, io);
+}
+
+// --merge: join the shards' JSON, compare, print and write like a whole run.
+function mergeCommand(code: string | undefined, flags: MatrixFlags, io: Io): number {
+  const ran = code !== undefined ? 'CODE' : flags.event ? '--event' : flags.events ? '--events' : flags.shard ? '--shard' : flags.config ? '--config' : null;
+  if (ran) throw new ConfigError(`--merge joins the results of shards that already ran; it runs nothing, so ${ran} has no use here: drop it`, { field: '--merge' });
+  const report = mergeShardFiles(flags.merge!, flags.ignore ?? []);
+  io.stderr.write(`fgrun matrix: merged ${flags.merge!.length} file${flags.merge!.length === 1 ? '' : 's'}, ${report.rows.length} cells\n`);
+  return printReport(report, flags, io);
+}
+
+// Print the table or the JSON, write the JUnit file; the exit code.
+function printReport(report: MatrixReport, flags: MatrixFlags, io: Io): number {
+  const options = { allowDiff: flags.allowDiff, requireAll: flags.requireAll, wide: flags.wide };
+  if (flags.junit) writeFileSync(flags.junit, toJUnit(report, options));
+  io.stdout.write(flags.json ? matrixJson(report) : formatMatrix(report, options));
+  const missing = flags.requireAll && report.skipped.length > 0;
+  return report.failed > 0 || missing || (report.differing > 0 && !flags.allowDiff) ? 1 : 0;
+}
+
+// The functions to run: CODE and flags over the config file; every function of a config file that
+// holds several when neither CODE nor --function picks one.
+async function matrixFunctions(code: string | undefined, flags: MatrixFlags): Promise<FunctionConfigInput[]> {
+  if (code === undefined && flags.function === undefined && flags.config !== undefined) {
+    const names = (await loadConfigFile(flags.config, { unpack: false })).map((f) => f.name);
+    if (names.length > 1) {
+      const inputs: FunctionConfigInput[] = [];
+      for (const name of names) inputs.push((await functionSource(undefined, { ...flags, function: name })).input);
+      return inputs;
+    }
   }
-  return report.failed > 0 || (report.differing > 0 && !flags.allowDiff) ? 1 : 0;
+  return [(await functionSource(code, flags)).input];
+}
+
+// --junit must be writable before anything runs: an hour of matrix is not lost to a typo.
+function checkWritable(file: string): void {
+  const path = resolve(file);
+  const fail = (why: string) => new ConfigError(`--junit ${file}: ${why}; give a path in a folder that exists and that you can write to`, { field: '--junit', file });
+  let folder: ReturnType<typeof statSync> | undefined;
+  try {
+    folder = statSync(dirname(path));
+  } catch {
+    throw fail(`the folder ${dirname(path)} does not exist`);
+  }
+  if (!folder.isDirectory()) throw fail(`${dirname(path)} is not a folder`);
+  try {
+    const existing = statSync(path, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw fail('is a folder');
+    accessSync(existing ? path : dirname(path), constants.W_OK);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw fail(`cannot be written (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
 }
 
 // --event (each) then --events DIR (each *.json), named for reports; {} when there are none.

@@ -1,22 +1,27 @@
 // What "the same result" means across runtimes: equal status and equal value. JSON results are
 // compared by value (key order ignored: Python 2.7 and 3.6 order dict keys differently), text
 // results as text, failures by status, errorType and errorMessage (tracebacks differ by version).
+// Fields named by --ignore are left out of both sides first.
+import { withoutIgnored, type IgnorePath } from './ignore.js';
 import type { MatrixRow } from './types.js';
 
 // The outcome as canonical text: what is compared, and what a diff shows.
-export function outcomeText(row: MatrixRow): string {
+export function outcomeText(row: MatrixRow, ignore: readonly IgnorePath[] = []): string {
   if (row.status === 'success') {
     if (row.body === '') return '(empty body: the handler returned None)';
-    return canonicalJson(row.result, 2);
+    return canonicalJson(withoutIgnored(row.result, ignore), 2);
   }
   const lines = [`status: ${row.status}`];
-  if (row.error) lines.push(`errorType: ${row.error.errorType}`, `errorMessage: ${row.error.errorMessage}`);
+  if (row.error) {
+    const kept = withoutIgnored({ errorType: row.error.errorType, errorMessage: row.error.errorMessage }, ignore) as Record<string, string>;
+    for (const key of ['errorType', 'errorMessage']) if (key in kept) lines.push(`${key}: ${kept[key]}`);
+  }
   return lines.join('\n');
 }
 
 // Whether two rows of one event have the same outcome.
-export function sameOutcome(a: MatrixRow, b: MatrixRow): boolean {
-  return a.status === b.status && outcomeText(a) === outcomeText(b);
+export function sameOutcome(a: MatrixRow, b: MatrixRow, ignore: readonly IgnorePath[] = []): boolean {
+  return a.status === b.status && outcomeText(a, ignore) === outcomeText(b, ignore);
 }
 
 // JSON with object keys sorted at every level; `indent` 0 gives one line.

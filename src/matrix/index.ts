@@ -4,4 +4,7 @@ export { toJUnit, type JUnitOptions } from './junit.js';
 export { parseRuntimeList } from './select-runtimes.js';
 export { canonicalJson, sameOutcome } from './compare.js';
 export { unifiedDiff } from './diff.js';
-export type { MatrixDifference, MatrixEvent, MatrixOptions, MatrixProgress, MatrixReport, MatrixRow, MatrixStatus } from './types.js';
+export { parseIgnorePaths, withoutIgnored, type IgnorePath } from './ignore.js';
+export { parseShard, type MatrixShard } from './shard.js';
+export { mergeShardFiles } from './merge.js';
+export type { MatrixDifference, MatrixEvent, MatrixOptions, MatrixProgress, MatrixReport, MatrixRow, MatrixShardInfo, MatrixStatus } from './types.js';

@@ -6,6 +6,8 @@ import type { MatrixReport, MatrixRow } from './types.js';
 export interface JUnitOptions {
   /** Differences from the reference runtime are not failures. @default false */
   allowDiff?: boolean;
+  /** A runtime with no interpreter is a <failure type="RuntimeMissing">, not <skipped>. @default false */
+  requireAll?: boolean;
 }
 
 // The whole report as a JUnit XML document.
@@ -17,7 +19,7 @@ export function toJUnit(report: MatrixReport, options: JUnitOptions = {}): strin
     tests: report.rows.length,
     failures: count((r) => isFailure(r, options)),
     errors: count(isError),
-    skipped: count((r) => r.status === 'skipped'),
+    skipped: count((r) => isSkipped(r, options)),
   };
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -33,23 +35,25 @@ function suite(report: MatrixReport, rows: MatrixRow[], options: JUnitOptions): 
   const first = rows[0]!;
   const time = rows.reduce((sum, r) => sum + (r.summary?.durationMs ?? 0), 0);
   const head = `  <testsuite name="${attr(first.runtime)}" tests="${rows.length}" failures="${rows.filter((r) => isFailure(r, options)).length}" ` +
-    `errors="${rows.filter(isError).length}" skipped="${rows.filter((r) => r.status === 'skipped').length}" time="${seconds(time)}">`;
+    `errors="${rows.filter(isError).length}" skipped="${rows.filter((r) => isSkipped(r, options)).length}" time="${seconds(time)}">`;
   const properties = first.python ? [`    <properties><property name="python" value="${attr(first.python)}"/></properties>`] : [];
   return [head, ...properties, ...rows.map((row) => testcase(report, row, options)), '  </testsuite>'].join('\n');
 }
 
 // One event's <testcase>: <error>, <failure>, <skipped> and the log as <system-out>.
 function testcase(report: MatrixReport, row: MatrixRow, options: JUnitOptions): string {
-  const open = `    <testcase name="${attr(row.event)}" classname="${attr(`${report.name}.${row.runtime}`)}" time="${seconds(row.summary?.durationMs ?? 0)}"`;
+  const open = `    <testcase name="${attr(row.event)}" classname="${attr(`${row.function}.${row.runtime}`)}" time="${seconds(row.summary?.durationMs ?? 0)}"`;
   const body: string[] = [];
-  if (row.status === 'skipped') {
+  if (row.status === 'skipped' && options.requireAll) {
+    body.push(`      <failure message="${attr(`${row.runtime} is required (--require-all): ${row.reason ?? 'runtime not found'}`)}" type="RuntimeMissing"/>`);
+  } else if (row.status === 'skipped') {
     body.push(`      <skipped message="${attr(row.reason ?? 'runtime not found')}"/>`);
   } else if (isError(row)) {
     const e = row.error;
     const message = e ? `${e.errorType}: ${e.errorMessage}` : row.status;
     body.push(`      <error message="${attr(message)}" type="${attr(e?.errorType ?? row.status)}">${text([`status: ${row.status}`, message, ...(e?.stackTrace ?? [])].join('\n'))}</error>`);
   }
-  const difference = report.differences.find((d) => d.runtime === row.runtime && d.event === row.event);
+  const difference = report.differences.find((d) => d.function === row.function && d.runtime === row.runtime && d.event === row.event);
   if (difference && !isError(row)) {
     if (isFailure(row, options)) body.push(`      <failure message="${attr(`result differs from ${difference.reference}`)}" type="ResultDiffers">${text(difference.diff)}</failure>`);
   }
@@ -63,9 +67,15 @@ function isError(row: MatrixRow): boolean {
   return row.status !== 'success' && row.status !== 'skipped';
 }
 
-// A successful request whose outcome differs from the reference, when that fails the run.
+// A successful request whose outcome differs from the reference, or a required runtime missing.
 function isFailure(row: MatrixRow, options: JUnitOptions): boolean {
+  if (row.status === 'skipped') return Boolean(options.requireAll);
   return !options.allowDiff && row.agrees === false && !isError(row);
+}
+
+// A runtime not found, when that does not fail the run.
+function isSkipped(row: MatrixRow, options: JUnitOptions): boolean {
+  return row.status === 'skipped' && !options.requireAll;
 }
 
 // JUnit times are seconds.

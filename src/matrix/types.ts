@@ -1,6 +1,7 @@
 // The shapes of a matrix run: one function, several runtimes, one or more events.
 import type { RuntimeId } from '../runtimes/index.js';
 import type { ErrorBody, InvocationStatus, InvocationSummary } from '../result/index.js';
+import type { MatrixShard } from './shard.js';
 
 export interface MatrixEvent {
   /** How reports name the event (a file name, "apig", ...). */
@@ -10,8 +11,10 @@ export interface MatrixEvent {
 
 export type MatrixStatus = InvocationStatus | 'skipped';
 
-/** One event on one runtime. */
+/** One event on one runtime (one cell of the matrix). */
 export interface MatrixRow {
+  /** The function's name (a matrix over a config file may hold several). */
+  function: string;
   runtime: RuntimeId;
   /** Exact interpreter version, null when the runtime was skipped. */
   python: string | null;
@@ -29,9 +32,20 @@ export interface MatrixRow {
   reason: string | null;
   /** The request's log (empty when skipped). */
   log: string;
+  /** Which share of the matrix ran this cell, with --shard; null otherwise. */
+  shard: MatrixShardInfo | null;
+}
+
+/** A shard's place in the whole matrix: what `--merge` checks for completeness. */
+export interface MatrixShardInfo {
+  index: number;
+  count: number;
+  /** Cells (function x runtime x event) of the whole, unsharded matrix. */
+  cells: number;
 }
 
 export interface MatrixDifference {
+  function: string;
   event: string;
   runtime: RuntimeId;
   reference: RuntimeId;
@@ -40,9 +54,11 @@ export interface MatrixDifference {
 }
 
 export interface MatrixReport {
-  /** The function's name. */
+  /** The function's name (several: joined with ", "). */
   name: string;
-  /** Runtime by runtime (oldest first), each with every event in order. */
+  /** Every function of the matrix, in order. */
+  functions: string[];
+  /** Function by function, runtime by runtime (oldest first), each with every event in order. */
   rows: MatrixRow[];
   /** The newest runtime that ran: what the others are compared with. */
   reference: RuntimeId | null;
@@ -53,14 +69,18 @@ export interface MatrixReport {
   differing: number;
   /** Runtimes skipped because no interpreter was found. */
   skipped: RuntimeId[];
+  /** The --ignore paths left out of every comparison. */
+  ignored: string[];
+  /** The share this report holds, with --shard; null for a whole matrix. */
+  shard: MatrixShardInfo | null;
   /** Wall time of the whole run, ms. */
   durationMs: number;
 }
 
 export type MatrixProgress =
-  | { type: 'start'; runtime: RuntimeId; python: string }
+  | { type: 'start'; function: string; runtime: RuntimeId; python: string }
   | { type: 'row'; row: MatrixRow }
-  | { type: 'skipped'; runtime: RuntimeId; reason: string };
+  | { type: 'skipped'; function: string; runtime: RuntimeId; reason: string };
 
 export interface MatrixOptions {
   /** The runtimes to run on. @default 'all' */
@@ -71,4 +91,8 @@ export interface MatrixOptions {
   env?: NodeJS.ProcessEnv;
   /** Live progress, as each runtime starts and each event finishes. */
   onProgress?: (progress: MatrixProgress) => void;
+  /** Paths into the result left out of comparisons (`requestId`, `body.time`, `headers.date`). */
+  ignore?: readonly string[];
+  /** Run only this share of the cells (function x runtime x event). */
+  shard?: MatrixShard;
 }

@@ -68,7 +68,9 @@ describe.runIf(py2 && py3.length > 0).concurrent('fgrun matrix on a function tha
     expect(rows.map((r) => r.runtime)).toEqual(runtimesFound.map((r) => r.runtime));
     for (const row of rows) {
       const two = row.runtime === 'Python2.7';
-      expect(Object.keys(row)).toEqual(['runtime', 'python', 'event', 'status', 'result', 'body', 'error', 'summary', 'agrees', 'reason']);
+      expect(Object.keys(row)).toEqual(['function', 'runtime', 'python', 'event', 'status', 'result', 'body', 'error', 'summary', 'agrees', 'reason', 'log', 'shard']);
+      expect(row).toMatchObject({ function: 'matrix-differ', shard: null });
+      expect(row.log).toMatch(/Start invoke request/);
       expect(row).toMatchObject({ python: runtimesFound.find((r) => r.runtime === row.runtime)!.version, event: 'event', status: 'success', error: null, agrees: !two, reason: null });
       expect(row.result).toEqual({ quotient: two ? 2 : 2.25, operands: [9, 4] });
       expect(JSON.parse(row.body as string)).toEqual(row.result);

@@ -47,7 +47,7 @@ describe.runIf(py27 && py312)('runMatrix with some runtimes missing', () => {
       ['Python3.12', 'success', true, null],
     ]);
     expect(report.differences).toEqual([{
-      event: 'default', runtime: 'Python2.7', reference: 'Python3.12',
+      function: 'matrix-differ', event: 'default', runtime: 'Python2.7', reference: 'Python3.12',
       diff: '--- Python3.12 (reference)\n+++ Python2.7\n  {\n    "operands": [\n      7,\n      2\n    ],\n-   "quotient": 3.5\n+   "quotient": 3\n  }\n',
     }]);
     // concurrency 1: each runtime starts only after the previous one finished.
@@ -91,7 +91,7 @@ describe.runIf(runtimesFound.length > 0)('runMatrix inputs', () => {
 
 describe('comparing and diffing outcomes', () => {
   const row = (over: Partial<MatrixRow>): MatrixRow => ({
-    runtime: 'Python3.9', python: '3.9.18', event: 'e', status: 'success', result: null, body: '', error: null, summary: null, agrees: null, reason: null, log: '', ...over,
+    function: 'f', runtime: 'Python3.9', python: '3.9.18', event: 'e', status: 'success', result: null, body: '', error: null, summary: null, agrees: null, reason: null, log: '', shard: null, ...over,
   });
 
   it('compares JSON by value, text as text, and failures without their tracebacks', () => {
