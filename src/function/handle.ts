@@ -6,6 +6,8 @@ import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
 import { prepareCode } from '../package/index.js';
 import { ClosedError } from '../errors.js';
 import { registerSecret } from '../log.js';
+import { sharedLogDir } from '../instance/index.js';
+import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
@@ -68,13 +70,16 @@ export interface ConfigFileSource {
   overrides?: ConfigOverrides;
 }
 
-// Read the source (a config, or a config file's function), unpack .zip code and dependency packages,
-// validate, find the runtime's interpreter, and return a handle (instances start lazily).
+// Check the platform, read the source (a config, or a config file's function), unpack .zip code and
+// dependency packages, validate, find the runtime's interpreter, check the log folder, and return a
+// handle (instances start lazily).
 export async function createFunction(source: FunctionConfigInput | ConfigFileSource, options: CreateOptions = {}): Promise<FunctionHandle> {
+  assertSupportedPlatform();
   const input = await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source);
   const config = resolveConfig(options.maxInstances === undefined ? input : { ...input, maxInstances: options.maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
+  sharedLogDir();
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) (options.onNotice ?? ((line) => process.stderr.write(line + '\n')))(build.notice);
   return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime);

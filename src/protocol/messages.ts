@@ -3,7 +3,8 @@
 //
 //   host -> python (stdin)                        python -> host (stdout, private to the bootstrap)
 //   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
-//               codeRoot, paths, fence}            fault       {target, stage, error}
+//               codeRoot, paths, fence,            fault       {target, stage, error}
+//               subreaper, parentDeath}
 //   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 //   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 //   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
@@ -59,7 +60,7 @@ export type ResultMessage = z.infer<typeof resultSchema>;
 
 /** Every message the host may send (the bootstrap checks them against its own table). */
 export const hostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()), fence: z.string() }),
+  z.object({ type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()), fence: z.string(), subreaper: z.boolean(), parentDeath: z.boolean() }),
   z.object({ type: z.literal('initialize'), id: z.string() }),
   z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative() }),
   z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
