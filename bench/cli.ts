@@ -11,7 +11,7 @@ import { inspectRuntimes, normalizeRuntimeId, RUNTIME_IDS, type RuntimeId, type 
 
 /** Benchmarked unless --all or --runtime says otherwise. */
 export const DEFAULT_RUNTIMES: readonly RuntimeId[] = ['Python2.7', 'Python3.12'];
-export const DEFAULT_OUT = 'bench-results.json';
+const DEFAULT_OUT = 'bench-results.json';
 
 export const USAGE = `usage: npm run bench -- [--all | --runtime <id>...] [--peer] [--out <file>] [--smoke] [--strict]
   --all            every supported runtime found (default: ${DEFAULT_RUNTIMES.join(' and ')})

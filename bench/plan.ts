@@ -1,7 +1,7 @@
 // How much each benchmark measures: the full run (`npm run bench`) and the smoke run (`--smoke`,
 // a few calls each, for CI: it proves the bench still runs, its figures mean nothing).
 
-export interface PayloadSize {
+interface PayloadSize {
   id: string;
   label: string;
   /** Bytes of the event's JSON (the padding fills it up to this, a little under). */

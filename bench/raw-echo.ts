@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 /** The echo loop: {"id", "event"} in, {"id", "result": event} out. With "ms", it first keeps the CPU busy. */
-export const ECHO_SOURCE = [
+const ECHO_SOURCE = [
   'import io, json, sys, time',
   'clock = getattr(time, "perf_counter", time.time)',
   'r = io.open(0, "rb", buffering=65536)',

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { timeMs } from './measure.js';
 
 /** The flags fgrun starts its interpreters with (src/instance/process.ts). */
-export const PYTHON_FLAGS = ['-u', '-B', '-s'];
+const PYTHON_FLAGS = ['-u', '-B', '-s'];
 
 /** Prints the standard-library modules the bootstrap imports (top-level names), as JSON. */
 const IMPORTS_SOURCE = [
@@ -38,7 +38,7 @@ export function bareStart(python: string, modules: string[]): Promise<number> {
 }
 
 /** On each {"lines", "width"} line: print that many lines (as the log handler does), then "\0\n". */
-export const PRINT_SOURCE = [
+const PRINT_SOURCE = [
   'import io, json, sys',
   'r = io.open(0, "rb", buffering=65536)',
   'for request in iter(r.readline, b""):',

@@ -9,7 +9,7 @@ function value(v: number, unit: string): string {
 }
 
 // One row of the table for a figure.
-export function row(f: Figure): string[] {
+function row(f: Figure): string[] {
   return [
     f.label,
     value(f.value, f.unit),

@@ -52,7 +52,7 @@ type Suite = (runtime: RuntimeInfo, plan: Plan, options: RunOptions, placement: 
 
 /** The benchmarks, in the order they run and print. `placements`: run once in each pinned placement
  * ("pinned"), or once unpinned (the default). */
-export const SUITES: Array<{ name: string; run: Suite; placements?: 'pinned' }> = [
+const SUITES: Array<{ name: string; run: Suite; placements?: 'pinned' }> = [
   { name: 'headline (unpinned, interleaved)', run: (r, p, o) => headline(r, p, o) },
   { name: 'warm invoke', run: (r, p, _o, pl) => warmInvoke(r, p, pl), placements: 'pinned' },
   { name: 'context call', run: (r, p, _o, pl) => contextCall(r, p, pl), placements: 'pinned' },

@@ -10,7 +10,7 @@ export interface Stats {
 }
 
 // The sample at quantile q (0..1) of an ascending array: index floor(n*q), clamped.
-export function quantile(sorted: readonly number[], q: number): number {
+function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 }

@@ -6,8 +6,8 @@
 #               subreaper, parentDeath}
 #   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 #   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
-#   reply      {seq, value | error}                result      {id, ok, kind, size, error?, durationMs,
-#   shutdown   {}                                                maxRssKb, fenced} + <size bytes of body>
+#   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
+#   shutdown   {}                                               durationMs, maxRssKb, fenced?} + <size bytes>
 #                                                  debug       {state, tool, port, codeRoot, reason?}
 #
 # One JSON object per line, ASCII only. A message with `size` is followed by exactly that many raw
@@ -23,9 +23,23 @@ import sys
 
 PROTOCOL_VERSION = 1
 
-# Message types, one table per direction (must match src/protocol/messages.ts).
-HOST_MESSAGES = ("init", "initialize", "invoke", "reply", "shutdown")
-PYTHON_MESSAGES = ("ready", "fault", "initialized", "call", "result", "debug")
+# Message types and their fields, one table per direction; "?" marks a field that may be absent.
+# src/protocol/messages.ts declares the same; test/protocol/tables.test.ts holds the two together.
+HOST_MESSAGES = {
+    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath"),
+    "initialize": ("id",),
+    "invoke": ("id", "size"),
+    "reply": ("seq", "value?", "error?"),
+    "shutdown": (),
+}
+PYTHON_MESSAGES = {
+    "ready": ("protocol", "python", "pid"),
+    "fault": ("target", "stage", "error"),
+    "initialized": ("id", "ok", "error?", "durationMs", "maxRssKb"),
+    "call": ("seq", "method", "args"),
+    "result": ("id", "ok", "kind?", "size?", "error?", "durationMs", "maxRssKb", "fenced?"),
+    "debug": ("state", "tool", "port", "codeRoot", "reason?"),
+}
 
 PY2 = sys.version_info[0] == 2
 

@@ -13,9 +13,8 @@ from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_platform import PeakRss
-from fgrun_protocol import PROTOCOL_VERSION, ProtocolError, quote_json
+from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, quote_json
 
-PY2 = sys.version_info[0] == 2
 TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
 MAX_BODY_BYTES = 6291456
 _clock = getattr(time, "perf_counter", time.time)

@@ -1,5 +1,6 @@
 # The entry the interpreter runs: claim stdio for the protocol, then serve requests.
-# `main.py --probe` prints this interpreter's facts and checks that the bootstrap imports.
+# `main.py --probe` is the host's runtime probe: it proves the bootstrap imports on this interpreter
+# and prints [major, minor, micro, sys.executable, protocol version] as one JSON line.
 import os
 import sys
 
@@ -19,8 +20,8 @@ def main():
     sys.dont_write_bytecode = write_bytecode
     if sys.argv[1:] == ["--probe"]:
         import json
-        sys.stdout.write(json.dumps({"version": list(sys.version_info[:3]), "executable": os.path.realpath(sys.executable),
-                                     "protocol": fgrun_protocol.PROTOCOL_VERSION}) + "\n")
+        facts = list(sys.version_info[:3]) + [sys.executable, fgrun_protocol.PROTOCOL_VERSION]
+        sys.stdout.write(json.dumps(facts) + "\n")
         return
     fgrun_isolation.prepare()
     # No descriptor the host inherited reaches the function; forked children drop the protocol's.

@@ -111,7 +111,7 @@ async function replace(from: string, to: string): Promise<void> {
 }
 
 // Name and version of each distribution pip put in `site` (wheels' dist-info, sdists' egg-info).
-export async function installedPackages(site: string): Promise<Array<{ name: string; version: string }>> {
+async function installedPackages(site: string): Promise<Array<{ name: string; version: string }>> {
   const found: Array<{ name: string; version: string }> = [];
   for (const entry of (await readdir(site)).sort()) {
     const file = entry.endsWith('.dist-info') ? 'METADATA' : entry.endsWith('.egg-info') ? 'PKG-INFO' : null;

@@ -1,5 +1,5 @@
 // Errors of `fgrun build`: pip failed, or the code folder cannot be built. The user's to fix (exit 2).
-import { FgrunError, type FgrunErrorOptions } from '../errors/index.js';
+import { FgrunError, type FgrunErrorOptions } from '../errors.js';
 
 export type BuildErrorCode =
   /** pip exited with an error (no index, no matching wheel, a conflict, no pip at all). */

@@ -52,7 +52,7 @@ export function sha256(data: Buffer): string {
 }
 
 // The pointer file naming the last build of `code` (a realpath) on this interpreter.
-export function lastBuildFile(root: string, code: string, runtime: RuntimeInfo): string {
+function lastBuildFile(root: string, code: string, runtime: RuntimeInfo): string {
   return join(root, 'last', `${sha256(Buffer.from(code)).slice(0, 20)}-${runtime.runtime}-${runtime.version}.json`);
 }
 

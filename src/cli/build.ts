@@ -3,7 +3,7 @@ import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
 import { buildDependencies, type BuildResult } from '../build/index.js';
-import { ConfigError, RuntimeError } from '../errors/index.js';
+import { ConfigError, RuntimeError } from '../errors.js';
 import { parseRuntimeList } from '../matrix/index.js';
 import { prepareCode } from '../package/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';

@@ -1,6 +1,6 @@
 // --event JSON | @file | - : the event as the user gave it, or a ConfigError naming the flag.
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 
 export async function readEvent(value: string | undefined, stdin: NodeJS.ReadableStream = process.stdin): Promise<unknown> {
   if (value === undefined) return {};

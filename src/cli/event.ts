@@ -2,7 +2,7 @@
 // `fgrun event --list` lists the templates.
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { EVENT_TEMPLATES, EVENT_TRIGGERS, generateEvent } from '../events/index.js';
 import { booleanFlag } from './function-options.js';
 import type { Io } from './io.js';

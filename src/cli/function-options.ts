@@ -1,55 +1,45 @@
-// The function flags shared by invoke, serve and matrix, and their mapping onto FunctionConfigInput.
+// The function flags shared by invoke, serve and matrix, built from the field table
+// (config/fields.ts), and their mapping onto FunctionConfigInput.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Option, type Command } from 'commander';
-import { ConfigError } from '../errors/index.js';
-import { credentialsFromEnv } from '../context/index.js';
+import type { Command } from 'commander';
+import { ConfigError } from '../errors.js';
+import { credentialsFromEnv } from '../config/credentials.js';
+import { defaultWords, FIELDS, type Field } from '../config/fields.js';
 import type { FunctionConfigInput } from '../config/index.js';
+import { toRuntimeId } from '../runtimes/index.js';
 
-export interface FunctionFlags {
-  handler?: string;
-  initializer?: string;
-  runtime?: string;
-  python?: string;
-  memory?: string;
-  timeout?: string;
-  initializerTimeout?: string;
-  env?: string[];
-  envFile?: string[];
-  name?: string;
-  version?: string;
-  alias?: string;
-  package?: string;
-  projectId?: string;
-  credentialsEnv?: boolean;
-  maxInstances?: string | number;
-  hostSitePackages?: boolean;
-  apigBase64?: string;
-}
+/** What commander hands over for the function flags: text, lists for repeatable flags, booleans. */
+export type FunctionFlags = Record<string, string | string[] | boolean | undefined>;
+
+const TABLE = Object.entries(FIELDS as Record<string, Field>);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-// Add the function flags to a command.
+// commander's property for a flag: --initializer-timeout -> initializerTimeout.
+function property(flag: string): string {
+  return flag.split(' ')[0]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+// A flag's help: the field's help, and its default when it has one.
+function flagHelp(field: Field): string {
+  const shown = defaultWords(field);
+  const help = field.help.charAt(0).toLowerCase() + field.help.slice(1);
+  return shown === undefined ? help : `${help} (default: ${shown})`;
+}
+
+// Add the function flags to a command: one per field that has a flag, plus --env-file beside --env.
 export function addFunctionOptions(command: Command): Command {
-  return command
-    .option('--handler <file.function>', "handler, '[path/]file.function' (default: index.handler)")
-    .option('--initializer <file.function>', 'initializer, run once per instance before its first request')
-    .option('--runtime <id>', 'Python2.7, Python3.6, Python3.9, Python3.10 or Python3.12 (default: newest found)')
-    .option('--python <path>', "interpreter to use for the runtime (skips discovery)")
-    .option('--memory <MB>', 'memory size in MB, one of FunctionGraph\'s sizes (default: 128)')
-    .option('--timeout <seconds>', 'handler timeout, 3-259200 (default: 3)')
-    .option('--initializer-timeout <seconds>', 'initializer timeout, 1-300 (default: 3)')
-    .option('--env <KEY=VALUE>', 'a user environment variable (repeatable); also read with context.getUserData', collect)
-    .option('--env-file <file>', 'read user environment variables from a dotenv file (repeatable)', collect)
-    .option('--name <name>', 'function name (default: the code folder\'s name)')
-    .option('--version <version>', 'function version (default: latest)')
-    .option('--alias <alias>', 'alias the function is called through (default: none)')
-    .option('--package <package>', 'function group / app (default: default)')
-    .option('--project-id <id>', 'project id (default: local)')
-    .option('--max-instances <n>', 'instances that may run at once, one request each; more requests queue (default: 10)')
-    .option('--host-site-packages', "let the function import the interpreter's own site-packages (the cloud never has them; default: only the standard library, the code and its dependencies)")
-    .option('--apig-base64 <true|false>', 'whether the APIG gateway sends request bodies base64-encoded, as the cloud does by default (default: true)')
-    .addOption(new Option('--credentials-env', 'give the function the agency credentials in HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN and HUAWEICLOUD_SDK_TOKEN'));
+  for (const [key, field] of TABLE) {
+    if (field.flag === undefined) continue;
+    if (key === 'userData') {
+      command.option(field.flag, flagHelp(field), collect);
+      command.option('--env-file <file>', 'read user environment variables from a dotenv file (repeatable)', collect);
+    } else {
+      command.option(field.flag, flagHelp(field));
+    }
+  }
+  return command;
 }
 
 /** --debug-port's help, shared by invoke and serve. */
@@ -64,10 +54,19 @@ export function debugPort(value: string | undefined): number | undefined {
 }
 
 // A whole number from a flag, or a ConfigError naming the flag.
-function integer(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+function integer(flag: string, value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new ConfigError(`${flag} must be a whole number, got '${value}'`, { field: flag });
   return Number(value);
+}
+
+// One flag's value, checked against its field (the message names the flag), or a ConfigError.
+function flagValue(key: string, field: Field & { flag: string }, text: string): unknown {
+  const flag = field.flag.split(' ')[0]!;
+  if (key === 'runtime') return toRuntimeId(text);
+  const value = field.flagValue === 'integer' ? integer(flag, text) : text;
+  const parsed = field.value.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`${flag} ${parsed.error.issues[0]!.message}`, { field: flag });
+  return parsed.data;
 }
 
 // true/false from a flag, or a ConfigError naming the flag.
@@ -82,7 +81,7 @@ export function booleanFlag(flag: string, value: string | undefined): boolean | 
 // KEY=VALUE pairs from --env and --env-file, later ones winning.
 function userData(flags: FunctionFlags): Record<string, string> {
   const data: Record<string, string> = {};
-  for (const file of flags.envFile ?? []) {
+  for (const file of (flags['envFile'] as string[] | undefined) ?? []) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -94,7 +93,7 @@ function userData(flags: FunctionFlags): Record<string, string> {
     // dotenv is loaded only for --env-file.
     Object.assign(data, (createRequire(import.meta.url)('dotenv') as typeof import('dotenv')).parse(text));
   }
-  for (const pair of flags.env ?? []) {
+  for (const pair of (flags['env'] as string[] | undefined) ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new ConfigError(`--env expects KEY=VALUE, got '${pair}'`, { field: '--env' });
     data[pair.slice(0, eq)] = pair.slice(eq + 1);
@@ -102,37 +101,24 @@ function userData(flags: FunctionFlags): Record<string, string> {
   return data;
 }
 
-// The config the flags describe for the code folder.
+// The config the flags describe for the code folder: only what the flags set.
 export function configFromFlags(code: string, flags: FunctionFlags): FunctionConfigInput {
   const config: FunctionConfigInput = { code, userData: userData(flags) };
-  if (flags.handler !== undefined) config.handler = flags.handler;
-  if (flags.initializer !== undefined) config.initializer = flags.initializer;
-  if (flags.runtime !== undefined) config.runtime = flags.runtime;
-  if (flags.python !== undefined) config.pythonPath = flags.python;
-  const memory = integer('--memory', flags.memory);
-  if (memory !== undefined) config.memorySize = memory;
-  const timeout = integer('--timeout', flags.timeout);
-  if (timeout !== undefined) config.timeout = timeout;
-  const initTimeout = integer('--initializer-timeout', flags.initializerTimeout);
-  if (initTimeout !== undefined) config.initializerTimeout = initTimeout;
-  if (flags.name !== undefined) config.name = flags.name;
-  if (flags.version !== undefined) config.version = flags.version;
-  if (flags.alias !== undefined) config.alias = flags.alias;
-  if (flags.package !== undefined) config.package = flags.package;
-  if (flags.projectId !== undefined) config.projectId = flags.projectId;
-  if (flags.credentialsEnv) config.credentials = credentialsFromEnv(process.env);
-  const maxInstances = integer('--max-instances', flags.maxInstances === undefined ? undefined : String(flags.maxInstances));
-  if (maxInstances !== undefined) config.maxInstances = maxInstances;
-  if (flags.hostSitePackages) config.hostSitePackages = true;
-  const apigBase64 = booleanFlag('--apig-base64', flags.apigBase64);
+  const set = config as Record<string, unknown>;
+  for (const [key, field] of TABLE) {
+    if (field.flag === undefined || field.flagValue === 'special') continue;
+    const text = flags[property(field.flag)];
+    if (typeof text === 'string') set[key] = flagValue(key, { ...field, flag: field.flag }, text);
+  }
+  if (flags['credentialsEnv'] === true) config.credentials = credentialsFromEnv(process.env);
+  if (flags['hostSitePackages'] === true) config.hostSitePackages = true;
+  const apigBase64 = booleanFlag('--apig-base64', typeof flags['apigBase64'] === 'string' ? flags['apigBase64'] : undefined);
   if (apigBase64 !== undefined) config.apigBase64 = apigBase64;
   return config;
 }
 
 /** Config field -> flag, so errors about a field name the flag the user typed. */
-export const FLAG_FOR_FIELD: Record<string, string> = {
-  code: 'CODE', handler: '--handler', initializer: '--initializer', runtime: '--runtime', pythonPath: '--python',
-  memorySize: '--memory', timeout: '--timeout', initializerTimeout: '--initializer-timeout', userData: '--env',
-  name: '--name', version: '--version', alias: '--alias', package: '--package', projectId: '--project-id', maxInstances: '--max-instances',
-  hostSitePackages: '--host-site-packages', apigBase64: '--apig-base64',
-};
+export const FLAG_FOR_FIELD: Record<string, string> = Object.fromEntries([
+  ['code', 'CODE'],
+  ...TABLE.flatMap(([key, field]) => (field.flag === undefined ? [] : [[key, field.flag.split(' ')[0]!]])),
+]);

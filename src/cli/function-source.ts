@@ -1,17 +1,17 @@
 // The function a command runs: CODE and the function flags, over a config file when there is one
 // (--config, or fgrun.json / fgrun.yaml / fgrun.yml in the current folder when CODE is not given).
-// Flags override the file; CODE overrides the file's code. Zip paths are kept: prepareCode unpacks.
-import { resolve } from 'node:path';
+// The merge and its precedence are config/merge.ts's; zip paths are kept: createFunction unpacks.
 import type { Command } from 'commander';
-import { findConfigFile, loadConfigFile } from '../config/file.js';
+import { findConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
+import { functionFromFile } from '../config/merge.js';
+import { ConfigError } from '../errors.js';
 import { configFromFlags, type FunctionFlags } from './function-options.js';
 
-export interface SourceFlags extends FunctionFlags {
+export type SourceFlags = FunctionFlags & {
   config?: string;
   function?: string;
-}
+};
 
 export interface FunctionSource {
   input: FunctionConfigInput;
@@ -34,27 +34,6 @@ export async function functionSource(code: string | undefined, flags: SourceFlag
     if (flags.function !== undefined) throw new ConfigError(`--function ${flags.function} picks a function of a config file: pass --config <file> too`, { field: '--function' });
     return { input: fromFlags, configFile: null };
   }
-  const fromFile = pick(await loadConfigFile(configFile, { unpack: false }), flags.function, configFile);
-  const { code: _code, userData, ...overrides } = fromFlags;
-  const input: FunctionConfigInput = {
-    ...fromFile,
-    ...overrides,
-    userData: { ...fromFile.userData, ...userData },
-    code: code === undefined ? fromFile.code : resolve(cwd, code),
-  };
-  return { input, configFile };
-}
-
-// The one function to run from a file's list.
-function pick(functions: FunctionConfigInput[], name: string | undefined, file: string): FunctionConfigInput {
-  const names = functions.map((f) => f.name ?? '(unnamed)');
-  if (name !== undefined) {
-    const found = functions.find((f) => f.name === name);
-    if (!found) throw new ConfigError(`--function ${name}: config file ${file} has no function with that func_name; it has ${names.join(', ')}`, { field: '--function', file });
-    return found;
-  }
-  if (functions.length > 1) {
-    throw new ConfigError(`config file ${file} holds several functions (${names.join(', ')}): choose one with --function <name>`, { field: '--function', file });
-  }
-  return functions[0]!;
+  const overrides = code === undefined ? { ...fromFlags, code: undefined } : fromFlags;
+  return { input: await functionFromFile(configFile, flags.function, overrides, cwd), configFile };
 }

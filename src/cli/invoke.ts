@@ -3,10 +3,8 @@ import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './commands.js';
 import { createFunction, loadFailureReport, type FunctionHandle } from '../function/index.js';
-import { prepareCode } from '../package/index.js';
-import { ConfigError } from '../errors/index.js';
-import { startLine, summaryLine } from '../result/index.js';
-import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../errors.js';
+import { summaryLine } from '../result/index.js';
 import { addFunctionOptions, debugPort, DEBUG_PORT_HELP, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
 import { readEvent } from './event-input.js';
 import { addConfigOptions, functionSource, type SourceFlags } from './function-source.js';
@@ -56,7 +54,7 @@ async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): 
     // With a config file, each change reads it again (it is watched too).
     const source = configFile ? async () => (await functionSource(code, flags)).input : input;
     if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, false), io, { watch: configFile ? [configFile] : [], create });
-    handle = await createFunction(await prepareCode(input), create);
+    handle = await createFunction(input, create);
   } catch (error) {
     throw flagError(error);
   }
@@ -66,23 +64,15 @@ async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): 
 // One request on `handle`, printed; `close` closes the handle afterwards.
 async function invokeOnce(handle: FunctionHandle, event: unknown, flags: InvokeFlags, io: Io, close: boolean): Promise<number> {
   try {
-    const requestId = randomUUID();
-    if (!flags.json) io.stderr.write(startLine(requestId, handle.config.version));
-    let endsLine = true;
-    const onLog = flags.json ? undefined : (text: string) => {
-      if (text.length === 0) return;
-      io.stderr.write(text);
-      endsLine = text.endsWith('\n');
-    };
-    const invocation = await handle.invoke(event, { requestId, onLog });
+    // The log (Start line, output, Finish line) streams from the core as it is written.
+    const onLog = flags.json ? undefined : (text: string) => io.stderr.write(text);
+    const invocation = await handle.invoke(event, { onLog });
     // Why it could not load, and where its code was looked for (stderr: stdout keeps the body).
     const why = loadFailureReport(invocation, handle.config)?.join('\n');
     if (flags.json) {
       io.stdout.write(JSON.stringify(invocation, null, 2) + '\n');
       if (why) io.stderr.write(why + '\n');
     } else {
-      const finish = invocation.log.slice(invocation.log.lastIndexOf('\n', invocation.log.length - 2) + 1);
-      io.stderr.write(endsLine ? finish : '\n' + finish);
       io.stderr.write(summaryLine(invocation.requestId, invocation.summary, invocation.runtime, invocation.python) + '\n');
       if (why) io.stderr.write(why + '\n');
       if (invocation.status !== 'success') io.stderr.write(`Status: ${invocation.status}\n`);

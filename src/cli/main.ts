@@ -2,7 +2,7 @@
 // (0 ok, 1 function failure, 2 usage or configuration error).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { isFgrunError } from '../errors/index.js';
+import { isFgrunError } from '../errors.js';
 import { COMMANDS, type CommandEntry } from './commands.js';
 import { processIo, type Io } from './io.js';
 

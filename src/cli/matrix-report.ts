@@ -51,7 +51,7 @@ export function matrixJson(report: MatrixReport): string {
 }
 
 // The verdict line: OK, or what differs, failed and is missing; and what was skipped, in words.
-export function summary(report: MatrixReport, options: MatrixTextOptions = {}): string {
+function summary(report: MatrixReport, options: MatrixTextOptions = {}): string {
   const ran = new Set(report.rows.filter((r) => r.status !== 'skipped').map((r) => r.runtime));
   const differing = new Set(report.rows.filter((r) => r.agrees === false).map((r) => r.runtime));
   const missing = report.skipped.length;

@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { commandDescription } from './commands.js';
 import { loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { mergeShardFiles, parseIgnorePaths, parseRuntimeList, parseShard, runMatrix, toJUnit, type MatrixEvent, type MatrixReport } from '../matrix/index.js';
 import { readEvent } from './event-input.js';
 import { addFunctionOptions, type FunctionFlags } from './function-options.js';

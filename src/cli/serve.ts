@@ -2,9 +2,9 @@
 import { Command, Option } from 'commander';
 import { commandDescription } from './commands.js';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
+import { applyOverrides } from '../config/merge.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
-import { prepareCode } from '../package/index.js';
+import { ConfigError } from '../errors.js';
 import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from './function-options.js';
@@ -109,14 +109,13 @@ function authFrom(flags: ServeFlags): AuthOptions {
 async function configsFrom(code: string | undefined, flags: ServeFlags): Promise<FunctionConfigInput[]> {
   const fromFlags = configFromFlags(code ?? '.', flags);
   const file = flags.config ?? (code === undefined ? findConfigFile('.') : null);
-  if (file === null) return [await prepareCode(fromFlags)];
+  if (file === null) return [fromFlags];
   if (code !== undefined) throw new ConfigError(`pass either CODE ('${code}') with function flags, or --config ${file}, not both`, { field: '--config' });
   const functions = await loadConfigFile(file);
-  const { code: _code, userData, ...overrides } = fromFlags;
-  if (overrides.name !== undefined && functions.length > 1) {
+  if (fromFlags.name !== undefined && functions.length > 1) {
     throw new ConfigError(`--name cannot name all ${functions.length} functions of ${file}: set func_name in the file instead`, { field: '--name', file });
   }
-  return functions.map((f) => ({ ...f, ...overrides, userData: { ...f.userData, ...userData } }));
+  return functions.map((f) => applyOverrides(f, { ...fromFlags, code: undefined }));
 }
 
 // What the server answers, printed once it listens.

@@ -9,7 +9,7 @@ export interface FileIssue {
 }
 
 // `functions[1].memory_size` from ['functions', 1, 'memory_size'].
-export function fieldPath(path: readonly PropertyKey[]): string {
+function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

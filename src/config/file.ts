@@ -4,11 +4,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { prepareCode } from '../package/index.js';
 import { describeIssue } from './file-issues.js';
 import { fileFunctionSchema, fileFunctionsSchema, type FileFunction } from './file-schema.js';
-import { ENV_KEY_PATTERN, MAX_USER_DATA_CHARS, RESERVED_ENV, type FunctionConfigInput } from './schema.js';
+import { FIELDS, userDataKeyProblem, userDataSizeProblem, type Field } from './fields.js';
+import type { FunctionConfigInput } from './schema.js';
 import { resolveConfig } from './validate.js';
 
 /** The names `fgrun` looks for in a folder, in this order. */
@@ -129,19 +130,12 @@ async function toInput(entry: FileFunction, at: string, base: string, path: stri
   for (const [i, dep] of (entry.dependencies ?? []).entries()) {
     input.dependencies!.push(await packagePath(dep, `${at}dependencies[${i}]`, base, path));
   }
-  if (entry.func_name !== undefined) input.name = entry.func_name;
-  if (entry.package !== undefined) input.package = entry.package;
-  if (entry.runtime !== undefined) input.runtime = entry.runtime;
-  if (entry.handler !== undefined) input.handler = entry.handler;
-  if (entry.memory_size !== undefined) input.memorySize = entry.memory_size;
-  if (entry.timeout !== undefined) input.timeout = entry.timeout;
-  if (entry.initializer_handler !== undefined) input.initializer = entry.initializer_handler;
-  if (entry.initializer_timeout !== undefined) input.initializerTimeout = entry.initializer_timeout;
-  if (entry.version !== undefined) input.version = entry.version;
-  if (entry.max_instance_num !== undefined) input.maxInstances = entry.max_instance_num;
-  if (entry.idle_timeout !== undefined) input.idleTimeout = entry.idle_timeout;
-  if (entry.host_site_packages !== undefined) input.hostSitePackages = entry.host_site_packages;
-  if (entry.apig_base64 !== undefined) input.apigBase64 = entry.apig_base64;
+  // Every other field of the table is taken as the file has it, renamed.
+  for (const [key, field] of Object.entries(FIELDS as Record<string, Field>)) {
+    if (field.file === undefined || key === 'code' || key === 'dependencies') continue;
+    const value = (entry as Record<string, unknown>)[field.file];
+    if (value !== undefined) (input as Record<string, unknown>)[key] = value;
+  }
   return input;
 }
 
@@ -165,23 +159,20 @@ async function packagePath(value: string, field: string, base: string, path: str
 // user_data and encrypted_user_data together, as strings, with FunctionGraph's rules.
 function userData(entry: FileFunction, at: string, path: string): Record<string, string> {
   const data: Record<string, string> = {};
-  let chars = 0;
   for (const source of ['user_data', 'encrypted_user_data'] as const) {
     const raw = entry[source];
     if (raw === undefined) continue;
     const object = typeof raw === 'string' ? parseJsonVariables(raw, `${at}${source}`, path) : raw;
     for (const [key, value] of Object.entries(object)) {
       const field = `${at}${source}.${key}`;
-      if ((RESERVED_ENV as readonly string[]).includes(key)) throw invalid(path, field, 'is reserved by the FunctionGraph runtime; rename the variable');
-      if (!ENV_KEY_PATTERN.test(key)) throw invalid(path, field, 'is not a valid variable name: FunctionGraph wants a letter first, then letters, digits and _');
+      const problem = userDataKeyProblem(key);
+      if (problem !== null) throw invalid(path, field, problem);
       if (key in data) throw invalid(path, field, `is also defined in ${at}user_data; define each variable once`);
       data[key] = String(value);
-      chars += key.length + data[key].length;
     }
   }
-  if (chars > MAX_USER_DATA_CHARS) {
-    throw invalid(path, `${at}user_data`, `holds ${chars} characters with encrypted_user_data; FunctionGraph allows ${MAX_USER_DATA_CHARS} for all variables together`);
-  }
+  const size = userDataSizeProblem(data);
+  if (size !== null) throw invalid(path, `${at}user_data`, size);
   return data;
 }
 

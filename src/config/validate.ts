@@ -1,15 +1,16 @@
 // Turns user input into a complete FunctionConfig, or a ConfigError naming the field and what to do.
 import { basename, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { ConfigError } from '../errors/index.js';
-import { ENV_KEY_PATTERN, functionConfigSchema, MAX_USER_DATA_CHARS, RESERVED_ENV, type FunctionConfig, type FunctionConfigInput } from './schema.js';
+import { ConfigError } from '../errors.js';
+import { userDataKeyProblem, userDataSizeProblem } from './fields.js';
+import { functionConfigSchema, type FunctionConfig, type UncheckedConfigInput } from './schema.js';
 
 export interface ResolvedConfig extends FunctionConfig {
   name: string;
 }
 
 // Validate and complete a config; `source` names the file or flags it came from in messages.
-export function resolveConfig(input: FunctionConfigInput, source?: string): ResolvedConfig {
+export function resolveConfig(input: UncheckedConfigInput, source?: string): ResolvedConfig {
   const parsed = functionConfigSchema.safeParse(input);
   const where = source ? ` (in ${source})` : '';
   if (!parsed.success) {
@@ -31,20 +32,14 @@ export function resolveConfig(input: FunctionConfigInput, source?: string): Reso
   return { ...config, code, name, dependencies: config.dependencies.map((d) => resolve(d)) };
 }
 
+// FunctionGraph's rules for user variables (fields.ts), as ConfigErrors naming the variable.
 function checkUserData(userData: Record<string, string>, where: string, source?: string): void {
-  let chars = 0;
-  for (const [key, value] of Object.entries(userData)) {
-    if ((RESERVED_ENV as readonly string[]).includes(key)) {
-      throw new ConfigError(`invalid function config${where}: userData.${key} is reserved by the FunctionGraph runtime; rename the variable`, { field: `userData.${key}`, file: source });
-    }
-    if (!ENV_KEY_PATTERN.test(key)) {
-      throw new ConfigError(`invalid function config${where}: userData key '${key}' is not a valid variable name: FunctionGraph wants a letter first, then letters, digits and _`, { field: `userData.${key}`, file: source });
-    }
-    chars += key.length + value.length;
+  for (const key of Object.keys(userData)) {
+    const problem = userDataKeyProblem(key);
+    if (problem !== null) throw new ConfigError(`invalid function config${where}: userData.${key} ${problem}`, { field: `userData.${key}`, file: source });
   }
-  if (chars > MAX_USER_DATA_CHARS) {
-    throw new ConfigError(`invalid function config${where}: userData holds ${chars} characters, FunctionGraph allows ${MAX_USER_DATA_CHARS} for all variables together`, { field: 'userData', file: source });
-  }
+  const size = userDataSizeProblem(userData);
+  if (size !== null) throw new ConfigError(`invalid function config${where}: userData ${size}`, { field: 'userData', file: source });
 }
 
 // A FunctionGraph-valid name from the code folder's name.

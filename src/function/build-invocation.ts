@@ -1,7 +1,8 @@
 // Turns an instance's outcome into the Invocation every front end reports: status, body,
 // FunctionGraph's error body, the summary with billing, and the log framed by Start/Finish lines.
-import { billedDuration, errorBody, finishLine, kbToMb, startLine, type ErrorBody, type ErrorTextKey, type Invocation, type InvocationStatus } from '../result/index.js';
+import { billedDuration, finishLine, kbToMb, startLine, type Invocation } from '../result/index.js';
 import type { ResolvedConfig } from '../config/index.js';
+import type { Answer } from './answer.js';
 
 export interface ColdStart {
   initDurationMs: number;
@@ -21,10 +22,6 @@ export interface InvocationFacts {
   functionLog: string;
 }
 
-export type Answer =
-  | { status: 'success'; kind: 'none' | 'str' | 'json'; body: string }
-  | { status: Exclude<InvocationStatus, 'success'>; error: ErrorBody };
-
 // Build the Invocation for one request. The log text and a JSON result are rendered when first
 // read (formatting two timestamps and parsing the body cost more than the rest of the warm path's
 // JavaScript together); both stay own enumerable properties, in the usual key order, so spreads,
@@ -41,7 +38,8 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
   const parts: Parts = { facts, summary: { ...summary }, finishedAt: new Date(), body: '', log: null, result: null };
   // Object literals and assignments, never `{ ...base, more }`: V8 (Node 20) takes ~2.5 us for a
   // spread plus added properties, and its results survive young-generation GCs.
-  const invocation = { requestId: facts.requestId, runtime: facts.runtime, python: facts.python, summary } as Record<PropertyKey, unknown>;
+  // Completed below, property by property in the usual key order; every Invocation field is set on every path.
+  const invocation = { requestId: facts.requestId, runtime: facts.runtime, python: facts.python, summary } as Invocation;
   Object.defineProperty(invocation, PARTS, { value: parts });
   Object.defineProperty(invocation, 'log', LAZY_LOG);
   if (answer.status === 'success') {
@@ -60,7 +58,7 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
     invocation.body = JSON.stringify(answer.error);
     invocation.error = answer.error;
   }
-  return invocation as unknown as Invocation;
+  return invocation;
 }
 
 /** What the lazy properties are rendered from, kept on the invocation under a hidden symbol. */
@@ -118,9 +116,4 @@ function parseBody(body: string): unknown {
   } catch {
     return body;
   }
-}
-
-// An error answer with FunctionGraph's text for `key`.
-export function failure(status: Exclude<InvocationStatus, 'success'>, key: ErrorTextKey, errorType: string, message: string, stackTrace: string[] = []): Answer {
-  return { status, error: errorBody(key, errorType, message, stackTrace) };
 }

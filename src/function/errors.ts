@@ -1,5 +1,5 @@
 // Request errors thrown before anything runs (the event cannot be sent).
-import { FgrunError } from '../errors/index.js';
+import { FgrunError } from '../errors.js';
 
 /** Synchronous request payload limit (6 MB), as FunctionGraph enforces it. */
 export const MAX_EVENT_BYTES = 6 * 1024 * 1024;

@@ -2,24 +2,29 @@
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
-import { ClosedError, ConfigError } from '../errors/index.js';
-import { registerSecret } from '../log/index.js';
+import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
+import { prepareCode } from '../package/index.js';
+import { ClosedError, ConfigError } from '../errors.js';
+import { registerSecret } from '../log.js';
 import { sharedLogDir } from '../instance/index.js';
 import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
-import type { Invocation } from '../result/index.js';
+import { startLine, type Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './errors.js';
-import { answerFor } from './outcome.js';
+import { answerFor } from './answer.js';
 import { warmUp, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
 
 export interface InvokeOptions {
   /** Request id to use (a fresh UUID by default). */
   requestId?: string;
-  /** Receives the function's log output live, as it is written. */
+  /**
+   * Receives the request's log live, as it is written: the Start line, the function's output, the
+   * Finish line (with a cold start's output before them), the same text as the Invocation's log.
+   */
   onLog?: (text: string) => void;
 }
 
@@ -63,14 +68,25 @@ export interface CreateOptions {
   debugPort?: number;
 }
 
-// Check the platform, validate the config, find the runtime's interpreter, check the log folder, and
-// return a handle (instances start lazily).
-export async function createFunction(input: FunctionConfigInput, options: CreateOptions = {}): Promise<FunctionHandle> {
+/** A function of a config file (fgrun.json / fgrun.yaml), with fields over the file's. */
+export interface ConfigFileSource {
+  configFile: string;
+  /** Which function of a file that holds several (its func_name). */
+  function?: string;
+  /** Fields that win over the file's (user variables merge name by name). */
+  overrides?: ConfigOverrides;
+}
+
+// Check the platform, read the source (a config, or a config file's function), unpack .zip code and
+// dependency packages, validate, find the runtime's interpreter, check the log folder, and return a
+// handle (instances start lazily).
+export async function createFunction(source: FunctionConfigInput | ConfigFileSource, options: CreateOptions = {}): Promise<FunctionHandle> {
   assertSupportedPlatform();
   const { debugPort } = options;
   if (debugPort !== undefined && !(Number.isInteger(debugPort) && debugPort >= 1 && debugPort <= 65535)) {
     throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });
   }
+  const input = await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source);
   const maxInstances = debugPort !== undefined ? 1 : options.maxInstances;
   const config = resolveConfig(maxInstances === undefined ? input : { ...input, maxInstances });
   const env = options.env ?? process.env;
@@ -89,15 +105,30 @@ export async function createFunction(input: FunctionConfigInput, options: Create
   return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime, extras);
 }
 
-// The caller's log sink, unable to break the host: the log is in the Invocation anyway.
-function guarded(sink: (text: string) => void): (text: string) => void {
-  return (text) => {
+// The caller's log sink, unable to break the host (the log is in the Invocation anyway), and the
+// Finish line for it, after a line break when the function's output did not end with one.
+class LogStream {
+  private endsLine = true;
+
+  constructor(private readonly sink: (text: string) => void) {}
+
+  write(text: string): void {
+    if (text.length === 0) return;
+    this.endsLine = text.endsWith('\n');
     try {
-      sink(text);
+      this.sink(text);
     } catch {
       // ignored on purpose
     }
-  };
+  }
+
+  // The Invocation's last line, which its log ends with.
+  finish(invocation: Invocation): Invocation {
+    const log = invocation.log;
+    const finish = log.slice(log.lastIndexOf('\n', log.length - 2) + 1);
+    this.write(this.endsLine ? finish : `\n${finish}`);
+    return invocation;
+  }
 }
 
 class Handle implements FunctionHandle {
@@ -120,18 +151,23 @@ class Handle implements FunctionHandle {
     const requestId = options.requestId ?? randomUUID();
     const startedAt = new Date();
     const facts = { requestId, config: this.config, runtime: this.runtime.runtime, startedAt };
-    const onLog = options.onLog ? guarded(options.onLog) : undefined;
+    const stream = options.onLog ? new LogStream(options.onLog) : null;
     const acquired = await this.pool.acquire(requestId);
     if (acquired.instance === null) {
       const w = acquired.warmUp as Extract<WarmUp, { ok: false }>;
-      onLog?.(w.log);
-      return buildInvocation({ ...facts, python: w.python, cold: { initDurationMs: w.durationMs, preamble: '' }, durationMs: 0, maxRssKb: w.peakKb, functionLog: w.log }, w.answer);
+      stream?.write(startLine(requestId, this.config.version, startedAt));
+      stream?.write(w.log);
+      const failed = buildInvocation({ ...facts, python: w.python, cold: { initDurationMs: w.durationMs, preamble: '' }, durationMs: 0, maxRssKb: w.peakKb, functionLog: w.log }, w.answer);
+      return stream ? stream.finish(failed) : failed;
     }
     const { instance, warmUp: warm } = acquired;
     const cold = warm && warm.ok ? warm.cold : null;
-    if (cold?.preamble) onLog?.(cold.preamble);
-    const decoder = onLog ? new StringDecoder('utf8') : null;
-    const onOutput = decoder ? (chunk: Buffer) => onLog!(decoder.write(chunk)) : undefined;
+    if (stream) {
+      if (cold?.preamble) stream.write(cold.preamble);
+      stream.write(startLine(requestId, this.config.version, startedAt));
+    }
+    const decoder = stream ? new StringDecoder('utf8') : null;
+    const onOutput = decoder ? (chunk: Buffer) => stream!.write(decoder.write(chunk)) : undefined;
     const t0 = performance.now();
     const outcome = await instance.invoke(requestId, payload, onOutput);
     const elapsed = performance.now() - t0;
@@ -140,12 +176,13 @@ class Handle implements FunctionHandle {
     const answer = answerFor(outcome, this.config.timeout);
     const done = outcome.kind === 'done' ? outcome.message : null;
     // Fields spelled out: `{ ...facts, more }` costs ~2.5 us in V8 and keeps garbage alive (docs/performance.md).
-    return buildInvocation({
+    const invocation = buildInvocation({
       requestId, config: facts.config, runtime: facts.runtime, startedAt, python, cold,
       durationMs: done ? done.durationMs : elapsed,
       maxRssKb: done ? done.maxRssKb : outcome.kind === 'timeout' || outcome.kind === 'oom' ? outcome.peakKb : 0,
       functionLog: outcome.log,
     }, answer);
+    return stream ? stream.finish(invocation) : invocation;
   }
 
   stats(): PoolStats {

@@ -4,13 +4,13 @@
 // and a fresh one tries again, INIT_ATTEMPTS in all, as FunctionGraph does; the last failure answers.
 import { Instance, type InstanceOptions, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { SpawnError } from '../errors/index.js';
+import { SpawnError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
-import { failure, type Answer, type ColdStart } from './build-invocation.js';
-import { answerFor, describeExit } from './outcome.js';
+import type { ColdStart } from './build-invocation.js';
+import { answerFor, describeExit, errorAnswer, type Answer } from './answer.js';
 
 /** Initializer attempts per request, each on a fresh instance (FunctionGraph: three). */
-export const INIT_ATTEMPTS = 3;
+const INIT_ATTEMPTS = 3;
 
 export type WarmUp =
   | { ok: true; instance: Instance; cold: ColdStart; python: string; attempts: number }
@@ -48,7 +48,7 @@ async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestI
   } catch (error) {
     // No process at all (EMFILE...): this request's answer is a crash; the host carries on.
     if (!(error instanceof SpawnError)) throw error;
-    return { ok: false, answer: failure('crash', 'crash', 'RuntimeExited', error.message), log: '', python: runtime.version, peakKb: 0, retry: false };
+    return { ok: false, answer: errorAnswer('crash', 'crash', 'RuntimeExited', error.message), log: '', python: runtime.version, peakKb: 0, retry: false };
   }
   const onAbort = () => instance.abort('the function handle was closed (cancel) while the instance was starting');
   signal?.addEventListener('abort', onAbort);
@@ -69,8 +69,8 @@ async function stages(instance: Instance, config: ResolvedConfig, runtime: Runti
   const ready = started.message;
   if (ready.type === 'fault') {
     const e = ready.error;
-    if (ready.target === 'initializer') return fail(failure('init-error', 'initialization', e.type, e.message, e.stackTrace), started.log);
-    return fail(failure('error', 'entry', e.type, e.message, e.stackTrace), started.log);
+    if (ready.target === 'initializer') return fail(errorAnswer('init-error', 'initialization', e.type, e.message, e.stackTrace), started.log);
+    return fail(errorAnswer('error', 'entry', e.type, e.message, e.stackTrace), started.log);
   }
   let preamble = started.log;
   if (config.initializer) {
@@ -79,7 +79,7 @@ async function stages(instance: Instance, config: ResolvedConfig, runtime: Runti
     if (init.kind !== 'done') return fail(initFailure(init, config), preamble, init.kind !== 'protocol', ready.python, peakOf(init));
     if (!init.message.ok) {
       const e = init.message.error!;
-      return fail(failure('init-error', 'initialization', e.type, e.message, e.stackTrace), preamble, true, ready.python, init.message.maxRssKb);
+      return fail(errorAnswer('init-error', 'initialization', e.type, e.message, e.stackTrace), preamble, true, ready.python, init.message.maxRssKb);
     }
   }
   instance.initialized = true;
@@ -94,9 +94,9 @@ function peakOf(outcome: Outcome<unknown>): number {
 function startFailure(outcome: Exclude<Outcome<unknown>, { kind: 'done' }>, instance: Instance): Answer {
   switch (outcome.kind) {
     case 'timeout':
-      return failure('init-error', 'init-timeout', 'InitializationTimeout', `the interpreter did not load the handler within ${instance.options.startTimeoutMs ?? 30000}ms`);
+      return errorAnswer('init-error', 'init-timeout', 'InitializationTimeout', `the interpreter did not load the handler within ${instance.options.startTimeoutMs ?? 30000}ms`);
     case 'crash':
-      return failure('crash', 'crash', 'RuntimeExited', `${outcome.reason ?? describeExit(outcome.exitCode, outcome.signal)} while loading the function`);
+      return errorAnswer('crash', 'crash', 'RuntimeExited', `${outcome.reason ?? describeExit(outcome.exitCode, outcome.signal)} while loading the function`);
     default:
       return answerFor(outcome, 0);
   }
@@ -106,9 +106,9 @@ function startFailure(outcome: Exclude<Outcome<unknown>, { kind: 'done' }>, inst
 function initFailure(outcome: Exclude<Outcome<unknown>, { kind: 'done' }>, config: ResolvedConfig): Answer {
   switch (outcome.kind) {
     case 'timeout':
-      return failure('init-error', 'init-timeout', 'InitializerTimeout', `the initializer did not finish within its timeout of ${config.initializerTimeout}s`);
+      return errorAnswer('init-error', 'init-timeout', 'InitializerTimeout', `the initializer did not finish within its timeout of ${config.initializerTimeout}s`);
     case 'crash':
-      return failure('crash', 'crash', 'RuntimeExited', `${outcome.reason ?? describeExit(outcome.exitCode, outcome.signal)} in the initializer`);
+      return errorAnswer('crash', 'crash', 'RuntimeExited', `${outcome.reason ?? describeExit(outcome.exitCode, outcome.signal)} in the initializer`);
     default:
       return answerFor(outcome, 0);
   }

@@ -2,11 +2,11 @@
 // variables, the user's variables, and a minimal base for correct I/O.
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
-import { cpuMillicores } from '../context/index.js';
+import { cpuMillicores } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { RUNTIME_ROOT } from './paths.js';
+import { RUNTIME_ROOT } from '../protocol/bootstrap.js';
 
-export const MAX_RESP_BODY_SIZE = 6291456;
+const MAX_RESP_BODY_SIZE = 6291456;
 
 // `codeRoot` is RUNTIME_CODE_ROOT: the `code` link in the function's runtime root (runtime-root.ts).
 export function buildEnvironment(config: ResolvedConfig, pythonPath: string, logDir: string, codeRoot: string): Record<string, string> {

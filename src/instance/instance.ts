@@ -4,27 +4,28 @@
 // settles once the interpreter has exited and its pipes have drained, so the answer carries all of
 // the log the function wrote before it died.
 import { randomBytes } from 'node:crypto';
-import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context/index.js';
+import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
-import type { ProtocolError } from '../errors/index.js';
+import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import {
   encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
   type CallMessage, type DebugMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
-import { unexpected, type Outcome, type Pending, type Verdict } from './outcomes.js';
+import { Operation } from './operation.js';
+import { unexpected, type Outcome, type EndReason } from './outcomes.js';
 import { stopProcess } from './teardown.js';
 import { buildEnvironment } from './environment.js';
-import { canMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
+import { canMove, checkMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
 import { LogCollector } from './log-collector.js';
-import { unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
+import type { Watch } from './memory-watch.js';
 import { readPeakKb, RssProbe } from '../platform/index.js';
 import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
 import { runtimeRoot } from './runtime-root.js';
 import { holdTimeout, releaseTimeout } from './debug-hold.js';
 
-export { START_TIMEOUT_MS, STOP_GRACE_MS, EXIT_DRAIN_MS, type InstanceState } from './lifecycle.js';
+export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
 
 export interface InstanceOptions {
@@ -49,7 +50,7 @@ export class Instance {
   private readonly logs: LogCollector;
   /** The memory limit and deadline watch, reused by each operation (one at a time). */
   private readonly watch: Watch;
-  private pending: Pending | null = null;
+  private pending: Operation | null = null;
   private readonly fence: string;
   private readonly exited: Promise<void>;
   private hasExited = false;
@@ -143,10 +144,9 @@ export class Instance {
     killProcess(this.proc);
   }
 
+  // Only the moves lifecycle.ts allows; anything else throws (a bug, never a user's doing).
   private move(to: InstanceState): void {
-    if (this.current === to) return;
-    if (!canMove(this.current, to)) return;
-    this.current = to;
+    this.current = checkMove(this.current, to);
   }
 
   private begin<M>(state: InstanceState, id: string, scope: RequestScope | null, timeoutMs: number): Promise<Outcome<M>> {
@@ -160,8 +160,7 @@ export class Instance {
       const watch = this.watch;
       watch.peakKb = 0;
       watch.deadline = performance.now() + timeoutMs;
-      this.pending = { id, scope, message: null, payload: null, log: null, timer: null, heldMs: null, watch, verdict: null, resolve: resolve as (o: Outcome<never>) => void };
-      watchMemory(watch);
+      this.pending = new Operation(id, scope, watch, resolve);
     });
   }
 
@@ -170,40 +169,36 @@ export class Instance {
     if (!p) return;
     this.pending = null;
     this.outputListener = null;
-    if (p.timer) clearTimeout(p.timer);
-    unwatchMemory(p.watch);
     if (outcome.kind === 'done' && !this.hasExited && this.current !== 'stopping') {
       this.move('idle');
     } else if (!this.hasExited) {
       this.kill();
     }
-    p.resolve(outcome as Outcome<never>);
+    p.settle(outcome);
   }
 
   // The host ends the operation: remember why, kill the group, settle once it has exited.
-  private end(verdict: Verdict): void {
+  private end(reason: EndReason): void {
     const p = this.pending;
-    if (!p || p.verdict) return;
-    p.verdict = verdict;
-    unwatchMemory(p.watch);
+    if (!p || p.ended) return;
+    p.end(reason, KILL_SETTLE_MS, () => this.settleAfterExit());
     this.kill();
-    if (this.hasExited) return this.settle();
-    p.timer = setTimeout(() => this.settle(), KILL_SETTLE_MS);
+    if (this.hasExited) this.settleAfterExit();
   }
 
-  // Resolve the pending operation after the process is gone (or the settle timer fired).
-  private settle(code: number | null = null, signal: string | null = null): void {
+  // Settle the pending operation after the process is gone (or the grace timer fired).
+  private settleAfterExit(code: number | null = null, signal: string | null = null): void {
     const p = this.pending;
     if (!p) return;
     // Output after the request's fence (the runtime's dying words) belongs to a failed request too.
     const whole = () => (p.log ?? '') + this.logs.take();
-    if (p.verdict) return this.finish({ ...p.verdict, log: whole() } as Outcome<unknown>);
+    if (p.ended) return this.finish({ ...p.ended, log: whole() } as Outcome<unknown>);
     if (p.message && this.complete(p, p.log ?? this.logs.take())) return;
     this.finish({ kind: 'crash', exitCode: code, signal, log: whole() });
   }
 
   // A whole answer (message and fenced log) is in: done, or oom when the request's peak went over.
-  private complete(p: Pending, log: string): boolean {
+  private complete(p: Operation, log: string): boolean {
     const message = p.message!;
     if ('maxRssKb' in message) {
       message.maxRssKb = Math.max(message.maxRssKb, p.watch.peakKb);
@@ -219,7 +214,7 @@ export class Instance {
 
   private maybeComplete(): void {
     const p = this.pending;
-    if (p && !p.verdict && p.message && p.log !== null) this.complete(p, p.log);
+    if (p && !p.ended && p.message && p.log !== null) this.complete(p, p.log);
   }
 
   private onFrame({ message, payload }: Frame): void {
@@ -302,7 +297,7 @@ export class Instance {
     this.watch.probe.close();
     if (!this.pending) return;
     // Let the pipes drain: a result (or log line) written just before the exit still counts.
-    const settle = () => this.settle(code, signal);
+    const settle = () => this.settleAfterExit(code, signal);
     if (this.proc.shell.terminated) return settle();
     const drained = new Promise<void>((r) => this.proc.shell.once('close', () => r()));
     void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(settle);

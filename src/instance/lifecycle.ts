@@ -26,6 +26,12 @@ export function canMove(from: InstanceState, to: InstanceState): boolean {
   return NEXT[from].includes(to);
 }
 
+// The state after a move the lifecycle allows; a move it does not allow is a bug in the host, and throws.
+export function checkMove(from: InstanceState, to: InstanceState): InstanceState {
+  if (from !== to && !canMove(from, to)) throw new Error(`illegal instance lifecycle move ${from} -> ${to}`);
+  return to;
+}
+
 /** Spawn + import + handshake; past this the start counts as timed out (status init-error). */
 export const START_TIMEOUT_MS = 30_000;
 /** Teardown ladder: after the shutdown message, then after SIGTERM, how long before the next rung. */

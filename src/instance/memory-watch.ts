@@ -15,7 +15,7 @@
 import type { RssProbe } from '../platform/index.js';
 
 /** How often working instances are sampled. Kill latency is at most one tick plus the read. */
-export const MEMORY_SAMPLE_MS = 10;
+const MEMORY_SAMPLE_MS = 10;
 /** Quiet ticks (nothing to watch) before the ticker stops itself. */
 const QUIET_TICKS = 100;
 
@@ -81,7 +81,7 @@ function tick(): void {
 }
 
 // Sample one watch now: update its peak and report it if it is over the limit.
-export function sample(watch: Watch): void {
+function sample(watch: Watch): void {
   const kb = watch.probe.readKb();
   if (kb > watch.peakKb) watch.peakKb = kb;
   if (kb > watch.limitKb) {

@@ -1,8 +1,5 @@
 // What one instance operation (start, initialize, invoke) ends in: exactly one of these.
-import type { RequestScope } from '../context/index.js';
-import { ProtocolError } from '../errors/index.js';
-import type { FaultMessage, InitializedMessage, ReadyMessage, ResultMessage } from '../protocol/index.js';
-import type { Watch } from './memory-watch.js';
+import { ProtocolError } from '../errors.js';
 
 export type Outcome<M> =
   | { kind: 'done'; message: M; payload: Buffer | null; log: string }
@@ -13,24 +10,8 @@ export type Outcome<M> =
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A failure the host decided (it killed the group); settled with the log once the process is gone. */
-export type Verdict = DistributiveOmit<Exclude<Outcome<never>, { kind: 'done' }>, 'log'>;
-
-/** The operation in flight on an instance, until its outcome settles. */
-export type Pending = {
-  id: string;
-  scope: RequestScope | null;
-  message: ReadyMessage | FaultMessage | InitializedMessage | ResultMessage | null;
-  payload: Buffer | null;
-  log: string | null;
-  /** Set once the host has ended the operation: settles it if the process is slow to go. */
-  timer: NodeJS.Timeout | null;
-  /** While a debugger holds the function: the time that was left before its deadline (debug-hold.ts). */
-  heldMs: number | null;
-  watch: Watch;
-  verdict: Verdict | null;
-  resolve: (outcome: Outcome<never>) => void;
-};
+/** Why the host ended an operation (it killed the group); settled with the log once the process is gone. */
+export type EndReason = DistributiveOmit<Exclude<Outcome<never>, { kind: 'done' }>, 'log'>;
 
 // A protocol message that arrived when nothing was waiting for it.
 export function unexpected(type: string): ProtocolError {

@@ -1,13 +1,8 @@
-// Where the Python side of fgrun lives in the installed package, and the functions' log folder.
+// The functions' log folder (RUNTIME_LOG_DIR), private to the user.
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { FgrunError } from '../errors/index.js';
-
-/** The package root (holds bootstrap/ and pyshim/), from src/instance or dist/instance. */
-export const RUNTIME_ROOT = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
-export const BOOTSTRAP_MAIN = join(RUNTIME_ROOT, 'bootstrap', 'main.py');
+import { FgrunError } from '../errors.js';
 
 let logDir: string | null = null;
 

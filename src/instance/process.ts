@@ -7,8 +7,8 @@ import { PythonShell } from 'python-shell';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { InstanceCgroup, killGroup, killTree, onHostExit, reaperForget, reaperWatch } from '../platform/index.js';
-import { BOOTSTRAP_MAIN } from './paths.js';
-import { SpawnError } from '../errors/index.js';
+import { BOOTSTRAP_MAIN } from '../protocol/bootstrap.js';
+import { SpawnError } from '../errors.js';
 
 export interface PythonProcess {
   shell: PythonShell;

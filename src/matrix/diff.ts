@@ -1,8 +1,7 @@
-// A unified line diff of two short texts (results are small): longest common subsequence, with
-// three lines of context around each change. Texts past MAX_LINES are shown whole, - then +.
+// A unified line diff of two short texts (results are small): jsdiff finds the changed lines, this
+// file prints them with three lines of context around each change, in the matrix report's format.
+import { diffArrays } from 'diff';
 
-/** Past this many lines on either side, the diff shows both texts whole. */
-const MAX_LINES = 2000;
 const CONTEXT = 3;
 /** Texts this short are shown whole. */
 const WHOLE = 20;
@@ -12,41 +11,15 @@ type Op = { kind: ' ' | '-' | '+'; line: string };
 // "--- from\n+++ to\n" then the changed lines; '' when the texts are equal.
 export function unifiedDiff(fromText: string, toText: string, fromLabel: string, toLabel: string): string {
   if (fromText === toText) return '';
-  const a = fromText.split('\n');
-  const b = toText.split('\n');
-  const ops = a.length > MAX_LINES || b.length > MAX_LINES
-    ? [...a.map((line) => ({ kind: '-' as const, line })), ...b.map((line) => ({ kind: '+' as const, line }))]
-    : lineOps(a, b);
-  return [`--- ${fromLabel}`, `+++ ${toLabel}`, ...withContext(ops)].join('\n') + '\n';
+  return [`--- ${fromLabel}`, `+++ ${toLabel}`, ...withContext(lineOps(fromText.split('\n'), toText.split('\n')))].join('\n') + '\n';
 }
 
-// Edit script from the LCS table.
+// The edit script, one op per line.
 function lineOps(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      ops.push({ kind: ' ', line: a[i]! });
-      i++;
-      j++;
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
-      ops.push({ kind: '-', line: a[i++]! });
-    } else {
-      ops.push({ kind: '+', line: b[j++]! });
-    }
-  }
-  while (i < n) ops.push({ kind: '-', line: a[i++]! });
-  while (j < m) ops.push({ kind: '+', line: b[j++]! });
-  return ops;
+  return diffArrays(a, b).flatMap((change) => {
+    const kind = change.added ? '+' : change.removed ? '-' : ' ';
+    return change.value.map((line) => ({ kind, line }));
+  });
 }
 
 // Changed lines with CONTEXT unchanged lines around them; "..." where lines are left out.

@@ -2,7 +2,7 @@
 // must not count as a difference between runtimes. A path walks into the result: `requestId`,
 // `body.time`, `headers.date`, `items[0].id`, `items.*.id`. A string field that holds JSON (an APIG
 // response's `body`) is walked into as the value it encodes.
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 
 /** One step of a path: an object key, an array index, or `*` (every key or index). */
 type Step = string | number;

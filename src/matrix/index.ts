@@ -2,7 +2,7 @@
 export { runMatrix, DEFAULT_MATRIX_EVENT } from './run-matrix.js';
 export { toJUnit, type JUnitOptions } from './junit.js';
 export { parseRuntimeList } from './select-runtimes.js';
-export { canonicalJson, outcomeText, sameOutcome } from './compare.js';
+export { canonicalJson, sameOutcome } from './compare.js';
 export { unifiedDiff } from './diff.js';
 export { parseIgnorePaths, withoutIgnored, type IgnorePath } from './ignore.js';
 export { parseShard, type MatrixShard } from './shard.js';

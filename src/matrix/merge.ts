@@ -4,7 +4,7 @@
 // silently smaller report.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { RUNTIME_IDS, type RuntimeId } from '../runtimes/index.js';
 import { compareRows } from './compare-rows.js';
 import { parseIgnorePaths } from './ignore.js';

@@ -2,7 +2,7 @@
 // parallel (bounded by the machine's cores), then every outcome compared with the newest runtime's.
 import { availableParallelism } from 'node:os';
 import { resolveConfig, type FunctionConfigInput } from '../config/index.js';
-import { ConfigError, RuntimeError, isFgrunError } from '../errors/index.js';
+import { ConfigError, RuntimeError, isFgrunError } from '../errors.js';
 import { createFunction } from '../function/index.js';
 import { prepareCode } from '../package/index.js';
 import { inspectRuntimes, RUNTIME_IDS, type RuntimeId, type RuntimeInfo } from '../runtimes/index.js';

@@ -1,5 +1,5 @@
 // `--runtimes all|Python2.7,Python3.12` -> the runtime ids, or a ConfigError naming the flag.
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { normalizeRuntimeId, RUNTIME_IDS, type RuntimeId } from '../runtimes/index.js';
 
 // The listed runtimes (any letter case, oldest first, no repeats); 'all' (or nothing) is every one.

@@ -2,7 +2,7 @@
 // order), so a CI's own job matrix can fan one large matrix out over N jobs and `--merge` joins them.
 // Shard I takes one contiguous block of the cells: a runtime's events stay together on one warm
 // instance, and the blocks differ in size by at most one cell.
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 
 export interface MatrixShard {
   /** 1-based. */

@@ -1,6 +1,6 @@
 // Errors about code and dependency packages: a zip that cannot be read, is too large, or would
 // write outside its folder. All are the user's to fix (CLI exit 2).
-import { FgrunError, type FgrunErrorOptions } from '../errors/index.js';
+import { FgrunError, type FgrunErrorOptions } from '../errors.js';
 
 export type PackageErrorCode =
   /** Not a readable zip, or not a folder / .zip at all. */

@@ -1,5 +1,5 @@
 // Code and dependency packages: folders or .zip files, unpacked safely. Re-exports only.
-export { prepareCode, isZipPath, type CodePaths } from './prepare.js';
+export { prepareCode } from './prepare.js';
 export { PackageError, type PackageErrorCode } from './errors.js';
 export { CODE_LIMITS, DEPENDENCY_LIMITS, type PackageLimits } from './limits.js';
 export { unzipSafely, type UnzipStats } from './unzip.js';

@@ -21,7 +21,7 @@ export async function prepareCode<T extends CodePaths>(input: T): Promise<T> {
 }
 
 // Whether a path names a zip package (a file ending in .zip).
-export function isZipPath(path: string): boolean {
+function isZipPath(path: string): boolean {
   return path.toLowerCase().endsWith('.zip');
 }
 

@@ -70,7 +70,7 @@ function childrenOf(pid: number): number[] {
 }
 
 /** Every descendant of `pid`, parents before children. */
-export function descendants(pid: number): number[] {
+function descendants(pid: number): number[] {
   const found = new Set<number>();
   const stack = [pid];
   while (stack.length > 0) {

@@ -1,7 +1,7 @@
 // Which operating systems fgrun runs functions on (docs/platforms.md): Linux, supported and tested;
 // macOS, expected to work with the degradations documented there; anything else (Windows) is refused
 // in one clear line, before anything is spawned.
-import { FgrunError } from '../errors/index.js';
+import { FgrunError } from '../errors.js';
 
 const SUPPORTED: readonly string[] = ['linux', 'darwin'];
 

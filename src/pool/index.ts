@@ -1,1 +1,1 @@
-export { Pool, type Acquired, type CloseMode, type PoolOptions, type PoolStats, type Started } from './pool.js';
+export { Pool, type CloseMode, type PoolStats } from './pool.js';

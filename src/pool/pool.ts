@@ -9,9 +9,9 @@
 //   - close('drain') (the default) refuses new requests, serves every accepted one (queued ones
 //     included), then stops all instances. close('cancel') rejects queued requests with ClosedError,
 //     ends in-flight ones as crashes and kills everything. Both resolve once every process has exited.
-import { ClosedError } from '../errors/index.js';
+import { ClosedError } from '../errors.js';
 import type { Instance } from '../instance/index.js';
-import { hostLog } from '../log/index.js';
+import { hostLog } from '../log.js';
 import { Fifo } from './fifo.js';
 
 /** What the pool's `start` resolves to: a warmed-up instance, or none when the warm-up failed. */

@@ -1,4 +1,5 @@
-// The host side of the fgrun protocol (the Python side is bootstrap/fgrun_protocol.py; same names).
+// The host side of the fgrun protocol (the Python side is bootstrap/fgrun_protocol.py; same names and
+// fields, held together by test/protocol/tables.test.ts).
 //
 //   host -> python (stdin)                        python -> host (stdout, private to the bootstrap)
 //   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
@@ -19,25 +20,24 @@ import { z } from 'zod';
 export const PROTOCOL_VERSION = 1;
 
 /** Error facts as the bootstrap reports them; the host turns them into FunctionGraph's error body. */
-export const pythonErrorSchema = z.object({
+const pythonErrorSchema = z.object({
   code: z.enum(['invocation', 'result-invalid', 'result-too-large', 'initialization']).optional(),
   type: z.string(),
   message: z.string(),
   stackTrace: z.array(z.string()),
 });
-export type PythonError = z.infer<typeof pythonErrorSchema>;
 
 const measured = { durationMs: z.number().nonnegative(), maxRssKb: z.number().int().nonnegative() };
 
-export const readySchema = z.object({ type: z.literal('ready'), protocol: z.number().int(), python: z.string(), pid: z.number().int() });
-export const faultSchema = z.object({
+const readySchema = z.object({ type: z.literal('ready'), protocol: z.number().int(), python: z.string(), pid: z.number().int() });
+const faultSchema = z.object({
   type: z.literal('fault'),
   target: z.enum(['handler', 'initializer']),
   stage: z.enum(['handler-format', 'import', 'syntax', 'not-found', 'protocol']),
   error: pythonErrorSchema,
 });
-export const initializedSchema = z.object({ type: z.literal('initialized'), id: z.string(), ok: z.boolean(), error: pythonErrorSchema.optional(), ...measured });
-export const callSchema = z.object({ type: z.literal('call'), seq: z.number().int(), method: z.string(), args: z.array(z.unknown()) });
+const initializedSchema = z.object({ type: z.literal('initialized'), id: z.string(), ok: z.boolean(), error: pythonErrorSchema.optional(), ...measured });
+const callSchema = z.object({ type: z.literal('call'), seq: z.number().int(), method: z.string(), args: z.array(z.unknown()) });
 export const resultSchema = z.object({
   type: z.literal('result'),
   id: z.string(),
@@ -71,11 +71,12 @@ export type CallMessage = z.infer<typeof callSchema>;
 export type ResultMessage = z.infer<typeof resultSchema>;
 export type DebugMessage = z.infer<typeof debugSchema>;
 
-/** Every message the host may send. */
-export type HostMessage =
-  | { type: 'init'; protocol: number; handler: string; initializer: string | null; codeRoot: string; paths: string[]; fence: string; debugPort: number | null; subreaper: boolean; parentDeath: boolean }
-  | { type: 'initialize'; id: string }
-  | { type: 'invoke'; id: string; size: number }
-  | { type: 'reply'; seq: number; value: unknown }
-  | { type: 'reply'; seq: number; error: string }
-  | { type: 'shutdown' };
+/** Every message the host may send (the bootstrap checks them against its own table). */
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()), fence: z.string(), debugPort: z.number().int().nullable(), subreaper: z.boolean(), parentDeath: z.boolean() }),
+  z.object({ type: z.literal('initialize'), id: z.string() }),
+  z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
+  z.object({ type: z.literal('shutdown') }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;

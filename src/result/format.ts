@@ -1,9 +1,9 @@
 // FunctionGraph's log framing and summary texts (reference: a real service capture).
-import { cpuMillicores } from '../context/index.js';
+import { cpuMillicores } from '../context.js';
 import type { InvocationSummary } from './invocation.js';
 
 /** The part of the log the service shows and returns with X-Cff-Log-Type: tail. */
-export const LOG_TAIL_BYTES = 4096;
+const LOG_TAIL_BYTES = 4096;
 
 // "2026-03-17T10:13:22Z": UTC, whole seconds, as the service stamps log lines.
 export function logTimestamp(date = new Date()): string {

@@ -1,13 +1,11 @@
 // Lists where one runtime's interpreter may be, in discovery order:
 // [explicit path (--python / pythonPath), resolve only] -> FGRUN_PYTHON_X_Y -> pythonX.Y on PATH -> pyenv -> system paths.
 
-import { join } from 'node:path';
-import type { RuntimeId } from './ids.js';
-import { runtimeBinary, runtimeEnvVar, versionLabel } from './ids.js';
-import { findAllOnPath, resolveUserPath } from './path-lookup.js';
-import { listPyenvVersions, pyenvRoot, sortPyenvVersions } from './pyenv-versions.js';
-import { systemPaths } from './system-paths.js';
-import type { RuntimeSource } from './types.js';
+import { constants } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import type { RuntimeId, RuntimeSource } from './ids.js';
+import { runtimeBinary, runtimeEnvVar, runtimeVersion, versionLabel } from './ids.js';
 
 /** A place to probe, or (with `skip`) a place that was looked at and had nothing to run. */
 export interface Candidate {
@@ -64,4 +62,73 @@ async function pyenvCandidates(runtime: RuntimeId, env: NodeJS.ProcessEnv): Prom
   const versions = sortPyenvVersions(names, label);
   if (versions.length === 0) return [{ candidate: pattern, source: 'pyenv', skip: `no ${label}.* version installed` }];
   return versions.map((version): Candidate => ({ candidate: join(root, 'versions', version, 'bin', runtimeBinary(runtime)), source: 'pyenv' }));
+}
+
+// PATH: executables found the way a shell would, but from the PATH fgrun was given rather than its own.
+
+// Every executable file called `name` in PATH's folders, in PATH order (relative folders are skipped).
+async function findAllOnPath(name: string, pathValue: string | undefined): Promise<string[]> {
+  const folders = (pathValue ?? '').split(delimiter).filter((folder) => folder !== '' && isAbsolute(folder));
+  const found: string[] = [];
+  for (const folder of new Set(folders)) {
+    const file = join(folder, name);
+    if (await isExecutableFile(file)) found.push(file);
+  }
+  return found;
+}
+
+// Turns what a user wrote (--python, pythonPath, FGRUN_PYTHON_X_Y) into a file: a bare name is looked up
+// on PATH, anything with a slash is taken relative to the working directory.
+async function resolveUserPath(value: string, pathValue: string | undefined): Promise<string | null> {
+  if (!value.includes('/')) return (await findAllOnPath(value, pathValue))[0] ?? null;
+  return resolve(value);
+}
+
+// True for a regular file (after symlinks) that this process may execute.
+async function isExecutableFile(file: string): Promise<boolean> {
+  try {
+    if (!(await stat(file)).isFile()) return false;
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// pyenv: $PYENV_ROOT/versions/X.Y.*/bin/pythonX.Y.
+
+// pyenv's root: $PYENV_ROOT, else ~/.pyenv, or null when neither is known.
+export function pyenvRoot(env: NodeJS.ProcessEnv): string | null {
+  const root = env['PYENV_ROOT'];
+  if (root && isAbsolute(root)) return root;
+  const home = env['HOME'];
+  return home && isAbsolute(home) ? join(home, '.pyenv') : null;
+}
+
+// Picks the folders of one major.minor and orders them: plain releases by patch, highest first, then
+// everything else (3.9.18-debug, 3.9.0rc1) the same way; "3.1.x" never matches "3.10.x".
+export function sortPyenvVersions(names: readonly string[], label: string): string[] {
+  const pattern = new RegExp(`^${label.replace('.', '\\.')}\\.(\\d+)(.*)$`);
+  const matching = names.flatMap((name) => {
+    const match = pattern.exec(name);
+    return match ? [{ name, patch: Number(match[1]), plain: match[2] === '' }] : [];
+  });
+  matching.sort((a, b) => Number(b.plain) - Number(a.plain) || b.patch - a.patch || a.name.localeCompare(b.name));
+  return matching.map((version) => version.name);
+}
+
+// The folder names under $PYENV_ROOT/versions, or null when it cannot be read.
+async function listPyenvVersions(root: string): Promise<string[] | null> {
+  try {
+    return await readdir(join(root, 'versions'));
+  } catch {
+    return null;
+  }
+}
+
+// The fixed paths to try for a runtime, in order: installs outside PATH and pyenv, and FunctionGraph's own image.
+export function systemPaths(runtime: RuntimeId): string[] {
+  const binary = runtimeBinary(runtime);
+  const inImage = runtimeVersion(runtime).major === 2 ? 'python' : 'python3';
+  return [`/usr/local/bin/${binary}`, `/usr/bin/${binary}`, `/opt/function/runtime/${binary}/rtsp/python/bin/${inImage}`];
 }

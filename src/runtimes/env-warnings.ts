@@ -1,9 +1,9 @@
 // Warnings about FGRUN_PYTHON_* variables that discovery cannot use: a mistyped path, an
 // interpreter of another version, or a mistyped variable name would otherwise be ignored silently
 // while fgrun quietly picks another interpreter (or none). Each is said once per process.
-import { hostLog } from '../log/index.js';
+import { hostLog } from '../log.js';
 import { RUNTIME_IDS, runtimeEnvVar, type RuntimeId } from './ids.js';
-import type { TriedCandidate } from './types.js';
+import type { TriedCandidate } from './ids.js';
 
 const said = new Set<string>();
 

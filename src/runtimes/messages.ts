@@ -1,8 +1,7 @@
 // The user-facing text of runtime errors: what failed, what exists, and what to do next.
 
-import type { RuntimeId } from './ids.js';
+import type { RuntimeId, RuntimeInfo, RuntimeReport } from './ids.js';
 import { RUNTIME_IDS, runtimeBinary, runtimeEnvVar, versionLabel } from './ids.js';
-import type { RuntimeInfo, RuntimeReport } from './types.js';
 
 const SUPPORTED = RUNTIME_IDS.join(', ');
 

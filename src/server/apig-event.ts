@@ -34,7 +34,7 @@ function decodePath(raw: string): string {
 }
 
 // Whether the body travels as text: a text content type (or none) and valid UTF-8.
-export function isTextBody(body: Buffer, contentType: string | undefined): boolean {
+function isTextBody(body: Buffer, contentType: string | undefined): boolean {
   if (body.length === 0) return true;
   if (contentType !== undefined && !TEXT_TYPES.test(contentType.trim())) return false;
   try {

@@ -5,9 +5,9 @@ import { reportFor } from './failure-report.js';
 import type { AsyncInvocation, AsyncStatus } from './schemas.js';
 
 /** How many async invocations the server remembers. */
-export const ASYNC_HISTORY = 500;
+const ASYNC_HISTORY = 500;
 /** A response body longer than this is not kept (`result` is null); the outcome still is. */
-export const ASYNC_RESULT_BYTES = 64 * 1024;
+const ASYNC_RESULT_BYTES = 64 * 1024;
 
 interface AsyncRecord {
   functionUrn: string;

@@ -9,7 +9,7 @@ import { ApiError, type ApiErrorKind } from './errors.js';
 import { CONTENT_SHA256_HEADER, parseAuthorization, parseSdkDate, sha256Hex, signature, UNSIGNED_PAYLOAD } from './signature.js';
 
 /** How far X-Sdk-Date may be from the server's clock. */
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 export interface AuthOptions {
   /** Access key the SDK signs with; requires `sk`. */

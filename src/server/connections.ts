@@ -4,7 +4,7 @@
 // is then destroyed, so that a slow or hostile client never keeps a descriptor.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError } from '../errors.js';
 import { ApiError } from './errors.js';
 
 export interface ConnectionLimits {

@@ -1,6 +1,6 @@
 // FunctionGraph's API error codes and HTTP statuses for the server, kept in this one module
 // (reference/functiongraph.md, "Invoke REST API"). Every refusal the server sends is an ApiError.
-import { ClosedError, FgrunError } from '../errors/index.js';
+import { ClosedError, FgrunError } from '../errors.js';
 import { EventError } from '../function/index.js';
 
 export const FSS_ERRORS = {

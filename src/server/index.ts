@@ -1,11 +1,10 @@
 // fgrun's HTTP server: FunctionGraph's v2 invoke API and an APIG-style gateway.
 export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo, type RequestRecord } from './server.js';
 export { InvocationFeed, type InvocationSource, type FeedEvent, type FeedFunction, type InvocationStarted, type InvocationLog, type InvocationFinished } from './invocation-feed.js';
-export { authEnabled, MAX_CLOCK_SKEW_MS, type AuthOptions } from './auth.js';
+export { authEnabled, type AuthOptions } from './auth.js';
 export { APIG_AUTH_MODES, type ApigAuthMode, type GatewayAuthOptions, type Guard, type Guards } from './guard.js';
 export { ApiError, FSS_ERRORS, type ApiErrorKind, type FssErrorBody } from './errors.js';
 export type { HandleFactory } from './registry.js';
-export { parseUrn, formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
 export { MAX_ASYNC_EVENT_BYTES } from './async-api.js';
 export { reportFor, type FailureReport } from './failure-report.js';
 export { GATEWAY_PREFIX } from './apig-gateway.js';

@@ -6,6 +6,7 @@ import { parseEvent } from './body.js';
 import type { InvocationSource } from './invocation-feed.js';
 import { ApiError } from './errors.js';
 import { reportFor } from './failure-report.js';
+import type { MemorySize } from '../config/index.js';
 import { instanceMemory, type Registry, type ServedFunction } from './registry.js';
 import { send } from './respond.js';
 import type { RouteContext } from './router.js';
@@ -21,11 +22,11 @@ const invokeHeadersSchema = z.object({
 export interface InvokeHeaders {
   version: 'v0' | 'v1';
   tail: boolean;
-  memorySize: number | undefined;
+  memorySize: MemorySize | undefined;
 }
 
 // The X-Cff-* request headers, or FSS.0400 naming the one that is wrong.
-export function invokeHeaders(headers: Record<string, string | string[] | undefined>): InvokeHeaders {
+function invokeHeaders(headers: Record<string, string | string[] | undefined>): InvokeHeaders {
   const parsed = invokeHeadersSchema.safeParse(headers);
   if (!parsed.success) {
     throw new ApiError('invalid-parameter', `X-CFF-Request-Version must be v0 or v1, got '${String(headers['x-cff-request-version'])}'`);
@@ -44,7 +45,7 @@ export function resolveTarget(registry: Registry, params: Record<string, string>
 }
 
 // FunctionGraph's response headers for a finished invocation.
-export function invocationHeaders(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): Record<string, string> {
+function invocationHeaders(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): Record<string, string> {
   const report = reportFor(invocation);
   const s = invocation.summary;
   const summary: InvokeSummaryHeader = { duration: s.durationMs, billingDuration: s.billedDurationMs, memorySize: s.memorySizeMb, memoryUsed: s.maxMemoryUsedMb };
@@ -62,7 +63,7 @@ export function invocationHeaders(invocation: Invocation, version: 'v0' | 'v1', 
 }
 
 // The response body: the function's body (v0) or the v1 envelope around it.
-export function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): string {
+function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tail: boolean): string {
   if (version === 'v0') return invocation.body;
   const envelope: V1Envelope = { result: invocation.body, log: tail ? logTail(invocation.log) : '', status: reportFor(invocation).v1Status, request_id: invocation.requestId };
   return JSON.stringify(envelope);
@@ -71,7 +72,7 @@ export function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tai
 /** How an invocation was asked for: its source, and the memory size when the caller chose one. */
 export interface InvokeVia {
   source: InvocationSource;
-  memorySize?: number | undefined;
+  memorySize?: MemorySize | undefined;
 }
 
 export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, via: InvokeVia) => Promise<Invocation>;

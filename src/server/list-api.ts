@@ -1,7 +1,7 @@
 // GET /v2/{project_id}/fgs/functions: the served functions of a project in FunctionGraph's list shape.
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { cpuMillicores } from '../context/index.js';
+import { cpuMillicores } from '../context.js';
 import { ApiError } from './errors.js';
 import type { Registry, ServedFunction } from './registry.js';
 import { sendJson } from './respond.js';
@@ -13,7 +13,7 @@ import { LOCAL_REGION } from './urn.js';
 const MAX_ITEMS = 400;
 
 // One served function as FunctionGraph lists it (`startedAt` stands in for last_modified).
-export function functionItem(fn: ServedFunction, startedAt: Date): FunctionItem {
+function functionItem(fn: ServedFunction, startedAt: Date): FunctionItem {
   const c = fn.config;
   return {
     func_urn: fn.urn,

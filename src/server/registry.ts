@@ -4,8 +4,8 @@
 // instance of one size is retired before another size starts one past the limit.
 import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
 import type { PoolStats } from '../pool/index.js';
-import { MEMORY_SIZES, type FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors/index.js';
+import { isMemorySize, MEMORY_SIZES, type FunctionConfigInput, type MemorySize } from '../config/index.js';
+import { ConfigError } from '../errors.js';
 import type { Invocation } from '../result/index.js';
 import { ApiError } from './errors.js';
 import { Slots } from './slots.js';
@@ -58,7 +58,7 @@ export class ServedFunction {
 
   // The memory a request runs with: the function's, or the size it asked for up to the ceiling
   // (--max-memory, else the function's own memory), else FSS.0400 naming both.
-  memoryFor(requested: number | undefined): number {
+  memoryFor(requested: MemorySize | undefined): MemorySize {
     if (requested === undefined) return this.config.memorySize;
     const ceiling = this.options.maxMemory ?? this.config.memorySize;
     if (requested > ceiling) {
@@ -70,7 +70,7 @@ export class ServedFunction {
 
   // Run one request, on an instance of `memorySize` MB when the caller asked for another size;
   // `onLog` receives the function's log output as it is written.
-  async invoke(event: unknown, requestId: string, memorySize?: number, onLog?: (text: string) => void): Promise<Invocation> {
+  async invoke(event: unknown, requestId: string, memorySize?: MemorySize, onLog?: (text: string) => void): Promise<Invocation> {
     await this.slots.acquire();
     try {
       const handle = await this.handleFor(memorySize ?? this.config.memorySize);
@@ -96,7 +96,7 @@ export class ServedFunction {
   }
 
   // The handle for a memory size, created on first use.
-  private handleFor(memorySize: number): Promise<FunctionHandle> {
+  private handleFor(memorySize: MemorySize): Promise<FunctionHandle> {
     let handle = this.bySize.get(memorySize);
     if (!handle) {
       handle = this.make({ ...this.config, memorySize }, this.options);
@@ -114,10 +114,10 @@ export class ServedFunction {
 }
 
 // X-Cff-Instance-Memory as a memory size, or FSS.0400 naming the allowed sizes.
-export function instanceMemory(value: string | undefined): number | undefined {
+export function instanceMemory(value: string | undefined): MemorySize | undefined {
   if (value === undefined || value === '') return undefined;
   const size = Number(value);
-  if (!(MEMORY_SIZES as readonly number[]).includes(size)) {
+  if (!isMemorySize(size)) {
     throw new ApiError('invalid-parameter', `X-Cff-Instance-Memory must be one of ${MEMORY_SIZES.join(', ')} (MB), got '${value}'`);
   }
   return size;

@@ -11,7 +11,7 @@
 // body, or the X-Sdk-Content-Sha256 header's value when that header is signed (UNSIGNED-PAYLOAD).
 import { createHash, createHmac } from 'node:crypto';
 
-export const ALGORITHM = 'SDK-HMAC-SHA256';
+const ALGORITHM = 'SDK-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 export const CONTENT_SHA256_HEADER = 'x-sdk-content-sha256';
 
@@ -73,13 +73,13 @@ export function canonicalQuery(query: string): string {
   return parts.join('&');
 }
 
-export function canonicalRequest(request: SignedRequest): string {
+function canonicalRequest(request: SignedRequest): string {
   const names = [...request.signedHeaders].sort();
   const headers = names.map((name) => `${name}:${request.headers[name] ?? ''}\n`).join('');
   return [request.method, canonicalUri(request.path), canonicalQuery(request.query), headers, names.join(';'), request.payloadHash].join('\n');
 }
 
-export function stringToSign(sdkDate: string, canonical: string): string {
+function stringToSign(sdkDate: string, canonical: string): string {
   return `${ALGORITHM}\n${sdkDate}\n${sha256Hex(canonical)}`;
 }
 

@@ -2,13 +2,13 @@
 // test, closed by close() or closeAllFunctions(). Code may be a folder or a .zip.
 import { createFunction, type FunctionHandle, type InvokeOptions } from '../function/index.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { prepareCode } from '../package/index.js';
 import { logTail, type Invocation } from '../result/index.js';
+import type { RuntimeId } from '../runtimes/index.js';
 import type { TestRuntime } from './runtimes.js';
 
 export interface LoadOptions {
   /** The runtime to run on (an id or an entry of functionRuntimes()). @default the config's, else the newest found */
-  runtime?: string | TestRuntime;
+  runtime?: RuntimeId | TestRuntime;
   /** Instances that may run at once. @default 1 */
   maxInstances?: number;
   /** Where to look for interpreters. @default process.env */
@@ -45,7 +45,7 @@ export function loadFunction(config: FunctionConfigInput | string, options: Load
   const fn: TestFunction = {
     handle() {
       live.add(fn);
-      loading ??= prepareCode(input).then((ready) => createFunction(ready, { maxInstances: options.maxInstances, env: options.env }));
+      loading ??= createFunction(input, { maxInstances: options.maxInstances, env: options.env });
       return loading;
     },
     async invoke(event, invokeOptions) {

@@ -5,7 +5,6 @@
 // reusing warm instances as before.
 import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
 import type { FunctionConfigInput } from '../config/index.js';
-import { prepareCode } from '../package/index.js';
 import { watchPaths, type PathWatcher } from './watch-paths.js';
 
 export interface ReloadEvent {
@@ -44,7 +43,7 @@ export async function createWatchedFunction(source: WatchSource, options: WatchO
   const read = typeof source === 'function' ? source : async () => source;
   const pathsOf = (input: FunctionConfigInput) => [input.code, ...(input.dependencies ?? []), ...extra];
   let input = await read();
-  let current = await createFunction(await prepareCode(input), createOptions);
+  let current = await createFunction(input, createOptions);
   let reloads = 0;
   let closed = false;
   let queue = Promise.resolve();
@@ -59,7 +58,7 @@ export async function createWatchedFunction(source: WatchSource, options: WatchO
       let next: FunctionHandle;
       try {
         input = await read();
-        next = await createFunction(await prepareCode(input), createOptions);
+        next = await createFunction(input, createOptions);
       } catch (error) {
         onReload?.({ changed, error });
         return;

@@ -1,29 +1,21 @@
-// `fgrun invoke` as a user runs it: a real process, real interpreters, exact streams and exit codes.
-import { execFile } from 'node:child_process';
+// `fgrun invoke`: real interpreters, exact streams and exit codes; most cases in-process through
+// main(argv, io), the zero-configuration run and the environment-dependent one as real processes.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, fixture } from '../helpers/fixtures.js';
 import { newestRuntime, runtimesFound } from '../helpers/runtimes.js';
+import { cli, fgrun as real } from '../matrix/fgrun-cli.js';
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function fgrun(args: string[], input?: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 30_000, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin!.end(input);
-    else child.stdin!.end();
-  });
-}
+// In-process (main(argv, io)) unless a case needs its own process: one real run per kind of output.
+const fgrun = (args: string[], input?: string) => cli(args, { input });
 
 const tmp = mkdtempSync(join(tmpdir(), 'fgrun-cli-test-'));
 
 describe.concurrent('fgrun invoke', () => {
   it('runs the example with zero configuration: body on stdout, log and summary on stderr', async () => {
-    const run = await fgrun(['invoke', 'examples/hello']);
+    const run = await real(['invoke', 'examples/hello']);
     expect(run.code).toBe(0);
     const body = JSON.parse(run.stdout);
     expect(body.statusCode).toBe(200);
@@ -73,9 +65,9 @@ describe.concurrent('fgrun invoke', () => {
 
   it('gives the function the Huawei Cloud credentials from the environment only with --credentials-env', async () => {
     const env = { ...process.env, HUAWEICLOUD_SDK_AK: 'AK-FROM-ENV', HUAWEICLOUD_SDK_SK: 'SK-FROM-ENV', HUAWEICLOUD_SDK_SECURITY_TOKEN: 'ST-FROM-ENV' };
-    const given = JSON.parse((await fgrun(['invoke', fixture('context-dump'), '--json', '--credentials-env'], undefined, env)).stdout).result;
+    const given = JSON.parse((await real(['invoke', fixture('context-dump'), '--json', '--credentials-env'], { env })).stdout).result;
     expect([given.securityAccessKey, given.securitySecretKey, given.securityToken, given.token, given.accessKey]).toEqual(['AK-FROM-ENV', 'SK-FROM-ENV', 'ST-FROM-ENV', '', '']);
-    const withheld = JSON.parse((await fgrun(['invoke', fixture('context-dump'), '--json'], undefined, env)).stdout).result;
+    const withheld = JSON.parse((await real(['invoke', fixture('context-dump'), '--json'], { env })).stdout).result;
     expect([withheld.securityAccessKey, withheld.securitySecretKey, withheld.securityToken]).toEqual(['', '', '']);
     expect(Object.values(withheld.env)).not.toContain('SK-FROM-ENV');
   });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/errors/index.js';
+import { ConfigError } from '../../src/errors.js';
 import { findConfigFile, loadConfigFile } from '../../src/config/file.js';
 import { configFileJsonSchema } from '../../src/config/file-schema.js';
 import { createFunction } from '../../src/function/index.js';
@@ -103,8 +103,8 @@ describe('loadConfigFile: each kind of invalid field names the field and the fil
     ['timeout too short', { code: 'fn', timeout: 2 }, 'timeout', 'must be at least 3 (seconds) (got 2)'],
     ['timeout not whole', { code: 'fn', timeout: 3.5 }, 'timeout', 'must be a whole number of seconds (got 3.5)'],
     ['initializer timeout too long', { code: 'fn', initializer_timeout: 301 }, 'initializer_timeout', 'must be at most 300 (seconds) (got 301)'],
-    ['bad handler', { code: 'fn', handler: 'index' }, 'handler', "must be '[path/]file.function' with Python identifiers, e.g. 'index.handler' or 'src/index.handler' (handler) (got \"index\")"],
-    ['bad initializer', { code: 'fn', initializer_handler: 'a-b.init' }, 'initializer_handler', "must be '[path/]file.function' with Python identifiers, e.g. 'index.handler' or 'src/index.handler' (initializer_handler) (got \"a-b.init\")"],
+    ['bad handler', { code: 'fn', handler: 'index' }, 'handler', "must be '[path/]file.function' with Python identifiers, e.g. 'index.handler' or 'src/index.handler' (split on the last dot: handler() of src/index.py) (got \"index\")"],
+    ['bad initializer', { code: 'fn', initializer_handler: 'a-b.init' }, 'initializer_handler', "must be '[path/]file.function' with Python identifiers, e.g. 'index.handler' or 'src/index.handler' (split on the last dot: handler() of src/index.py) (got \"a-b.init\")"],
     ['unknown runtime', { code: 'fn', runtime: 'Python3.8' }, 'runtime', 'must be one of Python2.7, Python3.6, Python3.9, Python3.10, Python3.12 (spelled as FunctionGraph spells it) (got "Python3.8")'],
     ['missing code', { handler: 'index.handler' }, 'code', 'is required'],
     ['code that does not exist', { code: 'nowhere' }, 'code', "'nowhere' does not exist"],
@@ -118,7 +118,7 @@ describe('loadConfigFile: each kind of invalid field names the field and the fil
     ['reserved variable', { code: 'fn', user_data: { RUNTIME_FUNC_NAME: 'x' } }, 'user_data.RUNTIME_FUNC_NAME', 'is reserved by the FunctionGraph runtime; rename the variable'],
     ['bad variable name', { code: 'fn', encrypted_user_data: { '1BAD': 'x' } }, 'encrypted_user_data.1BAD', 'is not a valid variable name'],
     ['variable in both', { code: 'fn', user_data: { K: 'a' }, encrypted_user_data: { K: 'b' } }, 'encrypted_user_data.K', 'is also defined in user_data; define each variable once'],
-    ['variables too long', { code: 'fn', user_data: { BIG: 'x'.repeat(4094) } }, 'user_data', 'holds 4097 characters with encrypted_user_data; FunctionGraph allows 4096 for all variables together'],
+    ['variables too long', { code: 'fn', user_data: { BIG: 'x'.repeat(4094) } }, 'user_data', 'holds 4097 characters; FunctionGraph allows 4096 for all variables together'],
     ['several functions without names', { functions: [{ code: 'fn' }, { code: 'fn', func_name: 'b' }] }, 'functions[0].func_name', 'is required when the file holds several functions'],
     ['several functions with one name', { functions: [{ code: 'fn', func_name: 'a' }, { code: 'fn', func_name: 'a' }] }, 'functions[1].func_name', "'a' is already used by functions[0]; names must be unique"],
     ['an invalid field in the second function', { functions: [{ code: 'fn', func_name: 'a' }, { code: 'fn', func_name: 'b', timeout: 0 }] }, 'functions[1].timeout', 'must be at least 3 (seconds) (got 0)'],
@@ -154,7 +154,7 @@ describe('the JSON Schema for editors', () => {
     const [single, several] = schema.anyOf;
     expect(single!.required).toEqual(['code']);
     expect(single!.additionalProperties).toBe(false);
-    expect(Object.keys(single!.properties)).toEqual(['$schema', 'func_name', 'package', 'runtime', 'handler', 'code', 'dependencies', 'memory_size', 'timeout', 'initializer_handler', 'initializer_timeout', 'user_data', 'encrypted_user_data', 'version', 'max_instance_num', 'idle_timeout', 'host_site_packages', 'apig_base64', 'description']);
+    expect(Object.keys(single!.properties)).toEqual(['$schema', 'code', 'handler', 'initializer_handler', 'runtime', 'memory_size', 'timeout', 'initializer_timeout', 'func_name', 'version', 'package', 'dependencies', 'max_instance_num', 'idle_timeout', 'host_site_packages', 'apig_base64', 'user_data', 'encrypted_user_data', 'description']);
     expect(single!.properties.memory_size!.enum).toEqual([128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 8192, 10240]);
     expect(single!.properties.runtime!.enum).toEqual(['Python2.7', 'Python3.6', 'Python3.9', 'Python3.10', 'Python3.12']);
     expect(single!.properties.timeout!.description).toBe('Handler timeout in seconds, 3 to 259200. Default: 3.');
@@ -169,6 +169,22 @@ describe('the JSON Schema for editors', () => {
 });
 
 describe.runIf(newestRuntime)('a loaded config runs', () => {
+  it('straight from createFunction: the function named, overrides over the file, user data merged by name', async () => {
+    const file = configFile({ functions: [
+      { func_name: 'other', code: fixture('echo') },
+      { func_name: 'deps', code: fixture('pkg-deps'), dependencies: [fixture('pkg-deps-lib')], timeout: 3, user_data: { COLOUR: 'teal', KEEP: 'yes' } },
+    ] });
+    const handle = await createFunction({ configFile: file, function: 'deps', overrides: { timeout: 7, userData: { COLOUR: 'red' } } });
+    try {
+      expect(handle.config.name).toBe('deps');
+      expect(handle.config.timeout).toBe(7);
+      expect(handle.config.userData).toEqual({ COLOUR: 'red', KEEP: 'yes' });
+      expect((await handle.invoke({})).result).toMatchObject({ origin: 'pkg-deps-lib', colour: 'red' });
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('with its dependencies and user data', async () => {
     const file = configFile({ code: fixture('pkg-deps'), dependencies: [fixture('pkg-deps-lib')], user_data: { COLOUR: 'teal' } });
     const [input] = await loadConfigFile(file);

@@ -1,7 +1,7 @@
 // The library's function config: defaults, and errors that name the field and say what to do.
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/index.js';
-import { RESERVED_ENV } from '../../src/config/schema.js';
+import { resolveConfig, type FunctionConfigInput } from '../../src/config/index.js';
+import { RESERVED_ENV } from '../../src/config/fields.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const code = fixture('echo');
@@ -40,7 +40,7 @@ describe('resolveConfig', () => {
     [{ initializerTimeout: 301 }, 'initializerTimeout must be at most 300 (seconds)'],
     [{ name: '9lives' }, 'name must start with a letter'],
     [{ userData: { RUNTIME_MEMORY: '1' } }, 'userData.RUNTIME_MEMORY is reserved by the FunctionGraph runtime; rename the variable'],
-    [{ userData: { BIG: 'x'.repeat(5000) } }, 'userData holds 5003 characters, FunctionGraph allows 4096 for all variables together'],
+    [{ userData: { BIG: 'x'.repeat(5000) } }, 'userData holds 5003 characters; FunctionGraph allows 4096 for all variables together'],
     [{ bogus: 1 }, 'Unrecognized key'],
   ])('refuses %j', (extra, message) => {
     expect(() => resolveConfig({ code, ...extra } as never)).toThrow(expect.objectContaining({ code: 'FGRUN_CONFIG', kind: 'usage', message: expect.stringContaining(message) }));
@@ -52,5 +52,19 @@ describe('resolveConfig', () => {
 
   it('names the file the config came from', () => {
     expect(() => resolveConfig({ code, timeout: 1 }, 'fgrun.json')).toThrow('invalid function config (in fgrun.json): timeout must be at least 3 (seconds)');
+  });
+});
+
+describe('FunctionConfigInput types', () => {
+  it('completes runtime and memorySize from their unions and refuses others at compile time', () => {
+    const typed: FunctionConfigInput = { code, runtime: 'Python3.9', memorySize: 256 };
+    // @ts-expect-error Python3.8 is no FunctionGraph runtime id
+    const runtime: FunctionConfigInput = { code, runtime: 'Python3.8' };
+    // @ts-expect-error 100 MB is no FunctionGraph memory size
+    const memory: FunctionConfigInput = { code, memorySize: 100 };
+    expect(resolveConfig(typed).runtime).toBe('Python3.9');
+    // Any string still passes the library's check; discovery answers it (FGRUN_RUNTIME_UNKNOWN).
+    expect(resolveConfig(runtime).runtime).toBe('Python3.8');
+    expect(() => resolveConfig(memory)).toThrow("memorySize must be one of FunctionGraph's sizes");
   });
 });

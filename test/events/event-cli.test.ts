@@ -4,7 +4,7 @@ import { createFunction } from '../../src/function/index.js';
 import { generateEvent } from '../../src/events/index.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { newestRuntime } from '../helpers/runtimes.js';
-import { fgrun } from '../matrix/fgrun-cli.js';
+import { cli, fgrun } from '../matrix/fgrun-cli.js';
 import { join } from 'node:path';
 
 describe.concurrent('fgrun event', () => {
@@ -28,7 +28,7 @@ describe.concurrent('fgrun event', () => {
   });
 
   it('prints an event with --set applied, as indented JSON', async () => {
-    const run = await fgrun(['event', 'apig', '--apig-base64', 'false', '--set', 'body={"a":1}', '--set', 'queryStringParameters.x=1', '--set', 'httpMethod=POST']);
+    const run = await cli(['event', 'apig', '--apig-base64', 'false', '--set', 'body={"a":1}', '--set', 'queryStringParameters.x=1', '--set', 'httpMethod=POST']);
     expect(run.code).toBe(0);
     expect(run.stdout.startsWith('{\n  "body": "{\\"a\\":1}",\n')).toBe(true);
     const event = JSON.parse(run.stdout);
@@ -36,13 +36,13 @@ describe.concurrent('fgrun event', () => {
   });
 
   it('exits 2 for an unknown trigger, a missing one, or a bad --set', async () => {
-    const unknown = await fgrun(['event', 'sqs']);
+    const unknown = await cli(['event', 'sqs']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("fgrun: there is no event template 'sqs'; the templates are apig, timer, obs, smn, dis, kafka, kafka-opensource, rocketmq, lts, cts, dds (fgrun event --list)\n");
-    const none = await fgrun(['event']);
+    const none = await cli(['event']);
     expect(none.code).toBe(2);
     expect(none.stderr).toBe('fgrun: name a trigger: apig, timer, obs, smn, dis, kafka, kafka-opensource, rocketmq, lts, cts, dds (or --list)\n');
-    const bad = await fgrun(['event', 'timer', '--set', 'time']);
+    const bad = await cli(['event', 'timer', '--set', 'time']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('fgrun: --set time: expects path=value');
   });

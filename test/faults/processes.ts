@@ -1,5 +1,5 @@
 // Process-table helpers for the fault tests: is a pid still running, wait for pids to go, temp dirs.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,20 +21,6 @@ export async function stillRunning(pids: number[], ms = 2000): Promise<number[]>
     if (alive.length === 0 || Date.now() > until) return alive;
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-// Running processes whose command line mentions `needle` (e.g. a fixture's path).
-export function processesMentioning(needle: string): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').includes(needle) && isRunning(Number(name))) found.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return found;
 }
 
 const dirs: string[] = [];

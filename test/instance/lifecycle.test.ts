@@ -1,7 +1,7 @@
 // The instance lifecycle: the transition table, the states a real instance goes through, and the
 // teardown ladder (shutdown, then SIGTERM, then SIGKILL, each after STOP_GRACE_MS).
 import { describe, expect, it } from 'vitest';
-import { canMove, Instance, STOP_GRACE_MS, type InstanceState } from '../../src/instance/index.js';
+import { canMove, checkMove, Instance, STOP_GRACE_MS, type InstanceState } from '../../src/instance/index.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 import { fixture } from '../helpers/fixtures.js';
@@ -19,6 +19,13 @@ describe('lifecycle table', () => {
       'busy->idle', 'busy->stopping', 'busy->stopped',
       'stopping->stopped',
     ]);
+  });
+
+  it('throws on a move it does not allow, and allows staying put', () => {
+    expect(() => checkMove('stopped', 'idle')).toThrow('illegal instance lifecycle move stopped -> idle');
+    expect(() => checkMove('stopping', 'busy')).toThrow('illegal instance lifecycle move stopping -> busy');
+    expect(checkMove('busy', 'idle')).toBe('idle');
+    expect(checkMove('stopping', 'stopping')).toBe('stopping');
   });
 });
 

@@ -1,7 +1,7 @@
 // Memory: max memory used is the instance's real peak RSS during the request; going over the
 // configured memory size kills the instance and answers `oom` (code 4205 text).
 import { describe, expect, it } from 'vitest';
-import { createFunction } from '../../src/index.js';
+import { createFunction, type MemorySize } from '../../src/index.js';
 import { describeEachRuntime, newestRuntime } from '../helpers/runtimes.js';
 import { fixture } from '../helpers/fixtures.js';
 import { stillRunning } from '../faults/processes.js';
@@ -10,7 +10,7 @@ const OOM = /^runtime memory limit exceeded, error: memory used (\d+\.\d{3})MB i
 
 describe.concurrent('memory', () => {
   describeEachRuntime('memory', (runtime) => {
-    const open = (memorySize: number) =>
+    const open = (memorySize: MemorySize) =>
       createFunction({ code: fixture('fault-memory'), runtime: runtime.runtime, pythonPath: runtime.path, memorySize, timeout: 30 });
 
     it('reports ~200 MB held as max memory used within 10%, and the next request its own peak', async () => {

@@ -38,8 +38,8 @@ describeEachRuntime('output paths', (runtime) => {
     ]);
     expect(lines[12]).toContain(`Finish invoke request '${id}'`);
     expect(lines).toHaveLength(14);
-    // the live stream carries the same output (without the Start/Finish framing)
-    expect(streamed.join('')).toBe(lines.slice(1, 12).join('\n'));
+    // the live stream carries the same log, Start and Finish lines included
+    expect(streamed.join('')).toBe(inv.log);
   });
 
   it('keeps each request\'s output with its own request', async () => {

@@ -5,7 +5,7 @@ import winston from 'winston';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/fixtures.js';
-import { hostLog, redact, registerSecret } from '../../src/log/index.js';
+import { hostLog, redact, registerSecret } from '../../src/log.js';
 
 describe('host log', () => {
   it('masks registered secrets in messages and metadata', () => {

@@ -1,5 +1,9 @@
-// Runs the built CLI (bin/fgrun.js -> dist/) as a user would: a real process, its streams and exit code.
+// Runs the built CLI (bin/fgrun.js -> dist/) as a user would: a real process, its streams and exit code;
+// or the same command in-process (cli), for the cases a real process proves nothing more in.
 import { execFile } from 'node:child_process';
+import { Readable, Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
 import { CLI, ROOT } from '../helpers/fixtures.js';
 
 export interface CliRun {
@@ -15,4 +19,26 @@ export function fgrun(args: string[], options: { cwd?: string; input?: string; e
     });
     child.stdin!.end(options.input ?? '');
   });
+}
+
+// The same command in this process, through main(argv, io) with in-memory streams: what every case
+// that does not need its own process (another cwd or environment, signals) uses, for speed.
+export async function cli(args: string[], options: { input?: string } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void) => new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      append(chunk.toString());
+      done();
+    },
+  });
+  const io: Io = {
+    stdin: Readable.from([options.input ?? '']),
+    stdout: sink((text) => { stdout += text; }),
+    stderr: sink((text) => { stderr += text; }),
+    stdoutIsTTY: false,
+    exitCode: 0,
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/fixtures.js';
 import { newestRuntime, runtimesFound } from '../helpers/runtimes.js';
-import { fgrun } from './fgrun-cli.js';
+import { cli, fgrun } from './fgrun-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fgrun-matrix-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -62,7 +62,7 @@ describe.runIf(py2 && py3.length > 0).concurrent('fgrun matrix on a function tha
 
   it('prints rows as JSON and writes JUnit XML that a real parser reads', async () => {
     const junit = join(tmp, 'differ.xml');
-    const run = await fgrun(['matrix', fixture('matrix-differ'), '--json', '--junit', junit, '--event', '{"a": 9, "b": 4}']);
+    const run = await cli(['matrix', fixture('matrix-differ'), '--json', '--junit', junit, '--event', '{"a": 9, "b": 4}']);
     expect(run.code).toBe(1);
     const rows = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
     expect(rows.map((r) => r.runtime)).toEqual(runtimesFound.map((r) => r.runtime));
@@ -98,7 +98,7 @@ describe.runIf(py2 && py3.length > 0).concurrent('fgrun matrix on a function tha
   });
 
   it('exits 0 with --allow-diff, and runs only the runtimes asked for', async () => {
-    const run = await fgrun(['matrix', fixture('matrix-differ'), '--allow-diff', '--runtimes', `python2.7,${reference.runtime}`]);
+    const run = await cli(['matrix', fixture('matrix-differ'), '--allow-diff', '--runtimes', `python2.7,${reference.runtime}`]);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n').filter((l) => /^Python\S+ +\d/.test(l)).map((l) => l.split(' ')[0])).toEqual(['Python2.7', reference.runtime]);
     expect(run.stdout).toContain(`OK (--allow-diff): 1 of 2 runtimes differ from ${reference.runtime}: Python2.7.`);
@@ -112,7 +112,7 @@ describe.runIf(runtimesFound.length > 0).concurrent('fgrun matrix on a function 
     execFileSync('mkdir', ['-p', events]);
     writeFileSync(join(events, 'b-name.json'), '{"name": "matrix"}');
     writeFileSync(join(events, 'a-numbers.json'), '{"numbers": [10, 20, 30, 40]}');
-    const run = await fgrun(['matrix', fixture('matrix-agree'), '--events', events, '--json']);
+    const run = await cli(['matrix', fixture('matrix-agree'), '--events', events, '--json']);
     expect(run.code).toBe(0);
     const rows = JSON.parse(run.stdout) as Array<{ runtime: string; event: string; result: unknown; agrees: boolean }>;
     expect(rows).toHaveLength(runtimesFound.length * 2);
@@ -120,26 +120,26 @@ describe.runIf(runtimesFound.length > 0).concurrent('fgrun matrix on a function 
       expect(row.agrees).toBe(true);
       expect(row.result).toEqual(row.event === 'a-numbers.json' ? { sum: 100, count: 4, greeting: 'hello world' } : { sum: 6, count: 3, greeting: 'hello matrix' });
     }
-    const text = await fgrun(['matrix', fixture('matrix-agree')]);
+    const text = await cli(['matrix', fixture('matrix-agree')]);
     expect(text.code).toBe(0);
     expect(text.stdout.trimEnd().split('\n').pop()).toBe(`OK: ${runtimesFound.length} runtimes agree with ${reference.runtime}.`);
   });
 
   it('exits 1 when the function fails, naming the error', async () => {
-    const run = await fgrun(['matrix', fixture('matrix-agree'), '--runtimes', reference.runtime, '--event', '{"numbers": "not a list"}']);
+    const run = await cli(['matrix', fixture('matrix-agree'), '--runtimes', reference.runtime, '--event', '{"numbers": "not a list"}']);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/ error +.*TypeError: /);
     expect(run.stdout.trimEnd().split('\n').pop()).toBe('FAILED: 1 request failed.');
   });
 
   it('exits 2 for usage errors', async () => {
-    const unknown = await fgrun(['matrix', fixture('matrix-agree'), '--runtimes', 'Python3.8']);
+    const unknown = await cli(['matrix', fixture('matrix-agree'), '--runtimes', 'Python3.8']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("fgrun: --runtimes: 'Python3.8' is not a FunctionGraph Python runtime; use all or a comma-separated list of Python2.7, Python3.6, Python3.9, Python3.10, Python3.12\n");
-    const single = await fgrun(['matrix', fixture('matrix-agree'), '--runtime', 'Python3.9']);
+    const single = await cli(['matrix', fixture('matrix-agree'), '--runtime', 'Python3.9']);
     expect(single.code).toBe(2);
     expect(single.stderr).toBe('fgrun: --runtime picks one runtime; a matrix runs several: use --runtimes Python3.9\n');
-    const badEvents = await fgrun(['matrix', fixture('matrix-agree'), '--events', join(tmp, 'nowhere')]);
+    const badEvents = await cli(['matrix', fixture('matrix-agree'), '--events', join(tmp, 'nowhere')]);
     expect(badEvents.code).toBe(2);
     expect(badEvents.stderr).toBe(`fgrun: --events ${join(tmp, 'nowhere')}: cannot read the folder (ENOENT)\n`);
   });

@@ -8,7 +8,7 @@ import { createFunction } from '../../src/function/index.js';
 import { prepareCode, removeUnpackedPackages } from '../../src/package/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { describeEachRuntime, newestRuntime } from '../helpers/runtimes.js';
-import { fgrun } from '../matrix/fgrun-cli.js';
+import { cli, fgrun } from '../matrix/fgrun-cli.js';
 import { makeZip, zipFolder } from './make-zip.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fgrun-zip-fn-'));
@@ -65,7 +65,7 @@ describe.runIf(newestRuntime).concurrent('packages from the command line', () =>
     expect(JSON.parse(run.stdout)).toEqual({ where: 'src/app/main.py', helper: 'YAML!' });
     const evil = join(tmp, 'evil.zip');
     await makeZip(evil, [{ name: '../evil.py', content: 'x' }]);
-    const refused = await fgrun(['invoke', evil]);
+    const refused = await cli(['invoke', evil]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(`fgrun: code package ${evil} (code): entry '../evil.py' holds a '..' segment, so it would be written outside the package's folder; re-create the zip with paths relative to its root; fgrun refused the package\n`);
   });

@@ -1,7 +1,7 @@
 // Protocol framing on the host: header lines validated with zod, payloads by byte count, caps.
 import { describe, expect, it } from 'vitest';
 import { FrameReader, isPlainResult, resultSchema, type Frame } from '../../src/protocol/index.js';
-import type { ProtocolError } from '../../src/errors/index.js';
+import type { ProtocolError } from '../../src/errors.js';
 import { encodeMessage, eventBytes, encodeInvokeBytes } from '../../src/protocol/index.js';
 
 function reader(limits?: { header: number; payload: number }) {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverRuntimes, inspectRuntimes, RUNTIME_IDS } from '../../src/runtimes/index.js';
-import { systemPaths } from '../../src/runtimes/system-paths.js';
+import { systemPaths } from '../../src/runtimes/candidates.js';
 import { buildFor, expectedFromPyenv, fakePyenvRoot, PYENV_ROOT, removeTempDirs, tempDir } from './pyenv-builds.js';
 
 afterAll(removeTempDirs);

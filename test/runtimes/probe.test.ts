@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { PROBE_SCRIPT, probeEnv, runProbe } from '../../src/runtimes/probe.js';
+import { probeEnv, runProbe } from '../../src/runtimes/probe.js';
 import { pyenvBuilds, removeTempDirs, tempDir } from './pyenv-builds.js';
 
 afterAll(removeTempDirs);
@@ -18,8 +18,14 @@ describe('runProbe', { timeout: 30_000 }, () => {
     expect(await runProbe(binary, {})).toEqual({ ok: true, interpreter: { path: real, major, minor, micro } });
   });
 
-  it('keeps the script free of syntax older interpreters reject', () => {
-    expect(PROBE_SCRIPT).not.toMatch(/\bf"|\bf'|print\(/);
+  it('fails an interpreter on which the bootstrap does not import, with the exception', async () => {
+    const script = join(tempDir('probe'), 'no-runner');
+    const python = builds[builds.length - 1]!.real;
+    const halt = 'import runpy, sys; sys.modules["fgrun_runner"] = None; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__")';
+    writeFileSync(script, `#!/bin/sh\nexec ${python} -c '${halt}' "$@"\n`, { mode: 0o755 });
+    const result = await runProbe(script, {});
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/^exited with code 1: (ModuleNotFound|Import)Error: import of fgrun_runner halted; None in sys\.modules$/);
   });
 
   it('reports an interpreter that exits with an error, with its first stderr line', async () => {

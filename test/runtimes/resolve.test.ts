@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigError, RuntimeError } from '../../src/errors/index.js';
+import { ConfigError, RuntimeError } from '../../src/errors.js';
 import { discoverRuntimes, resolveRuntime, RUNTIME_IDS } from '../../src/runtimes/index.js';
 import { buildFor, expectedFromPyenv, fakePyenvRoot, PYENV_ROOT, pyenvBuilds, removeTempDirs, tempDir } from './pyenv-builds.js';
 

@@ -1,6 +1,6 @@
 // Every failure becomes FunctionGraph's error body with its code and status.
 import { describe, expect, it } from 'vitest';
-import { ClosedError } from '../../src/errors/index.js';
+import { ClosedError } from '../../src/errors.js';
 import { EventError } from '../../src/function/index.js';
 import { ApiError, FSS_ERRORS, toApiError } from '../../src/server/errors.js';
 import { fssErrorSchema } from '../../src/server/schemas.js';

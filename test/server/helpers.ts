@@ -8,7 +8,7 @@ import { newestRuntime } from '../helpers/runtimes.js';
 const require = createRequire(import.meta.url);
 
 /** The official SDK, loaded as the CommonJS packages they are (types from their .d.ts). */
-export const core = require('@huaweicloud/huaweicloud-sdk-core') as typeof import('@huaweicloud/huaweicloud-sdk-core');
+const core = require('@huaweicloud/huaweicloud-sdk-core') as typeof import('@huaweicloud/huaweicloud-sdk-core');
 export const fg = require('@huaweicloud/huaweicloud-sdk-functiongraph') as typeof import('@huaweicloud/huaweicloud-sdk-functiongraph');
 
 // The SDK prints every error response (with its request config) on stdout; keep test output readable.

@@ -17,7 +17,7 @@ export interface ServeProcessOptions {
 }
 
 // The environment without the FGRUN_SERVE_* credentials a developer may have exported.
-export function serveEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+function serveEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const rest = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('FGRUN_SERVE_')));
   return { ...rest, ...extra };
 }

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ClosedError } from '../../src/errors/index.js';
+import { ClosedError } from '../../src/errors.js';
 import { createWatchedFunction, type ReloadEvent } from '../../src/watch/index.js';
 import { loadConfigFile } from '../../src/config/file.js';
 import { fixture } from '../helpers/fixtures.js';

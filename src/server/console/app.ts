@@ -2,7 +2,7 @@
 // listens to the invocation feed, keeps the last 1,000 invocations and pushes them to open pages.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError, isFgrunError } from '../../errors/index.js';
+import { ConfigError, isFgrunError } from '../../errors.js';
 import { EVENT_TEMPLATES, generateEvent } from '../../events/index.js';
 import { MAX_EVENT_BYTES } from '../../function/index.js';
 import { runMatrix } from '../../matrix/index.js';

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ServerResponse } from 'node:http';
-import { RUNTIME_ROOT } from '../../instance/paths.js';
+import { RUNTIME_ROOT } from '../../protocol/bootstrap.js';
 import { ApiError } from '../errors.js';
 import { send } from '../respond.js';
 

@@ -1,6 +1,6 @@
 // Agency credentials from the standard Huawei Cloud SDK environment variables, read only when the
 // caller passes an environment explicitly (never from the host's own environment by default).
-import type { Credentials } from '../config/index.js';
+import type { Credentials } from './schema.js';
 
 export function credentialsFromEnv(env: NodeJS.ProcessEnv): Credentials {
   const credentials: Credentials = {};

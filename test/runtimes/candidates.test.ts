@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pyenvRoot, sortPyenvVersions } from '../../src/runtimes/pyenv-versions.js';
+import { pyenvRoot, sortPyenvVersions } from '../../src/runtimes/candidates.js';
 
 describe('pyenv versions', () => {
   it('orders plain releases by numeric patch, highest first, then the rest', () => {

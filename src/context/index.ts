@@ -1,2 +1,0 @@
-export * from './values.js';
-export * from './credentials.js';

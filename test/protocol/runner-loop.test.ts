@@ -1,0 +1,71 @@
+// The bootstrap's request loop in one Python process, with in-memory streams (as awslambdaric tests
+// its loop): a scripted host conversation in, every message and the fenced log out, with no host,
+// no pipes and no child process between them.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { ROOT } from '../helpers/fixtures.js';
+import { describeEachRuntime } from '../helpers/runtimes.js';
+
+// Python 2.7-3.12 alike: the loop reads the host's lines from a BytesIO and writes to another.
+const LOOP = `
+import io, json, os, sys, tempfile
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import fgrun_protocol, fgrun_runner
+code = sys.argv[3]
+lines = [
+    {"type": "init", "protocol": fgrun_protocol.PROTOCOL_VERSION, "handler": "index.handler", "initializer": None,
+     "codeRoot": code, "paths": [], "fence": "F"},
+    {"type": "invoke", "id": "r-1", "size": 11},
+    {"type": "reply", "seq": 1, "value": "loop-fn"},
+    {"type": "invoke", "id": "r-2", "size": 2},
+    {"type": "shutdown"},
+]
+payloads = {"r-1": b'{"n": 41}', "r-2": b"{}"}
+data = b""
+for line in lines:
+    data += json.dumps(line).encode("ascii") + b"\\n"
+    if line["type"] == "invoke":
+        body = payloads[line["id"]] + b" " * (line["size"] - len(payloads[line["id"]]))
+        data += body + b"\\n"
+out = io.BytesIO()
+log = tempfile.TemporaryFile()
+fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=out), log_fd=log.fileno()).serve()
+log.seek(0)
+sys.stdout.write(json.dumps({"out": out.getvalue().decode("utf-8"), "log": log.read().decode("utf-8")}))
+`;
+
+const code = mkdtempSync(join(tmpdir(), 'fgrun-loop-'));
+writeFileSync(join(code, 'index.py'), [
+  'import os',
+  'def handler(event, context):',
+  '    if "n" not in event:',
+  '        raise ValueError("no n")',
+  '    os.write(2, b"working\\n")',
+  '    return {"n": event["n"] + 1, "name": context.getFunctionName()}',
+  '',
+].join('\n'));
+
+afterAll(() => rmSync(code, { recursive: true, force: true }));
+
+describeEachRuntime('Runner loop in-process', (runtime) => {
+  it('answers init, invoke (with a context call) and a failing invoke, fences each log, stops at shutdown', () => {
+    const run = spawnSync(runtime.path, ['-c', LOOP, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim'), code], { encoding: 'utf8' });
+    const { out, log } = JSON.parse(run.stdout) as { out: string; log: string };
+    const frames = out.split('\n');
+    const ready = JSON.parse(frames[0]!);
+    expect(ready).toEqual({ type: 'ready', protocol: 1, python: runtime.version, pid: expect.any(Number) });
+    expect(JSON.parse(frames[1]!)).toEqual({ type: 'call', seq: 1, method: 'getFunctionName', args: [] });
+    const first = JSON.parse(frames[2]!);
+    expect(first).toMatchObject({ type: 'result', id: 'r-1', ok: true, kind: 'json', size: frames[3]!.length, fenced: true });
+    expect(JSON.parse(frames[3]!)).toEqual({ n: 42, name: 'loop-fn' });
+    const second = JSON.parse(frames[4]!);
+    expect(second).toMatchObject({ type: 'result', id: 'r-2', ok: false, fenced: true, error: { code: 'invocation', type: 'ValueError', message: 'no n' } });
+    expect(frames.slice(5)).toEqual(['']);
+    // The fences go to the log channel; the function's own output stays on fd 2.
+    expect(log).toBe('\0fgrun:F:"ready"\n\0fgrun:F:"r-1"\n\0fgrun:F:"r-2"\n');
+    expect(run.stderr).toMatch(/^working\nTraceback \(most recent call last\):\n[\s\S]*ValueError: no n\n$/);
+  });
+});
