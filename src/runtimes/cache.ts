@@ -48,7 +48,7 @@ export function cacheFilePath(env: NodeJS.ProcessEnv): string | null {
 }
 
 // One operation's view of the cache file: read once, added to, written once by flush().
-class DiskCache {
+export class DiskCache {
   readonly file: string;
   private loaded: Promise<Entries> | undefined;
   private readonly pending = new Map<string, CacheEntry>();

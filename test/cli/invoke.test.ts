@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, ROOT, fixture } from '../helpers/fixtures.js';
+import { fixture } from '../helpers/fixtures.js';
 import { newestRuntime, runtimesFound } from '../helpers/runtimes.js';
 import { cli, fgrun as real } from '../matrix/fgrun-cli.js';
 

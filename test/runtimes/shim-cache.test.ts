@@ -3,8 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { probeCandidate, type ProbeContext } from '../../src/runtimes/cached-probe.js';
-import { DiskCache } from '../../src/runtimes/disk-cache.js';
+import { DiskCache, probeCandidate, type ProbeSetup as ProbeContext } from '../../src/runtimes/cache.js';
 import { shimKey } from '../../src/runtimes/shim-key.js';
 import { buildFor, removeTempDirs, tempDir } from './pyenv-builds.js';
 
