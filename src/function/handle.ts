@@ -4,6 +4,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
 import { ClosedError } from '../errors/index.js';
 import { registerSecret } from '../log/index.js';
+import { sharedLogDir } from '../instance/index.js';
+import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import type { Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
@@ -54,11 +56,14 @@ export interface CreateOptions {
   onNotice?: (line: string) => void;
 }
 
-// Validate the config, find the runtime's interpreter, and return a handle (instances start lazily).
+// Check the platform, validate the config, find the runtime's interpreter, check the log folder, and
+// return a handle (instances start lazily).
 export async function createFunction(input: FunctionConfigInput, options: CreateOptions = {}): Promise<FunctionHandle> {
+  assertSupportedPlatform();
   const config = resolveConfig(options.maxInstances === undefined ? input : { ...input, maxInstances: options.maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
+  sharedLogDir();
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) (options.onNotice ?? ((line) => process.stderr.write(line + '\n')))(build.notice);
   return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime);
