@@ -2,7 +2,8 @@
 #
 #   host -> python (private copy of stdin)        python -> host (private copy of stdout)
 #   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
-#               codeRoot, paths, fence, debugPort} fault       {target, stage, error}
+#               codeRoot, paths, fence,            fault       {target, stage, error}
+#               subreaper, parentDeath, debugPort}
 #   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 #   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 #   reply      {seq, value | error}                result      {id, ok, kind, size, error?, durationMs,
@@ -70,17 +71,20 @@ def _set_cloexec(fd):
 
 
 # Take fds 0 and 1 for the protocol and give the function /dev/null and the log instead,
-# so nothing the function (or its children) does can read or write protocol bytes.
+# so nothing the function (or its children) does can read or write protocol bytes. A private
+# duplicate of the log (fd 2) carries the fences: a function that closes fd 2, or dups something
+# else over it, still has each request's log fenced (its output simply ends there).
 def claim_stdio():
     in_fd = os.dup(0)
     out_fd = os.dup(1)
-    _set_cloexec(in_fd)
-    _set_cloexec(out_fd)
+    log_fd = os.dup(2)
+    for fd in (in_fd, out_fd, log_fd):
+        _set_cloexec(fd)
     null_fd = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null_fd, 0)
     os.close(null_fd)
     os.dup2(2, 1)
-    return in_fd, out_fd
+    return in_fd, out_fd, log_fd
 
 
 # Reads and writes protocol frames on two streams; injectable so the loop can be tested in-process.

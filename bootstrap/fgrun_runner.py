@@ -6,13 +6,13 @@ import sys
 import time
 
 import fgrun_logger
-import fgrun_watchdog
+import fgrun_platform
 
 from fgrun_context import Context
 from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
-from fgrun_memory import PeakRss
+from fgrun_platform import PeakRss
 from fgrun_protocol import PROTOCOL_VERSION, ProtocolError, quote_json
 
 PY2 = sys.version_info[0] == 2
@@ -125,6 +125,8 @@ class Runner(object):
                 "type": "ProtocolError", "stackTrace": [],
                 "message": "protocol {0} requested, this bootstrap speaks {1}".format(message.get("protocol"), PROTOCOL_VERSION)}})
             return False
+        # Before the function's code runs: its orphans re-parent here, and/or it dies with the host.
+        fgrun_platform.guard(message.get("subreaper"), message.get("parentDeath"))
         code_root = message["codeRoot"]
         self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT"), "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT")}
         fgrun_logger.install()
@@ -152,8 +154,9 @@ class Runner(object):
             self.channel.send({"type": "call", "seq": self.seq, "method": method, "args": args})
             message, _ = self.channel.receive()
             if message is None:
-                # The host is gone mid-request: take the function's children with us.
-                fgrun_watchdog.kill_group()
+                # The host is gone mid-request: take the function's processes with us.
+                fgrun_platform.kill_tree(os.getpid())
+                fgrun_platform.kill_group()
                 os._exit(0)
             if message.get("type") != "reply" or message.get("seq") != self.seq:
                 raise ProtocolError("expected reply {0}, got {1}".format(self.seq, message.get("type")))

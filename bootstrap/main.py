@@ -12,24 +12,30 @@ def main():
     # cold start (docs/performance.md). The function's modules load under the interpreter's setting.
     write_bytecode = sys.dont_write_bytecode
     sys.dont_write_bytecode = False
+    import fgrun_isolation
     import fgrun_protocol
     import fgrun_runner
-    import fgrun_watchdog  # noqa: F401 (cached here; started below)
+    import fgrun_platform
     sys.dont_write_bytecode = write_bytecode
     if sys.argv[1:] == ["--probe"]:
         import json
         sys.stdout.write(json.dumps({"version": list(sys.version_info[:3]), "executable": os.path.realpath(sys.executable),
                                      "protocol": fgrun_protocol.PROTOCOL_VERSION}) + "\n")
         return
-    import fgrun_watchdog
-    fgrun_watchdog.start()
-    in_fd, out_fd = fgrun_protocol.claim_stdio()
+    fgrun_isolation.prepare()
+    # No descriptor the host inherited reaches the function; forked children drop the protocol's.
+    fgrun_platform.close_inherited_fds(())
+    in_fd, out_fd, log_fd = fgrun_protocol.claim_stdio()
+    fgrun_platform.forget_in_children((in_fd, out_fd, log_fd))
     sys.path[:] = [p for p in sys.path if p not in (here, shim)]
     channel = fgrun_protocol.Channel.from_fds(in_fd, out_fd)
-    fgrun_runner.Runner(channel).serve()
-    # The loop ended: on `shutdown` stdin is still open; at end of input the host is gone.
-    if fgrun_watchdog.input_closed(in_fd):
-        fgrun_watchdog.kill_group()
+    fgrun_runner.Runner(channel, log_fd).serve()
+    # The loop ended: the function's processes end with the instance, daemons included (this
+    # interpreter is their subreaper where there is no cgroup). On `shutdown` stdin is still open;
+    # at end of input the host is gone, and the whole group goes at once.
+    fgrun_platform.kill_tree(os.getpid())
+    if fgrun_platform.input_closed(in_fd):
+        fgrun_platform.kill_group()
 
 
 if __name__ == "__main__":

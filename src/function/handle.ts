@@ -4,6 +4,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
 import { ClosedError, ConfigError } from '../errors/index.js';
 import { registerSecret } from '../log/index.js';
+import { sharedLogDir } from '../instance/index.js';
+import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import type { Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
@@ -61,8 +63,10 @@ export interface CreateOptions {
   debugPort?: number;
 }
 
-// Validate the config, find the runtime's interpreter, and return a handle (instances start lazily).
+// Check the platform, validate the config, find the runtime's interpreter, check the log folder, and
+// return a handle (instances start lazily).
 export async function createFunction(input: FunctionConfigInput, options: CreateOptions = {}): Promise<FunctionHandle> {
+  assertSupportedPlatform();
   const { debugPort } = options;
   if (debugPort !== undefined && !(Number.isInteger(debugPort) && debugPort >= 1 && debugPort <= 65535)) {
     throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });
@@ -71,6 +75,7 @@ export async function createFunction(input: FunctionConfigInput, options: Create
   const config = resolveConfig(maxInstances === undefined ? input : { ...input, maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
+  sharedLogDir();
   const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) notice(build.notice);

@@ -17,10 +17,12 @@ import { stopProcess } from './teardown.js';
 import { buildEnvironment } from './environment.js';
 import { canMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
 import { LogCollector } from './log-collector.js';
-import { RssProbe, unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
-import { killGroup, readPeakKb, setRef, spawnPython, type PythonProcess } from './process.js';
+import { unwatchMemory, watchMemory, type Watch } from './memory-watch.js';
+import { readPeakKb, RssProbe } from '../platform/index.js';
+import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
 import { holdTimeout, releaseTimeout } from './debug-hold.js';
+import { runtimeRoot } from './runtime-root.js';
 
 export { START_TIMEOUT_MS, STOP_GRACE_MS, EXIT_DRAIN_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
@@ -56,13 +58,14 @@ export class Instance {
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
-    const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir());
-    this.proc = spawnPython(options.runtime.path, options.config.code, env);
+    const root = runtimeRoot(options.config.code, options.config.name);
+    const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir(), root.codeRoot);
+    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages });
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
     setRef(this.proc, false);
     this.pid = this.proc.pid;
     this.watch = {
-      probe: new RssProbe(this.pid), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity,
+      probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity,
       onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
     };
     this.reader = new FrameReader((f) => this.onFrame(f), (e) => this.onProtocolError(e));
@@ -95,7 +98,7 @@ export class Instance {
     const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
-      codeRoot: config.code, paths: config.dependencies, fence: this.fence, debugPort: this.options.debugPort ?? null,
+      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.guard, debugPort: this.options.debugPort ?? null,
     }));
     return outcome;
   }
@@ -133,11 +136,11 @@ export class Instance {
     await stopProcess(this.proc, this.exited);
   }
 
-  // Kill the process group now (retirement, close without drain).
+  // Kill the instance's processes now (retirement, close without drain).
   kill(): void {
     if (this.hasExited) return;
     this.move('stopping');
-    killGroup(this.pid, 'SIGKILL');
+    killProcess(this.proc);
   }
 
   private move(to: InstanceState): void {
@@ -295,7 +298,7 @@ export class Instance {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.hasExited = true;
     this.current = 'stopped';
-    killGroup(this.pid, 'SIGKILL');
+    cleanUpAfterExit(this.proc);
     this.watch.probe.close();
     if (!this.pending) return;
     // Let the pipes drain: a result (or log line) written just before the exit still counts.

@@ -1,103 +1,23 @@
 // Memory limit and deadline enforcement: resident memory (RSS) of each working instance's processes
-// (the interpreter and the processes it started), sampled from /proc by one shared ticker, which
+// (the interpreter and every process it started: platform/proc.ts RssProbe), sampled by one shared ticker, which
 // also ends operations past their deadline (a per-request setTimeout/clearTimeout pair cost more
 // than the rest of the host's timing work; a timeout fires at most one tick late) and keeps the
 // event loop alive while anything works (so the instances' own handles stay unref'd).
 //
-// Why sampling and not cgroups or rlimits: a cgroup needs a writable, delegated hierarchy (root on
-// most machines) and charges page cache; RLIMIT_AS limits address space, which Python overshoots
-// by far (thread stacks, arenas) without touching it. Sampling is exact in what it reads and costs
-// two pread() calls per working instance per tick (~3 µs). The ticker runs only while an instance
+// Why sampling and not the cgroup memory controller or rlimits: the controller is rarely delegated
+// and charges page cache (docs/instances.md); RLIMIT_AS limits address space, which Python
+// overshoots by far (thread stacks, arenas) without touching it. Sampling is exact in what it reads
+// and costs a pread() or two per working instance per tick. The ticker runs only while an instance
 // works and stops after a quiet second, so a request that ends before the next tick pays one Set
 // insertion and deletion, no timer. A spike shorter than a tick is not seen here, but the
 // interpreter's own high-water mark (VmHWM, reset per request by the bootstrap) is checked when the
 // request ends, so every request that went over its limit is answered `oom` (see instance.ts).
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import type { RssProbe } from '../platform/index.js';
 
 /** How often working instances are sampled. Kill latency is at most one tick plus the read. */
 export const MEMORY_SAMPLE_MS = 10;
 /** Quiet ticks (nothing to watch) before the ticker stops itself. */
 const QUIET_TICKS = 100;
-
-const buffer = Buffer.alloc(4096);
-
-// The kernel's page size in KiB, from this process's own RSS (Node has no sysconf).
-function detectPageKb(): number {
-  try {
-    const pages = Number(readFileSync('/proc/self/statm', 'latin1').split(' ')[1]);
-    const bytes = process.memoryUsage.rss();
-    const size = 2 ** Math.round(Math.log2(bytes / pages));
-    return size >= 4096 ? size / 1024 : 4;
-  } catch {
-    return 4;
-  }
-}
-const PAGE_KB = detectPageKb();
-
-// Read a small /proc file through a kept fd (pread at 0 regenerates it), or null once it is gone.
-function pread(fd: number): string | null {
-  try {
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.toString('latin1', 0, n);
-  } catch {
-    return null;
-  }
-}
-
-// Resident KiB of one process and its descendants (children of its main thread, recursively).
-function treeKb(pid: number, depth = 0): number {
-  let kb = 0;
-  try {
-    kb = Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]) * PAGE_KB;
-    if (depth < 16) for (const child of childPids(readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1'))) kb += treeKb(child, depth + 1);
-  } catch {
-    // gone meanwhile
-  }
-  return kb;
-}
-
-function childPids(text: string | null): number[] {
-  if (!text) return [];
-  return text.split(' ').filter((s) => s.length > 0).map(Number);
-}
-
-/** The RSS reader of one interpreter process (its fds stay open while the instance lives). */
-export class RssProbe {
-  private statm = -1;
-  private children = -1;
-
-  constructor(pid: number) {
-    if (pid <= 0) return;
-    try {
-      this.statm = openSync(`/proc/${pid}/statm`, 'r');
-      this.children = openSync(`/proc/${pid}/task/${pid}/children`, 'r');
-    } catch {
-      // no /proc (not Linux) or already gone: the probe reads 0
-    }
-  }
-
-  // Current RSS of the interpreter and every process it started, in KiB (0 when unknown).
-  readKb(): number {
-    const statm = this.statm >= 0 ? pread(this.statm) : null;
-    if (statm === null) return 0;
-    let kb = Number(statm.split(' ')[1]) * PAGE_KB;
-    if (this.children >= 0) for (const child of childPids(pread(this.children))) kb += treeKb(child);
-    return kb;
-  }
-
-  close(): void {
-    for (const fd of [this.statm, this.children]) {
-      if (fd >= 0) {
-        try {
-          closeSync(fd);
-        } catch {
-          // already closed
-        }
-      }
-    }
-    this.statm = this.children = -1;
-  }
-}
 
 /** One working instance under watch: its probe, its limit, the peak seen so far, its deadline. */
 export interface Watch {

@@ -1,12 +1,13 @@
 // The interpreter process: spawned through python-shell in its own process group (detached: a new
-// session), with the protocol on stdin/stdout and the log on stderr. Every group fgrun starts is
-// remembered until it exits and killed when the host exits or is interrupted (host-exit.ts).
+// session), with the protocol on stdin/stdout and the log on stderr. Each instance is guarded at
+// spawn (nothing per request): a cgroup of its own where one can be made, else the interpreter as
+// the subreaper of what the function starts; the reaper process kills it if the host dies; every
+// instance still alive is killed when the host exits or is interrupted (platform/host-exit.ts).
 import { PythonShell } from 'python-shell';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { readFileSync } from 'node:fs';
+import { InstanceCgroup, killGroup, killTree, onHostExit, reaperForget, reaperWatch } from '../platform/index.js';
 import { BOOTSTRAP_MAIN } from './paths.js';
-import { installHostExitHooks } from './host-exit.js';
 import { SpawnError } from '../errors/index.js';
 
 export interface PythonProcess {
@@ -16,21 +17,35 @@ export interface PythonProcess {
   stdin: Writable;
   stdout: Readable;
   stderr: Readable;
+  /** The instance's cgroup, or null where none could be made. */
+  cgroup: InstanceCgroup | null;
+  /** What the bootstrap asks of the kernel at init: without a cgroup, to be the subreaper; without a reaper, to die with the host. */
+  guard: { subreaper: boolean; parentDeath: boolean };
 }
 
-const liveGroups = new Set<number>();
+const live = new Map<number, PythonProcess>();
 
-// Kill every group still alive (host exit, Ctrl-C).
-function killAllGroups(): void {
-  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+// Kill every instance still alive (host exit, Ctrl-C).
+function killAll(): void {
+  for (const proc of live.values()) {
+    killProcess(proc);
+    reaperForget(proc.pid);
+  }
 }
 
-export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>): PythonProcess {
-  installHostExitHooks(killAllGroups);
+interface SpawnOptions {
+  /** Let the function import the interpreter's own site-packages (no -S). */
+  hostSitePackages?: boolean;
+}
+
+// -S keeps the interpreter's site-packages (and a venv's) off sys.path: in the cloud a function
+// imports only the standard library, its code and its dependency packages (docs/runtimes.md).
+export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>, options: SpawnOptions = {}): PythonProcess {
+  if (live.size === 0) onHostExit('kill', killAll);
   const shell = new PythonShell(BOOTSTRAP_MAIN, {
     mode: 'binary',
     pythonPath,
-    pythonOptions: ['-u', '-B', '-s'],
+    pythonOptions: options.hostSitePackages ? ['-u', '-B', '-s'] : ['-u', '-B', '-s', '-S'],
     cwd,
     env,
     detached: true,
@@ -53,9 +68,19 @@ export function spawnPython(pythonPath: string, cwd: string, env: Record<string,
   stderr.unpipe();
   stderr.removeAllListeners('data');
   child.stdin.on('error', () => {});
-  liveGroups.add(child.pid);
-  child.once('exit', () => liveGroups.delete(child.pid!));
-  return { shell, child, pid: child.pid, stdin: child.stdin, stdout: child.stdout, stderr };
+  const pid = child.pid;
+  // Joined before the init message is even written, so before any of the function's code runs.
+  const cgroup = InstanceCgroup.join(pid);
+  const reaped = reaperWatch(pythonPath, pid, cgroup?.dir ?? null);
+  const proc: PythonProcess = {
+    shell, child, pid, stdin: child.stdin, stdout: child.stdout, stderr, cgroup, guard: { subreaper: cgroup === null, parentDeath: !reaped },
+  };
+  live.set(pid, proc);
+  child.once('exit', () => {
+    live.delete(pid);
+    reaperForget(pid);
+  });
+  return proc;
 }
 
 // The SpawnError for an interpreter that did not start (Node leaves no pipes on EMFILE/ENFILE).
@@ -73,28 +98,31 @@ export function setRef(proc: PythonProcess, ref: boolean): void {
   }
 }
 
-// Signal the whole process group (the interpreter and anything the function started).
-export function killGroup(pid: number, signal: NodeJS.Signals): void {
-  if (pid <= 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
+// Kill the instance now: every process of its cgroup, or its tree (daemons that left the group
+// included, stopped before they are killed) and its group.
+export function killProcess(proc: PythonProcess): void {
+  if (proc.pid <= 0) return;
+  if (proc.cgroup) proc.cgroup.kill();
+  else killTree(proc.pid);
+  killGroup(proc.pid, 'SIGKILL');
 }
 
-/** Process groups fgrun started that are still alive (for tests and diagnostics). */
+// After the interpreter exited: end whatever it left (its group, its cgroup) and remove the cgroup.
+export function cleanUpAfterExit(proc: PythonProcess): void {
+  killGroup(proc.pid, 'SIGKILL');
+  const cgroup = proc.cgroup;
+  if (!cgroup) return;
+  cgroup.kill();
+  if (cgroup.remove()) return;
+  // Members still exiting: try again a few times (the exit hook removes what is left).
+  let tries = 0;
+  const retry = setInterval(() => {
+    if (cgroup.remove() || ++tries >= 50) clearInterval(retry);
+  }, 20);
+  retry.unref();
+}
+
+/** Interpreters fgrun started that are still alive (for tests and diagnostics). */
 export function liveProcessGroups(): number[] {
-  return [...liveGroups];
-}
-
-// The process's peak RSS (VmHWM) in KiB, read before it is killed; 0 where /proc cannot tell.
-export function readPeakKb(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const match = /VmHWM:\s+(\d+)/.exec(status);
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
+  return [...live.keys()];
 }

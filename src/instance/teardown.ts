@@ -1,10 +1,11 @@
 // The teardown ladder (as tinypool and the MCP stdio transport do): a polite shutdown message,
 // then stdin end and SIGTERM to the group, then SIGKILL, each rung after STOP_GRACE_MS.
 // stdin stays open after the shutdown message: the bootstrap reads end-of-input as "the host is
-// gone" and kills its group itself (bootstrap/fgrun_watchdog.py).
+// gone" and kills its group itself (bootstrap/main.py).
 import { encodeMessage } from '../protocol/index.js';
 import { STOP_GRACE_MS } from './lifecycle.js';
-import { killGroup, type PythonProcess } from './process.js';
+import { killGroup } from '../platform/index.js';
+import { killProcess, type PythonProcess } from './process.js';
 
 // Whether `exited` settles within `ms` (the timer does not keep the host alive).
 function within(exited: Promise<void>, ms: number): Promise<boolean> {
@@ -18,6 +19,6 @@ export async function stopProcess(proc: PythonProcess, exited: Promise<void>): P
   proc.stdin.end();
   killGroup(proc.pid, 'SIGTERM');
   if (await within(exited, STOP_GRACE_MS)) return;
-  killGroup(proc.pid, 'SIGKILL');
+  killProcess(proc);
   await exited;
 }

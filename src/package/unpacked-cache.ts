@@ -1,8 +1,14 @@
 // Unpacked zips, reused while the zip is unchanged (same size, mtime, ctime and inode). Each lives in
-// its own temporary folder, removed when the process exits; when a zip changes, the version before
-// the previous one is removed (warm instances of the previous version may still be reading it).
-import { stat } from 'node:fs/promises';
-import tmp from 'tmp';
+// its own temporary folder, removed when the host exits, however it exits (exit or a signal that
+// ends it: platform/host-exit.ts); when a zip changes, the version before the previous one is
+// removed (warm instances of the previous version may still be reading it).
+// The files go into a sub-folder named like the zip (orders.zip -> <tmp>/orders), so a function
+// without a name is named after its zip, as in the cloud, not after a random folder.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { onHostExit } from '../platform/index.js';
 import type { PackageLimits } from './limits.js';
 import { unzipSafely } from './unzip.js';
 
@@ -13,6 +19,8 @@ interface Version {
 }
 
 const versions = new Map<string, Version[]>();
+/** Folders created and not yet removed: what the exit hook removes. */
+const created = new Set<string>();
 /** How many unpacked versions of one zip are kept. */
 const KEEP_VERSIONS = 2;
 
@@ -23,15 +31,15 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
   const list = versions.get(zipPath) ?? [];
   const known = list.find((v) => v.key === key);
   if (known) return known.folder;
-  tmp.setGracefulCleanup();
-  const dir = tmp.dirSync({ prefix: 'fgrun-pkg-', unsafeCleanup: true });
+  const dir = newFolder();
+  const target = join(dir, basename(zipPath).replace(/\.zip$/i, '') || 'code');
   const version: Version = {
     key,
-    remove: () => safely(() => dir.removeCallback()),
-    folder: unzipSafely(zipPath, dir.name, limits, label).then(
-      () => dir.name,
+    remove: () => removeFolder(dir),
+    folder: mkdir(target).then(() => unzipSafely(zipPath, target, limits, label)).then(
+      () => target,
       (error: unknown) => {
-        safely(() => dir.removeCallback());
+        removeFolder(dir);
         const at = list.indexOf(version);
         if (at >= 0) list.splice(at, 1);
         throw error;
@@ -54,11 +62,20 @@ export async function removeUnpackedPackages(): Promise<void> {
   await Promise.all(all.map((v) => v.folder.then(v.remove, () => {})));
 }
 
-// Run a clean-up that may find its target already gone.
-function safely(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // already gone
-  }
+// A fresh private folder (0700), registered for removal however the host ends (registering twice is a no-op).
+function newFolder(): string {
+  onHostExit('remove', removeAllNow);
+  const dir = mkdtempSync(join(tmpdir(), 'fgrun-pkg-'));
+  created.add(dir);
+  return dir;
+}
+
+function removeFolder(dir: string): void {
+  created.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// At exit or on a fatal signal: remove every folder still there, synchronously.
+function removeAllNow(): void {
+  for (const dir of [...created]) removeFolder(dir);
 }

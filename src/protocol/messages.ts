@@ -2,7 +2,8 @@
 //
 //   host -> python (stdin)                        python -> host (stdout, private to the bootstrap)
 //   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
-//               codeRoot, paths, fence, debugPort} fault       {target, stage, error}
+//               codeRoot, paths, fence,            fault       {target, stage, error}
+//               subreaper, parentDeath, debugPort}
 //   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
 //   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
 //   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
@@ -72,7 +73,7 @@ export type DebugMessage = z.infer<typeof debugSchema>;
 
 /** Every message the host may send. */
 export type HostMessage =
-  | { type: 'init'; protocol: number; handler: string; initializer: string | null; codeRoot: string; paths: string[]; fence: string; debugPort: number | null }
+  | { type: 'init'; protocol: number; handler: string; initializer: string | null; codeRoot: string; paths: string[]; fence: string; subreaper: boolean; parentDeath: boolean; debugPort: number | null }
   | { type: 'initialize'; id: string }
   | { type: 'invoke'; id: string; size: number }
   | { type: 'reply'; seq: number; value: unknown }

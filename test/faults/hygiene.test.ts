@@ -1,5 +1,5 @@
 // Process hygiene: every instance is its own process group, and nothing fgrun started survives a
-// retirement, close(), Ctrl-C on the CLI, or a host killed with SIGKILL (the bootstrap's watchdog).
+// retirement, close(), Ctrl-C on the CLI, or a host killed with SIGKILL (the reaper process).
 // The host-death and CLI cases spawn the built library (dist/: run `npm run build` first).
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -128,7 +128,7 @@ describe.runIf(newestRuntime).concurrent('process hygiene', () => {
   });
 });
 
-// Every descendant pid of `pid` (the host's interpreters and their children).
+// Every descendant pid of `pid` (the host's interpreters and their children), but the host's reaper.
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
   const walk = (p: number) => {
@@ -139,10 +139,19 @@ function childrenOf(pid: number): number[] {
       return;
     }
     for (const c of text.split(' ').filter(Boolean).map(Number)) {
+      if (isReaper(c)) continue;
       out.push(c);
       walk(c);
     }
   };
   walk(pid);
   return out;
+}
+
+function isReaper(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('fgrun_reaper.py');
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,217 @@
+# Everything the bootstrap does that depends on the operating system, in one place (docs/platforms.md).
+# Each mechanism and what happens where it is missing:
+#   close_inherited_fds   Linux /proc/self/fd, macOS /dev/fd; elsewhere fds 3-255 are closed blindly
+#   forget_in_children    os.register_at_fork (3.7+), a wrapped os.fork/os.forkpty before (2.7, 3.6):
+#                         a forked child closes the protocol fds; C code calling fork() directly on
+#                         2.7/3.6 keeps them until it execs (they are close-on-exec)
+#   guard                 prctl(PR_SET_CHILD_SUBREAPER / PR_SET_PDEATHSIG) through ctypes, Linux only;
+#                         elsewhere nothing (docs/instances.md: what is then not guaranteed)
+#   descendants/kill_tree /proc/<pid>/task/*/children (Linux); elsewhere only the process group
+#   PeakRss               /proc/self/clear_refs + VmHWM (Linux); elsewhere ru_maxrss, the peak since start
+import os
+import sys
+
+SIGKILL = 9
+SIGSTOP = 19 if sys.platform.startswith("linux") else 17
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+
+
+# Close every descriptor above 2 except `keep`: an fd the host inherited without close-on-exec must
+# not reach the function.
+def close_inherited_fds(keep):
+    fds = None
+    for folder in ("/proc/self/fd", "/dev/fd"):
+        try:
+            fds = [int(name) for name in os.listdir(folder)]
+            break
+        except (OSError, ValueError):
+            pass
+    for fd in fds if fds is not None else range(3, 256):
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+# Make every child forked from now on close `fds` (the protocol's own) at once.
+def forget_in_children(fds):
+    def close_all():
+        for fd in fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=close_all)
+        return
+    for name in ("fork", "forkpty"):
+        original = getattr(os, name, None)
+        if original is not None:
+            setattr(os, name, _closing(original, close_all))
+
+
+def _closing(original, close_all):
+    def forked(*args):
+        result = original(*args)
+        if (result[0] if isinstance(result, tuple) else result) == 0:
+            close_all()
+        return result
+    forked.__name__ = original.__name__
+    forked.__doc__ = original.__doc__
+    return forked
+
+
+# Ask the kernel for the instance's guards: orphans re-parent to this interpreter (subreaper), and
+# this interpreter dies with the host (parent-death signal). False where prctl is not available.
+def guard(subreaper, parent_death):
+    if not (subreaper or parent_death) or not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        ok = True
+        if subreaper:
+            ok = libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 and ok
+        if parent_death:
+            parent = os.getppid()
+            ok = libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == 0 and ok
+            # The host may have died before the signal was armed.
+            if os.getppid() != parent:
+                os.kill(os.getpid(), SIGKILL)
+        return ok
+    except Exception:
+        return False
+
+
+# The children of every thread of `pid` (a child started from a thread is that thread's child).
+def _children(pid):
+    found = []
+    try:
+        tids = os.listdir("/proc/{0}/task".format(pid))
+    except OSError:
+        return found
+    for tid in tids:
+        try:
+            with open("/proc/{0}/task/{1}/children".format(pid, tid)) as f:
+                found.extend(int(c) for c in f.read().split())
+        except (IOError, OSError, ValueError):
+            pass
+    return found
+
+
+# Every descendant of `pid`, parents before children.
+def descendants(pid):
+    found = []
+    stack = [pid]
+    while stack:
+        for child in _children(stack.pop()):
+            if child not in found:
+                found.append(child)
+                stack.append(child)
+    return found
+
+
+# Kill `pid`'s descendants (stopped first, so none forks meanwhile) and its process group. Run by a
+# subreaper on itself at exit, and by the reaper on an instance whose host died.
+def kill_tree(pid, include_self=False):
+    stopped = []
+    for _ in range(8):
+        fresh = [p for p in descendants(pid) if p not in stopped]
+        if not fresh:
+            break
+        for p in fresh:
+            _signal(p, SIGSTOP)
+        stopped.extend(fresh)
+    for p in stopped:
+        _signal(p, SIGKILL)
+    if include_self:
+        _signal(pid, SIGKILL)
+
+
+def _signal(pid, sig):
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
+
+
+def is_group_leader():
+    try:
+        return os.getpgrp() == os.getpid()
+    except OSError:
+        return False
+
+
+# Kill this process's group (and the interpreter with it), or the group led by `leader`. Only a
+# group leader (how the host spawns the bootstrap) kills its own, so a bootstrap run by hand never
+# kills its caller.
+def kill_group(leader=None):
+    if leader is None and not is_group_leader():
+        return
+    try:
+        os.killpg(leader or os.getpid(), SIGKILL)
+    except OSError:
+        pass
+
+
+# Whether the host closed the protocol input (it is gone) rather than asking us to shut down.
+def input_closed(fd):
+    import select
+    try:
+        readable, _, _ = select.select([fd], [], [], 0)
+        return bool(readable) and os.read(fd, 1) == b""
+    except (OSError, ValueError, select.error):
+        return False
+
+
+# The whole of a small /proc file through a kept fd (one pread where the interpreter has it).
+if hasattr(os, "pread"):
+    def _read_at_start(fd):
+        return os.pread(fd, 16384, 0)
+else:
+    def _read_at_start(fd):
+        os.lseek(fd, 0, 0)
+        return os.read(fd, 16384)
+
+
+# Peak resident memory of this interpreter during one request. Linux: writing "5" to
+# /proc/self/clear_refs resets the peak (VmHWM) to the current RSS, so VmHWM read after the handler
+# is the real peak of that request. Elsewhere: ru_maxrss (the peak since start).
+class PeakRss(object):
+    def __init__(self):
+        self.clear_fd = None
+        self.status_fd = None
+        try:
+            self.status_fd = os.open("/proc/self/status", os.O_RDONLY)
+            self.clear_fd = os.open("/proc/self/clear_refs", os.O_WRONLY)
+            os.write(self.clear_fd, b"5")
+        except (IOError, OSError):
+            self.clear_fd = None
+
+    # Start a new measurement window.
+    def reset(self):
+        if self.clear_fd is not None:
+            try:
+                os.write(self.clear_fd, b"5")
+            except (IOError, OSError):
+                self.clear_fd = None
+
+    # Peak RSS in KiB since the last reset (or since start where the peak cannot be reset).
+    def peak_kb(self):
+        if self.status_fd is not None and self.clear_fd is not None:
+            try:
+                data = _read_at_start(self.status_fd)
+                start = data.find(b"VmHWM:")
+                if start >= 0:
+                    end = data.find(b"\n", start)
+                    return int(data[start + 6:end].split()[0])
+            except (IOError, OSError, ValueError, IndexError):
+                pass
+        try:
+            import resource
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            return peak // 1024 if sys.platform == "darwin" else peak
+        except Exception:
+            return 0

@@ -1,0 +1,134 @@
+// A cgroup v2 per instance, where the host may create one: its members (cgroup.procs) are every
+// process the function started, daemons and children of threads included, and `cgroup.kill` ends
+// them all at once. The host's folder is `<its own cgroup>/fgrun-<host pid>/`, one `i<n>` per
+// instance. Where no cgroup v2 is mounted, or the host's cgroup is not writable (not root and not
+// delegated), or FGRUN_CGROUP=off, every call gives null and the instance falls back to the
+// subreaper and the process tree (docs/instances.md says what each fallback still guarantees).
+// Only membership and kill are used: the memory controller is rarely delegated and charges page cache.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { onHostExit } from './host-exit.js';
+import { signal } from './proc.js';
+
+let hostDir: string | null | undefined;
+let count = 0;
+const live = new Set<InstanceCgroup>();
+
+// `<mount>/<the host's own cgroup>` of the v2 hierarchy, or null.
+function ownCgroup(): string | null {
+  try {
+    const line = readFileSync('/proc/self/cgroup', 'latin1').split('\n').find((l) => l.startsWith('0::'));
+    const mount = readFileSync('/proc/self/mountinfo', 'latin1').split('\n').map((l) => l.split(' ')).find((f) => f[f.indexOf('-') + 1] === 'cgroup2');
+    if (!line || !mount) return null;
+    // The path is relative to the cgroup namespace; the mount may show only a subtree of it.
+    const path = line.slice(3).trim();
+    const root = mount[3]!;
+    return join(mount[4]!, root !== '/' && path.startsWith(root) ? path.slice(root.length) : path);
+  } catch {
+    return null;
+  }
+}
+
+// The host's folder, created once (null when cgroups cannot be used here).
+function hostFolder(): string | null {
+  if (hostDir !== undefined) return hostDir;
+  hostDir = null;
+  if (process.platform !== 'linux' || process.env.FGRUN_CGROUP === 'off') return null;
+  const own = ownCgroup();
+  if (own === null) return null;
+  removeStale(own);
+  const dir = join(own, `fgrun-${process.pid}`);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+  }
+  hostDir = dir;
+  onHostExit('remove', () => {
+    for (const cgroup of live) cgroup.remove();
+    removeQuietly(dir);
+  });
+  return dir;
+}
+
+// Folders of hosts that died without cleaning up (a SIGKILLed host whose reaper was killed too).
+function removeStale(own: string): void {
+  try {
+    for (const name of readdirSync(own)) {
+      const pid = /^fgrun-(\d+)$/.exec(name)?.[1];
+      if (!pid || existsSync(`/proc/${pid}`)) continue;
+      const dir = join(own, name);
+      for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) removeQuietly(join(dir, child.name));
+      removeQuietly(dir);
+    }
+  } catch {
+    // not ours to read
+  }
+}
+
+function removeQuietly(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/** The folder under which instances get their cgroups, or null where cgroups cannot be used here. */
+export function cgroupFolder(): string | null {
+  return hostFolder();
+}
+
+/** One instance's cgroup. */
+export class InstanceCgroup {
+  private constructor(readonly dir: string) {}
+
+  // A new cgroup holding `pid`, or null where cgroups cannot be used (then nothing was left behind).
+  static join(pid: number): InstanceCgroup | null {
+    const base = hostFolder();
+    if (base === null || pid <= 0) return null;
+    const dir = join(base, `i${++count}`);
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+    } catch {
+      removeQuietly(dir);
+      return null;
+    }
+    const cgroup = new InstanceCgroup(dir);
+    live.add(cgroup);
+    return cgroup;
+  }
+
+  get procsPath(): string {
+    return join(this.dir, 'cgroup.procs');
+  }
+
+  // Kill every member now (cgroup.kill, Linux 5.14+; before it, each member listed).
+  kill(): void {
+    try {
+      writeFileSync(join(this.dir, 'cgroup.kill'), '1');
+      return;
+    } catch {
+      // no cgroup.kill: signal the members one by one
+    }
+    for (let round = 0; round < 8; round++) {
+      let members: number[];
+      try {
+        members = readFileSync(this.procsPath, 'latin1').split('\n').filter(Boolean).map(Number);
+      } catch {
+        return;
+      }
+      if (members.length === 0) return;
+      for (const pid of members) signal(pid, 'SIGKILL');
+    }
+  }
+
+  // Remove the folder once its members are gone; false while some still exit.
+  remove(): boolean {
+    if (!removeQuietly(this.dir)) return false;
+    live.delete(this);
+    return true;
+  }
+}
