@@ -23,6 +23,8 @@ export interface FunctionFlags {
   projectId?: string;
   credentialsEnv?: boolean;
   maxInstances?: string | number;
+  hostSitePackages?: boolean;
+  apigBase64?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -45,6 +47,8 @@ export function addFunctionOptions(command: Command): Command {
     .option('--package <package>', 'function group / app (default: default)')
     .option('--project-id <id>', 'project id (default: local)')
     .option('--max-instances <n>', 'instances that may run at once, one request each; more requests queue (default: 10)')
+    .option('--host-site-packages', "let the function import the interpreter's own site-packages (the cloud never has them; default: only the standard library, the code and its dependencies)")
+    .option('--apig-base64 <true|false>', 'whether the APIG gateway sends request bodies base64-encoded, as the cloud does by default (default: true)')
     .addOption(new Option('--credentials-env', 'give the function the agency credentials in HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN and HUAWEICLOUD_SDK_TOKEN'));
 }
 
@@ -53,6 +57,15 @@ function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) throw new ConfigError(`${flag} must be a whole number, got '${value}'`, { field: flag });
   return Number(value);
+}
+
+// true/false from a flag, or a ConfigError naming the flag.
+export function booleanFlag(flag: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigError(`${flag} must be true or false, got '${value}'`, { field: flag });
 }
 
 // KEY=VALUE pairs from --env and --env-file, later ones winning.
@@ -98,6 +111,9 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
   if (flags.credentialsEnv) config.credentials = credentialsFromEnv(process.env);
   const maxInstances = integer('--max-instances', flags.maxInstances === undefined ? undefined : String(flags.maxInstances));
   if (maxInstances !== undefined) config.maxInstances = maxInstances;
+  if (flags.hostSitePackages) config.hostSitePackages = true;
+  const apigBase64 = booleanFlag('--apig-base64', flags.apigBase64);
+  if (apigBase64 !== undefined) config.apigBase64 = apigBase64;
   return config;
 }
 
@@ -106,4 +122,5 @@ export const FLAG_FOR_FIELD: Record<string, string> = {
   code: 'CODE', handler: '--handler', initializer: '--initializer', runtime: '--runtime', pythonPath: '--python',
   memorySize: '--memory', timeout: '--timeout', initializerTimeout: '--initializer-timeout', userData: '--env',
   name: '--name', version: '--version', alias: '--alias', package: '--package', projectId: '--project-id', maxInstances: '--max-instances',
+  hostSitePackages: '--host-site-packages', apigBase64: '--apig-base64',
 };

@@ -44,6 +44,10 @@ export const fileFunctionSchema = z.strictObject({
     .optional().describe('Instances that may run at once (FunctionGraph\'s max_instance_num). Default: 10.'),
   idle_timeout: z.number().positive('must be a number of seconds above 0').max(86400, 'must be at most 86400 (seconds)')
     .optional().describe('fgrun only: seconds an idle instance is kept warm before it is stopped. Default: 60.'),
+  host_site_packages: z.boolean('must be true or false').optional()
+    .describe('fgrun only: let the function import the interpreter\'s own site-packages, which the cloud never has. Default: false (only the standard library, the code and its dependencies).'),
+  apig_base64: z.boolean('must be true or false').optional()
+    .describe('APIG backend setting x-apigateway-is-send-fg-body-base64: the gateway sends the request body base64-encoded (isBase64Encoded: true). Default: true, as in the cloud; false sends text.'),
   description: z.string().optional().describe('Free text; fgrun ignores it.'),
 });
 

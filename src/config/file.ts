@@ -9,7 +9,7 @@ import { ConfigError } from '../errors/index.js';
 import { prepareCode } from '../package/index.js';
 import { describeIssue } from './file-issues.js';
 import { fileFunctionSchema, fileFunctionsSchema, type FileFunction } from './file-schema.js';
-import { MAX_USER_DATA_CHARS, RESERVED_ENV, type FunctionConfigInput } from './schema.js';
+import { ENV_KEY_PATTERN, MAX_USER_DATA_CHARS, RESERVED_ENV, type FunctionConfigInput } from './schema.js';
 import { resolveConfig } from './validate.js';
 
 /** The names `fgrun` looks for in a folder, in this order. */
@@ -140,6 +140,8 @@ async function toInput(entry: FileFunction, at: string, base: string, path: stri
   if (entry.version !== undefined) input.version = entry.version;
   if (entry.max_instance_num !== undefined) input.maxInstances = entry.max_instance_num;
   if (entry.idle_timeout !== undefined) input.idleTimeout = entry.idle_timeout;
+  if (entry.host_site_packages !== undefined) input.hostSitePackages = entry.host_site_packages;
+  if (entry.apig_base64 !== undefined) input.apigBase64 = entry.apig_base64;
   return input;
 }
 
@@ -171,7 +173,7 @@ function userData(entry: FileFunction, at: string, path: string): Record<string,
     for (const [key, value] of Object.entries(object)) {
       const field = `${at}${source}.${key}`;
       if ((RESERVED_ENV as readonly string[]).includes(key)) throw invalid(path, field, 'is reserved by the FunctionGraph runtime; rename the variable');
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw invalid(path, field, 'is not a valid variable name: start with a letter or _ and use letters, digits, _, . or -');
+      if (!ENV_KEY_PATTERN.test(key)) throw invalid(path, field, 'is not a valid variable name: FunctionGraph wants a letter first, then letters, digits and _');
       if (key in data) throw invalid(path, field, `is also defined in ${at}user_data; define each variable once`);
       data[key] = String(value);
       chars += key.length + data[key].length;

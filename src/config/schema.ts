@@ -5,12 +5,15 @@ import { z } from 'zod';
 /** FunctionGraph's memory sizes in MB. */
 export const MEMORY_SIZES = [128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 8192, 10240] as const;
 
-/** Environment names the runtime reserves; users may not define them. */
+/** Environment names the runtime reserves (reference: "Environment inside the function"); users may not define them. */
 export const RESERVED_ENV = [
   'RUNTIME_PROJECT_ID', 'RUNTIME_FUNC_NAME', 'RUNTIME_FUNC_VERSION', 'RUNTIME_PACKAGE', 'RUNTIME_HANDLER',
   'RUNTIME_TIMEOUT', 'RUNTIME_USERDATA', 'RUNTIME_CPU', 'RUNTIME_MEMORY', 'RUNTIME_MAX_RESP_BODY_SIZE',
   'RUNTIME_INITIALIZER_HANDLER', 'RUNTIME_INITIALIZER_TIMEOUT', 'RUNTIME_ROOT', 'RUNTIME_CODE_ROOT', 'RUNTIME_LOG_DIR',
 ] as const;
+
+/** FunctionGraph's rule for a variable name: a letter, then letters, digits and `_`. */
+export const ENV_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** All user variables together, names and values, may not exceed this many characters. */
 export const MAX_USER_DATA_CHARS = 4096;
@@ -71,6 +74,10 @@ export const functionConfigSchema = z.strictObject({
   dependencies: z.array(z.string()).max(20, 'at most 20 dependency packages per function').default([]),
   /** Instances that may run at once (one request each); further requests queue. @default 10 */
   maxInstances: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
+  /** fgrun only: let the function import the interpreter's own site-packages (the cloud never does). @default false */
+  hostSitePackages: z.boolean().default(false),
+  /** APIG sends the request body base64-encoded (isBase64Encoded: true), as the cloud does by default; false sends text. @default true */
+  apigBase64: z.boolean().default(true),
   /** Seconds an idle instance stays warm before it is stopped (fractions allowed). @default 60 */
   idleTimeout: z.number().positive('must be a number of seconds above 0').max(86400, 'must be at most 86400 (seconds)').default(60),
 });

@@ -2,7 +2,7 @@
 import { basename, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { ConfigError } from '../errors/index.js';
-import { functionConfigSchema, MAX_USER_DATA_CHARS, RESERVED_ENV, type FunctionConfig, type FunctionConfigInput } from './schema.js';
+import { ENV_KEY_PATTERN, functionConfigSchema, MAX_USER_DATA_CHARS, RESERVED_ENV, type FunctionConfig, type FunctionConfigInput } from './schema.js';
 
 export interface ResolvedConfig extends FunctionConfig {
   name: string;
@@ -37,8 +37,8 @@ function checkUserData(userData: Record<string, string>, where: string, source?:
     if ((RESERVED_ENV as readonly string[]).includes(key)) {
       throw new ConfigError(`invalid function config${where}: userData.${key} is reserved by the FunctionGraph runtime; rename the variable`, { field: `userData.${key}`, file: source });
     }
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) {
-      throw new ConfigError(`invalid function config${where}: userData key '${key}' must start with a letter or _ and hold letters, digits, _, . or -`, { field: `userData.${key}`, file: source });
+    if (!ENV_KEY_PATTERN.test(key)) {
+      throw new ConfigError(`invalid function config${where}: userData key '${key}' is not a valid variable name: FunctionGraph wants a letter first, then letters, digits and _`, { field: `userData.${key}`, file: source });
     }
     chars += key.length + value.length;
   }
