@@ -1,6 +1,6 @@
 // The function flags shared by invoke, serve and matrix, and their mapping onto FunctionConfigInput.
 import { readFileSync } from 'node:fs';
-import { parse as parseDotenv } from 'dotenv';
+import { createRequire } from 'node:module';
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../errors/index.js';
 import { credentialsFromEnv } from '../context/index.js';
@@ -80,7 +80,8 @@ function userData(flags: FunctionFlags): Record<string, string> {
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : `cannot read it (${code ?? String(cause)})`;
       throw new ConfigError(`--env-file ${file}: ${why}; give a dotenv file of KEY=VALUE lines`, { field: '--env-file', file, cause });
     }
-    Object.assign(data, parseDotenv(text));
+    // dotenv is loaded only for --env-file.
+    Object.assign(data, (createRequire(import.meta.url)('dotenv') as typeof import('dotenv')).parse(text));
   }
   for (const pair of flags.env ?? []) {
     const eq = pair.indexOf('=');

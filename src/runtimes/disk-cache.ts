@@ -2,6 +2,7 @@
 //
 // File: $XDG_CACHE_HOME/fgrun/interpreters.json (default ~/.cache/fgrun/interpreters.json).
 // Key: the candidate's realpath; an entry is used only while that file's mtime and size are unchanged.
+// A pyenv shim's entry is keyed by what decides its answer (shim-key.ts), stamped with the interpreter's file.
 // A missing, corrupt or unwritable file is never an error: the cache is just empty or not saved.
 
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -58,6 +59,11 @@ export class DiskCache {
     const entry = this.pending.get(realpath) ?? (await this.entries())[realpath];
     if (entry === undefined || entry.mtimeMs !== stamp.mtimeMs || entry.size !== stamp.size) return null;
     return { path: entry.path, major: entry.major, minor: entry.minor, micro: entry.micro };
+  }
+
+  // The entry under a key, whatever its stamp (for keys that are not a file's realpath).
+  async lookup(key: string): Promise<CacheEntry | null> {
+    return this.pending.get(key) ?? (await this.entries())[key] ?? null;
   }
 
   // Remembers a probe result for flush(); an identical entry already on disk is not rewritten.
