@@ -2,6 +2,8 @@
 import os
 import sys
 
+from fgrun_isolation import import_hint
+
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _SHIM = os.path.join(os.path.dirname(_HERE), "pyshim")
@@ -58,7 +60,10 @@ def describe_exception(e, tb):
 
 
 def error_facts(e, tb):
-    return {"type": type(e).__name__, "message": exception_text(e), "stackTrace": describe_exception(e, tb)}
+    message = exception_text(e)
+    if isinstance(e, ImportError):
+        message += import_hint(e)
+    return {"type": type(e).__name__, "message": message, "stackTrace": describe_exception(e, tb)}
 
 
 # Print the user's traceback to the log the way Python does, runtime frames cut.

@@ -4,6 +4,7 @@ import os
 import sys
 
 from fgrun_errors import LoadFault, describe_exception
+from fgrun_isolation import import_hint
 
 _FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 _REST = _FIRST + "0123456789"
@@ -63,7 +64,7 @@ def load_function(code_root, spec, target):
         message = "Syntax error in module '{0}': {1} ({2}, line {3})".format(module_path, e.msg, where, e.lineno)
         raise LoadFault(target, "syntax", type(e).__name__, message, describe_exception(e, sys.exc_info()[2]))
     except Exception as e:
-        message = "Unable to import module '{0}': {1}".format(module_path, e)
+        message = "Unable to import module '{0}': {1}{2}".format(module_path, e, import_hint(e))
         raise LoadFault(target, "import", type(e).__name__, message, describe_exception(e, sys.exc_info()[2]))
     fn = getattr(module, function, None)
     if fn is None:

@@ -13,6 +13,7 @@ def main():
     # cold start (docs/performance.md). The function's modules load under the interpreter's setting.
     write_bytecode = sys.dont_write_bytecode
     sys.dont_write_bytecode = False
+    import fgrun_isolation
     import fgrun_protocol
     import fgrun_runner
     import fgrun_platform
@@ -22,6 +23,7 @@ def main():
         facts = list(sys.version_info[:3]) + [sys.executable, fgrun_protocol.PROTOCOL_VERSION]
         sys.stdout.write(json.dumps(facts) + "\n")
         return
+    fgrun_isolation.prepare()
     # No descriptor the host inherited reaches the function; forked children drop the protocol's.
     fgrun_platform.close_inherited_fds(())
     in_fd, out_fd, log_fd = fgrun_protocol.claim_stdio()

@@ -3,11 +3,13 @@
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { EVENT_TEMPLATES, EVENT_TRIGGERS, generateEvent } from '../events/index.js';
+import { booleanFlag } from './function-options.js';
 import type { Io } from './io.js';
 
 interface EventFlags {
   set?: string[];
   list?: boolean;
+  apigBase64?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -18,6 +20,7 @@ export function eventCommand(io: Io): Command {
     .description('print a FunctionGraph trigger event (fresh ids and times) to pass to invoke --event or matrix --event')
     .argument('[trigger]', EVENT_TRIGGERS.join(', '))
     .option('--set <path=value>', "override a field (repeatable): path=text, or path:=json; e.g. --set body='{\"a\":1}' --set queryStringParameters.x=1", collect)
+    .option('--apig-base64 <true|false>', 'apig: send the body base64-encoded, as the cloud does by default (default: true)')
     .option('--list', 'list the templates')
     .addHelpText('after', '\nExample:\n  fgrun event apig --set httpMethod=POST > apig.json && fgrun invoke ./my-fn --event @apig.json\n')
     .action((trigger: string | undefined, flags: EventFlags) => {
@@ -27,6 +30,7 @@ export function eventCommand(io: Io): Command {
         return;
       }
       if (trigger === undefined) throw new ConfigError(`name a trigger: ${EVENT_TRIGGERS.join(', ')} (or --list)`, { field: 'trigger' });
-      io.stdout.write(JSON.stringify(generateEvent(trigger, { set: flags.set }), null, 2) + '\n');
+      const apigBase64 = flags.apigBase64 === undefined ? undefined : booleanFlag('--apig-base64', flags.apigBase64);
+      io.stdout.write(JSON.stringify(generateEvent(trigger, { set: flags.set, apigBase64 }), null, 2) + '\n');
     });
 }

@@ -52,10 +52,18 @@ function integer(flag: string, value: string): number {
 function flagValue(key: string, field: Field & { flag: string }, text: string): unknown {
   const flag = field.flag.split(' ')[0]!;
   if (key === 'runtime') return toRuntimeId(text);
-  const value = field.flagValue === 'integer' ? integer(flag, text) : text;
+  const value = field.flagValue === 'integer' ? integer(flag, text) : field.flagValue === 'boolean' ? booleanFlag(flag, text) : text;
   const parsed = field.value.safeParse(value);
   if (!parsed.success) throw new ConfigError(`${flag} ${parsed.error.issues[0]!.message}`, { field: flag });
   return parsed.data;
+}
+
+// true/false from a flag, or a ConfigError naming the flag.
+export function booleanFlag(flag: string, value: string): boolean {
+  const text = value.trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigError(`${flag} must be true or false, got '${value}'`, { field: flag });
 }
 
 // KEY=VALUE pairs from --env and --env-file, later ones winning.
@@ -85,7 +93,8 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
   for (const [key, field] of TABLE) {
     if (field.flag === undefined || field.flagValue === 'special') continue;
     const text = flags[property(field.flag)];
-    if (typeof text === 'string') set[key] = flagValue(key, { ...field, flag: field.flag }, text);
+    if (field.flagValue === 'switch' && text === true) set[key] = true;
+    else if (typeof text === 'string') set[key] = flagValue(key, { ...field, flag: field.flag }, text);
   }
   if (flags['credentialsEnv'] === true) config.credentials = credentialsFromEnv(process.env);
   return config;

@@ -15,12 +15,15 @@ export function isMemorySize(value: number): value is MemorySize {
   return (MEMORY_SIZES as readonly number[]).includes(value);
 }
 
-/** Environment names the runtime reserves; users may not define them. */
+/** Environment names the runtime reserves (reference: "Environment inside the function"); users may not define them. */
 export const RESERVED_ENV = [
   'RUNTIME_PROJECT_ID', 'RUNTIME_FUNC_NAME', 'RUNTIME_FUNC_VERSION', 'RUNTIME_PACKAGE', 'RUNTIME_HANDLER',
   'RUNTIME_TIMEOUT', 'RUNTIME_USERDATA', 'RUNTIME_CPU', 'RUNTIME_MEMORY', 'RUNTIME_MAX_RESP_BODY_SIZE',
   'RUNTIME_INITIALIZER_HANDLER', 'RUNTIME_INITIALIZER_TIMEOUT', 'RUNTIME_ROOT', 'RUNTIME_CODE_ROOT', 'RUNTIME_LOG_DIR',
 ] as const;
+
+/** FunctionGraph's rule for a variable name: a letter, then letters, digits and `_`. */
+const ENV_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** All user variables together, names and values, may not exceed this many characters. */
 const MAX_USER_DATA_CHARS = 4096;
@@ -59,8 +62,8 @@ export interface Field {
   file?: string;
   /** The CLI flag, with its argument (`--memory <MB>`); none when no flag sets it. */
   flag?: string;
-  /** How the flag's text becomes the value: kept as text, or a whole number. */
-  flagValue?: 'text' | 'integer' | 'special';
+  /** How the flag becomes the value: its text, a whole number, true/false, present (a switch), or by hand. */
+  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'special';
   /** What the field is, one sentence without a final period. */
   help: string;
   /** The default, as the library fills it in. */
@@ -155,6 +158,15 @@ export const FIELDS = {
     file: 'idle_timeout', default: 60,
     help: 'Seconds an idle instance is kept warm before it is stopped (fgrun only)',
   },
+  hostSitePackages: {
+    value: z.boolean('must be true or false'), file: 'host_site_packages', flag: '--host-site-packages', flagValue: 'switch', default: false,
+    defaultText: 'only the standard library, the code and its dependencies',
+    help: "Let the function import the interpreter's own site-packages, which the cloud never has (fgrun only)",
+  },
+  apigBase64: {
+    value: z.boolean('must be true or false'), file: 'apig_base64', flag: '--apig-base64 <true|false>', flagValue: 'boolean', default: true,
+    help: 'Whether the APIG gateway sends request bodies base64-encoded (isBase64Encoded: true), as the cloud does by default; false sends text (x-apigateway-is-send-fg-body-base64)',
+  },
 } as const satisfies Record<string, Field>;
 
 // The default as help texts show it: "128", "index.handler", or the words for it.
@@ -167,7 +179,7 @@ export function defaultWords(field: Field): string | undefined {
 /** What is wrong with one user variable name, or null when FunctionGraph accepts it. */
 export function userDataKeyProblem(key: string): string | null {
   if ((RESERVED_ENV as readonly string[]).includes(key)) return 'is reserved by the FunctionGraph runtime; rename the variable';
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) return 'is not a valid variable name: start with a letter or _ and use letters, digits, _, . or -';
+  if (!ENV_KEY_PATTERN.test(key)) return 'is not a valid variable name: FunctionGraph wants a letter first, then letters, digits and _';
   return null;
 }
 

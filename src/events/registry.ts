@@ -36,6 +36,20 @@ export interface GenerateEventOptions {
   set?: string[];
   /** The time the event is stamped with. @default now */
   now?: Date;
+  /**
+   * APIG only: send the body base64-encoded (isBase64Encoded: true), as the cloud does by default
+   * (backend setting x-apigateway-is-send-fg-body-base64). The body is encoded after the --set
+   * assignments, so `--set body=...` takes text; not when they set isBase64Encoded themselves.
+   * @default true
+   */
+  apigBase64?: boolean;
+}
+
+// The APIG event's text body as APIG sends it by default: base64, isBase64Encoded true.
+function encodeApigBody(event: Record<string, unknown>): void {
+  if (event.isBase64Encoded !== false || typeof event.body !== 'string') return;
+  event.body = Buffer.from(event.body, 'utf8').toString('base64');
+  event.isBase64Encoded = true;
 }
 
 // A new event for `trigger`, with fresh ids and times and the --set overrides applied.
@@ -46,5 +60,6 @@ export function generateEvent(trigger: string, options: GenerateEventOptions = {
   }
   const event = template.build(options.now ?? new Date());
   for (const assignment of options.set ?? []) setField(event, assignment);
+  if (template.name === 'apig' && options.apigBase64 !== false) encodeApigBody(event as Record<string, unknown>);
   return event;
 }

@@ -8,7 +8,8 @@ import { RUNTIME_ROOT } from '../protocol/bootstrap.js';
 
 const MAX_RESP_BODY_SIZE = 6291456;
 
-export function buildEnvironment(config: ResolvedConfig, pythonPath: string, logDir: string): Record<string, string> {
+// `codeRoot` is RUNTIME_CODE_ROOT: the `code` link in the function's runtime root (runtime-root.ts).
+export function buildEnvironment(config: ResolvedConfig, pythonPath: string, logDir: string, codeRoot: string): Record<string, string> {
   return {
     PATH: `${dirname(pythonPath)}:/usr/local/bin:/usr/bin:/bin`,
     LANG: 'C.UTF-8',
@@ -31,7 +32,7 @@ export function buildEnvironment(config: ResolvedConfig, pythonPath: string, log
     RUNTIME_INITIALIZER_HANDLER: config.initializer ?? '',
     RUNTIME_INITIALIZER_TIMEOUT: String(config.initializerTimeout),
     RUNTIME_ROOT,
-    RUNTIME_CODE_ROOT: config.code,
+    RUNTIME_CODE_ROOT: codeRoot,
     RUNTIME_LOG_DIR: logDir,
   };
 }

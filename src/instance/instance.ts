@@ -22,6 +22,7 @@ import type { Watch } from './memory-watch.js';
 import { readPeakKb, RssProbe } from '../platform/index.js';
 import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
+import { runtimeRoot } from './runtime-root.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
@@ -53,8 +54,9 @@ export class Instance {
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
-    const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir());
-    this.proc = spawnPython(options.runtime.path, options.config.code, env);
+    const root = runtimeRoot(options.config.code, options.config.name);
+    const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir(), root.codeRoot);
+    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages });
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
     setRef(this.proc, false);
     this.pid = this.proc.pid;

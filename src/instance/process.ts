@@ -33,12 +33,19 @@ function killAll(): void {
   }
 }
 
-export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>): PythonProcess {
+interface SpawnOptions {
+  /** Let the function import the interpreter's own site-packages (no -S). */
+  hostSitePackages?: boolean;
+}
+
+// -S keeps the interpreter's site-packages (and a venv's) off sys.path: in the cloud a function
+// imports only the standard library, its code and its dependency packages (docs/runtimes.md).
+export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>, options: SpawnOptions = {}): PythonProcess {
   if (live.size === 0) onHostExit('kill', killAll);
   const shell = new PythonShell(BOOTSTRAP_MAIN, {
     mode: 'binary',
     pythonPath,
-    pythonOptions: ['-u', '-B', '-s'],
+    pythonOptions: options.hostSitePackages ? ['-u', '-B', '-s'] : ['-u', '-B', '-s', '-S'],
     cwd,
     env,
     detached: true,

@@ -2,10 +2,12 @@
 // its own temporary folder, removed when the host exits, however it exits (exit or a signal that
 // ends it: platform/host-exit.ts); when a zip changes, the version before the previous one is
 // removed (warm instances of the previous version may still be reading it).
+// The files go into a sub-folder named like the zip (orders.zip -> <tmp>/orders), so a function
+// without a name is named after its zip, as in the cloud, not after a random folder.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { onHostExit } from '../platform/index.js';
 import type { PackageLimits } from './limits.js';
 import { unzipSafely } from './unzip.js';
@@ -30,11 +32,12 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
   const known = list.find((v) => v.key === key);
   if (known) return known.folder;
   const dir = newFolder();
+  const target = join(dir, basename(zipPath).replace(/\.zip$/i, '') || 'code');
   const version: Version = {
     key,
     remove: () => removeFolder(dir),
-    folder: unzipSafely(zipPath, dir, limits, label).then(
-      () => dir,
+    folder: mkdir(target).then(() => unzipSafely(zipPath, target, limits, label)).then(
+      () => target,
       (error: unknown) => {
         removeFolder(dir);
         const at = list.indexOf(version);

@@ -1,6 +1,9 @@
 // An HTTP request to /apig/{function_name}/{path} as the APIG trigger event FunctionGraph delivers
 // (reference/events/apig_event*.json): the path after the function name, lower-cased headers, the
-// query, the rest of the path as the unnamed path parameter, and the body (base64 when binary).
+// query, the rest of the path as the unnamed path parameter, and the body: base64 by default, as the
+// cloud sends it (APIG's backend setting x-apigateway-is-send-fg-body-base64; a real captured GET
+// with no body has isBase64Encoded: true); with the function's apigBase64 off, text (base64 still
+// for a body that is not valid UTF-8 text, which text cannot carry).
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApigEvent } from './schemas.js';
@@ -47,7 +50,7 @@ function apiId(functionName: string): string {
   return createHash('md5').update(`fgrun-apig:${functionName}`).digest('hex');
 }
 
-export function apigEvent(request: GatewayRequest): ApigEvent {
+export function apigEvent(request: GatewayRequest, base64 = true): ApigEvent {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -57,7 +60,7 @@ export function apigEvent(request: GatewayRequest): ApigEvent {
   for (const [key, value] of new URLSearchParams(request.query)) queryStringParameters[key] = value;
   const path = decodePath(request.rest === '' ? '/' : request.rest);
   const proxy = path.replace(/^\/+/, '');
-  const text = isTextBody(request.body, headers['content-type']);
+  const text = !base64 && isTextBody(request.body, headers['content-type']);
   return {
     httpMethod: request.method,
     path,

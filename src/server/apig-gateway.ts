@@ -30,7 +30,7 @@ export function gateway(registry: Registry, invoke: Invoker) {
       throw new ApiError('function-not-found', `no served function is named '${name}'; the gateway serves /apig/{name}/... for: ${names}`);
     }
     const apigRequestId = requestId.replace(/-/g, '');
-    const event = apigEvent({ method: req.method ?? 'GET', rest: restOfPath(req.url), query, headers: req.headers, body, apigRequestId, functionName: name });
+    const event = apigEvent({ method: req.method ?? 'GET', rest: restOfPath(req.url), query, headers: req.headers, body, apigRequestId, functionName: name }, fn.config.apigBase64);
     const response = gatewayResponse(await invoke(fn, event, requestId));
     const headers: Record<string, string> = { 'X-Request-Id': apigRequestId };
     for (const [key, value] of Object.entries(response.headers)) {

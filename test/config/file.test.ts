@@ -45,12 +45,14 @@ describe('loadConfigFile: valid files', () => {
       code: 'fn', dependencies: [], memory_size: 256, timeout: 30, initializer_handler: 'src/main.init',
       initializer_timeout: 10, user_data: { STAGE: 'dev', PORT: 8080, DEBUG: true },
       encrypted_user_data: { API_KEY: 's3cret' }, version: 'v2', description: 'ignored', max_instance_num: 4, idle_timeout: 30,
+      host_site_packages: true, apig_base64: false,
     });
     const folder = file.slice(0, -'/fgrun.json'.length);
     expect(await loadConfigFile(file)).toEqual([{
       code: join(folder, 'fn'), dependencies: [], name: 'orders-api', package: 'shop', runtime: 'Python3.9',
       handler: 'src/main.handler', memorySize: 256, timeout: 30, initializer: 'src/main.init', initializerTimeout: 10,
       userData: { STAGE: 'dev', PORT: '8080', DEBUG: 'true', API_KEY: 's3cret' }, version: 'v2', maxInstances: 4, idleTimeout: 30,
+      hostSitePackages: true, apigBase64: false,
     }]);
   });
 
@@ -152,7 +154,7 @@ describe('the JSON Schema for editors', () => {
     const [single, several] = schema.anyOf;
     expect(single!.required).toEqual(['code']);
     expect(single!.additionalProperties).toBe(false);
-    expect(Object.keys(single!.properties)).toEqual(['$schema', 'code', 'handler', 'initializer_handler', 'runtime', 'memory_size', 'timeout', 'initializer_timeout', 'func_name', 'version', 'package', 'dependencies', 'max_instance_num', 'idle_timeout', 'user_data', 'encrypted_user_data', 'description']);
+    expect(Object.keys(single!.properties)).toEqual(['$schema', 'code', 'handler', 'initializer_handler', 'runtime', 'memory_size', 'timeout', 'initializer_timeout', 'func_name', 'version', 'package', 'dependencies', 'max_instance_num', 'idle_timeout', 'host_site_packages', 'apig_base64', 'user_data', 'encrypted_user_data', 'description']);
     expect(single!.properties.memory_size!.enum).toEqual([128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 8192, 10240]);
     expect(single!.properties.runtime!.enum).toEqual(['Python2.7', 'Python3.6', 'Python3.9', 'Python3.10', 'Python3.12']);
     expect(single!.properties.timeout!.description).toBe('Handler timeout in seconds, 3 to 259200. Default: 3.');

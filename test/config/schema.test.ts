@@ -1,6 +1,7 @@
 // The library's function config: defaults, and errors that name the field and say what to do.
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type FunctionConfigInput } from '../../src/config/index.js';
+import { RESERVED_ENV } from '../../src/config/schema.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const code = fixture('echo');
@@ -10,8 +11,22 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ code })).toEqual({
       code, handler: 'index.handler', memorySize: 128, timeout: 3, initializerTimeout: 3, userData: {}, name: 'echo',
       version: 'latest', alias: '', package: 'default', projectId: 'local', credentials: {}, dependencies: [],
-      maxInstances: 10, idleTimeout: 60,
+      maxInstances: 10, idleTimeout: 60, hostSitePackages: false, apigBase64: true,
     });
+  });
+
+  it('refuses exactly the reserved names the reference lists, and keys that break FunctionGraph\'s rule', () => {
+    for (const key of RESERVED_ENV) {
+      expect(() => resolveConfig({ code, userData: { [key]: '1' } })).toThrow(`invalid function config: userData.${key} is reserved by the FunctionGraph runtime; rename the variable`);
+    }
+    expect(RESERVED_ENV).toHaveLength(15);
+    // Not reserved: other RUNTIME_ names (RUNTIME_LOG_LEVEL is the cloud's own knob), and keys of
+    // a letter then letters, digits and _.
+    const allowed = { RUNTIME_X: '1', RUNTIME_LOG_LEVEL: 'DEBUG', a: '1', Z9_z: '1' };
+    expect(resolveConfig({ code, userData: allowed }).userData).toEqual(allowed);
+    for (const key of ['_LEADING', '9LIVES', 'WITH-DASH', 'WITH.DOT', 'SPACE X', '中文', '']) {
+      expect(() => resolveConfig({ code, userData: { [key]: '1' } })).toThrow(`invalid function config: userData key '${key}' is not a valid variable name: FunctionGraph wants a letter first, then letters, digits and _`);
+    }
   });
 
   it.each([

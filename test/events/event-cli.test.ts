@@ -28,7 +28,7 @@ describe.concurrent('fgrun event', () => {
   });
 
   it('prints an event with --set applied, as indented JSON', async () => {
-    const run = await cli(['event', 'apig', '--set', 'body={"a":1}', '--set', 'queryStringParameters.x=1', '--set', 'httpMethod=POST']);
+    const run = await cli(['event', 'apig', '--apig-base64', 'false', '--set', 'body={"a":1}', '--set', 'queryStringParameters.x=1', '--set', 'httpMethod=POST']);
     expect(run.code).toBe(0);
     expect(run.stdout.startsWith('{\n  "body": "{\\"a\\":1}",\n')).toBe(true);
     const event = JSON.parse(run.stdout);

@@ -15,7 +15,7 @@ const failure = (event: unknown, assignment: string): EventTemplateError => {
 
 describe('--set', () => {
   it('keeps text where the template has text, even text that looks like JSON', () => {
-    const event = generateEvent('apig', { set: ['body={"a":1}', 'queryStringParameters.x=1', 'httpMethod=POST', 'headers.x-custom=a=b'] }) as Record<string, any>;
+    const event = generateEvent('apig', { set: ['body={"a":1}', 'queryStringParameters.x=1', 'httpMethod=POST', 'headers.x-custom=a=b'], apigBase64: false }) as Record<string, any>;
     expect(event.body).toBe('{"a":1}');
     expect(event.queryStringParameters).toEqual({ responseType: 'json', x: '1' });
     expect(event.httpMethod).toBe('POST');

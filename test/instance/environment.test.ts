@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createFunction, ConfigError, RESERVED_ENV } from '../../src/index.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
-import { fixture, ROOT } from '../helpers/fixtures.js';
+import { fixture, ROOT, runtimeCodeRoot } from '../helpers/fixtures.js';
 
 const SECRET = 'FGRUN_TEST_HOST_SECRET';
 
@@ -35,7 +35,7 @@ describe.concurrent('environment', () => {
           RUNTIME_HANDLER: 'index.handler', RUNTIME_TIMEOUT: '7', RUNTIME_USERDATA: JSON.stringify({ GREETING: 'hé', DB_URL: 'postgres://x' }),
           RUNTIME_CPU: '400', RUNTIME_MEMORY: '256', RUNTIME_MAX_RESP_BODY_SIZE: '6291456',
           RUNTIME_INITIALIZER_HANDLER: 'index.init', RUNTIME_INITIALIZER_TIMEOUT: '5',
-          RUNTIME_ROOT: ROOT.replace(/\/$/, ''), RUNTIME_CODE_ROOT: fixture('fault-env'),
+          RUNTIME_ROOT: ROOT.replace(/\/$/, ''), RUNTIME_CODE_ROOT: runtimeCodeRoot(fixture('fault-env'), 'fault-env'),
         });
         expect(existsSync(env.RUNTIME_LOG_DIR!)).toBe(true);
         expect(JSON.stringify(env)).not.toMatch(/host-only-value|AK-SECRET|SK-SECRET|TOKEN-SECRET/);

@@ -2,7 +2,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { createFunction, type FunctionHandle } from '../../src/index.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
-import { fixture } from '../helpers/fixtures.js';
+import { fixture, runtimeCodeRoot } from '../helpers/fixtures.js';
 
 describeEachRuntime('context', (runtime) => {
   const handles: FunctionHandle[] = [];
@@ -61,7 +61,7 @@ describeEachRuntime('context', (runtime) => {
         RUNTIME_MAX_RESP_BODY_SIZE: '6291456',
         RUNTIME_INITIALIZER_HANDLER: '',
         RUNTIME_INITIALIZER_TIMEOUT: '3',
-        RUNTIME_CODE_ROOT: fixture('context-dump'),
+        RUNTIME_CODE_ROOT: runtimeCodeRoot(fixture('context-dump'), 'dump-fn'),
       },
     });
     expect(inv.summary.memorySizeMb).toBe(256);

@@ -8,7 +8,9 @@ import { AK, fn, serve, SK } from './helpers.js';
 let server: FgrunServer;
 
 beforeAll(async () => {
-  server = await serve([fn('server-apig', { name: 'web' }), fn('server-echo', { name: 'echo' })], { auth: { ak: AK, sk: SK }, gatewayAuth: { mode: 'none' } });
+  server = await serve([
+    fn('server-apig', { name: 'web' }), fn('server-apig', { name: 'webtext', apigBase64: false }), fn('server-echo', { name: 'echo' }),
+  ], { auth: { ak: AK, sk: SK }, gatewayAuth: { mode: 'none' } });
 });
 
 afterAll(async () => {
@@ -27,18 +29,20 @@ describe('APIG gateway', () => {
     expect(response.headers.get('x-request-id')).toBe(id);
     expect(event).toMatchObject({
       httpMethod: 'GET', path: '/users/42', queryStringParameters: { x: '1', y: 'a b' }, pathParameters: { '': 'users/42' },
-      body: '', isBase64Encoded: false, requestContext: { requestId: id, stage: 'RELEASE', apiId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      body: '', isBase64Encoded: true, requestContext: { requestId: id, stage: 'RELEASE', apiId: expect.stringMatching(/^[0-9a-f]{32}$/) },
     });
     expect(event.headers).toMatchObject({ 'x-custom': 'Yes', host: `${server.host}:${server.port}`, 'x-request-id': id });
     expect(Object.keys(event.headers).every((k) => k === k.toLowerCase())).toBe(true);
   });
 
-  it('passes a JSON POST body as text; the root path is "/" with no path parameter', async () => {
-    const body = JSON.stringify({ name: 'fgrun', n: [1, 2] });
-    const response = await fetch(`${server.url}/apig/web`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
-    const event = apigEventSchema.parse(await response.json());
-    expect(event).toMatchObject({ httpMethod: 'POST', path: '/', pathParameters: {}, queryStringParameters: {}, body, isBase64Encoded: false });
-    expect(event.headers['content-type']).toBe('application/json');
+  it('sends a JSON POST body base64-encoded by default, as text with apigBase64 false; the root path is "/" with no path parameter', async () => {
+    const body = JSON.stringify({ name: 'fgrun', n: [1, 2], text: '中文' });
+    const post = (name: string) => fetch(`${server.url}/apig/${name}`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' } });
+    const encoded = apigEventSchema.parse(await (await post('web')).json());
+    expect(encoded).toMatchObject({ httpMethod: 'POST', path: '/', pathParameters: {}, queryStringParameters: {}, body: Buffer.from(body).toString('base64'), isBase64Encoded: true });
+    const text = apigEventSchema.parse(await (await post('webtext')).json());
+    expect(text).toMatchObject({ httpMethod: 'POST', path: '/', pathParameters: {}, queryStringParameters: {}, body, isBase64Encoded: false });
+    expect(text.headers['content-type']).toBe('application/json');
   });
 
   it('base64-encodes a binary body, and decodes a base64 response (isBase64Encoded)', async () => {
@@ -68,10 +72,10 @@ describe('APIG gateway', () => {
   it('answers 404 FSS.1051 for a function it does not serve', async () => {
     const response = await fetch(`${server.url}/apig/missing/x`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error_code: 'FSS.1051', error_msg: "no served function is named 'missing'; the gateway serves /apig/{name}/... for: web, echo" });
+    expect(await response.json()).toEqual({ error_code: 'FSS.1051', error_msg: "no served function is named 'missing'; the gateway serves /apig/{name}/... for: web, webtext, echo" });
   });
 
   it('lists each function\'s gateway URL', () => {
-    expect(server.functions.map((f) => f.gatewayUrl)).toEqual([`${server.url}/apig/web/`, `${server.url}/apig/echo/`]);
+    expect(server.functions.map((f) => f.gatewayUrl)).toEqual([`${server.url}/apig/web/`, `${server.url}/apig/webtext/`, `${server.url}/apig/echo/`]);
   });
 });

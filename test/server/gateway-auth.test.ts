@@ -48,7 +48,7 @@ describe('APIG gateway authentication', () => {
     expect(apigErrorSchema.parse(unsigned.json())).toEqual({ error_code: 'APIG.0301', error_msg: 'Incorrect IAM authentication information: sign the request with the AK/SK (SDK-HMAC-SHA256) or send X-Auth-Token', request_id: unsigned.requestId!.replace(/-/g, '') });
     const signed = await call(iam, [AK, SK], { method: 'POST', body: '{"a":1}' });
     expect(signed.status).toBe(200);
-    expect(signed.json()).toMatchObject({ httpMethod: 'POST', path: '/users/42', body: '{"a":1}' });
+    expect(signed.json()).toMatchObject({ httpMethod: 'POST', path: '/users/42', body: Buffer.from('{"a":1}').toString('base64'), isBase64Encoded: true });
     expect((await call(iam, undefined, { headers: { 'X-Auth-Token': 'tok-1' } })).status).toBe(200);
     const wrong = await call(iam, [AK, 'not-the-sk']);
     expect([wrong.status, wrong.json().error_msg]).toEqual([401, 'Incorrect IAM authentication information: the signature does not match; check the secret key (SK) and that the body is sent as signed']);

@@ -1,0 +1,69 @@
+// The cloud's file layout (Huawei FAQ functiongraph_03_0330): the function's working directory is
+// the parent of its code folder, which is named `code`, so relative paths start with `code/`.
+// Locally each function gets a runtime root, <tmp>/fgrun-<uid>/roots/<name>-<hash of the code
+// path>/, holding `code` as a symbolic link to the code folder (never a copy). The roots live in the
+// per-user folder beside the shared log folder, so a host that is killed leaves no temporary folder
+// behind; a root whose code folder is gone (an unpacked zip of an earlier run) is removed when
+// another root is made.
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { sharedLogDir } from './paths.js';
+
+interface RuntimeRoot {
+  /** The function's working directory. */
+  cwd: string;
+  /** `<cwd>/code`, RUNTIME_CODE_ROOT: a link to the code folder. */
+  codeRoot: string;
+}
+
+const made = new Map<string, RuntimeRoot>();
+
+// The runtime root of a function's code folder, made on first use (once per code folder and name).
+export function runtimeRoot(code: string, name: string): RuntimeRoot {
+  const key = `${name}\0${code}`;
+  const known = made.get(key);
+  if (known) return known;
+  // Beside the log folder, in the private per-user folder that sharedLogDir() makes and checks.
+  const roots = join(dirname(sharedLogDir()), 'roots');
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
+  const cwd = join(roots, `${name}-${hash}`);
+  const codeRoot = join(cwd, 'code');
+  mkdirSync(cwd, { recursive: true, mode: 0o700 });
+  if (linkTarget(codeRoot) !== code) {
+    // Another host may make the same link at the same time: make it aside, then rename over.
+    const aside = `${codeRoot}.${process.pid}.${Date.now()}`;
+    symlinkSync(code, aside, 'dir');
+    renameSync(aside, codeRoot);
+  }
+  if (made.size === 0) removeOrphans(roots, cwd);
+  const root = { cwd, codeRoot };
+  made.set(key, root);
+  return root;
+}
+
+// Where a link points, or null when it is not a link.
+function linkTarget(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A root younger than this may be in the making by another host: never removed. */
+const ORPHAN_AGE_MS = 60_000;
+
+// Remove the roots whose code folder no longer exists (once per host process).
+function removeOrphans(roots: string, keep: string): void {
+  for (const entry of readdirSync(roots)) {
+    const cwd = join(roots, entry);
+    if (cwd === keep) continue;
+    try {
+      if (Date.now() - lstatSync(cwd).mtimeMs < ORPHAN_AGE_MS) continue;
+      statSync(join(cwd, 'code'));
+    } catch {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }
+}
