@@ -31,7 +31,7 @@ export function eventCommand(io: Io): Command {
         return;
       }
       if (trigger === undefined) throw new ConfigError(`name a trigger: ${EVENT_TRIGGERS.join(', ')} (or --list)`, { field: 'trigger' });
-      const apigBase64 = booleanFlag('--apig-base64', flags.apigBase64);
+      const apigBase64 = flags.apigBase64 === undefined ? undefined : booleanFlag('--apig-base64', flags.apigBase64);
       io.stdout.write(JSON.stringify(generateEvent(trigger, { set: flags.set, apigBase64 }), null, 2) + '\n');
     });
 }

@@ -63,15 +63,14 @@ function integer(flag: string, value: string): number {
 function flagValue(key: string, field: Field & { flag: string }, text: string): unknown {
   const flag = field.flag.split(' ')[0]!;
   if (key === 'runtime') return toRuntimeId(text);
-  const value = field.flagValue === 'integer' ? integer(flag, text) : text;
+  const value = field.flagValue === 'integer' ? integer(flag, text) : field.flagValue === 'boolean' ? booleanFlag(flag, text) : text;
   const parsed = field.value.safeParse(value);
   if (!parsed.success) throw new ConfigError(`${flag} ${parsed.error.issues[0]!.message}`, { field: flag });
   return parsed.data;
 }
 
 // true/false from a flag, or a ConfigError naming the flag.
-export function booleanFlag(flag: string, value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
+export function booleanFlag(flag: string, value: string): boolean {
   const text = value.trim().toLowerCase();
   if (text === 'true') return true;
   if (text === 'false') return false;
@@ -108,12 +107,10 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
   for (const [key, field] of TABLE) {
     if (field.flag === undefined || field.flagValue === 'special') continue;
     const text = flags[property(field.flag)];
-    if (typeof text === 'string') set[key] = flagValue(key, { ...field, flag: field.flag }, text);
+    if (field.flagValue === 'switch' && text === true) set[key] = true;
+    else if (typeof text === 'string') set[key] = flagValue(key, { ...field, flag: field.flag }, text);
   }
   if (flags['credentialsEnv'] === true) config.credentials = credentialsFromEnv(process.env);
-  if (flags['hostSitePackages'] === true) config.hostSitePackages = true;
-  const apigBase64 = booleanFlag('--apig-base64', typeof flags['apigBase64'] === 'string' ? flags['apigBase64'] : undefined);
-  if (apigBase64 !== undefined) config.apigBase64 = apigBase64;
   return config;
 }
 

@@ -15,7 +15,7 @@ export function isMemorySize(value: number): value is MemorySize {
   return (MEMORY_SIZES as readonly number[]).includes(value);
 }
 
-/** Environment names the runtime reserves; users may not define them. */
+/** Environment names the runtime reserves (reference: "Environment inside the function"); users may not define them. */
 export const RESERVED_ENV = [
   'RUNTIME_PROJECT_ID', 'RUNTIME_FUNC_NAME', 'RUNTIME_FUNC_VERSION', 'RUNTIME_PACKAGE', 'RUNTIME_HANDLER',
   'RUNTIME_TIMEOUT', 'RUNTIME_USERDATA', 'RUNTIME_CPU', 'RUNTIME_MEMORY', 'RUNTIME_MAX_RESP_BODY_SIZE',
@@ -62,8 +62,8 @@ export interface Field {
   file?: string;
   /** The CLI flag, with its argument (`--memory <MB>`); none when no flag sets it. */
   flag?: string;
-  /** How the flag's text becomes the value: kept as text, or a whole number. */
-  flagValue?: 'text' | 'integer' | 'special';
+  /** How the flag becomes the value: its text, a whole number, true/false, present (a switch), or by hand. */
+  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'special';
   /** What the field is, one sentence without a final period. */
   help: string;
   /** The default, as the library fills it in. */
@@ -159,12 +159,13 @@ export const FIELDS = {
     help: 'Seconds an idle instance is kept warm before it is stopped (fgrun only)',
   },
   hostSitePackages: {
-    value: z.boolean('must be true or false'), file: 'host_site_packages', flag: '--host-site-packages', flagValue: 'special', default: false,
-    help: "Let the function import the interpreter's own site-packages, which the cloud never has (fgrun only; by default only the standard library, the code and its dependencies)",
+    value: z.boolean('must be true or false'), file: 'host_site_packages', flag: '--host-site-packages', flagValue: 'switch', default: false,
+    defaultText: 'only the standard library, the code and its dependencies',
+    help: "Let the function import the interpreter's own site-packages, which the cloud never has (fgrun only)",
   },
   apigBase64: {
-    value: z.boolean('must be true or false'), file: 'apig_base64', flag: '--apig-base64 <true|false>', flagValue: 'special', default: true,
-    help: 'APIG backend setting x-apigateway-is-send-fg-body-base64: the gateway sends request bodies base64-encoded (isBase64Encoded: true), as the cloud does by default; false sends text',
+    value: z.boolean('must be true or false'), file: 'apig_base64', flag: '--apig-base64 <true|false>', flagValue: 'boolean', default: true,
+    help: 'Whether the APIG gateway sends request bodies base64-encoded (isBase64Encoded: true), as the cloud does by default; false sends text (x-apigateway-is-send-fg-body-base64)',
   },
 } as const satisfies Record<string, Field>;
 

@@ -36,7 +36,8 @@ export function resolveConfig(input: UncheckedConfigInput, source?: string): Res
 function checkUserData(userData: Record<string, string>, where: string, source?: string): void {
   for (const key of Object.keys(userData)) {
     const problem = userDataKeyProblem(key);
-    if (problem !== null) throw new ConfigError(`invalid function config${where}: userData.${key} ${problem}`, { field: `userData.${key}`, file: source });
+    const named = problem?.startsWith('is reserved') ? `userData.${key}` : `userData key '${key}'`;
+    if (problem !== null) throw new ConfigError(`invalid function config${where}: ${named} ${problem}`, { field: `userData.${key}`, file: source });
   }
   const size = userDataSizeProblem(userData);
   if (size !== null) throw new ConfigError(`invalid function config${where}: userData ${size}`, { field: 'userData', file: source });

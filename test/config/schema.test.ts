@@ -1,7 +1,7 @@
 // The library's function config: defaults, and errors that name the field and say what to do.
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type FunctionConfigInput } from '../../src/config/index.js';
-import { RESERVED_ENV } from '../../src/config/fields.js';
+import { RESERVED_ENV } from '../../src/config/schema.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const code = fixture('echo');
