@@ -3,7 +3,7 @@ import type { ConsoleInvocation, FunctionView, MatrixReport, SavedEvent, Templat
 
 const BASE = '/console/api';
 
-export class ApiFailure extends Error {}
+class ApiFailure extends Error {}
 
 async function call<T>(method: string, path: string, body?: string): Promise<T> {
   const response = await fetch(BASE + path, { method, body, headers: body === undefined ? {} : { 'Content-Type': 'application/json' } });

@@ -1,6 +1,6 @@
 // The shapes the console's API answers (docs/console.md), from the server's own types.
 export type { ConsoleInvocation, FunctionView } from '../../src/server/console/index.js';
-export type { MatrixReport, MatrixRow } from '../../src/matrix/index.js';
+export type { MatrixReport } from '../../src/matrix/index.js';
 
 export interface TemplateInfo {
   name: string;

@@ -13,7 +13,7 @@ function packageVersion(): string {
 
 // The command line: the command that argv names, loaded for real; every other one a stand-in
 // with the same name, description and arguments, which is all `fgrun --help` shows of it.
-export async function program(io: Io, argv: readonly string[] = []): Promise<Command> {
+async function program(io: Io, argv: readonly string[] = []): Promise<Command> {
   const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s) };
   const root = new Command('fgrun')
     .description('Run Huawei Cloud FunctionGraph Python functions locally, exactly as the cloud runs them')

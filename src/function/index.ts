@@ -1,3 +1,3 @@
 export * from './handle.js';
-export { loadFailureReport, isLoadFailure } from './load-failure.js';
-export { EventError, encodeEvent, MAX_EVENT_BYTES } from './errors.js';
+export { loadFailureReport } from './load-failure.js';
+export { EventError, MAX_EVENT_BYTES } from './errors.js';

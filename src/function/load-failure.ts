@@ -13,7 +13,7 @@ const LIST_AT_MOST = 20;
 const NOISE = new Set(['__MACOSX', '__pycache__', '.DS_Store']);
 
 // Whether the invocation failed because the function could not be loaded or initialised.
-export function isLoadFailure(invocation: Invocation): boolean {
+function isLoadFailure(invocation: Invocation): boolean {
   if (invocation.status === 'init-error') return true;
   return invocation.status === 'error' && (invocation.error?.errorMessage.startsWith(ERROR_TEXT.entry.prefix) ?? false);
 }

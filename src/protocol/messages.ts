@@ -50,7 +50,7 @@ export const resultSchema = z.object({
   ...measured,
 });
 /** A debugger (--debug-port) waits for a client or holds the function ('listening' holds too), or let it go. */
-export const debugSchema = z.object({
+const debugSchema = z.object({
   type: z.literal('debug'),
   state: z.enum(['listening', 'hold', 'release']),
   tool: z.enum(['debugpy', 'pdb']),

@@ -28,7 +28,7 @@ export interface AsyncDeps {
 
 // Run an accepted invocation in the background. One cut short by shutdown (503) stays pending in the
 // journal, to run again on the next start; any other outcome completes it.
-export function runAsync(d: AsyncDeps, fn: ServedFunction, event: unknown, requestId: string): void {
+function runAsync(d: AsyncDeps, fn: ServedFunction, event: unknown, requestId: string): void {
   d.store.accept(fn.urn, requestId);
   const run = async () => {
     d.store.running(requestId);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /** The journal's file name inside the state folder. */
-export const JOURNAL_FILE = 'async-invocations.jsonl';
+const JOURNAL_FILE = 'async-invocations.jsonl';
 
 const lineSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('accept'), id: z.string(), urn: z.string(), event: z.string(), at: z.string() }),

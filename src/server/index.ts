@@ -1,13 +1,12 @@
 // fgrun's HTTP server: FunctionGraph's v2 invoke API and an APIG-style gateway.
 export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo, type RequestRecord } from './server.js';
-export { InvocationFeed, type InvocationSource, type FeedEvent, type FeedFunction, type InvocationStarted, type InvocationLog, type InvocationFinished } from './invocation-feed.js';
-export { authEnabled, type AuthOptions } from './auth.js';
-export { APIG_AUTH_MODES, type ApigAuthMode, type GatewayAuthOptions, type Guard, type Guards } from './guard.js';
-export { ApiError, FSS_ERRORS, type ApiErrorKind, type FssErrorBody } from './errors.js';
+export { InvocationFeed, type InvocationSource, type FeedEvent, type InvocationFinished } from './invocation-feed.js';
+export type { AuthOptions } from './auth.js';
+export { APIG_AUTH_MODES, type ApigAuthMode, type Guard } from './guard.js';
+export { ApiError, FSS_ERRORS, type FssErrorBody } from './errors.js';
 export type { HandleFactory } from './registry.js';
 export { MAX_ASYNC_EVENT_BYTES } from './async-api.js';
-export { reportFor, type FailureReport } from './failure-report.js';
-export { GATEWAY_PREFIX } from './apig-gateway.js';
+export { reportFor } from './failure-report.js';
 export * from './schemas.js';
 export { LOOPBACK_HOSTS, type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';
 export { CONNECTION_DEFAULTS, type ConnectionLimits } from './connections.js';

@@ -20,13 +20,13 @@ interface FeedEventBase {
   requestId: string;
 }
 
-export interface InvocationStarted extends FeedEventBase {
+interface InvocationStarted extends FeedEventBase {
   type: 'start';
   startedAt: Date;
 }
 
 /** Log output as the function writes it: a chunk, not necessarily whole lines. */
-export interface InvocationLog extends FeedEventBase {
+interface InvocationLog extends FeedEventBase {
   type: 'log';
   text: string;
 }

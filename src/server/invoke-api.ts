@@ -70,7 +70,7 @@ function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tail: bool
 }
 
 /** How an invocation was asked for: its source, and the memory size when the caller chose one. */
-export interface InvokeVia {
+interface InvokeVia {
   source: InvocationSource;
   memorySize?: MemorySize | undefined;
 }
