@@ -12,7 +12,7 @@ const IMPORTS_SOURCE = [
   'import sys',
   'before = set(m.split(".")[0] for m in sys.modules)',
   'sys.path[0:0] = [sys.argv[1], sys.argv[2]]',
-  'import fgrun_protocol, fgrun_runner, fgrun_watchdog',
+  'import fgrun_protocol, fgrun_runner, fgrun_platform',
   // claim_stdio() imports fcntl when it runs
   'import fcntl',
   'after = set(m.split(".")[0] for m in sys.modules)',

@@ -33,7 +33,8 @@ describe('command stand-ins', () => {
   it('make the same root help as the real commands', async () => {
     const io = memoryIo();
     expect(await main(['--help'], io)).toBe(0);
-    const root = new Command('fgrun').description('Run Huawei Cloud FunctionGraph Python functions locally, exactly as the cloud runs them');
+    const root = new Command('fgrun').description('Run Huawei Cloud FunctionGraph Python functions locally, exactly as the cloud runs them')
+      .version('0.0.0', '-V, --version', "print fgrun's version");
     for (const entry of COMMANDS) root.addCommand((await entry.load())(memoryIo()));
     expect(io.out()).toBe(root.helpInformation());
   });
