@@ -45,7 +45,13 @@ export async function headline(runtime: RuntimeInfo, plan: Plan, options: Headli
     const subjects: Record<string, Subject> = {
       raw: { call: (i) => raw.send({ id: i, event: benchEvent(i) }), pids: [raw.pid] },
       fgrun: { call: (i) => invokeOk(echo.fn, benchEvent(i)), pids: echo.pids },
-      context: { call: async () => JSON.parse(await invokeOk(ctx.fn, { calls: h.contextCalls })) as number[], pids: ctx.pids, inside: true },
+      // One invoke of `contextCalls` Context calls every `contextCalls` indices: as many Context
+      // round trips as the others make calls (the rest resolve at once, with no samples).
+      context: {
+        call: async (i) => (i % h.contextCalls === 0 ? JSON.parse(await invokeOk(ctx.fn, { calls: h.contextCalls })) as number[] : []),
+        pids: ctx.pids,
+        inside: true,
+      },
     };
     if (peer) subjects.peer = { call: (i) => peer.call(benchEvent(i)), pids: [peer.pid] };
     const m = await rotate(subjects, h.calls, h.rounds, plan.warmup);

@@ -1,5 +1,7 @@
 // `fgrun build`: install requirements.txt with each runtime's own pip into fgrun's build store.
+import './one-shot.js';
 import { Command } from 'commander';
+import { commandDescription } from './commands.js';
 import { buildDependencies, type BuildResult } from '../build/index.js';
 import { ConfigError, RuntimeError } from '../errors.js';
 import { parseRuntimeList } from '../matrix/index.js';
@@ -22,7 +24,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function buildCommand(io: Io): Command {
   return new Command('build')
-    .description("install the code folder's requirements.txt with the runtime's own pip, into a build fgrun uses automatically (docs/build.md)")
+    .description(commandDescription('build'))
     .argument('[code]', "the function's code folder or .zip, holding requirements.txt (default: the config file's code, or .)")
     .option('--runtime <id>', "the runtime to build for (default: the config file's runtime, or the newest found)")
     .option('--runtimes <list>', 'build for several runtimes: all (every one found) or e.g. Python2.7,Python3.12')

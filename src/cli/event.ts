@@ -1,6 +1,7 @@
 // `fgrun event <trigger> [--set path=value ...]` prints a trigger event with fresh ids and times;
 // `fgrun event --list` lists the templates.
 import { Command } from 'commander';
+import { commandDescription } from './commands.js';
 import { ConfigError } from '../errors.js';
 import { EVENT_TEMPLATES, EVENT_TRIGGERS, generateEvent } from '../events/index.js';
 import { booleanFlag } from './function-options.js';
@@ -17,7 +18,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 // The `event` command.
 export function eventCommand(io: Io): Command {
   return new Command('event')
-    .description('print a FunctionGraph trigger event (fresh ids and times) to pass to invoke --event or matrix --event')
+    .description(commandDescription('event'))
     .argument('[trigger]', EVENT_TRIGGERS.join(', '))
     .option('--set <path=value>', "override a field (repeatable): path=text, or path:=json; e.g. --set body='{\"a\":1}' --set queryStringParameters.x=1", collect)
     .option('--apig-base64 <true|false>', 'apig: send the body base64-encoded, as the cloud does by default (default: true)')

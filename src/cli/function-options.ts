@@ -1,7 +1,7 @@
 // The function flags shared by invoke, serve and matrix, built from the field table
 // (config/fields.ts), and their mapping onto FunctionConfigInput.
 import { readFileSync } from 'node:fs';
-import { parse as parseDotenv } from 'dotenv';
+import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { credentialsFromEnv } from '../config/credentials.js';
@@ -76,7 +76,8 @@ function userData(flags: FunctionFlags): Record<string, string> {
     } catch (cause) {
       throw new ConfigError(`--env-file ${file}: cannot read it (${(cause as NodeJS.ErrnoException).code ?? cause})`, { field: '--env-file', file, cause });
     }
-    Object.assign(data, parseDotenv(text));
+    // dotenv is loaded only for --env-file.
+    Object.assign(data, (createRequire(import.meta.url)('dotenv') as typeof import('dotenv')).parse(text));
   }
   for (const pair of (flags['env'] as string[] | undefined) ?? []) {
     const eq = pair.indexOf('=');

@@ -1,5 +1,7 @@
 // `fgrun invoke`: run one request and print the body (stdout), the log and a summary (stderr).
+import './one-shot.js';
 import { Command } from 'commander';
+import { commandDescription } from './commands.js';
 import { createFunction, type FunctionHandle } from '../function/index.js';
 import { ConfigError } from '../errors.js';
 import { summaryLine } from '../result/index.js';
@@ -17,7 +19,7 @@ interface InvokeFlags extends FunctionFlags, SourceFlags {
 
 export function invokeCommand(io: Io): Command {
   const command = new Command('invoke')
-    .description('run the function once, as FunctionGraph would, and print its response body')
+    .description(commandDescription('invoke'))
     .argument('[code]', 'folder or .zip holding the function code (default: the config file\'s code, or .)')
     .option('--event <json|@file|->', 'the event: inline JSON, @file.json, or - for standard input (default: {})');
   addFunctionOptions(command)

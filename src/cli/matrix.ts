@@ -1,10 +1,12 @@
 // `fgrun matrix`: run the function on every runtime (or --runtimes) with each event, show where
 // runtimes disagree. Exit 0 when all succeed with equal results, 1 when any fails or differs.
 // For CI: --ignore fields that change per run, --require-all, --shard I/N and --merge of the shards.
+import './one-shot.js';
 import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { commandDescription } from './commands.js';
 import { loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors.js';
@@ -35,7 +37,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 // The `matrix` command and its flags.
 export function matrixCommand(io: Io): Command {
   const command = new Command('matrix')
-    .description('run the function on every Python runtime found and show where the results differ')
+    .description(commandDescription('matrix'))
     .argument('[code]', "folder or .zip holding the function code (default: the config file's code, or .)")
     .option('--event <json|@file|->', 'an event (repeatable): inline JSON, @file.json, or - for standard input (default: {})', collect)
     .option('--events <dir>', 'every *.json file in the folder is an event, in name order')

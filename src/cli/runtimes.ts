@@ -1,5 +1,7 @@
 // `fgrun runtimes`: every supported runtime and the interpreter found for it, or why there is none.
+import './one-shot.js';
 import { Command } from 'commander';
+import { commandDescription } from './commands.js';
 import { inspectRuntimes, runtimeEnvVar } from '../runtimes/index.js';
 import type { Io } from './io.js';
 import { table } from './table.js';
@@ -7,7 +9,7 @@ import { table } from './table.js';
 // The `runtimes` command.
 export function runtimesCommand(io: Io): Command {
   return new Command('runtimes')
-    .description('list the FunctionGraph Python runtimes and the interpreter fgrun uses for each')
+    .description(commandDescription('runtimes'))
     .option('--json', 'print [{runtime, path, version, source}] (null for a runtime not found, with its reason)')
     .action(async (flags: { json?: boolean }) => {
       const reports = await inspectRuntimes();

@@ -1,5 +1,6 @@
 // `fgrun serve`: FunctionGraph's invoke API and an APIG gateway on localhost, until SIGINT/SIGTERM.
 import { Command, Option } from 'commander';
+import { commandDescription } from './commands.js';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
 import { applyOverrides } from '../config/merge.js';
 import type { FunctionConfigInput } from '../config/index.js';
@@ -31,7 +32,7 @@ interface ServeFlags extends FunctionFlags {
 
 export function serveCommand(io: Io): Command {
   const command = new Command('serve')
-    .description("serve functions over FunctionGraph's invoke API (the official SDKs work against it) and an APIG-style gateway")
+    .description(commandDescription('serve'))
     .argument('[code]', "folder or .zip holding the function code (default: every function of --config or of fgrun.json / .yaml / .yml here, else .)");
   addFunctionOptions(command)
     .option('--config <file>', 'serve every function of a config file (fgrun.json / fgrun.yaml); function flags apply to each')

@@ -4,7 +4,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { prepareCode } from '../package/index.js';
 import { describeIssue } from './file-issues.js';
@@ -28,7 +27,7 @@ export interface LoadConfigOptions {
 // Read, validate and convert a config file: one entry per function, in file order.
 export async function loadConfigFile(path: string, options: LoadConfigOptions = {}): Promise<FunctionConfigInput[]> {
   const file = resolve(path);
-  const document = parseDocument(await readText(path, file), path);
+  const document = await parseDocument(await readText(path, file), path);
   const entries = validateDocument(document, path);
   const inputs: FunctionConfigInput[] = [];
   for (const [index, entry] of entries.entries()) {
@@ -65,8 +64,8 @@ async function readText(path: string, file: string): Promise<string> {
   }
 }
 
-// JSON for .json, YAML for .yaml/.yml.
-function parseDocument(text: string, path: string): unknown {
+// JSON for .json, YAML for .yaml/.yml (the yaml package is loaded only for those).
+async function parseDocument(text: string, path: string): Promise<unknown> {
   const ext = extname(path).toLowerCase();
   if (ext === '.json') {
     try {
@@ -76,6 +75,7 @@ function parseDocument(text: string, path: string): unknown {
     }
   }
   if (ext === '.yaml' || ext === '.yml') {
+    const { parse: parseYaml } = await import('yaml');
     try {
       return parseYaml(text);
     } catch (cause) {

@@ -5,7 +5,11 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { createRequire } from 'node:module';
+import type { Entry, ZipFile } from 'yauzl';
+
+// yauzl, loaded with the first zip (most runs have none).
+const loadYauzl = (): typeof import('yauzl') => createRequire(import.meta.url)('yauzl') as typeof import('yauzl');
 import { PackageError } from './errors.js';
 import { isInside, safeEntryName } from './entry-path.js';
 import type { PackageLimits } from './limits.js';
@@ -35,7 +39,7 @@ export async function unzipSafely(zipPath: string, dest: string, limits: Package
   }
   let zip: ZipFile;
   try {
-    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+    zip = await loadYauzl().openPromise(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
   } catch (cause) {
     throw new PackageError('FGRUN_PACKAGE_INVALID', `${label} is not a readable zip (${(cause as Error).message}); create it with a zip tool, with the handler's file at its root`, { file: zipPath, cause });
   }
@@ -71,7 +75,7 @@ function listEntries(zip: ZipFile, zipPath: string, limits: PackageLimits, label
     };
     zip.on('entry', (entry: Entry) => {
       const raw = entry.fileName as unknown as Buffer;
-      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
+      const name = loadYauzl().getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
       const safe = safeEntryName(name);
       if (!safe.ok) return fail(unsafe(zipPath, label, name, `${safe.reason}, so it would be written outside the package's folder; re-create the zip with paths relative to its root`));
       if (planned.length >= limits.maxEntries) return fail(new PackageError('FGRUN_PACKAGE_TOO_LARGE', `${label} holds more than ${limits.maxEntries} entries, the most fgrun unpacks (FunctionGraph's file limit for a package)`, { file: zipPath }));

@@ -3,6 +3,7 @@
 //
 // File: $XDG_CACHE_HOME/fgrun/interpreters.json (default ~/.cache/fgrun/interpreters.json).
 // Key: the candidate's realpath; an entry is used only while that file's mtime and size are unchanged.
+// A pyenv shim's entry is keyed by what decides its answer (shim-key.ts), stamped with the interpreter's file.
 // A missing, corrupt or unwritable file is never an error: the cache is just empty or not saved.
 
 import { constants } from 'node:fs';
@@ -10,6 +11,7 @@ import { access, mkdir, readFile, realpath, rename, rm, stat, writeFile } from '
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { isVirtualEnvExecutable, probeEnv, runProbe, type Interpreter, type ProbeResult } from './probe.js';
+import { shimKey } from './shim-key.js';
 
 const CACHE_FORMAT = 1;
 
@@ -46,7 +48,7 @@ export function cacheFilePath(env: NodeJS.ProcessEnv): string | null {
 }
 
 // One operation's view of the cache file: read once, added to, written once by flush().
-class DiskCache {
+export class DiskCache {
   readonly file: string;
   private loaded: Promise<Entries> | undefined;
   private readonly pending = new Map<string, CacheEntry>();
@@ -60,6 +62,11 @@ class DiskCache {
     const entry = this.pending.get(realpath) ?? (await this.entries())[realpath];
     if (entry === undefined || entry.mtimeMs !== stamp.mtimeMs || entry.size !== stamp.size) return null;
     return { path: entry.path, major: entry.major, minor: entry.minor, micro: entry.micro };
+  }
+
+  // The entry under a key, whatever its stamp (for keys that are not a file's realpath).
+  async lookup(key: string): Promise<CacheEntry | null> {
+    return this.pending.get(key) ?? (await this.entries())[key] ?? null;
   }
 
   // Remembers a probe result for flush(); an identical entry already on disk is not rewritten.
@@ -141,8 +148,10 @@ export async function probeCandidate(candidate: string, setup: ProbeSetup): Prom
     return { ok: false, reason: 'not executable' };
   }
 
+  const shim = setup.disk === null ? null : await shimKey(candidate, setup.probeEnv);
+  if (shim !== null) return probeShim(candidate, real, stamp, shim, setup);
   const result = await probeOnce(candidate, real, stamp, setup);
-  // Only a candidate that IS the interpreter goes to disk: a shim's or a venv's answer depends on more than its file.
+  // Only a candidate that IS the interpreter goes to disk: a venv's answer depends on more than its file.
   if (result.ok && setup.disk !== null && result.interpreter.path === real) {
     await setup.disk.set(real, stamp, result.interpreter);
   }
@@ -163,6 +172,39 @@ function probeOnce(candidate: string, real: string, stamp: { mtimeMs: number; si
   if (setup.memory) memoryCache.set(key, pending);
   return pending;
 }
+
+// A pyenv shim: its answer (an interpreter, or why it fails: a shim for a version pyenv does not
+// select fails every time) is kept on disk under a key that pins pyenv's version choice
+// (shim-key.ts) and the shim file; an interpreter's holds while that interpreter is unchanged.
+async function probeShim(candidate: string, real: string, stamp: { mtimeMs: number; size: number }, key: string, setup: ProbeSetup): Promise<ProbeResult> {
+  const disk = setup.disk!;
+  const shimStamp = `${key}:${stamp.mtimeMs}:${stamp.size}`;
+  const cached = await disk.lookup(shimStamp);
+  if (cached !== null && cached.path.startsWith(FAILED)) return { ok: false, reason: cached.path.slice(FAILED.length) };
+  if (cached !== null) {
+    try {
+      const target = await stat(cached.path);
+      if (target.mtimeMs === cached.mtimeMs && target.size === cached.size) return { ok: true, interpreter: { path: cached.path, major: cached.major, minor: cached.minor, micro: cached.micro } };
+    } catch {
+      // the interpreter is gone: probe again
+    }
+  }
+  const result = await probeOnce(candidate, real, stamp, setup);
+  try {
+    if (result.ok) {
+      const target = await stat(result.interpreter.path);
+      await disk.set(shimStamp, { mtimeMs: target.mtimeMs, size: target.size }, result.interpreter);
+    } else {
+      await disk.set(shimStamp, stamp, { path: FAILED + result.reason, major: 0, minor: 0, micro: 0 });
+    }
+  } catch {
+    // not kept
+  }
+  return result;
+}
+
+/** How a shim's failure is kept in the cache's `path` field. */
+const FAILED = 'failed: ';
 
 /** One public call's probing (resolveRuntime, inspectRuntimes): the caller's environment, the probe setup. */
 export interface ProbeCall {
