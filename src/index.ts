@@ -11,7 +11,7 @@ export { loadConfigFile, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigOptio
 export { configFileSchema, configFileJsonSchema } from './config/file-schema.js';
 export { buildDependencies, BuildError, type BuildOptions, type BuildResult, type BuildRecord, type BuildErrorCode } from './build/index.js';
 export { prepareCode, removeUnpackedPackages, PackageError, CODE_LIMITS, DEPENDENCY_LIMITS, type PackageErrorCode, type PackageLimits } from './package/index.js';
-export { startServer, FgrunServer, ApiError, FSS_ERRORS, MAX_ASYNC_EVENT_BYTES, type ServeOptions, type ServedFunctionInfo, type AuthOptions, type FssErrorBody } from './server/index.js';
+export { startServer, FgrunServer, ApiError, FSS_ERRORS, MAX_ASYNC_EVENT_BYTES, type ServeOptions, type ServedFunctionInfo, type AuthOptions, type FssErrorBody, type ConsoleOptions, type ConsoleInvocation, type FunctionView, type InvocationFeed, type FeedEvent, type InvocationFinished, type InvocationSource } from './server/index.js';
 export { runMatrix, toJUnit, parseRuntimeList, DEFAULT_MATRIX_EVENT, type MatrixEvent, type MatrixOptions, type MatrixProgress, type MatrixReport, type MatrixRow, type MatrixStatus, type MatrixDifference, type MatrixShard, type MatrixShardInfo, type IgnorePath, type JUnitOptions } from './matrix/index.js';
 export { generateEvent, setField, EVENT_TEMPLATES, EVENT_TRIGGERS, EventTemplateError, type EventTemplate, type GenerateEventOptions } from './events/index.js';
 export { createWatchedFunction, watchPaths, type WatchedFunction, type WatchOptions, type WatchSource, type ReloadEvent, type PathWatcher } from './watch/index.js';

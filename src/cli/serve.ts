@@ -5,11 +5,12 @@ import { findConfigFile, loadConfigFile } from '../config/file.js';
 import { applyOverrides } from '../config/merge.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { ConfigError } from '../errors.js';
-import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, LOOPBACK_HOSTS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
 import { createWatchedFunction } from '../watch/index.js';
 import { addFunctionOptions, configFromFlags, type FunctionFlags } from './function-options.js';
 import { flagError } from './invoke.js';
 import type { Io } from './io.js';
+import { openBrowser } from './open-browser.js';
 import { watchingLine } from './watch-line.js';
 
 interface ServeFlags extends FunctionFlags {
@@ -28,6 +29,10 @@ interface ServeFlags extends FunctionFlags {
   maxMemory?: string;
   headersTimeout?: string;
   requestTimeout?: string;
+  /** false with --no-console. */
+  console: boolean;
+  open?: boolean;
+  stateDir?: string;
 }
 
 export function serveCommand(io: Io): Command {
@@ -49,7 +54,10 @@ export function serveCommand(io: Io): Command {
     .option('--headers-timeout <seconds>', `time a client has to send a request's headers, then 408 and the connection is closed (default: ${CONNECTION_DEFAULTS.headersTimeoutMs / 1000})`)
     .option('--request-timeout <seconds>', `time a client has to send a whole request, body included (default: ${CONNECTION_DEFAULTS.requestTimeoutMs / 1000})`)
     .option('--quiet', 'do not log one line per request on stderr')
-    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code');
+    .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code')
+    .option('--open', 'open the console in the default browser ($BROWSER when set)')
+    .option('--no-console', 'do not serve the browser console at /')
+    .option('--state-dir <dir>', `the serve state folder (the console's saved test events are in its events/ folder)`, DEFAULT_STATE_DIR);
   command.action(async (code: string | undefined, flags: ServeFlags) => {
     io.exitCode = await runServe(code, flags, io);
   });
@@ -102,11 +110,10 @@ async function configsFrom(code: string | undefined, flags: ServeFlags): Promise
   return functions.map((f) => applyOverrides(f, { ...fromFlags, code: undefined }));
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
 // What the server answers, printed once it listens.
 function banner(server: FgrunServer): string {
   const lines = [`fgrun serve: listening on ${server.url}`];
+  if (server.consoleUrl) lines.push(`  console: ${server.consoleUrl}`);
   for (const f of server.functions) {
     const project = f.urn.split(':')[3];
     lines.push(`  ${f.name} (${f.runtime})`);
@@ -122,7 +129,7 @@ function banner(server: FgrunServer): string {
 
 // The stderr warning when other machines can call a route that requires nothing.
 function exposure(server: FgrunServer): string {
-  if (LOOPBACK.has(server.host)) return '';
+  if (LOOPBACK_HOSTS.has(server.host)) return '';
   const routes: Array<[string, Guard]> = [['/v2 (invoke API)', server.guards.invoke], ['/apig (gateway)', server.guards.gateway]];
   const open = routes.filter(([, guard]) => guard.mode === 'none').map(([name]) => name);
   if (!open.length) return '';
@@ -175,6 +182,7 @@ function watchedFactory(io: Io): HandleFactory {
 
 async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
   const port = whole('--port', flags.port, 0, 65535)!;
+  if (flags.open && !flags.console) throw new ConfigError('--open opens the console, which --no-console turns off: pass one of them', { field: '--open' });
   const auth = authFrom(flags);
   let server: FgrunServer;
   try {
@@ -186,6 +194,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
       maxMemory: whole('--max-memory', flags.maxMemory, 128, 10240),
       log: flags.quiet ? undefined : (line) => io.stderr.write(line + '\n'),
       createHandle: flags.watch ? watchedFactory(io) : undefined,
+      console: flags.console ? { stateDir: flags.stateDir } : false,
     });
   } catch (error) {
     throw flagError(error);
@@ -194,6 +203,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
   try {
     io.stdout.write(banner(server));
     io.stderr.write(exposure(server));
+    if (flags.open && server.consoleUrl) openBrowser(server.consoleUrl, (why) => io.stderr.write(`fgrun serve: --open: ${why}; open ${server.consoleUrl} yourself\n`));
     const signal = await first;
     io.stderr.write(`fgrun serve: ${signal}: finishing in-flight requests and stopping every instance\n`);
     await server.close();

@@ -31,7 +31,7 @@ export function gateway(registry: Registry, invoke: Invoker) {
     }
     const apigRequestId = requestId.replace(/-/g, '');
     const event = apigEvent({ method: req.method ?? 'GET', rest: restOfPath(req.url), query, headers: req.headers, body, apigRequestId, functionName: name }, fn.config.apigBase64);
-    const response = gatewayResponse(await invoke(fn, event, requestId));
+    const response = gatewayResponse(await invoke(fn, event, requestId, { source: 'gateway' }));
     const headers: Record<string, string> = { 'X-Request-Id': apigRequestId };
     for (const [key, value] of Object.entries(response.headers)) {
       if (!HOP_BY_HOP.has(key.toLowerCase())) headers[key] = value;

@@ -25,7 +25,7 @@ export function asyncInvoke(registry: Registry, store: AsyncStore, invoke: Invok
     const run = async () => {
       store.running(requestId);
       try {
-        store.finish(requestId, await invoke(fn, event, requestId));
+        store.finish(requestId, await invoke(fn, event, requestId, { source: 'invoke-async' }));
       } catch (error) {
         const e = toApiError(error);
         store.fail(requestId, e.status, e.message);

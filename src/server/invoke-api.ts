@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { logTail, type Invocation } from '../result/index.js';
 import { parseEvent } from './body.js';
+import type { InvocationSource } from './invocation-feed.js';
 import { ApiError } from './errors.js';
 import { reportFor } from './failure-report.js';
 import type { MemorySize } from '../config/index.js';
@@ -68,7 +69,13 @@ function invocationBody(invocation: Invocation, version: 'v0' | 'v1', tail: bool
   return JSON.stringify(envelope);
 }
 
-export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, memorySize?: MemorySize) => Promise<Invocation>;
+/** How an invocation was asked for: its source, and the memory size when the caller chose one. */
+interface InvokeVia {
+  source: InvocationSource;
+  memorySize?: MemorySize | undefined;
+}
+
+export type Invoker = (fn: ServedFunction, event: unknown, requestId: string, via: InvokeVia) => Promise<Invocation>;
 
 // The sync invoke route's handler.
 export function syncInvoke(registry: Registry, invoke: Invoker) {
@@ -76,7 +83,7 @@ export function syncInvoke(registry: Registry, invoke: Invoker) {
     const fn = resolveTarget(registry, params);
     const headers = invokeHeaders(req.headers);
     const event = parseEvent(body);
-    const invocation = await invoke(fn, event, requestId, fn.memoryFor(headers.memorySize));
+    const invocation = await invoke(fn, event, requestId, { source: 'invoke', memorySize: fn.memoryFor(headers.memorySize) });
     send(res, reportFor(invocation).httpStatus, invocationHeaders(invocation, headers.version, headers.tail), invocationBody(invocation, headers.version, headers.tail));
   };
 }

@@ -3,6 +3,7 @@
 // the function's, whatever the sizes: requests in flight across sizes share its slots, and an idle
 // instance of one size is retired before another size starts one past the limit.
 import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
+import type { PoolStats } from '../pool/index.js';
 import { isMemorySize, MEMORY_SIZES, type FunctionConfigInput, type MemorySize } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import type { Invocation } from '../result/index.js';
@@ -20,7 +21,7 @@ export interface RegistryOptions extends CreateOptions {
 
 export class ServedFunction {
   private readonly bySize = new Map<number, Promise<FunctionHandle>>();
-  /** The handles created so far, for counting instances synchronously. */
+  /** The handles created so far (one per memory size), for counting instances synchronously. */
   private readonly ready = new Set<FunctionHandle>();
   private readonly slots: Slots;
 
@@ -28,6 +29,21 @@ export class ServedFunction {
     this.bySize.set(handle.config.memorySize, Promise.resolve(handle));
     this.ready.add(handle);
     this.slots = new Slots(handle.config.maxInstances);
+  }
+
+  /** What createFunction was given (the interpreter discovery environment), for a matrix of this function. */
+  get createOptions(): CreateOptions {
+    return this.options;
+  }
+
+  // Instances and requests right now, over every memory size's handle.
+  stats(): PoolStats {
+    const total: PoolStats = { instances: 0, idle: 0, busy: 0, starting: 0, queued: 0, started: 0, retired: 0, peakInstances: 0 };
+    for (const handle of this.ready) {
+      const s = handle.stats();
+      for (const key of Object.keys(total) as (keyof PoolStats)[]) total[key] += s[key];
+    }
+    return total;
   }
 
   get config() {
@@ -52,15 +68,16 @@ export class ServedFunction {
     return requested;
   }
 
-  // Run one request, on an instance of `memorySize` MB when the caller asked for another size.
-  async invoke(event: unknown, requestId: string, memorySize?: MemorySize): Promise<Invocation> {
+  // Run one request, on an instance of `memorySize` MB when the caller asked for another size;
+  // `onLog` receives the function's log output as it is written.
+  async invoke(event: unknown, requestId: string, memorySize?: MemorySize, onLog?: (text: string) => void): Promise<Invocation> {
     await this.slots.acquire();
     try {
       const handle = await this.handleFor(memorySize ?? this.config.memorySize);
       // Counting and starting happen in one tick, so two requests never both take the last slot.
       for (;;) {
         const other = this.idleElsewhere(handle);
-        if (!other) return await handle.invoke(event, { requestId });
+        if (!other) return await handle.invoke(event, onLog ? { requestId, onLog } : { requestId });
         await other.retireIdle();
       }
     } finally {

@@ -12,9 +12,12 @@ import type { AuthOptions, BodyCheck, RequestHead } from './auth.js';
 import { readBody, tooLarge } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig-gateway.js';
+import { ConsoleApp, type ConsoleOptions } from './console/index.js';
 import { guardsFor, type GatewayAuthOptions, type Guards } from './guard.js';
 import type { Invoker } from './invoke-api.js';
-import { Registry, type HandleFactory } from './registry.js';
+import { InvocationFeed, type FeedFunction, type InvocationFinished } from './invocation-feed.js';
+import { Registry, type HandleFactory, type ServedFunction } from './registry.js';
+import type { Invocation } from '../result/index.js';
 import { sendError } from './respond.js';
 import { matchRoute, splitTarget, type Route } from './router.js';
 import { buildRoutes } from './routes.js';
@@ -42,14 +45,32 @@ export interface ServeOptions {
   maxMemory?: number;
   /** Where interpreters are discovered (createFunction's env). */
   env?: NodeJS.ProcessEnv;
-  /** One line per request (method, path, status, duration, request id); never headers or secrets. */
+  /** Internal errors, and one line per request when `onRequest` is not given; never headers or secrets. */
   log?: (line: string) => void;
+  /** Where invocations are published (a new feed when not given; read it as `server.feed`). */
+  feed?: InvocationFeed;
+  /** Each HTTP request once answered, with the invocation it ran (async ones finish later: see `feed`). */
+  onRequest?: (record: RequestRecord) => void;
   /** @default 10000 */
   shutdownGraceMs?: number;
   /** Open connections and read times (docs/server.md, "Connections"). */
   limits?: ConnectionLimits;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
+  /** The browser console at `/` (docs/console.md), or false for none. @default {} (served) */
+  console?: ConsoleOptions | false;
+}
+
+/** One answered HTTP request. */
+interface RequestRecord {
+  method: string;
+  path: string;
+  /** The HTTP status sent. */
+  status: number;
+  durationMs: number;
+  requestId: string;
+  /** The invocation this request ran and answered with (invoke API sync, gateway), if it got that far. */
+  invocation?: InvocationFinished;
 }
 
 export interface ServedFunctionInfo {
@@ -72,25 +93,57 @@ export class FgrunServer {
   private readonly requests = new Set<Promise<void>>();
   private abort!: (error: ApiError) => void;
   private readonly aborted: Promise<never>;
+  /** Every invocation: start, live log output, finish (docs/server.md, "Logs"). */
+  readonly feed: InvocationFeed;
+  /** The console, or null with `console: false`. */
+  readonly console: ConsoleApp | null;
+  /** Finished invocations by request id, until their HTTP request's record is made. */
+  private readonly answered = new Map<string, InvocationFinished>();
 
   constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions, guards: Guards) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.guards = guards;
     this.authEnabled = guards.invoke.mode !== 'none';
+    this.feed = options.feed ?? new InvocationFeed();
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
       name: f.config.name, urn: f.urn, runtime: f.handle.runtime.runtime,
       gatewayUrl: registry.byName(f.config.name) === f ? `${this.url}${GATEWAY_PREFIX}/${encodeURIComponent(f.config.name)}/` : null,
     }));
+    this.console = options.console === false ? null : new ConsoleApp({
+      registry, feed: this.feed, invoke: this.invoke, host, port, url: this.url, authEnabled: this.authEnabled,
+      gatewayUrl: (f) => this.functions.find((info) => info.urn === f.urn)?.gatewayUrl ?? null,
+    }, options.console);
   }
 
-  /** Invocations run through here: tracked for close(), and cut short with 503 after the grace period. */
-  readonly invoke: Invoker = (fn, event, requestId, memorySize) => {
-    const run = fn.invoke(event, requestId, memorySize);
+  /** The console's address (with ?token= when the bind needs one), or null without a console. */
+  get consoleUrl(): string | null {
+    return this.console?.url ?? null;
+  }
+
+  /** Invocations run through here: published on the feed, tracked for close(), and cut short with 503 after the grace period. */
+  readonly invoke: Invoker = (fn, event, requestId, via) => {
+    const run = this.run(fn, event, requestId, via);
     this.track(this.tasks, run);
     return Promise.race([run, this.aborted]);
   };
+
+  // One invocation, with its start, log output and finish on the feed.
+  private async run(fn: ServedFunction, event: unknown, requestId: string, via: Parameters<Invoker>[3]): Promise<Invocation> {
+    const info: FeedFunction = { name: fn.config.name, urn: fn.urn, config: fn.config };
+    const { source } = via;
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const feed = this.feed;
+    feed.publish({ type: 'start', function: info, source, requestId, startedAt });
+    const onLog = feed.active ? (text: string) => feed.publish({ type: 'log', function: info, source, requestId, text }) : undefined;
+    const invocation = await fn.invoke(event, requestId, via.memorySize, onLog);
+    const finished: InvocationFinished = { type: 'finish', function: info, source, requestId, invocation, startedAt, elapsedMs: performance.now() - t0 };
+    if (source !== 'invoke-async') this.answered.set(requestId, finished);
+    feed.publish(finished);
+    return invocation;
+  }
 
   private track<T>(set: Set<Promise<T>>, promise: Promise<T>): void {
     set.add(promise);
@@ -131,7 +184,14 @@ export class FgrunServer {
       if (apiError.reason === 'internal' && !(error instanceof ApiError)) this.options.log?.(`internal error: ${(error as Error)?.stack ?? String(error)}`);
       sendError(res, apiError);
     }
-    this.options.log?.(`${method} ${path} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms ${requestId}`);
+    const durationMs = performance.now() - t0;
+    const invocation = this.answered.get(requestId);
+    this.answered.delete(requestId);
+    if (this.options.onRequest) {
+      this.options.onRequest({ method, path, status: res.statusCode, durationMs, requestId, ...(invocation ? { invocation } : {}) });
+    } else {
+      this.options.log?.(`${method} ${path} ${res.statusCode} ${durationMs.toFixed(1)}ms ${requestId}`);
+    }
   }
 
   // The route's guard on the request head; a refusal closes the connection instead of reading the body.
@@ -152,6 +212,7 @@ export class FgrunServer {
   close(graceMs = this.options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS): Promise<void> {
     if (this.closing) return this.closing;
     this.stopping = true;
+    this.console?.close();
     this.closing = (async () => {
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.http.closeIdleConnections();
@@ -193,7 +254,10 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? DEFAULT_PORT;
   const server = new FgrunServer(http, registry, host, port, options, guards);
-  const routes = buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date(), guards });
+  const routes = [
+    ...buildRoutes({ registry, store: new AsyncStore(), invoke: server.invoke, background: server.background, startedAt: new Date(), guards }),
+    ...(server.console?.routes() ?? []),
+  ];
   http.on('request', (req, res) => void server.handle(routes, req, res));
   // Expect: 100-continue is answered only once the head is admitted: a refused upload is never sent.
   http.on('checkContinue', (req, res) => void server.handle(routes, req, res, true));

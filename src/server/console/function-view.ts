@@ -1,0 +1,33 @@
+// A served function as the console shows it: configuration, exact interpreter, addresses, instances.
+import type { ServedFunction } from '../registry.js';
+
+export interface FunctionView {
+  name: string;
+  urn: string;
+  runtime: string;
+  /** Exact interpreter version, e.g. "3.12.1". */
+  python: string;
+  interpreter: string;
+  handler: string;
+  initializer: string | null;
+  memorySize: number;
+  timeout: number;
+  /** The code folder (for the `fgrun invoke` command line). */
+  code: string;
+  invokeUrl: string;
+  gatewayUrl: string | null;
+  maxInstances: number;
+  /** Right now: idle warm instances, busy ones, starting ones, and requests waiting for one. */
+  instances: { warm: number; busy: number; starting: number; queued: number };
+}
+
+export function functionView(fn: ServedFunction, serverUrl: string, gatewayUrl: string | null): FunctionView {
+  const c = fn.config;
+  const s = fn.stats();
+  return {
+    name: c.name, urn: fn.urn, runtime: fn.handle.runtime.runtime, python: fn.handle.runtime.version, interpreter: fn.handle.runtime.path,
+    handler: c.handler, initializer: c.initializer ?? null, memorySize: c.memorySize, timeout: c.timeout, code: c.code,
+    invokeUrl: `${serverUrl}/v2/${c.projectId}/fgs/functions/${fn.urn}/invocations`, gatewayUrl, maxInstances: c.maxInstances,
+    instances: { warm: s.idle, busy: s.busy, starting: s.starting, queued: s.queued },
+  };
+}
