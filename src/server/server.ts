@@ -72,7 +72,7 @@ export interface ServeOptions {
 }
 
 /** One answered HTTP request. */
-export interface RequestRecord {
+interface RequestRecord {
   method: string;
   path: string;
   /** The HTTP status sent. */

@@ -30,7 +30,7 @@ describe('host log', () => {
     // Run in a fresh process: whether winston is in the module cache after each call.
     const script = `
       import { createRequire } from 'node:module';
-      import { hostLog } from ${JSON.stringify(join(ROOT, 'dist', 'log', 'index.js'))};
+      import { hostLog } from ${JSON.stringify(join(ROOT, 'dist', 'log.js'))};
       const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((p) => p.includes('/node_modules/winston/'));
       const seen = [loaded()];
       hostLog.debug('dropped at the default level');

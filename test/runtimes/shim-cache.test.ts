@@ -25,7 +25,7 @@ function fakeShim(target: string | null): { root: string; shim: string; runs: ()
 }
 
 // A context as one CLI start has it: a fresh disk cache over the same file, no memory cache.
-function start(file: string, env: Record<string, string>): ProbeContext {
+function start(file: string, env: Record<string, string>): ProbeSetup {
   return { probeEnv: env, disk: new DiskCache(file), memory: false };
 }
 
