@@ -72,18 +72,6 @@ export interface ServeOptions {
 }
 
 /** One answered HTTP request. */
-interface RequestRecord {
-  method: string;
-  path: string;
-  /** The HTTP status sent. */
-  status: number;
-  durationMs: number;
-  requestId: string;
-  /** The invocation this request ran and answered with (invoke API sync, gateway), if it got that far. */
-  invocation?: InvocationFinished;
-}
-
-/** One answered HTTP request. */
 export interface RequestRecord {
   method: string;
   path: string;

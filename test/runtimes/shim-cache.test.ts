@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DiskCache, probeCandidate, type ProbeSetup as ProbeContext } from '../../src/runtimes/cache.js';
+import { DiskCache, probeCandidate, type ProbeSetup } from '../../src/runtimes/cache.js';
 import { shimKey } from '../../src/runtimes/shim-key.js';
 import { buildFor, removeTempDirs, tempDir } from './pyenv-builds.js';
 
