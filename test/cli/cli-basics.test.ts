@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runMain } from '../helpers/main-in-process.js';
+import { cli as runMain } from '../matrix/fgrun-cli.js';
 import { CLI, ROOT, fixture } from '../helpers/fixtures.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 

@@ -10,7 +10,7 @@ import { startServeLog } from '../../src/cli/serve-log.js';
 import { removeUnpackedPackages } from '../../src/package/index.js';
 import { InvocationFeed, startServer } from '../../src/server/index.js';
 import { fixture } from '../helpers/fixtures.js';
-import { runMain } from '../helpers/main-in-process.js';
+import { cli as runMain } from '../matrix/fgrun-cli.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 import { makeZip } from '../package/make-zip.js';
 

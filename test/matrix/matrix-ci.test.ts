@@ -8,7 +8,7 @@ import { parseIgnorePaths, parseShard, withoutIgnored } from '../../src/matrix/i
 import { shardRange } from '../../src/matrix/shard.js';
 import { fixture } from '../helpers/fixtures.js';
 import { newestRuntime, runtimesFound } from '../helpers/runtimes.js';
-import { runCli } from '../helpers/run-cli.js';
+import { cli as runCli } from './fgrun-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fgrun-matrix-ci-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

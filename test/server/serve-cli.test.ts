@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from '../helpers/fixtures.js';
 import { zipFolder } from '../package/make-zip.js';
-import { runCli } from '../helpers/run-cli.js';
+import { cli as runCli } from '../matrix/fgrun-cli.js';
 import { killServe, startServe as startProcess, waitFor } from './serve-process.js';
 
 

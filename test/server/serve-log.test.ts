@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { painter, invocationLine } from '../../src/cli/serve-lines.js';
 import { fixture } from '../helpers/fixtures.js';
-import { runMain } from '../helpers/main-in-process.js';
+import { cli as runMain } from '../matrix/fgrun-cli.js';
 import { startServeLog } from '../../src/cli/serve-log.js';
 import { ERROR_TEXT, type Invocation } from '../../src/result/index.js';
 import { InvocationFeed, type InvocationFinished } from '../../src/server/index.js';
