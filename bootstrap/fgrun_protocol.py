@@ -52,6 +52,23 @@ class ProtocolError(Exception):
     pass
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+# The event as json.loads gives it (the same value, the same errors), ~1 us sooner: the host sends
+# compact UTF-8 JSON, which raw_decode reads whole without json.loads's encoding detection and
+# whitespace scans; anything else (a BOM, surrounding spaces, invalid JSON) goes through json.loads.
+def decode_event(payload):
+    text = payload.decode("utf-8")
+    try:
+        value, end = _raw_decode(text)
+        if end == len(text):
+            return value
+    except ValueError:
+        pass
+    return json.loads(text)
+
+
 _INVOKE = b'{"type":"invoke","id":"'
 _SIZE = b'","size":'
 
@@ -117,7 +134,10 @@ class Channel(object):
             self.writer.write(data)
             self.writer.flush()
             return
-        view = memoryview(data)
+        n = os.write(self.write_fd, data)
+        if n == len(data):
+            return
+        view = memoryview(data)[n:]
         while len(view):
             n = os.write(self.write_fd, view)
             view = view[n:]

@@ -13,7 +13,7 @@ from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_platform import PeakRss
-from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, quote_json
+from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, decode_event, quote_json
 
 TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
 MAX_BODY_BYTES = 6291456
@@ -250,7 +250,7 @@ class Runner(object):
         kind = "none"
         context = self.begin(request_id, self.timeouts["handler"])
         try:
-            event = json.loads(payload.decode("utf-8")) if PY2 else json.loads(payload)
+            event = decode_event(payload)
             if self.debugger is not None:
                 self.debugger.before_request()
             value = self.handler(event, context)

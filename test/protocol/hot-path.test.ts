@@ -95,7 +95,108 @@ function pythonUnread(python: string): unknown {
   return JSON.parse(execFileSync(python, ['-c', src]).toString());
 }
 
+// The bootstrap's per-request peak (fgrun_platform.PeakRss) over four windows, against the kernel's
+// own VmHWM (read from /proc/self/status right after) and whether the status file was read at all:
+// quiet (three times: the first ones take the faults of starting up), holding 24 MiB (faults: the status path), quiet again, and freeing memory between two
+// windows (RSS shrinks without a fault: the quiet window must report the RSS after the shrink).
+function pythonPeaks(python: string): Array<{ peak: number; hwm: number; status: boolean }> {
+  const src = [
+    'import json, os, sys',
+    `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
+    'from fgrun_platform import PeakRss',
+    'rss = PeakRss()',
+    'reads = []',
+    'read_status = rss.status_peak_kb',
+    'def counted():',
+    '    reads.append(1)',
+    '    return read_status()',
+    'rss.status_peak_kb = counted',
+    'status = os.open("/proc/self/status", os.O_RDONLY)',
+    'def hwm():',
+    '    os.lseek(status, 0, 0)',
+    '    data = os.read(status, 16384)',
+    '    start = data.find(b"VmHWM:")',
+    '    return int(data[start + 6:data.find(b"\\n", start)].split()[0])',
+    'out = []',
+    'def window(work):',
+    '    del reads[:]',
+    '    rss.reset()',
+    '    work()',
+    '    peak = rss.peak_kb()',
+    '    out.append({"peak": peak, "hwm": hwm(), "status": bool(reads)})',
+    'def quiet():',
+    '    pass',
+    'def hold():',
+    '    block = bytearray(24 * 1024 * 1024)',
+    '    for i in range(0, len(block), 4096):',
+    '        block[i] = 1',
+    // An anonymous map, not the heap: malloc may keep freed heap memory; munmap gives it back.
+    'import mmap',
+    'kept = []',
+    'def grow():',
+    '    block = mmap.mmap(-1, 16 * 1024 * 1024)',
+    '    for i in range(0, len(block), 4096):',
+    '        block[i:i + 1] = b"x"',
+    '    kept.append(block)',
+    'for _ in range(3):',
+    '    window(quiet)',
+    'window(hold)',
+    'window(quiet)',
+    'window(grow)',
+    'kept.pop().close()',
+    'window(quiet)',
+    'sys.stdout.write(json.dumps(out))',
+  ].join('\n');
+  return JSON.parse(execFileSync(python, ['-c', src]).toString()) as Array<{ peak: number; hwm: number; status: boolean }>;
+}
+
+// decode_event against json.loads on the same payload bytes: [value or error type] for each.
+function pythonDecodes(python: string, payloads: string[]): Array<[unknown, unknown]> {
+  const src = [
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
+    'from fgrun_protocol import decode_event',
+    'def attempt(f, raw):',
+    '    try:',
+    '        return {"value": f(raw)}',
+    '    except ValueError as e:',
+    '        return {"error": type(e).__name__}',
+    'out = []',
+    'for text in json.loads(sys.stdin.read()):',
+    '    raw = text.encode("utf-8")',
+    '    out.append([attempt(decode_event, raw), attempt(lambda b: json.loads(b.decode("utf-8")), raw)])',
+    'sys.stdout.write(json.dumps(out))',
+  ].join('\n');
+  return JSON.parse(execFileSync(python, ['-c', src], { input: JSON.stringify(payloads) }).toString()) as Array<[unknown, unknown]>;
+}
+
 describeEachRuntime('hot-path frames', (runtime) => {
+  it('reads the peak from statm when the request took no page fault, from VmHWM when it did', () => {
+    const [, , first, held, after, grown, shrunk] = pythonPeaks(runtime.path);
+    // No fault: no status read, and the peak is the RSS at the reset (the kernel's VmHWM is that
+    // same RSS, through a per-CPU counter that may lag by a few pages).
+    for (const w of [first, after, shrunk]) {
+      expect(w!.status).toBe(false);
+      expect(Math.abs(w!.peak - w!.hwm)).toBeLessThan(512);
+    }
+    // 24 MiB touched and freed inside the window: the kernel's peak, exactly.
+    expect(held!.status).toBe(true);
+    expect(held!.peak).toBe(held!.hwm);
+    expect(held!.peak - first!.peak).toBeGreaterThan(24 * 1024 - 512);
+    expect(after!.peak).toBeLessThan(held!.peak - 20 * 1024);
+    // Memory freed between two windows (RSS went down, no fault): the later window reports the lower RSS.
+    expect(grown!.status).toBe(true);
+    expect(shrunk!.peak).toBeLessThan(grown!.peak - 8 * 1024);
+  });
+
+  it('decodes events as json.loads does, value for value and error for error', () => {
+    const payloads = ['{"hello":"world","i":1}', '[1,2.5,"\u4e2d",null,true]', '"text"', '42', ' {"a":1} ', '{"a":1}\n', '\ufeff{}', '{"a":', '', '-0.5e3', '{"a":1}{"b":2}'];
+    const read = pythonDecodes(runtime.path, payloads);
+    for (const [i, [fast, slow]] of read.entries()) expect(fast, payloads[i]).toEqual(slow);
+    expect(read[0]![0]).toEqual({ value: { hello: 'world', i: 1 } });
+    expect(read[7]![0]).toEqual({ error: expect.stringMatching(/Error$/) });
+  });
+
   it('knows when the host has read the whole log: on a socketpair (what libuv spawns), a pipe, not /dev/null', () => {
     expect(pythonUnread(runtime.path)).toEqual({ socket: [false, true, true, false], pipe: [false, true, true, false], devnull: null });
   });
