@@ -6,7 +6,8 @@
 // behind; a root whose code folder is gone (an unpacked zip of an earlier run) is removed when
 // another root is made.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
+import { lstat, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sharedLogDir } from './paths.js';
 
@@ -36,7 +37,7 @@ export function runtimeRoot(code: string, name: string): RuntimeRoot {
     symlinkSync(code, aside, 'dir');
     renameSync(aside, codeRoot);
   }
-  if (made.size === 0) removeOrphans(roots, cwd);
+  if (made.size === 0) sweep = removeOrphans(roots, cwd);
   const root = { cwd, codeRoot };
   made.set(key, root);
   return root;
@@ -54,16 +55,32 @@ function linkTarget(path: string): string | null {
 /** A root younger than this may be in the making by another host: never removed. */
 const ORPHAN_AGE_MS = 60_000;
 
-// Remove the roots whose code folder no longer exists (once per host process).
-function removeOrphans(roots: string, keep: string): void {
-  for (const entry of readdirSync(roots)) {
+/** The sweep of orphaned roots this host started (tests wait on it). */
+let sweep: Promise<void> = Promise.resolve();
+
+/** Resolves once the sweep of orphaned roots has finished. */
+export function orphanSweep(): Promise<void> {
+  return sweep;
+}
+
+// Remove the roots whose code folder no longer exists (once per host process). Asynchronous and
+// never awaited: with hundreds of roots, a synchronous sweep was ~14 ms of every CLI start before
+// the interpreter was even spawned (docs/performance.md); its errors change nothing.
+async function removeOrphans(roots: string, keep: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(roots);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
     const cwd = join(roots, entry);
     if (cwd === keep) continue;
     try {
-      if (Date.now() - lstatSync(cwd).mtimeMs < ORPHAN_AGE_MS) continue;
-      statSync(join(cwd, 'code'));
+      if (Date.now() - (await lstat(cwd)).mtimeMs < ORPHAN_AGE_MS) continue;
+      await stat(join(cwd, 'code'));
     } catch {
-      rmSync(cwd, { recursive: true, force: true });
+      await rm(cwd, { recursive: true, force: true }).catch(() => {});
     }
   }
 }
