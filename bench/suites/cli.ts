@@ -9,7 +9,7 @@ import type { Plan } from '../plan.js';
 import { summarize } from '../stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FGRUN = ROOT + 'bin/fgrun.js';
+const FGRUN = ROOT + 'bin/fgrun.cjs';
 const HELLO = ROOT + 'examples/hello';
 
 // Run a command to its exit; milliseconds of wall time. A failure is an error: it would measure the wrong thing.

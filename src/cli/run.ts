@@ -1,4 +1,7 @@
-// Entry for bin/fgrun.js.
+// Entry of the CLI bundle (scripts/bundle-cli.mjs), which bin/fgrun.cjs runs.
+// Not a top-level await: the bundle is CommonJS, so that V8 can cache its compiled code.
 import { main } from './main.js';
 
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

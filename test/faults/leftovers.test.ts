@@ -1,7 +1,7 @@
 // Nothing left in $TMPDIR when a signal ends fgrun: SIGINT, SIGTERM or SIGHUP of `fgrun invoke x.zip`
 // and SIGHUP of `fgrun serve x.zip` remove the unpacked package. The functions' log folder
 // `$TMPDIR/fgrun-<uid>/logs` is created 0700 and refused when it is a link or another user's.
-// Real CLI processes (bin/fgrun.js over dist/: run `npm run build` first).
+// Real CLI processes (bin/fgrun.cjs over dist/: run `npm run build` first).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { userInfo } from 'node:os';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const fixture = (scenario: string): string => join(ROOT, 'fixtures', 'functions', scenario);
-export const CLI = join(ROOT, 'bin', 'fgrun.js');
+export const CLI = join(ROOT, 'bin', 'fgrun.cjs');
 
 // RUNTIME_CODE_ROOT of a function (docs/runtimes.md): <tmp>/fgrun-<uid>/roots/<name>-<sha256(code) 12 hex>/code.
 export const runtimeCodeRoot = (code: string, name: string): string =>

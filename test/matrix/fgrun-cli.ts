@@ -1,4 +1,4 @@
-// Runs the built CLI (bin/fgrun.js -> dist/) as a user would: a real process, its streams and exit code;
+// Runs the built CLI (bin/fgrun.cjs -> dist/) as a user would: a real process, its streams and exit code;
 // or the same command in-process (cli), for the cases a real process proves nothing more in.
 import { execFile } from 'node:child_process';
 import { Readable, Writable } from 'node:stream';

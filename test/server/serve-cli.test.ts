@@ -1,4 +1,4 @@
-// `fgrun serve` as a real process (bin/fgrun.js, built dist/): banner, --config, usage errors, and
+// `fgrun serve` as a real process (bin/fgrun.cjs, built dist/): banner, --config, usage errors, and
 // SIGINT finishing the in-flight request, exiting 0 and leaving no process of its instances behind.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

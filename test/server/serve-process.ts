@@ -1,4 +1,4 @@
-// `fgrun serve` as a real process (bin/fgrun.js over dist/): start it, wait for its banner, stop it.
+// `fgrun serve` as a real process (bin/fgrun.cjs over dist/): start it, wait for its banner, stop it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';

@@ -1,4 +1,4 @@
-// `fgrun invoke --watch` and `fgrun serve --watch` as real processes (bin/fgrun.js, built dist/):
+// `fgrun invoke --watch` and `fgrun serve --watch` as real processes (bin/fgrun.cjs, built dist/):
 // every way an editor saves reloads the function, one after the other, and the next run or request
 // uses the new code; the start line says what is watched; Ctrl-C stops cleanly.
 import { spawn } from 'node:child_process';

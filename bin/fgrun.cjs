@@ -1,0 +1,71 @@
+#!/bin/sh
+':' //; exec node -- "$0" "$@"
+// The line above runs under sh (a no-op string in JavaScript): it starts Node with `--` before this
+// file, because Node 20 takes `--env-file` for itself anywhere before a `--`, even after the
+// script's name, and exits 9 on a missing file before fgrun runs (docs/cli.md).
+//
+// The CLI is one CommonJS bundle, dist/cli-bundle/fgrun.cjs (scripts/bundle-cli.mjs), run here with
+// V8's code cache: compiling its 0.7 MB was ~40-60 ms of every command's start, reading the cache a
+// few (docs/performance.md). CommonJS, this file too, because Node 20 caches no ES module's code
+// and starting its ES module loader for the entry alone cost ~10-20 ms more. The cache is V8's own
+// (vm.Script cachedData): one file per bundle build (size and mtime) and Node version, under
+// $XDG_CACHE_HOME/fgrun (default ~/.cache/fgrun, the interpreters' cache beside it), written at exit
+// when missing or rejected, whole or not at all (a temporary file renamed over), and the files of
+// earlier builds then removed. No cache folder, none writable, or FGRUN_CODE_CACHE=off: the bundle
+// simply compiles.
+'use strict';
+const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, isAbsolute, join } = require('node:path');
+const { constants, Script } = require('node:vm');
+
+const BUNDLE = join(__dirname, '..', 'dist', 'cli-bundle', 'fgrun.cjs');
+const CACHE_NAME = /^cli-.*\.v8$/;
+
+// The code cache file for this bundle build and this Node, or null.
+function cacheFile(env) {
+  if (env.FGRUN_CODE_CACHE === 'off') return null;
+  const xdg = env.XDG_CACHE_HOME;
+  const home = env.HOME;
+  const folder = xdg && isAbsolute(xdg) ? join(xdg, 'fgrun') : home && isAbsolute(home) ? join(home, '.cache', 'fgrun') : null;
+  if (folder === null) return null;
+  const stamp = statSync(BUNDLE);
+  return join(folder, `cli-${process.version}-${process.arch}-${stamp.size}-${Math.trunc(stamp.mtimeMs)}.v8`);
+}
+
+function save(file, script) {
+  const folder = dirname(file);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const aside = `${file}.${process.pid}`;
+    writeFileSync(aside, script.createCachedData(), { mode: 0o600 });
+    renameSync(aside, file);
+  } catch {
+    return; // no cache this time
+  }
+  try {
+    for (const name of readdirSync(folder)) if (CACHE_NAME.test(name) && join(folder, name) !== file) unlinkSync(join(folder, name));
+  } catch {
+    // left for the next build's first run
+  }
+}
+
+const source = readFileSync(BUNDLE, 'utf8');
+const file = cacheFile(process.env);
+let cachedData;
+if (file !== null) {
+  try {
+    cachedData = readFileSync(file);
+  } catch {
+    cachedData = undefined;
+  }
+}
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename: BUNDLE,
+  cachedData,
+  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+// Made at exit, so that it holds every function the command compiled, not only the top level.
+if (file !== null && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => save(file, script));
+const bundle = { exports: {} };
+script.runInThisContext()(bundle.exports, createRequire(BUNDLE), bundle, BUNDLE, dirname(BUNDLE));

@@ -1,0 +1,58 @@
+// bin/fgrun.cjs runs the CLI bundle with V8's code cache (docs/cli.md): made on the first run, read
+// on the next ones, remade when V8 rejects it, never written with FGRUN_CODE_CACHE=off, and the
+// caches of other builds removed. Real processes: the launcher is what a real process runs first.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fgrun } from '../matrix/fgrun-cli.js';
+import { ROOT } from '../helpers/fixtures.js';
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('the CLI launcher', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'fgrun-launcher-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const bundle = statSync(join(ROOT, 'dist', 'cli-bundle', 'fgrun.cjs'));
+  const cacheName = `cli-${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}.v8`;
+  const run = (xdg: string, extra: NodeJS.ProcessEnv = {}) => fgrun(['--version'], { env: { ...process.env, XDG_CACHE_HOME: xdg, ...extra } });
+
+  it('writes the code cache on the first run, private, and removes the caches of other builds', async () => {
+    const xdg = join(scratch, 'first');
+    const folder = join(xdg, 'fgrun');
+    await run(xdg, { FGRUN_CODE_CACHE: 'off' });
+    expect(existsSync(folder)).toBe(false);
+    // A cache of an earlier build, and a file that is not a cache.
+    const stale = join(folder, 'cli-v20.0.0-x64-1-1.v8');
+    const other = join(folder, 'interpreters.json');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(stale, 'old');
+    writeFileSync(other, '{}');
+    const first = await run(xdg);
+    expect(first).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(readdirSync(folder).sort()).toEqual([cacheName, 'interpreters.json']);
+    const file = join(folder, cacheName);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(file).size).toBeGreaterThan(100_000);
+  });
+
+  it('reads a good cache without rewriting it, and replaces one V8 rejects', async () => {
+    const xdg = join(scratch, 'reuse');
+    const file = join(xdg, 'fgrun', cacheName);
+    await run(xdg);
+    const made = readFileSync(file);
+    const before = statSync(file).mtimeMs;
+    expect(await run(xdg)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(statSync(file).mtimeMs).toBe(before);
+    writeFileSync(file, Buffer.alloc(made.length, 7));
+    expect(await run(xdg)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    expect(readFileSync(file).equals(Buffer.alloc(made.length, 7))).toBe(false);
+    expect(statSync(file).size).toBeGreaterThan(100_000);
+  });
+
+  it('runs without a cache where the cache folder cannot be made', async () => {
+    const blocker = join(scratch, 'blocked');
+    writeFileSync(blocker, 'a file where the folder would go');
+    expect(await run(blocker)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+});
