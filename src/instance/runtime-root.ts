@@ -6,8 +6,7 @@
 // behind; a root whose code folder is gone (an unpacked zip of an earlier run) is removed when
 // another root is made.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
-import { lstat, readdir, rm, stat } from 'node:fs/promises';
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sharedLogDir } from './paths.js';
 
@@ -37,7 +36,12 @@ export function runtimeRoot(code: string, name: string): RuntimeRoot {
     symlinkSync(code, aside, 'dir');
     renameSync(aside, codeRoot);
   }
-  if (made.size === 0) sweep = removeOrphans(roots, cwd);
+  if (made.size === 0) {
+    sweep = new Promise((resolve) => setImmediate(() => {
+      removeOrphans(roots, cwd);
+      resolve();
+    }));
+  }
   const root = { cwd, codeRoot };
   made.set(key, root);
   return root;
@@ -63,13 +67,15 @@ export function orphanSweep(): Promise<void> {
   return sweep;
 }
 
-// Remove the roots whose code folder no longer exists (once per host process). Asynchronous and
-// never awaited: with hundreds of roots, a synchronous sweep was ~14 ms of every CLI start before
-// the interpreter was even spawned (docs/performance.md); its errors change nothing.
-async function removeOrphans(roots: string, keep: string): Promise<void> {
+// Remove the roots whose code folder no longer exists (once per host process). Run on the next turn
+// of the event loop, after the interpreter is spawned, while the host would wait for it anyway: done
+// before the spawn, it was ~14 ms of every CLI start with a few hundred roots (docs/performance.md).
+// Synchronous on purpose: a few hundred stat calls through the thread pool took 190 ms and held the
+// process open. Its errors change nothing.
+function removeOrphans(roots: string, keep: string): void {
   let entries: string[];
   try {
-    entries = await readdir(roots);
+    entries = readdirSync(roots);
   } catch {
     return;
   }
@@ -77,10 +83,10 @@ async function removeOrphans(roots: string, keep: string): Promise<void> {
     const cwd = join(roots, entry);
     if (cwd === keep) continue;
     try {
-      if (Date.now() - (await lstat(cwd)).mtimeMs < ORPHAN_AGE_MS) continue;
-      await stat(join(cwd, 'code'));
+      if (Date.now() - lstatSync(cwd).mtimeMs < ORPHAN_AGE_MS) continue;
+      statSync(join(cwd, 'code'));
     } catch {
-      await rm(cwd, { recursive: true, force: true }).catch(() => {});
+      rmSync(cwd, { recursive: true, force: true });
     }
   }
 }
