@@ -1,4 +1,5 @@
 // createFunction(): the one core that the library, the CLI and the server all call.
+import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
@@ -152,7 +153,8 @@ class Handle implements FunctionHandle {
     const startedAt = new Date();
     const facts = { requestId, config: this.config, runtime: this.runtime.runtime, startedAt };
     const stream = options.onLog ? new LogStream(options.onLog) : null;
-    const acquired = await this.pool.acquire(requestId);
+    const idle = this.pool.acquireIdle();
+    const acquired = idle ? { instance: idle, warmUp: null } : await this.pool.acquire(requestId);
     if (acquired.instance === null) {
       const w = acquired.warmUp as Extract<WarmUp, { ok: false }>;
       stream?.write(startLine(requestId, this.config.version, startedAt));

@@ -3,6 +3,7 @@
 // timeout, oom, crash or protocol error. Anything but done kills the whole process group and
 // settles once the interpreter has exited and its pipes have drained, so the answer carries all of
 // the log the function wrote before it died.
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';

@@ -9,6 +9,7 @@
 //   - close('drain') (the default) refuses new requests, serves every accepted one (queued ones
 //     included), then stops all instances. close('cancel') rejects queued requests with ClosedError,
 //     ends in-flight ones as crashes and kills everything. Both resolve once every process has exited.
+import { performance } from 'node:perf_hooks';
 import { ClosedError } from '../errors.js';
 import type { Instance } from '../instance/index.js';
 import { hostLog } from '../log.js';
@@ -88,6 +89,20 @@ export class Pool<W extends Started> {
     return this.startFor(requestId);
   }
 
+  // An idle instance for a request, at once, or null (then acquire()): the warm path's one call, with
+  // no promise to wait on.
+  acquireIdle(): Instance | null {
+    if (this.phase !== 'open') return null;
+    for (let instance = this.idle.pop(); instance; instance = this.idle.pop()) {
+      if (instance.state === 'idle') {
+        this.busy.add(instance);
+        return instance;
+      }
+      this.retire(instance, 'kill', 'exited while idle');
+    }
+    return null;
+  }
+
   // Give an instance back after its request: to the next waiter, to the idle list, or retired.
   release(instance: Instance): void {
     if (!this.busy.delete(instance)) return;
@@ -129,14 +144,8 @@ export class Pool<W extends Started> {
   }
 
   private ticketNow(): Ticket | null {
-    for (let instance = this.idle.pop(); instance; instance = this.idle.pop()) {
-      this.lastUsed.delete(instance);
-      if (instance.state === 'idle') {
-        this.busy.add(instance);
-        return { kind: 'reuse', instance };
-      }
-      this.retire(instance, 'kill', 'exited while idle');
-    }
+    const instance = this.acquireIdle();
+    if (instance) return { kind: 'reuse', instance };
     if (this.size >= this.options.maxInstances) return null;
     this.reserveSlot();
     return { kind: 'start' };
@@ -193,6 +202,8 @@ export class Pool<W extends Started> {
   }
 
   private retire(instance: Instance, how: 'kill' | 'stop', why: string): void {
+    // An instance in use keeps its last idle time (acquireIdle leaves it): gone with the instance.
+    this.lastUsed.delete(instance);
     this.counts.retired++;
     hostLog.debug('instance retired', { function: this.options.name, pid: instance.pid, reason: why });
     if (how === 'kill') instance.kill();

@@ -18,10 +18,16 @@ export function eventBytes(event: unknown): Buffer {
   return Buffer.from(JSON.stringify(event === undefined ? null : event), 'utf8');
 }
 
-const NEWLINE = Buffer.from('\n');
+/** Printable ASCII but `"` and `\\`: an id JSON.stringify quotes as it is. */
+const PLAIN_ID = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-// The invoke frame: header (ASCII even when the request id is not), payload, "\n".
+// The invoke frame: header (ASCII even when the request id is not), payload, "\n", in one buffer.
 export function encodeInvokeBytes(id: string, payload: Buffer): Buffer {
-  const header = Buffer.from(`{"type":"invoke","id":${asciiJson(id)},"size":${payload.length}}\n`, 'latin1');
-  return Buffer.concat([header, payload, NEWLINE]);
+  const quoted = PLAIN_ID.test(id) ? `"${id}"` : asciiJson(id);
+  const header = `{"type":"invoke","id":${quoted},"size":${payload.length}}\n`;
+  const frame = Buffer.allocUnsafe(header.length + payload.length + 1);
+  frame.write(header, 0, 'latin1');
+  payload.copy(frame, header.length);
+  frame[frame.length - 1] = 10;
+  return frame;
 }

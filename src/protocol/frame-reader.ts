@@ -127,6 +127,8 @@ export class FrameReader {
   }
 
   private parse(line: string): PythonMessage | null {
+    const plain = plainResultLine(line);
+    if (plain !== null) return plain;
     let raw: unknown;
     try {
       raw = JSON.parse(line);
@@ -149,6 +151,22 @@ export class FrameReader {
     this.buffered = 0;
     this.onError(new ProtocolError(message, { cause }));
   }
+}
+
+// The success result header exactly as the bootstrap formats it (fgrun_protocol.send_result), read
+// with one regular expression instead of JSON.parse and isPlainResult (~1-2 us less per request). An
+// id with an escape, and anything else, goes the JSON.parse way. Equivalence tested
+// (test/protocol/frame-reader.test.ts).
+const RESULT_LINE = /^\{"type":"result","id":"([^"\\\x00-\x1f]*)","ok":true,"kind":"(none|str|json)","size":(\d+),"durationMs":((?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?),"maxRssKb":(\d+),"fenced":(true|false)\}$/;
+
+export function plainResultLine(line: string): ResultMessage | null {
+  const m = RESULT_LINE.exec(line);
+  if (m === null) return null;
+  const size = Number(m[3]);
+  const durationMs = Number(m[4]);
+  const maxRssKb = Number(m[5]);
+  if (!Number.isSafeInteger(size) || !Number.isSafeInteger(maxRssKb) || !Number.isFinite(durationMs)) return null;
+  return { type: 'result', id: m[1]!, ok: true, kind: m[2] as 'none' | 'str' | 'json', size, durationMs, maxRssKb, fenced: m[6] === 'true' };
 }
 
 const RESULT_KEYS = new Set(['type', 'id', 'ok', 'kind', 'size', 'durationMs', 'maxRssKb', 'fenced']);

@@ -1,6 +1,6 @@
 // Protocol framing on the host: header lines validated with zod, payloads by byte count, caps.
 import { describe, expect, it } from 'vitest';
-import { FrameReader, isPlainResult, resultSchema, type Frame } from '../../src/protocol/index.js';
+import { FrameReader, isPlainResult, plainResultLine, resultSchema, type Frame } from '../../src/protocol/index.js';
 import type { ProtocolError } from '../../src/errors.js';
 import { encodeMessage, eventBytes, encodeInvokeBytes } from '../../src/protocol/index.js';
 
@@ -128,3 +128,46 @@ describe('isPlainResult (the hand-checked hot-path header)', () => {
     expect(bad.errors.map((e) => e.message)).toEqual([expect.stringContaining('invalid protocol message')]);
   });
 });
+
+describe('plainResultLine (the warm path header read without JSON.parse)', () => {
+  const line = (fields: string[]) => `{${fields.join(',')}}`;
+  const form = (id: string, kind: string, size: string, duration: string, peak: string, fenced: string) =>
+    line([`"type":"result"`, `"id":${id}`, `"ok":true`, `"kind":"${kind}"`, `"size":${size}`, `"durationMs":${duration}`, `"maxRssKb":${peak}`, `"fenced":${fenced}`]);
+
+  it('reads exactly what JSON.parse reads, for every header the bootstrap writes on the warm path', () => {
+    const lines = [
+      form('"11111111-2222-4333-8444-555555555555"', 'json', '3', '12.345', '10240', 'false'),
+      form('""', 'none', '0', '0.0', '1', 'true'),
+      form('"a b/c:d"', 'str', '6291456', '0.001', '0', 'false'),
+      form('"x"', 'json', '1', '1e-05', '7', 'true'),
+      form('"x"', 'json', '1', '123456.75', '9007199254740991', 'false'),
+    ];
+    for (const text of lines) {
+      const fast = plainResultLine(text);
+      expect(fast, text).not.toBeNull();
+      expect(fast).toEqual(JSON.parse(text));
+      expect(Object.keys(fast!)).toEqual(Object.keys(JSON.parse(text) as object));
+      expect(isPlainResult(fast)).toBe(true);
+    }
+  });
+
+  it('leaves everything else to JSON.parse and zod: escapes, other orders, errors, odd numbers', () => {
+    const others = [
+      form('"quote\\"back"', 'json', '3', '1.0', '1', 'false'),
+      form('"tab\\t"', 'json', '3', '1.0', '1', 'false'),
+      form('"x"', 'bytes', '3', '1.0', '1', 'false'),
+      form('"x"', 'json', '-3', '1.0', '1', 'false'),
+      form('"x"', 'json', '3', '-1.0', '1', 'false'),
+      form('"x"', 'json', '3', '01', '1', 'false'),
+      form('"x"', 'json', '3', '1e999', '1', 'false'),
+      form('"x"', 'json', '3', '1.0', '1.5', 'false'),
+      form('"x"', 'json', '3', '1.0', '99999999999999999999', 'false'),
+      form('"x"', 'json', '3', 'NaN', '1', 'false'),
+      '{"type":"result","ok":true,"id":"x","kind":"json","size":3,"durationMs":1,"maxRssKb":1,"fenced":false}',
+      '{"type":"result","id":"x","ok":false,"durationMs":1,"maxRssKb":1,"error":{"type":"E","message":"m","stackTrace":[]}}',
+      `${form('"x"', 'json', '3', '1.0', '1', 'false')} `,
+    ];
+    for (const text of others) expect(plainResultLine(text), text).toBeNull();
+  });
+});
+
