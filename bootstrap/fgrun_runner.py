@@ -27,7 +27,8 @@ try:
     from termios import FIONREAD, TIOCOUTQ
 except ImportError:
     ioctl = FIONREAD = TIOCOUTQ = None
-_ZERO = b"\0\0\0\0"
+_STDOUT = sys.__stdout__
+_STDERR = sys.__stderr__
 
 
 # A check of whether the log channel `fd` still holds bytes the host has not read, or None when it
@@ -41,17 +42,21 @@ def unread_check(fd):
         return None
     try:
         import stat
+        from array import array
         mode = os.fstat(fd).st_mode
         request = TIOCOUTQ if stat.S_ISSOCK(mode) else FIONREAD if stat.S_ISFIFO(mode) else None
         if request is None:
             return None
-        ioctl(fd, request, _ZERO)
-    except (IOError, OSError, ValueError):
+        # The count lands in a kept array (mutated in place): no new bytes object per request.
+        count = array("i", [0])
+        ioctl(fd, request, count, True)
+    except (IOError, OSError, ValueError, TypeError):
         return None
 
     def unread():
         try:
-            return ioctl(fd, request, _ZERO) != _ZERO
+            ioctl(fd, request, count, True)
+            return count[0] != 0
         except (IOError, OSError, ValueError):
             return True
     return unread
@@ -208,15 +213,24 @@ class Runner(object):
         self.write_fence(request_id)
         return True
 
+    # Flush what the function may have buffered in Python: sys.stdout and sys.stderr, and the
+    # originals too when the function replaced them (they are unbuffered under -u, but a replaced
+    # stream may write into them).
     def flush_streams(self):
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:
-                pass
-        # The originals too, when the function replaced sys.stdout / sys.stderr.
-        for stream in (sys.__stdout__, sys.__stderr__):
-            if stream is not sys.stdout and stream is not sys.stderr:
+        out = sys.stdout
+        err = sys.stderr
+        try:
+            out.flush()
+        except Exception:
+            pass
+        try:
+            err.flush()
+        except Exception:
+            pass
+        if out is _STDOUT and err is _STDERR:
+            return
+        for stream in (_STDOUT, _STDERR):
+            if stream is not out and stream is not err:
                 try:
                     stream.flush()
                 except Exception:
