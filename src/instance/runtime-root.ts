@@ -6,7 +6,7 @@
 // behind; a root whose code folder is gone (an unpacked zip of an earlier run) is removed when
 // another root is made.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sharedLogDir } from './paths.js';
 
@@ -36,7 +36,7 @@ export function runtimeRoot(code: string, name: string): RuntimeRoot {
     symlinkSync(code, aside, 'dir');
     renameSync(aside, codeRoot);
   }
-  if (made.size === 0) {
+  if (made.size === 0 && sweepDue(roots)) {
     sweep = new Promise((resolve) => setImmediate(() => {
       removeOrphans(roots, cwd);
       resolve();
@@ -59,6 +59,29 @@ function linkTarget(path: string): string | null {
 /** A root younger than this may be in the making by another host: never removed. */
 const ORPHAN_AGE_MS = 60_000;
 
+/** How often the roots are swept, whichever host does it: the stamp file's age. */
+const SWEEP_EVERY_MS = 10 * 60_000;
+/** The stamp of the last sweep, in the roots folder (a dot name: never a root). */
+export const SWEEP_STAMP = '.swept';
+
+// Whether this host should sweep (no sweep in the last ten minutes); if so the stamp is renewed
+// first, so that the hosts starting meanwhile skip it. A sweep of a few hundred roots is ~15 ms, on
+// the critical path of a fast interpreter's start (Python 2.7 is ready before the host is).
+function sweepDue(roots: string): boolean {
+  const stamp = join(roots, SWEEP_STAMP);
+  try {
+    if (Date.now() - statSync(stamp).mtimeMs < SWEEP_EVERY_MS) return false;
+  } catch {
+    // never swept
+  }
+  try {
+    writeFileSync(stamp, '');
+  } catch {
+    return false;
+  }
+  return true;
+}
+
 /** The sweep of orphaned roots this host started (tests wait on it). */
 let sweep: Promise<void> = Promise.resolve();
 
@@ -67,7 +90,8 @@ export function orphanSweep(): Promise<void> {
   return sweep;
 }
 
-// Remove the roots whose code folder no longer exists (once per host process). Run on the next turn
+// Remove the roots whose code folder no longer exists (once per host process, at most once every ten
+// minutes on a machine). Run on the next turn
 // of the event loop, after the interpreter is spawned, while the host would wait for it anyway: done
 // before the spawn, it was ~14 ms of every CLI start with a few hundred roots (docs/performance.md).
 // Synchronous on purpose: a few hundred stat calls through the thread pool took 190 ms and held the
@@ -81,7 +105,7 @@ function removeOrphans(roots: string, keep: string): void {
   }
   for (const entry of entries) {
     const cwd = join(roots, entry);
-    if (cwd === keep) continue;
+    if (cwd === keep || entry.startsWith('.')) continue;
     try {
       if (Date.now() - lstatSync(cwd).mtimeMs < ORPHAN_AGE_MS) continue;
       statSync(join(cwd, 'code'));

@@ -1,11 +1,11 @@
 // Runtime roots (the cloud's `code/` layout): made on first use, and the roots of code folders that
-// are gone swept away in the background, never a young one (another host may be making it) and never
-// one whose code folder still exists.
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+// are gone swept away in the background (at most every ten minutes on a machine), never a young one
+// (another host may be making it) and never one whose code folder still exists.
+import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orphanSweep, runtimeRoot } from '../../src/instance/runtime-root.js';
+import { orphanSweep, runtimeRoot, SWEEP_STAMP } from '../../src/instance/runtime-root.js';
 import { fixture, runtimeCodeRoot } from '../helpers/fixtures.js';
 
 describe('runtime roots', () => {
@@ -36,6 +36,11 @@ describe('runtime roots', () => {
     const kept = fakeRoot('sweep-kept', live, 3_600_000);
     const code = join(scratch, 'fn');
     mkdirSync(code);
+    // As if the last sweep, by any host, was over ten minutes ago.
+    const stamp = join(roots, SWEEP_STAMP);
+    writeFileSync(stamp, '');
+    const old = (Date.now() - 3_600_000) / 1000;
+    utimesSync(stamp, old, old);
     const root = runtimeRoot(code, 'sweeper');
     made.push(root.cwd);
     expect(root.codeRoot).toBe(runtimeCodeRoot(code, 'sweeper'));
@@ -48,5 +53,7 @@ describe('runtime roots', () => {
     expect(existsSync(young)).toBe(true);
     expect(existsSync(kept)).toBe(true);
     expect(existsSync(root.codeRoot)).toBe(true);
+    // The stamp was renewed (the next hosts skip the sweep) and is never taken for a root.
+    expect(Date.now() - statSync(stamp).mtimeMs).toBeLessThan(600_000);
   });
 });
