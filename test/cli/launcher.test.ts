@@ -55,4 +55,15 @@ describe('the CLI launcher', () => {
     writeFileSync(blocker, 'a file where the folder would go');
     expect(await run(blocker)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
+
+  it("words a config error as the library does: zod's English messages are in the bundle", async () => {
+    const dir = join(scratch, 'config-error');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'index.py'), 'def handler(event, context):\n    return 1\n');
+    writeFileSync(join(dir, 'fgrun.json'), '{"functions": [{"func_name": "x", "code": ".", "timeout": "ten"}]}');
+    expect(await fgrun(['invoke'], { cwd: dir })).toEqual({
+      code: 2, stdout: '', stderr: `fgrun: config file ${join(dir, 'fgrun.json')}: functions[0].timeout must be a number, got "ten"\n`,
+    });
+  });
 });
+

@@ -50,4 +50,18 @@ describeEachRuntime('output paths', (runtime) => {
     expect(b.log.match(/1 print/g)).toHaveLength(1);
     expect(b.log).not.toContain(a.requestId);
   });
+
+  it('flushes a sys.stdout the function replaced with a holding stream: each request gets its own line', async () => {
+    const held = await createFunction({ code: fixture('held-stdout'), runtime: runtime.runtime });
+    try {
+      for (const n of [1, 2, 3]) {
+        const inv = await held.invoke({ n });
+        expect(inv.result).toBe(n);
+        const lines = inv.log.split('\n');
+        expect(lines.slice(1, -2), `request ${n}`).toEqual([`held ${n}`]);
+      }
+    } finally {
+      await held.close();
+    }
+  });
 });

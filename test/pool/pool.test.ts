@@ -53,11 +53,16 @@ describe.runIf(newestRuntime).concurrent('pool', () => {
     }
   });
 
-  it('stops instances idle for idleTimeout; the next request starts a fresh one', async () => {
+  it('stops instances idle for idleTimeout (warm ones on their last idle time); the next request starts a fresh one', async () => {
     const fn = await open({ maxInstances: 2, idleTimeout: 0.3 });
     try {
       const pids = (await Promise.all([fn.invoke({ seconds: 0.1 }), fn.invoke({ seconds: 0.1 })])).map(pidOf);
       expect(fn.stats()).toMatchObject({ instances: 2, idle: 2 });
+      // A warm request takes an idle instance at once; idle again, it is reaped on its new idle time.
+      const warm = await fn.invoke({});
+      expect(warm.summary.coldStart).toBe(false);
+      expect(pids).toContain(pidOf(warm));
+      expect(fn.stats()).toMatchObject({ instances: 2, idle: 2, busy: 0 });
       expect(await stillRunning(pids, 3000)).toEqual([]);
       expect(fn.stats()).toMatchObject({ instances: 0, idle: 0, retired: 2 });
       const next = await fn.invoke({});
