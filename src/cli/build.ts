@@ -1,7 +1,7 @@
 // `fgrun build`: install requirements.txt with each runtime's own pip into fgrun's build store.
 import './one-shot.js';
 import { Command } from 'commander';
-import { commandDescription } from './commands.js';
+import { commandDescription } from './descriptions.js';
 import { buildDependencies, type BuildResult } from '../build/index.js';
 import { ConfigError, RuntimeError } from '../errors.js';
 import { parseRuntimeList } from '../matrix/index.js';

@@ -1,7 +1,7 @@
 // `fgrun event <trigger> [--set path=value ...]` prints a trigger event with fresh ids and times;
 // `fgrun event --list` lists the templates.
 import { Command } from 'commander';
-import { commandDescription } from './commands.js';
+import { commandDescription } from './descriptions.js';
 import { ConfigError } from '../errors.js';
 import { EVENT_TEMPLATES, EVENT_TRIGGERS, generateEvent } from '../events/index.js';
 import { booleanFlag } from './function-options.js';

@@ -1,7 +1,7 @@
 // `fgrun runtimes`: every supported runtime and the interpreter found for it, or why there is none.
 import './one-shot.js';
 import { Command } from 'commander';
-import { commandDescription } from './commands.js';
+import { commandDescription } from './descriptions.js';
 import { inspectRuntimes, runtimeEnvVar, type RuntimeReport } from '../runtimes/index.js';
 import type { Io } from './io.js';
 import { table } from './table.js';

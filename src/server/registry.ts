@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
 import type { Invocation } from '../result/index.js';
 import { ApiError } from './errors.js';
 import { Slots } from './slots.js';
-import { formatUrn, LOCAL_REGION, type FunctionUrn } from './urn.js';
+import { formatUrn, LOCAL_REGION, type FunctionUrn } from './fgs/urn.js';
 
 /** Makes a function's handle: createFunction, or createWatchedFunction under --watch. */
 export type HandleFactory = (config: FunctionConfigInput, options: CreateOptions) => Promise<FunctionHandle>;

@@ -1,7 +1,7 @@
 // Routing: a request's method and path to one route and its path parameters, or FSS.0404 / FSS.0405.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
-import type { Guard } from './guard.js';
+import type { Guard } from './auth/route-auth.js';
 
 export interface RouteContext {
   req: IncomingMessage;

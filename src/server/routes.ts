@@ -1,10 +1,10 @@
 // The server's routes: FunctionGraph's v2 invoke API and the APIG-style gateway.
 import { MAX_EVENT_BYTES } from '../function/index.js';
-import { asyncInvoke, listAsyncInvocations, MAX_ASYNC_EVENT_BYTES, type AsyncDeps } from './async-api.js';
-import { gateway } from './apig-gateway.js';
-import { syncInvoke } from './invoke-api.js';
-import { listFunctions } from './list-api.js';
-import type { Guards } from './guard.js';
+import { asyncInvoke, listAsyncInvocations, MAX_ASYNC_EVENT_BYTES, type AsyncDeps } from './fgs/async-api.js';
+import { gateway } from './apig/gateway.js';
+import { syncInvoke } from './fgs/invoke-api.js';
+import { listFunctions } from './fgs/list-api.js';
+import type { Guards } from './auth/route-auth.js';
 import type { Route } from './router.js';
 
 /** Body cap for requests that carry none (GET). */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ClosedError } from '../../src/errors.js';
 import { EventError } from '../../src/function/index.js';
 import { ApiError, FSS_ERRORS, toApiError } from '../../src/server/errors.js';
-import { fssErrorSchema } from '../../src/server/schemas.js';
+import { fssErrorSchema } from '../../src/server/fgs/schemas.js';
 
 describe('server errors', () => {
   it('maps core errors and unexpected failures onto FSS codes', () => {

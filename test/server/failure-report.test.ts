@@ -2,8 +2,8 @@
 // async store records for it.
 import { describe, expect, it } from 'vitest';
 import { errorBody, type Invocation, type InvocationStatus } from '../../src/result/index.js';
-import { AsyncStore } from '../../src/server/async-store.js';
-import { reportFor } from '../../src/server/failure-report.js';
+import { AsyncStore } from '../../src/server/fgs/async-store.js';
+import { reportFor } from '../../src/server/fgs/failure-report.js';
 
 function invocation(status: InvocationStatus, key?: Parameters<typeof errorBody>[0]): Invocation {
   const error = key ? errorBody(key, 'SomeType', 'details') : null;

@@ -1,9 +1,9 @@
 // SDK-HMAC-SHA256 verification against the official SDK's own signer, request by request.
 import { stringify } from 'node:querystring';
 import { describe, expect, it } from 'vitest';
-import { authenticate, type AuthRequest } from '../../src/server/auth.js';
+import { authenticate, type AuthRequest } from '../../src/server/auth/admission.js';
 import { ApiError } from '../../src/server/errors.js';
-import { canonicalQuery, canonicalUri, formatSdkDate, parseAuthorization, parseSdkDate, sdkEncode } from '../../src/server/signature.js';
+import { canonicalQuery, canonicalUri, formatSdkDate, parseAuthorization, parseSdkDate, sdkEncode } from '../../src/server/auth/signature.js';
 import { sdkSign, type SdkSignInput } from './sdk-signer.js';
 
 const AK = 'AKLOCAL123';

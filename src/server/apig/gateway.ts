@@ -1,11 +1,11 @@
 // ANY /apig/{function_name}/{path...}: an APIG-style gateway in front of a served function.
-import { apigEvent } from './apig-event.js';
-import { gatewayResponse } from './apig-response.js';
-import { ApiError } from './errors.js';
-import type { Invoker } from './invoke-api.js';
-import type { Registry } from './registry.js';
-import { send } from './respond.js';
-import { splitTarget, type RouteContext } from './router.js';
+import { apigEvent } from './event.js';
+import { gatewayResponse } from './response.js';
+import { ApiError } from '../errors.js';
+import type { Invoker } from '../fgs/invoke-api.js';
+import type { Registry } from '../registry.js';
+import { send } from '../respond.js';
+import { splitTarget, type RouteContext } from '../router.js';
 
 /** The gateway's path prefix. */
 export const GATEWAY_PREFIX = '/apig';

@@ -5,7 +5,7 @@
 // Refusals say what was wrong and never echo a secret, a token or a signature.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError, type ApiErrorKind } from './errors.js';
+import { ApiError, type ApiErrorKind } from '../errors.js';
 import { CONTENT_SHA256_HEADER, parseAuthorization, parseSdkDate, sha256Hex, signature, UNSIGNED_PAYLOAD } from './signature.js';
 
 /** How far X-Sdk-Date may be from the server's clock. */

@@ -2,9 +2,9 @@
 // gateway sends. A result of any other shape, or a failed invocation, is answered with 500 as the
 // real gateway does (the body then says why: docs/server.md, "APIG gateway").
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import type { Invocation } from '../result/index.js';
-import { ApiError } from './errors.js';
-import { apigResultSchema } from './schemas.js';
+import type { Invocation } from '../../result/index.js';
+import { ApiError } from '../errors.js';
+import { apigResultSchema } from '../fgs/schemas.js';
 
 export interface GatewayResponse {
   status: number;

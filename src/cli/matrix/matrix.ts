@@ -1,21 +1,21 @@
 // `fgrun matrix`: run the function on every runtime (or --runtimes) with each event, show where
 // runtimes disagree. Exit 0 when all succeed with equal results, 1 when any fails or differs.
 // For CI: --ignore fields that change per run, --require-all, --shard I/N and --merge of the shards.
-import './one-shot.js';
+import '../one-shot.js';
 import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { commandDescription } from './commands.js';
-import { loadConfigFile } from '../config/file.js';
-import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors.js';
-import { mergeShardFiles, parseIgnorePaths, parseRuntimeList, parseShard, runMatrix, toJUnit, type MatrixEvent, type MatrixReport } from '../matrix/index.js';
-import { readEvent } from './event-input.js';
-import { addFunctionOptions, type FunctionFlags } from './function-options.js';
-import { addConfigOptions, functionSource, type SourceFlags } from './function-source.js';
-import { flagError } from './invoke.js';
-import type { Io } from './io.js';
+import { commandDescription } from '../descriptions.js';
+import { loadConfigFile } from '../../config/file.js';
+import type { FunctionConfigInput } from '../../config/index.js';
+import { ConfigError } from '../../errors.js';
+import { mergeShardFiles, parseIgnorePaths, parseRuntimeList, parseShard, runMatrix, toJUnit, type MatrixEvent, type MatrixReport } from '../../matrix/index.js';
+import { readEvent } from '../event-input.js';
+import { addFunctionOptions, type FunctionFlags } from '../function-options.js';
+import { addConfigOptions, functionSource, type SourceFlags } from '../function-source.js';
+import { flagError } from '../invoke/invoke.js';
+import type { Io } from '../io.js';
 import { formatMatrix, matrixJson, progressLine } from './matrix-report.js';
 
 interface MatrixFlags extends FunctionFlags, SourceFlags {

@@ -10,7 +10,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { ApiError } from '../errors.js';
-import type { Guard } from '../guard.js';
+import type { Guard } from '../auth/route-auth.js';
 
 /** Bind addresses where the console needs no token: only this machine can reach them. */
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -6,7 +6,7 @@
 // for a body that is not valid UTF-8 text, which text cannot carry).
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApigEvent } from './schemas.js';
+import type { ApigEvent } from '../fgs/schemas.js';
 
 /** Content types whose bodies are passed as text (when they are valid UTF-8). */
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|graphql)|[^;]*\+(json|xml))/i;

@@ -3,10 +3,10 @@
 // as JSON lines through winston's file transport.
 import { closeSync, openSync } from 'node:fs';
 import type { Logger } from 'winston';
-import { ConfigError } from '../errors.js';
-import { loadFailureReport } from '../function/index.js';
-import { redact } from '../log.js';
-import { reportFor, type FeedEvent, type InvocationFeed, type InvocationFinished, type RequestRecord } from '../server/index.js';
+import { ConfigError } from '../../errors.js';
+import { loadFailureReport } from '../../function/index.js';
+import { redact } from '../../log.js';
+import { reportFor, type FeedEvent, type InvocationFeed, type InvocationFinished, type RequestRecord } from '../../server/index.js';
 import { httpLine, invocationLine, linePrefix, type LinePainter } from './serve-lines.js';
 
 /** FunctionGraph's Start/Finish lines around a request's log (result/texts.ts). */

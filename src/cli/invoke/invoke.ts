@@ -1,15 +1,15 @@
 // `fgrun invoke`: run one request and print the body (stdout), the log and a summary (stderr).
-import './one-shot.js';
+import '../one-shot.js';
 import { Command } from 'commander';
-import { commandDescription } from './commands.js';
-import { createFunction, loadFailureReport, type FunctionHandle } from '../function/index.js';
-import { ConfigError } from '../errors.js';
-import { summaryLine } from '../result/index.js';
-import { addFunctionOptions, debugPort, DEBUG_PORT_HELP, FLAG_FOR_FIELD, type FunctionFlags } from './function-options.js';
-import { readEvent } from './event-input.js';
-import { addConfigOptions, functionSource, type SourceFlags } from './function-source.js';
+import { commandDescription } from '../descriptions.js';
+import { createFunction, loadFailureReport, type FunctionHandle } from '../../function/index.js';
+import { ConfigError } from '../../errors.js';
+import { summaryLine } from '../../result/index.js';
+import { addFunctionOptions, debugPort, DEBUG_PORT_HELP, FLAG_FOR_FIELD, type FunctionFlags } from '../function-options.js';
+import { readEvent } from '../event-input.js';
+import { addConfigOptions, functionSource, type SourceFlags } from '../function-source.js';
 import { watchInvoke } from './watch-invoke.js';
-import type { Io } from './io.js';
+import type { Io } from '../io.js';
 
 interface InvokeFlags extends FunctionFlags, SourceFlags {
   event?: string;

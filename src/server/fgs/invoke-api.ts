@@ -1,15 +1,15 @@
 // POST /v2/{project_id}/fgs/functions/{function_urn}/invocations: run the function and answer with
 // FunctionGraph's headers and its v0 (raw) or v1 (envelope) body.
 import { z } from 'zod';
-import { logTail, type Invocation } from '../result/index.js';
-import { parseEvent } from './body.js';
-import type { InvocationSource } from './invocation-feed.js';
-import { ApiError } from './errors.js';
+import { logTail, type Invocation } from '../../result/index.js';
+import { parseEvent } from '../body.js';
+import type { InvocationSource } from '../invocation-feed.js';
+import { ApiError } from '../errors.js';
 import { reportFor } from './failure-report.js';
-import type { MemorySize } from '../config/index.js';
-import { instanceMemory, type Registry, type ServedFunction } from './registry.js';
-import { send } from './respond.js';
-import type { RouteContext } from './router.js';
+import type { MemorySize } from '../../config/index.js';
+import { instanceMemory, type Registry, type ServedFunction } from '../registry.js';
+import { send } from '../respond.js';
+import type { RouteContext } from '../router.js';
 import type { InvokeSummaryHeader, V1Envelope } from './schemas.js';
 import { parseUrn } from './urn.js';
 

@@ -1,6 +1,6 @@
 // Recent asynchronous invocations and their outcomes, per function, bounded in count and size
 // (oldest first out), read back through GET .../async-invocations.
-import type { Invocation } from '../result/index.js';
+import type { Invocation } from '../../result/index.js';
 import { reportFor } from './failure-report.js';
 import type { AsyncInvocation, AsyncStatus } from './schemas.js';
 

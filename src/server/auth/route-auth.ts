@@ -2,9 +2,9 @@
 // (so an unauthenticated upload costs nothing), with the body-dependent part (a signature over the
 // body's hash) run once the body is in. The invoke API and the APIG gateway have one each; other
 // routes (the console) bring their own Guard.
-import { ConfigError } from '../errors.js';
-import { registerSecret } from '../log.js';
-import { admitApp, admitIam, authEnabled, refusals, type AuthOptions, type BodyCheck, type RequestHead } from './auth.js';
+import { ConfigError } from '../../errors.js';
+import { registerSecret } from '../../log.js';
+import { admitApp, admitIam, authEnabled, refusals, type AuthOptions, type BodyCheck, type RequestHead } from './admission.js';
 
 /** How the gateway authenticates, as an APIG API does: none, IAM (token or AK/SK), or App (app key/secret). */
 export const APIG_AUTH_MODES = ['none', 'iam', 'app'] as const;

@@ -1,12 +1,12 @@
 // POST .../invocations-async (202, runs in the background) and GET .../async-invocations (read back).
-import { parseEvent } from './body.js';
-import { ApiError, toApiError } from './errors.js';
+import { parseEvent } from '../body.js';
+import { ApiError, toApiError } from '../errors.js';
 import { resolveTarget, type Invoker } from './invoke-api.js';
 import type { AsyncJournal } from './async-journal.js';
 import type { AsyncStore } from './async-store.js';
-import type { Registry, ServedFunction } from './registry.js';
-import { sendJson } from './respond.js';
-import type { RouteContext } from './router.js';
+import type { Registry, ServedFunction } from '../registry.js';
+import { sendJson } from '../respond.js';
+import type { RouteContext } from '../router.js';
 import { asyncInvocationsQuerySchema } from './schemas.js';
 
 /** Asynchronous request body limit (256 KB), as FunctionGraph enforces it. */

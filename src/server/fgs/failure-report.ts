@@ -7,7 +7,7 @@
 // - X-Is-Func-Err is "true" for every failure of the function, "false" on success;
 // - the v1 envelope's `status` is 200 on success and 500 on a failure; its `result` (and the v0
 //   body) is the function's error body as JSON.
-import { ERROR_TEXT, type Invocation, type InvocationStatus } from '../result/index.js';
+import { ERROR_TEXT, type Invocation, type InvocationStatus } from '../../result/index.js';
 
 export interface FailureReport {
   httpStatus: number;

@@ -1,17 +1,17 @@
 // `fgrun serve`: FunctionGraph's invoke API and an APIG gateway on localhost, until SIGINT/SIGTERM.
 import { Command, Option } from 'commander';
-import { commandDescription } from './commands.js';
-import { findConfigFile, loadConfigFile } from '../config/file.js';
-import { applyOverrides } from '../config/merge.js';
-import type { FunctionConfigInput } from '../config/index.js';
-import { ConfigError } from '../errors.js';
-import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../server/index.js';
-import { createWatchedFunction } from '../watch/index.js';
-import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from './function-options.js';
-import { flagError } from './invoke.js';
-import type { Io } from './io.js';
+import { commandDescription } from '../descriptions.js';
+import { findConfigFile, loadConfigFile } from '../../config/file.js';
+import { applyOverrides } from '../../config/merge.js';
+import type { FunctionConfigInput } from '../../config/index.js';
+import { ConfigError } from '../../errors.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../../server/index.js';
+import { createWatchedFunction } from '../../watch/index.js';
+import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from '../function-options.js';
+import { flagError } from '../invoke/invoke.js';
+import type { Io } from '../io.js';
 import { openBrowser } from './open-browser.js';
-import { watchingLine } from './watch-line.js';
+import { watchingLine } from '../watch-line.js';
 import { startServeLog } from './serve-log.js';
 import { painter } from './serve-lines.js';
 

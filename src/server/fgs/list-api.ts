@@ -1,11 +1,11 @@
 // GET /v2/{project_id}/fgs/functions: the served functions of a project in FunctionGraph's list shape.
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { cpuMillicores } from '../context.js';
-import { ApiError } from './errors.js';
-import type { Registry, ServedFunction } from './registry.js';
-import { sendJson } from './respond.js';
-import type { RouteContext } from './router.js';
+import { cpuMillicores } from '../../context.js';
+import { ApiError } from '../errors.js';
+import type { Registry, ServedFunction } from '../registry.js';
+import { sendJson } from '../respond.js';
+import type { RouteContext } from '../router.js';
 import { listFunctionsQuerySchema, type FunctionItem } from './schemas.js';
 import { LOCAL_REGION } from './urn.js';
 

@@ -1,7 +1,7 @@
 // The matrix report as text: one table row per function, runtime and event, the diffs against the
 // reference runtime, and a verdict line. Live progress lines and the --json rows too.
-import { canonicalJson, type MatrixProgress, type MatrixReport, type MatrixRow } from '../matrix/index.js';
-import { table } from './table.js';
+import { canonicalJson, type MatrixProgress, type MatrixReport, type MatrixRow } from '../../matrix/index.js';
+import { table } from '../table.js';
 
 /** How much of a result the table shows without --wide. */
 const RESULT_WIDTH = 48;

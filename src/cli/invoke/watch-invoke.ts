@@ -1,10 +1,10 @@
 // `fgrun invoke --watch`: run the function, then again after every change to its code, until
 // Ctrl-C. Each change retires the warm instances (see createWatchedFunction); runs never overlap.
-import type { CreateOptions, FunctionHandle } from '../function/index.js';
-import { isFgrunError } from '../errors.js';
-import { createWatchedFunction, type WatchSource } from '../watch/index.js';
-import type { Io } from './io.js';
-import { watchingLine } from './watch-line.js';
+import type { CreateOptions, FunctionHandle } from '../../function/index.js';
+import { isFgrunError } from '../../errors.js';
+import { createWatchedFunction, type WatchSource } from '../../watch/index.js';
+import type { Io } from '../io.js';
+import { watchingLine } from '../watch-line.js';
 
 export interface WatchInvokeOptions {
   /** More paths to watch (the config file). */

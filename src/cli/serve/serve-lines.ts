@@ -1,7 +1,7 @@
 // The lines `fgrun serve` prints on stderr: each log line of a function, prefixed with the function's
 // name and a short request id, and one line per request with its outcome (docs/server.md, "Logs").
-import type { InvocationFinished, RequestRecord } from '../server/index.js';
-import { reportFor } from '../server/index.js';
+import type { InvocationFinished, RequestRecord } from '../../server/index.js';
+import { reportFor } from '../../server/index.js';
 
 const SGR = { reset: '\x1b[0m', dim: '\x1b[2m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', cyan: '\x1b[36m' } as const;
 type Colour = Exclude<keyof typeof SGR, 'reset'>;

@@ -1,5 +1,5 @@
 // Function URNs: urn:fss:{region}:{project_id}:function:{package}:{name}[:{version|alias}].
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 /** The region fgrun prints in URNs; requests may name any region (the server stands in for all). */
 export const LOCAL_REGION = 'local';
