@@ -35,7 +35,7 @@ export interface PoolOptions<W> {
 export type CloseMode = 'drain' | 'cancel';
 
 export interface PoolStats {
-  /** Instances alive or starting. */
+  /** Instances alive, starting, or being retired (each holds its slot until its process has exited). */
   instances: number;
   idle: number;
   busy: number;
@@ -70,8 +70,10 @@ export class Pool<W extends Started> {
 
   constructor(private readonly options: PoolOptions<W>) {}
 
+  // Every process the pool holds a slot for: one being retired keeps its slot until it has exited,
+  // so the cap is on live interpreters, never exceeded while a killed one is still going.
   private get size(): number {
-    return this.idle.length + this.busy.size + this.starting;
+    return this.idle.length + this.busy.size + this.starting + this.stopping.size;
   }
 
   stats(): PoolStats {
@@ -209,7 +211,10 @@ export class Pool<W extends Started> {
     if (how === 'kill') instance.kill();
     const gone = how === 'stop' ? instance.stop() : instance.exit;
     this.stopping.add(gone);
-    void gone.then(() => this.stopping.delete(gone));
+    void gone.then(() => {
+      this.stopping.delete(gone);
+      this.dispatch();
+    });
   }
 
   // Idle reaping: one unref'd timer, armed for the instance idle the longest.
