@@ -152,11 +152,21 @@ describe('fgrun serve (CLI)', () => {
     const call = async () => (await fetch(`${served.url}/v2/local/fgs/functions/urn:fss:local:local:function:default:w:latest/invocations`, { method: 'POST', body: '{}' })).text();
     try {
       expect(await call()).toBe('v1');
+      const reloadLine = `fgrun serve: w: reloaded after ${join(code, 'index.py')} changed\n`;
+      // Resolves once the serve log holds `count` reload lines (the test's timeout bounds the wait).
+      const reloads = async (count: number) => {
+        while (served.out.stderr.split(reloadLine).length - 1 < count) await new Promise((r) => setTimeout(r, 50));
+      };
       writeFileSync(join(code, 'index.py'), 'def handler(event, context):\n    return "v2"\n');
-      const deadline = Date.now() + 45_000;
-      while (!served.out.stderr.includes('fgrun serve: w: reloaded after') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(served.out.stderr).toContain(`fgrun serve: w: reloaded after ${join(code, 'index.py')} changed\n`);
+      await reloads(1);
       expect(await call()).toBe('v2');
+      // A save that breaks the code is served as the cloud would serve it: the load failure, until fixed.
+      writeFileSync(join(code, 'index.py'), 'def handler(event, context)\n    return "v3"\n');
+      await reloads(2);
+      expect(JSON.parse(await call())).toMatchObject({ errorType: 'SyntaxError', errorMessage: expect.stringMatching(/^function entry exception, error: Syntax error in module 'index': /) });
+      writeFileSync(join(code, 'index.py'), 'def handler(event, context):\n    return "v4"\n');
+      await reloads(3);
+      expect(await call()).toBe('v4');
     } finally {
       served.child.kill('SIGTERM');
       expect(await served.exited).toBe(0);
