@@ -71,7 +71,7 @@ export function loadFailureReport(invocation: Invocation, config: ResolvedConfig
   if (entries !== null) {
     const shown = entries.length > LIST_AT_MOST ? [...entries.slice(0, LIST_AT_MOST), `... and ${entries.length - LIST_AT_MOST} more`] : entries;
     field(zip ? 'zip top level' : 'top level', shown.length ? shown.join(', ') : '(empty)');
-    const hint = nestedHint(config.code, entries, spec, initializer, zip);
+    const hint = nestedHint(config.code, entries, spec, initializer, zip) ?? srcHint(config.code, spec, initializer);
     if (hint && !inRoot) field('hint', hint);
   }
   return lines;
@@ -92,4 +92,13 @@ function nestedHint(root: string, entries: string[], spec: string, initializer: 
     return `${what}${found}, and a ${field} cannot point into a folder whose name is not a Python identifier: ${zip ? "zip the folder's contents rather than the folder" : 'move its contents up, or give the folder itself as CODE'}`;
   }
   return `${what}${found}: point the ${field} into it with ${flag} ${nested} ("${field}": "${nested}" in a config file)${zip ? ", or zip the folder's contents rather than the folder" : ''}`;
+}
+
+// The cloud's own sample projects keep the code in src/ (src/index.py beside bootstrap, README...):
+// when the handler's module is there and not at the root, say to point the handler into src/.
+function srcHint(root: string, spec: string, initializer: boolean): string | null {
+  if (moduleFile(join(root, 'src'), spec) === null) return null;
+  const flag = initializer ? '--initializer' : '--handler';
+  const field = initializer ? 'initializer' : 'handler';
+  return `src/${spec.slice(0, spec.lastIndexOf('.'))}.py is there (the layout of FunctionGraph's sample projects): point the ${field} into it with ${flag} src/${spec} ("${field}": "src/${spec}" in a config file)`;
 }
