@@ -149,17 +149,20 @@ export class ConsoleApp {
     sendJson(res, 200, record);
   }
 
-  // POST .../matrix {name, event}: the event on every runtime found, as `fgrun matrix` runs it.
+  // POST .../matrix {name, event, ignore?}: the event on every runtime found, as `fgrun matrix` runs it
+  // (`ignore`: the paths of `fgrun matrix --ignore`, left out of the comparison).
   private async matrix({ res, params, body }: RouteContext): Promise<void> {
     const fn = this.served(params.urn!);
-    const request = parseEvent(body) as { name?: unknown; event?: unknown } | null;
+    const request = parseEvent(body) as { name?: unknown; event?: unknown; ignore?: unknown } | null;
     if (request === null || typeof request !== 'object' || !('event' in request)) throw new ApiError('invalid-parameter', 'send {"name": "<event name>", "event": <the event>} to run a matrix');
+    const ignore = request.ignore ?? [];
+    if (!Array.isArray(ignore) || !ignore.every((p): p is string => typeof p === 'string')) throw new ApiError('invalid-parameter', 'ignore must be a list of paths, such as ["body.time", "headers.date"]');
     if (this.matrixRunning) throw new ApiError('too-many-requests', 'a matrix is already running in this console; wait for it to finish');
     this.matrixRunning = true;
     try {
       const { pythonPath: _p, runtime: _r, ...config } = fn.config;
       const name = typeof request.name === 'string' && request.name !== '' ? request.name : 'event';
-      const report = await runMatrix(config, [{ name, event: request.event }], { env: fn.createOptions.env, concurrency: availableParallelism() });
+      const report = await runMatrix(config, [{ name, event: request.event }], { env: fn.createOptions.env, concurrency: availableParallelism(), ignore });
       sendJson(res, 200, { ...report, rows: report.rows.map((r) => ({ ...r, log: logTail(r.log) })) });
     } catch (error) {
       if (error instanceof ConfigError || (isFgrunError(error) && !(error instanceof ApiError))) throw new ApiError('invalid-parameter', (error as Error).message, { cause: error });
