@@ -62,8 +62,9 @@ export interface Field {
   file?: string;
   /** The CLI flag, with its argument (`--memory <MB>`); none when no flag sets it. */
   flag?: string;
-  /** How the flag becomes the value: its text, a whole number, true/false, present (a switch), or by hand. */
-  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'special';
+  /** How the flag becomes the value: its text, a whole number, true/false, present (a switch), every
+   *  occurrence's text in order (a repeatable flag: a list), or by hand. */
+  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'list' | 'special';
   /** What the field is, one sentence without a final period. */
   help: string;
   /** The default, as the library fills it in. */
@@ -145,7 +146,7 @@ export const FIELDS = {
   },
   dependencies: {
     value: z.array(z.string().min(1, 'must name a folder or .zip')).max(MAX_DEPENDENCIES, `may list at most ${MAX_DEPENDENCIES} dependency packages`),
-    file: 'dependencies', default: [],
+    file: 'dependencies', flag: '--dependency <path>', flagValue: 'list', default: [],
     help: 'Dependency packages (folders or .zip files of a site-packages tree), put on sys.path after the code root, in order',
   },
   maxInstances: {
