@@ -4,7 +4,7 @@
 #   forget_in_children    os.register_at_fork (3.7+), a wrapped os.fork/os.forkpty before (2.7, 3.6):
 #                         a forked child closes the protocol fds; C code calling fork() directly on
 #                         2.7/3.6 keeps them until it execs (they are close-on-exec)
-#   guard                 prctl(PR_SET_CHILD_SUBREAPER / PR_SET_PDEATHSIG) through ctypes, Linux only;
+#   contain               prctl(PR_SET_CHILD_SUBREAPER / PR_SET_PDEATHSIG) through ctypes, Linux only;
 #                         elsewhere nothing (docs/instances.md: what is then not guaranteed)
 #   descendants/kill_tree /proc/<pid>/task/*/children (Linux); elsewhere only the process group
 #   PeakRss               /proc/self/clear_refs + VmHWM (Linux); elsewhere ru_maxrss, the peak since start
@@ -63,9 +63,9 @@ def _closing(original, close_all):
     return forked
 
 
-# Ask the kernel for the instance's guards: orphans re-parent to this interpreter (subreaper), and
+# Ask the kernel to contain the instance: orphans re-parent to this interpreter (subreaper), and
 # this interpreter dies with the host (parent-death signal). False where prctl is not available.
-def guard(subreaper, parent_death):
+def contain(subreaper, parent_death):
     if not (subreaper or parent_death) or not sys.platform.startswith("linux"):
         return False
     try:

@@ -13,10 +13,10 @@ from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_platform import PeakRss
+from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
 from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, decode_event, quote_json
 
 TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
-MAX_BODY_BYTES = 6291456
 _clock = getattr(time, "perf_counter", time.time)
 try:
     from _thread import allocate_lock
@@ -75,12 +75,12 @@ def encode_body(value):
     return "json", text.encode("utf-8") if not isinstance(text, bytes) else text
 
 
-# A timeout the host put in the environment (seconds), 3 when absent or malformed.
-def _seconds(name):
+# A timeout the host put in the environment (seconds), FunctionGraph's default when absent or malformed.
+def _seconds(name, default):
     try:
-        return int(os.environ.get(name, "3"))
+        return int(os.environ.get(name, default))
     except ValueError:
-        return 3
+        return default
 
 
 class Runner(object):
@@ -95,7 +95,7 @@ class Runner(object):
         self.lock = allocate_lock()
         self.lock.acquire()
         self.log = fgrun_logger.STATE
-        self.timeouts = {"handler": 3, "initializer": 3}
+        self.timeouts = {"handler": TIMEOUT_SECONDS["default"], "initializer": INITIALIZER_TIMEOUT_SECONDS["default"]}
         self.seq = 0
         self.rss = PeakRss()
         self.current = None
@@ -130,9 +130,10 @@ class Runner(object):
                 "message": "protocol {0} requested, this bootstrap speaks {1}".format(message.get("protocol"), PROTOCOL_VERSION)}})
             return False
         # Before the function's code runs: its orphans re-parent here, and/or it dies with the host.
-        fgrun_platform.guard(message.get("subreaper"), message.get("parentDeath"))
+        fgrun_platform.contain(message.get("subreaper"), message.get("parentDeath"))
         code_root = message["codeRoot"]
-        self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT"), "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT")}
+        self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT", TIMEOUT_SECONDS["default"]),
+                         "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT", INITIALIZER_TIMEOUT_SECONDS["default"])}
         fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
         if message.get("debugPort"):
@@ -282,9 +283,9 @@ class Runner(object):
         if error is None:
             try:
                 kind, body = encode_body(value)
-                if len(body) > MAX_BODY_BYTES:
+                if len(body) > MAX_PAYLOAD_BYTES:
                     error = {"code": "result-too-large", "type": "ResultTooLarge", "stackTrace": [],
-                             "message": "{0} bytes, the limit is {1}".format(len(body), MAX_BODY_BYTES)}
+                             "message": "{0} bytes, the limit is {1}".format(len(body), MAX_PAYLOAD_BYTES)}
             except BaseException as e:
                 error = error_facts(e, None)
                 error["code"] = "result-invalid"

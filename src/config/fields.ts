@@ -4,6 +4,7 @@
 // (file-schema.ts), the function flags and FLAG_FOR_FIELD (cli/function-options.ts) are all built
 // from this table: a new field is one entry here.
 import { z } from 'zod';
+import { INITIALIZER_TIMEOUT_SECONDS, RUNTIME_VARIABLES, TIMEOUT_SECONDS } from '../contract/index.js';
 import { RUNTIME_IDS, type RuntimeId } from '../runtimes/ids.js';
 
 /** FunctionGraph's memory sizes in MB. */
@@ -16,11 +17,7 @@ export function isMemorySize(value: number): value is MemorySize {
 }
 
 /** Environment names the runtime reserves (reference: "Environment inside the function"); users may not define them. */
-export const RESERVED_ENV = [
-  'RUNTIME_PROJECT_ID', 'RUNTIME_FUNC_NAME', 'RUNTIME_FUNC_VERSION', 'RUNTIME_PACKAGE', 'RUNTIME_HANDLER',
-  'RUNTIME_TIMEOUT', 'RUNTIME_USERDATA', 'RUNTIME_CPU', 'RUNTIME_MEMORY', 'RUNTIME_MAX_RESP_BODY_SIZE',
-  'RUNTIME_INITIALIZER_HANDLER', 'RUNTIME_INITIALIZER_TIMEOUT', 'RUNTIME_ROOT', 'RUNTIME_CODE_ROOT', 'RUNTIME_LOG_DIR',
-] as const;
+export const RESERVED_ENV = RUNTIME_VARIABLES;
 
 /** FunctionGraph's rule for a variable name: a letter, then letters, digits and `_`. */
 const ENV_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -106,12 +103,12 @@ export const FIELDS = {
     help: "Memory in MB, one of FunctionGraph's sizes",
   },
   timeout: {
-    value: seconds(3, 259200), file: 'timeout', flag: '--timeout <seconds>', flagValue: 'integer', default: 3,
-    help: 'Handler timeout in seconds, 3 to 259200',
+    value: seconds(TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max), file: 'timeout', flag: '--timeout <seconds>', flagValue: 'integer', default: TIMEOUT_SECONDS.default,
+    help: `Handler timeout in seconds, ${TIMEOUT_SECONDS.min} to ${TIMEOUT_SECONDS.max}`,
   },
   initializerTimeout: {
-    value: seconds(1, 300), file: 'initializer_timeout', flag: '--initializer-timeout <seconds>', flagValue: 'integer', default: 3,
-    help: 'Initializer timeout in seconds, 1 to 300',
+    value: seconds(INITIALIZER_TIMEOUT_SECONDS.min, INITIALIZER_TIMEOUT_SECONDS.max), file: 'initializer_timeout', flag: '--initializer-timeout <seconds>', flagValue: 'integer', default: INITIALIZER_TIMEOUT_SECONDS.default,
+    help: `Initializer timeout in seconds, ${INITIALIZER_TIMEOUT_SECONDS.min} to ${INITIALIZER_TIMEOUT_SECONDS.max}`,
   },
   userData: {
     // The file spells it user_data and encrypted_user_data (file-schema.ts); --env-file adds to --env.

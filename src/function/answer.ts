@@ -2,7 +2,7 @@
 // its error body) for success, the handler's error, a timeout or a crash.
 import type { ResultMessage } from '../protocol/index.js';
 import type { Outcome } from '../instance/index.js';
-import { errorBody, type ErrorBody, type ErrorTextKey, type InvocationStatus } from '../result/index.js';
+import { errorBody, type ErrorBody, type ErrorReason, type InvocationStatus } from '../result/index.js';
 
 /** What FunctionGraph answers for one request, before it is built into an Invocation. */
 export type Answer =
@@ -10,7 +10,7 @@ export type Answer =
   | { status: Exclude<InvocationStatus, 'success'>; error: ErrorBody };
 
 // An error answer with FunctionGraph's text for `key`.
-export function errorAnswer(status: Exclude<InvocationStatus, 'success'>, key: ErrorTextKey, errorType: string, message: string, stackTrace: string[] = []): Answer {
+export function errorAnswer(status: Exclude<InvocationStatus, 'success'>, key: ErrorReason, errorType: string, message: string, stackTrace: string[] = []): Answer {
   return { status, error: errorBody(key, errorType, message, stackTrace) };
 }
 

@@ -14,7 +14,7 @@ import { startLine, type Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
-import { encodeEvent } from './errors.js';
+import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
 import { warmUp, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';

@@ -23,7 +23,7 @@ import type { Watch } from './memory-watch.js';
 import { readPeakKb, RssProbe } from '../platform/index.js';
 import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
-import { runtimeRoot } from './runtime-root.js';
+import { workDir } from './work-dir.js';
 import { holdTimeout, releaseTimeout } from './debug-hold.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
@@ -60,7 +60,7 @@ export class Instance {
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
-    const root = runtimeRoot(options.config.code, options.config.name);
+    const root = workDir(options.config.code, options.config.name);
     const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir(), root.codeRoot);
     this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages });
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
@@ -100,7 +100,7 @@ export class Instance {
     const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
-      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.guard, debugPort: this.options.debugPort ?? null,
+      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
     }));
     return outcome;
   }

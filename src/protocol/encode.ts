@@ -1,5 +1,5 @@
 // Host -> Python frames: one ASCII JSON line, optionally followed by raw payload bytes and "\n".
-import type { HostMessage } from './messages.js';
+import type { HostMessage } from '../contract/messages.js';
 
 // Escape non-ASCII so every protocol line is ASCII, as the protocol requires.
 function asciiJson(value: unknown): string {
