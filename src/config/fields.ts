@@ -166,6 +166,11 @@ export const FIELDS = {
   },
 } as const satisfies Record<string, Field>;
 
+// A field's command-line flag without its value, e.g. '--memory', or undefined when it has none.
+export function flagName(field: Field): string | undefined {
+  return field.flag?.split(' ')[0];
+}
+
 // The default as help texts show it: "128", "index.handler", or the words for it.
 export function defaultWords(field: Field): string | undefined {
   if (field.defaultText !== undefined) return field.defaultText;

@@ -7,11 +7,11 @@ import { errorBody, type ErrorBody, type ErrorReason, type InvocationStatus } fr
 /** What FunctionGraph answers for one request, before it is built into an Invocation. */
 export type Answer =
   | { status: 'success'; kind: 'none' | 'str' | 'json'; body: string }
-  | { status: Exclude<InvocationStatus, 'success'>; error: ErrorBody };
+  | { status: Exclude<InvocationStatus, 'success'>; reason: ErrorReason; error: ErrorBody };
 
 // An error answer with FunctionGraph's text for `key`.
 export function errorAnswer(status: Exclude<InvocationStatus, 'success'>, key: ErrorReason, errorType: string, message: string, stackTrace: string[] = []): Answer {
-  return { status, error: errorBody(key, errorType, message, stackTrace) };
+  return { status, reason: key, error: errorBody(key, errorType, message, stackTrace) };
 }
 
 // "exited with code 3" / "killed by signal SIGKILL".

@@ -5,7 +5,7 @@ import { findConfigFile, loadConfigFile } from '../../config/file.js';
 import { applyOverrides } from '../../config/merge.js';
 import type { FunctionConfigInput } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
-import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, invokeUrl, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../../server/index.js';
 import { createWatchedFunction } from '../../watch/index.js';
 import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from '../function-options.js';
 import { flagError } from '../invoke/invoke.js';
@@ -123,10 +123,9 @@ function banner(server: FgrunServer): string {
   const lines = [`fgrun serve: listening on ${server.url}`];
   if (server.consoleUrl) lines.push(`  console: ${server.consoleUrl}`);
   for (const f of server.functions) {
-    const project = f.urn.split(':')[3];
     lines.push(`  ${f.name} (${f.runtime})`);
     lines.push(`    urn:     ${f.urn}`);
-    lines.push(`    invoke:  POST ${server.url}/v2/${project}/fgs/functions/${f.urn}/invocations`);
+    lines.push(`    invoke:  POST ${invokeUrl(server.url, f.urn)}`);
     if (f.gatewayUrl) lines.push(`    gateway: ${f.gatewayUrl}`);
   }
   lines.push(`fgrun serve: auth of /v2 (invoke API): ${server.guards.invoke.requirement}`);
