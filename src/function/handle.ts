@@ -7,7 +7,7 @@ import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
 import { prepareCode } from '../package/index.js';
 import { ClosedError, ConfigError } from '../errors.js';
 import { registerSecret } from '../log.js';
-import { sharedLogDir } from '../instance/index.js';
+import { sharedLogDir, type Instance } from '../instance/index.js';
 import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
@@ -138,12 +138,12 @@ class LogStream {
 }
 
 class Handle implements FunctionHandle {
-  private readonly pool: Pool<WarmUp>;
+  private readonly pool: Pool<Instance, WarmUp>;
   private closed = false;
 
   constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, extras: InstanceExtras) {
     for (const secret of Object.values(config.credentials)) registerSecret(secret);
-    this.pool = new Pool<WarmUp>({
+    this.pool = new Pool<Instance, WarmUp>({
       name: config.name,
       maxInstances: config.maxInstances,
       idleTimeoutMs: config.idleTimeout * 1000,

@@ -55,6 +55,8 @@ export class Instance {
   private readonly fence: string;
   private readonly exited: Promise<void>;
   private hasExited = false;
+  /** Frames waiting for stdin's 'drain', in order; null while the pipe takes writes. */
+  private waiting: Array<string | Buffer> | null = null;
   /** Live log output of the current request, if the caller streams it. */
   private outputListener: ((chunk: Buffer) => void) | null = null;
 
@@ -94,7 +96,8 @@ export class Instance {
     return this.exited;
   }
 
-  // Spawn and handshake: load the handler (and initializer) and wait for ready or a load fault.
+  // The handshake with the interpreter the constructor spawned: load the handler (and the
+  // initializer) and wait for ready or a load fault.
   start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
     const { config } = this.options;
     const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
@@ -304,8 +307,33 @@ export class Instance {
     void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(settle);
   }
 
+  // Write to the interpreter's stdin, respecting backpressure as the MCP SDK's stdio transport does:
+  // once the pipe is full (a 6 MB event to a reader that is slow or stopped), later frames wait for
+  // 'drain' in order instead of piling up in the stream's buffer.
   private write(data: string | Buffer): void {
-    if (!this.proc.stdin.writable) return;
-    this.proc.stdin.write(data);
+    if (this.waiting !== null) {
+      this.waiting.push(data);
+      return;
+    }
+    const stdin = this.proc.stdin;
+    if (!stdin.writable || stdin.write(data)) return;
+    this.waiting = [];
+    stdin.once('drain', () => {
+      const queued = this.waiting!;
+      this.waiting = null;
+      for (const [i, next] of queued.entries()) {
+        this.write(next);
+        if (this.waiting !== null) {
+          // Full again: the rest waits behind it, still in order.
+          (this.waiting as Array<string | Buffer>).push(...queued.slice(i + 1));
+          return;
+        }
+      }
+    });
+  }
+
+  /** Whether a frame is waiting for the stdin pipe to drain (tests). */
+  get backpressured(): boolean {
+    return this.waiting !== null;
   }
 }

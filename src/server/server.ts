@@ -120,7 +120,6 @@ export class FgrunServer {
     this.feed = options.feed ?? new InvocationFeed();
     this.guards = guards;
     this.authEnabled = guards.invoke.mode !== 'none';
-    this.feed = options.feed ?? new InvocationFeed();
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({

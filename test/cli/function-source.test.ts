@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { functionSources } from '../../src/cli/function-source.js';
+import { functionSources, type SourceFlags } from '../../src/cli/function-source.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fgrun-function-source-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -14,7 +14,7 @@ writeFileSync(several, JSON.stringify({ functions: [{ func_name: 'a', code: 'a-c
 const here = join(tmp, 'here');
 writeFileSync(join(here, 'fgrun.json'), JSON.stringify({ func_name: 'only', code: 'only-code' }));
 
-const names = async (code: string | undefined, flags: Record<string, unknown>, scope: 'one' | 'every', cwd = tmp) =>
+const names = async (code: string | undefined, flags: SourceFlags, scope: 'one' | 'every', cwd = tmp) =>
   (await functionSources(code, flags, scope, cwd)).inputs.map((f) => [f.name, f.code, f.memorySize]);
 
 describe('which function runs', () => {
