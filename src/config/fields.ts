@@ -16,7 +16,7 @@ export function isMemorySize(value: number): value is MemorySize {
   return (MEMORY_SIZES as readonly number[]).includes(value);
 }
 
-/** Environment names the runtime reserves (reference: "Environment inside the function"); users may not define them. */
+/** Environment names the runtime reserves (docs/cloud-reference.md); users may not define them. */
 export const RESERVED_ENV = RUNTIME_VARIABLES;
 
 /** FunctionGraph's rule for a variable name: a letter, then letters, digits and `_`. */

@@ -1,4 +1,4 @@
-// FunctionGraph's log framing and summary texts (reference: a real service capture).
+// FunctionGraph's log framing and summary texts (docs/cloud-reference.md, "Result and errors").
 import { cpuMillicores } from '../context.js';
 import { LOG_TAIL_BYTES } from '../contract/limits.js';
 import type { InvocationSummary } from './invocation.js';
