@@ -1,5 +1,5 @@
 // Every context.getX() the Python Context has besides getLogger(), answered by the host
-// (src/context.ts); pyshim/fgrun_context.py declares the getters, test/protocol/tables.test.ts
+// (src/context.ts); pyshim/fgrun_context.py declares the getters, test/contract/contract.test.ts
 // holds the two together.
 export const CONTEXT_METHODS = [
   'getRequestID', 'getRemainingTimeInMilliSeconds', 'getAccessKey', 'getSecretKey', 'getSecurityAccessKey',
