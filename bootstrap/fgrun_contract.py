@@ -2,13 +2,13 @@
 # The facts the host and the bootstrap agree on; test/contract/python-twin.test.ts fails when stale.
 
 # The protocol version both sides speak.
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 # Message types and their fields, one table per direction; "?" marks a field that may be absent.
 HOST_MESSAGES = {
-    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath"),
-    "initialize": ("id",),
-    "invoke": ("id", "size"),
+    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts"),
+    "initialize": ("id", "timeoutMs"),
+    "invoke": ("id", "size", "timeoutMs"),
     "reply": ("seq", "value?", "error?"),
     "shutdown": (),
 }
@@ -31,8 +31,10 @@ LOG_TAIL_BYTES = 4096
 TIMEOUT_SECONDS = {"default": 3, "min": 3, "max": 259200}
 INITIALIZER_TIMEOUT_SECONDS = {"default": 3, "min": 1, "max": 300}
 
-# The context getters the host answers.
-CONTEXT_METHODS = ("getRequestID", "getRemainingTimeInMilliSeconds", "getAccessKey", "getSecretKey", "getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken", "getToken", "getUserData", "getFunctionName", "getRunningTimeInSeconds", "getVersion", "getMemorySize", "getCPUNumber", "getProjectID", "getPackage", "getAlias")
+# The context getters the host answers: all, those sent ahead in init, those asked for.
+CONTEXT_METHODS = ("getRequestID", "getRemainingTimeInMilliSeconds", "getRunningTimeInSeconds", "getUserData", "getAccessKey", "getSecretKey", "getFunctionName", "getVersion", "getMemorySize", "getCPUNumber", "getProjectID", "getPackage", "getAlias", "getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken", "getToken")
+AHEAD_METHODS = ("getAccessKey", "getSecretKey", "getFunctionName", "getVersion", "getMemorySize", "getCPUNumber", "getProjectID", "getPackage", "getAlias")
+ON_DEMAND_METHODS = ("getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken", "getToken")
 
 # FunctionGraph's error codes and message prefixes.
 ERROR_TEXT = {

@@ -54,6 +54,7 @@ def decode_event(payload):
 
 _INVOKE = b'{"type":"invoke","id":"'
 _SIZE = b'","size":'
+_TIMEOUT = b',"timeoutMs":'
 
 
 # The invoke header exactly as the host writes it (src/protocol/encode.ts), read without json.loads
@@ -65,14 +66,14 @@ def _invoke_header(line):
     end = line.find(_SIZE, len(_INVOKE))
     if end < 0 or line.find(b"\\", len(_INVOKE), end) >= 0:
         return None
-    size = line[end + len(_SIZE):-2]
-    if not size.isdigit():
+    numbers = line[end + len(_SIZE):-2].split(_TIMEOUT)
+    if len(numbers) != 2 or not numbers[0].isdigit() or not numbers[1].isdigit():
         return None
     try:
         request_id = line[len(_INVOKE):end].decode("ascii")
     except ValueError:
         return None
-    return {"type": "invoke", "id": request_id, "size": int(size)}
+    return {"type": "invoke", "id": request_id, "size": int(numbers[0]), "timeoutMs": int(numbers[1])}
 
 
 def _set_cloexec(fd):

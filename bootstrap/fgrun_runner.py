@@ -96,6 +96,11 @@ class Runner(object):
         self.lock.acquire()
         self.log = fgrun_logger.STATE
         self.timeouts = {"handler": TIMEOUT_SECONDS["default"], "initializer": INITIALIZER_TIMEOUT_SECONDS["default"]}
+        # The context's answers the host sent ahead in init, and getUserData's variables (None: ask).
+        self.answers = {}
+        self.user_data = None
+        # When a debugger began to hold the function (_clock()), or None.
+        self.held_at = None
         self.seq = 0
         self.rss = PeakRss()
         self.current = None
@@ -116,9 +121,9 @@ class Runner(object):
             if message is None or message["type"] == "shutdown":
                 return
             if message["type"] == "invoke":
-                self.invoke(message["id"], payload)
+                self.invoke(message["id"], payload, message.get("timeoutMs"))
             elif message["type"] == "initialize":
-                self.initialize(message["id"])
+                self.initialize(message["id"], message.get("timeoutMs"))
             else:
                 raise ProtocolError("unexpected {0} between requests".format(message["type"]))
 
@@ -132,8 +137,11 @@ class Runner(object):
         # Before the function's code runs: its orphans re-parent here, and/or it dies with the host.
         fgrun_platform.contain(message.get("subreaper"), message.get("parentDeath"))
         code_root = message["codeRoot"]
-        self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT", TIMEOUT_SECONDS["default"]),
-                         "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT", INITIALIZER_TIMEOUT_SECONDS["default"])}
+        timeouts = message.get("timeouts") or {}
+        self.timeouts = {"handler": timeouts.get("handler") or _seconds("RUNTIME_TIMEOUT", TIMEOUT_SECONDS["default"]),
+                         "initializer": timeouts.get("initializer") or _seconds("RUNTIME_INITIALIZER_TIMEOUT", INITIALIZER_TIMEOUT_SECONDS["default"])}
+        self.answers = message.get("answers") or {}
+        self.user_data = message.get("userData")
         fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
         if message.get("debugPort"):
@@ -170,9 +178,10 @@ class Runner(object):
             return message.get("value")
 
     # Start a request: its context, its log lines' id, and context calls allowed.
-    def begin(self, request_id, timeout):
+    def begin(self, request_id, timeout, timeout_ms, start):
         self.log.request_id = request_id
-        context = self.current = Context(request_id, self, timeout, _clock())
+        left = timeout * 1000 if timeout_ms is None else timeout_ms
+        context = self.current = Context(request_id, self, timeout, start + left / 1000.0)
         self.lock.release()
         return context
 
@@ -180,11 +189,19 @@ class Runner(object):
     def end(self):
         self.lock.acquire()
         self.current = None
+        self.held_at = None
         if self.debugger is not None:
             self.debugger.after_request()
 
-    # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile.
+    # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile, and the
+    # running context's deadline moves out by the time held, as the host's does (instance/debug-hold.ts).
     def debug_notice(self, state, tool, reason=None):
+        if state == "release":
+            if self.held_at is not None and self.current is not None:
+                self.current._deadline += _clock() - self.held_at
+            self.held_at = None
+        elif self.held_at is None:
+            self.held_at = _clock()
         message = {"type": "debug", "state": state, "tool": tool, "port": self.debugger.port, "codeRoot": self.debugger.code_root}
         if reason:
             message["reason"] = reason
@@ -237,11 +254,11 @@ class Runner(object):
                 except Exception:
                     pass
 
-    def initialize(self, request_id):
+    def initialize(self, request_id, timeout_ms=None):
         self.rss.reset()
         start = _clock()
         reply = {"type": "initialized", "id": request_id, "ok": True}
-        context = self.begin(request_id, self.timeouts["initializer"])
+        context = self.begin(request_id, self.timeouts["initializer"], timeout_ms, start)
         if self.initializer is not None:
             try:
                 self.initializer(context)
@@ -257,13 +274,13 @@ class Runner(object):
         reply["maxRssKb"] = self.rss.peak_kb()
         self.channel.send(reply)
 
-    def invoke(self, request_id, payload):
+    def invoke(self, request_id, payload, timeout_ms=None):
         self.rss.reset()
         start = _clock()
         error = None
         body = b""
         kind = "none"
-        context = self.begin(request_id, self.timeouts["handler"])
+        context = self.begin(request_id, self.timeouts["handler"], timeout_ms, start)
         try:
             event = decode_event(payload)
             if self.debugger is not None:

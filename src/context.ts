@@ -1,6 +1,6 @@
 // The host's answers to context.getX(): the host owns time, identity, credentials and user data.
 import type { FunctionConfig } from './config/index.js';
-import type { ContextMethod } from './contract/context-methods.js';
+import { AHEAD_METHODS, type AheadMethod, type ContextMethod } from './contract/context-methods.js';
 
 /** What the host knows about the request a context belongs to. */
 export interface RequestScope {
@@ -45,4 +45,10 @@ const ANSWERS = {
 export function answerContextCall(config: Config, scope: RequestScope, method: string, args: readonly unknown[]): unknown {
   if (!Object.hasOwn(ANSWERS, method)) throw new UnknownContextMethodError(`context has no method ${method}()`);
   return ANSWERS[method as keyof typeof ANSWERS](config, scope, args);
+}
+
+// The answers sent ahead in the instance's init frame, by method (contract/context-methods.ts):
+// each reads the config only.
+export function aheadAnswers(config: Config): Record<AheadMethod, unknown> {
+  return Object.fromEntries(AHEAD_METHODS.map((method) => [method, ANSWERS[method](config)])) as Record<AheadMethod, unknown>;
 }

@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import { FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Error facts as the bootstrap reports them; the host turns them into FunctionGraph's error body. */
 const pythonErrorSchema = z.object({
@@ -75,9 +75,19 @@ export type DebugMessage = z.infer<typeof debugSchema>;
 
 /** Every message the host may send (the bootstrap checks them against its own table). */
 export const hostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()), fence: z.string(), debugPort: z.number().int().nullable(), subreaper: z.boolean(), parentDeath: z.boolean() }),
-  z.object({ type: z.literal('initialize'), id: z.string() }),
-  z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()),
+    fence: z.string(), debugPort: z.number().int().nullable(), subreaper: z.boolean(), parentDeath: z.boolean(),
+    /** The context's answers that never change (contract/context-methods.ts AHEAD_METHODS), by method. */
+    answers: z.record(z.string(), z.unknown()),
+    /** getUserData's variables. */
+    userData: z.record(z.string(), z.string()),
+    /** The handler's and the initializer's timeouts, seconds (getRunningTimeInSeconds). */
+    timeouts: z.object({ handler: z.number().int(), initializer: z.number().int() }),
+  }),
+  /** `timeoutMs`: the time the request has, from the frame's arrival (getRemainingTimeInMilliSeconds). */
+  z.object({ type: z.literal('initialize'), id: z.string(), timeoutMs: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative(), timeoutMs: z.number().int().nonnegative() }),
   z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
   z.object({ type: z.literal('shutdown') }),
 ]);

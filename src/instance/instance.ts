@@ -5,7 +5,7 @@
 // the log the function wrote before it died.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
+import { aheadAnswers, answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
@@ -104,6 +104,7 @@ export class Instance {
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
       codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
+      answers: aheadAnswers(config), userData: config.userData, timeouts: { handler: config.timeout, initializer: config.initializerTimeout },
     }));
     return outcome;
   }
@@ -113,7 +114,7 @@ export class Instance {
     const timeoutMs = this.options.config.initializerTimeout * 1000;
     const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.initializerTimeout };
     const outcome = this.begin<InitializedMessage>('initializing', requestId, scope, timeoutMs);
-    this.write(encodeMessage({ type: 'initialize', id: requestId }));
+    this.write(encodeMessage({ type: 'initialize', id: requestId, timeoutMs }));
     return outcome;
   }
 
@@ -123,7 +124,7 @@ export class Instance {
     const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.timeout };
     const outcome = this.begin<ResultMessage>('busy', requestId, scope, timeoutMs);
     this.outputListener = onOutput ?? null;
-    this.write(encodeInvokeBytes(requestId, event));
+    this.write(encodeInvokeBytes(requestId, event, timeoutMs));
     return outcome;
   }
 
