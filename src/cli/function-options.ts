@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { credentialsFromEnv } from '../config/credentials.js';
-import { defaultWords, FIELDS, type Field } from '../config/fields.js';
+import { defaultWords, FIELDS, flagName, type Field } from '../config/fields.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { toRuntimeId } from '../runtimes/index.js';
 
@@ -129,5 +129,5 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
 /** Config field -> flag, so errors about a field name the flag the user typed. */
 export const FLAG_FOR_FIELD: Record<string, string> = Object.fromEntries([
   ['code', 'CODE'],
-  ...TABLE.flatMap(([key, field]) => (field.flag === undefined ? [] : [[key, field.flag.split(' ')[0]!]])),
+  ...TABLE.flatMap(([key, field]) => (field.flag === undefined ? [] : [[key, flagName(field)!]])),
 ]);

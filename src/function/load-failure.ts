@@ -15,7 +15,7 @@ const NOISE = new Set(['__MACOSX', '__pycache__', '.DS_Store']);
 // Whether the invocation failed because the function could not be loaded or initialised.
 function isLoadFailure(invocation: Invocation): boolean {
   if (invocation.status === 'init-error') return true;
-  return invocation.status === 'error' && (invocation.error?.errorMessage.startsWith(ERROR_TEXT.entry.prefix) ?? false);
+  return invocation.errorReason === 'entry';
 }
 
 // The sorted top-level entries of a folder, folders marked with '/', or null when it cannot be read.
@@ -53,7 +53,7 @@ export function loadFailureReport(invocation: Invocation, config: ResolvedConfig
   const { errorType, errorMessage, stackTrace } = invocation.error;
   const initializer = invocation.status === 'init-error' && config.initializer !== undefined;
   const spec = initializer ? config.initializer! : config.handler;
-  const message = Object.values(ERROR_TEXT).reduce((m, t) => (m.startsWith(t.prefix) ? m.slice(t.prefix.length) : m), errorMessage);
+  const message = errorMessage.slice(ERROR_TEXT[invocation.errorReason!].prefix.length);
   const lines = [`fgrun: the ${initializer ? 'initializer failed' : 'function could not be loaded'}: ${errorType}: ${message}`];
   for (const frame of stackTrace) for (const line of frame.split('\n')) lines.push(`  ${line}`);
 

@@ -39,7 +39,7 @@ describe.concurrent('fgrun invoke', () => {
     expect(inv.runtime).toBe('Python3.9');
     expect(inv.result).toEqual({ x: [1, 2] });
     expect(inv.body).toBe('{"x": [1, 2]}');
-    expect(Object.keys(inv).sort()).toEqual(['body', 'error', 'log', 'python', 'requestId', 'result', 'runtime', 'status', 'summary']);
+    expect(Object.keys(inv).sort()).toEqual(['body', 'error', 'errorCode', 'errorReason', 'log', 'python', 'requestId', 'result', 'runtime', 'status', 'summary']);
     expect(Object.keys(inv.summary).sort()).toEqual(['billedDurationMs', 'coldStart', 'durationMs', 'initDurationMs', 'maxMemoryUsedMb', 'memorySizeMb']);
     expect(run.stderr).toBe('');
   });

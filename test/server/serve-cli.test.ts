@@ -41,13 +41,15 @@ function processes(): Proc[] {
 const startServe = (args: string[], cwd?: string) => startProcess(args, { cwd });
 
 describe('fgrun serve (CLI)', () => {
-  it('refuses --ak without --sk, and CODE together with --config (exit 2)', async () => {
+  it('refuses --ak without --sk, and CODE with a config file of several functions (exit 2)', async () => {
     const ak = await runCli(['serve', fixture('server-echo'), '--ak', 'X', '--port', '0']);
     expect(ak.code).toBe(2);
     expect(ak.stderr).toBe('fgrun: --ak and --sk go together: pass both (or FGRUN_SERVE_AK and FGRUN_SERVE_SK), or neither\n');
-    const both = await runCli(['serve', fixture('server-echo'), '--config', 'x.yaml']);
+    const several = join(dir, 'several.json');
+    writeFileSync(several, JSON.stringify({ functions: [{ func_name: 'a', code: fixture('server-echo') }, { func_name: 'b', code: fixture('server-echo') }] }));
+    const both = await runCli(['serve', fixture('server-echo'), '--config', several]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/^fgrun: pass either CODE \('.*server-echo'\) with function flags, or --config x\.yaml, not both\n$/);
+    expect(both.stderr).toBe(`fgrun: CODE ('${fixture('server-echo')}') replaces the code of one function, and ${several} holds several (a, b): pick one with --function <name>\n`);
   });
 
   it('refuses half-configured gateway auth (exit 2) and warns on stderr when a non-loopback bind leaves a route open', async () => {

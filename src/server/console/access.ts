@@ -23,7 +23,7 @@ interface ConsoleHead {
   headers: IncomingHttpHeaders;
 }
 
-interface GuardOptions {
+interface AccessOptions {
   /** The address the server is bound to. */
   host: string;
   port: number;
@@ -54,14 +54,14 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
-export class ConsoleGuard {
+export class ConsoleAccess {
   /** The session token, or null when the bind is loopback-only. */
   readonly token: string | null;
   /** The cookie holding the token; per port, since browsers share cookies across a host's ports. */
   readonly cookieName: string;
   private readonly hosts: Set<string>;
 
-  constructor(private readonly options: GuardOptions) {
+  constructor(private readonly options: AccessOptions) {
     const bound = options.host.toLowerCase();
     this.token = LOOPBACK_HOSTS.has(bound) ? null : options.token ?? randomBytes(24).toString('hex');
     this.cookieName = `fgrun-console-${options.port}`;
