@@ -5,6 +5,7 @@
 // difference between commands is `scope`: 'one' function (invoke, build) or 'every' function of the
 // file (serve, matrix) when --function picks none. The merge is config/merge.ts's; zip paths are
 // kept: createFunction unpacks.
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { findConfigFile, loadConfigFile } from '../config/file.js';
 import type { FunctionConfigInput } from '../config/index.js';
@@ -51,6 +52,25 @@ export async function functionSources(code: string | undefined, flags: SourceFla
   }
   const overrides = code === undefined ? { ...fromFlags, code: undefined } : fromFlags;
   return { inputs: picked.map((f) => applyOverrides(f, overrides, cwd)), configFile };
+}
+
+// The functions of `fgrun serve A B C`: several CODE arguments, each folder or zip one function named
+// after it, the function flags applied to each. One CODE (or none) follows the rule above; a config
+// file lists its own functions, so it does not mix with several CODEs.
+export async function functionSourcesOf(codes: string[], flags: SourceFlags, cwd = process.cwd()): Promise<FunctionSources> {
+  if (codes.length <= 1) return functionSources(codes[0], flags, 'every', cwd);
+  const list = codes.join(' ');
+  if (flags.config !== undefined) throw new ConfigError(`--config reads the functions from a file, and ${codes.length} CODE arguments (${list}) each name one: give one or the other`, { field: '--config' });
+  if (flags.function !== undefined) throw new ConfigError(`--function picks a function of a config file, and ${codes.length} CODE arguments (${list}) each name one: drop --function`, { field: '--function' });
+  if (flags['name'] !== undefined) throw new ConfigError(`--name cannot name all ${codes.length} functions (${list}): each is named after its folder or zip; to choose names, list them with func_name in a config file`, { field: '--name' });
+  const seen = new Map<string, string>();
+  for (const code of codes) {
+    const name = basename(resolve(cwd, code)).replace(/\.zip$/i, '');
+    const first = seen.get(name);
+    if (first !== undefined) throw new ConfigError(`${first} and ${code} would both be served as '${name}' (a function is named after its folder or zip): rename one, or list them with distinct func_name in a config file`, { field: 'CODE' });
+    seen.set(name, code);
+  }
+  return { inputs: codes.map((code) => configFromFlags(code, flags)), configFile: null };
 }
 
 // The one function a command runs ('one' scope).

@@ -137,6 +137,28 @@ describe('fgrun serve (CLI)', () => {
     }
   });
 
+  it('serves several code folders, each under its own name (`fgrun serve A B`); names that clash or flags that cannot apply exit 2', async () => {
+    const served = await startServe([fixture('echo'), fixture('server-apig'), '--port', '0']);
+    try {
+      expect(served.out.stdout).toContain('\n  echo (');
+      expect(served.out.stdout).toContain('\n  server-apig (');
+      const echo = await fetch(`${served.url}/v2/local/fgs/functions/urn:fss:local:local:function:default:echo:latest/invocations`, { method: 'POST', body: '{"both": true}' });
+      expect([echo.status, await echo.text()]).toEqual([200, '{"both": true}']);
+      const gateway = await fetch(`${served.url}/apig/server-apig/hi`);
+      expect(gateway.status).toBe(200);
+    } finally {
+      served.child.kill('SIGTERM');
+      expect(await served.exited).toBe(0);
+    }
+    const twice = await runCli(['serve', fixture('echo'), join(fixture('echo'), '..', 'echo')]);
+    expect([twice.code, twice.stderr]).toEqual([2, `fgrun: ${fixture('echo')} and ${join(fixture('echo'), '..', 'echo')} would both be served as 'echo' (a function is named after its folder or zip): rename one, or list them with distinct func_name in a config file\n`]);
+    const named = await runCli(['serve', fixture('echo'), fixture('server-apig'), '--name', 'x']);
+    expect([named.code, named.stderr]).toEqual([2, `fgrun: --name cannot name all 2 functions (${fixture('echo')} ${fixture('server-apig')}): each is named after its folder or zip; to choose names, list them with func_name in a config file\n`]);
+    const withConfig = await runCli(['serve', fixture('echo'), fixture('server-apig'), '--config', join(fixture('server-config'), 'fgrun.yaml')]);
+    expect(withConfig.code).toBe(2);
+    expect(withConfig.stderr).toMatch(/^fgrun: --config reads the functions from a file, and 2 CODE arguments \(.+\) each name one: give one or the other\n$/);
+  });
+
   it('serves a .zip package as CODE, and reloads edited code under --watch', async () => {
     const zipped = await zipFolder(fixture('echo'), join(dir, 'echo.zip'));
     const fromZip = await startServe([zipped, '--port', '0', '--name', 'zipped']);

@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors.js';
 import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, invokeUrl, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../../server/index.js';
 import { createWatchedFunction } from '../../watch/index.js';
 import { addFunctionOptions, debugPort, DEBUG_PORT_HELP } from '../function-options.js';
-import { addConfigOptions, functionSources, type SourceFlags } from '../function-source.js';
+import { addConfigOptions, functionSourcesOf, type SourceFlags } from '../function-source.js';
 import { flagError } from '../invoke/invoke.js';
 import type { Io } from '../io.js';
 import { openBrowser } from './open-browser.js';
@@ -40,7 +40,7 @@ interface ServeFlags extends SourceFlags {
 export function serveCommand(io: Io): Command {
   const command = new Command('serve')
     .description(commandDescription('serve'))
-    .argument('[code]', "folder or .zip holding the function code (default: every function of --config or of fgrun.json / .yaml / .yml here, else .)");
+    .argument('[code...]', "folders or .zips each holding a function's code, each served under its own name (default: every function of --config or of fgrun.json / .yaml / .yml here, else .)");
   addConfigOptions(addFunctionOptions(command), 'every')
     .option('--host <address>', 'address to bind', DEFAULT_HOST)
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
@@ -62,8 +62,8 @@ export function serveCommand(io: Io): Command {
     .option('--debug-port <port>', `${DEBUG_PORT_HELP}; the second function served gets PORT+1, and so on`)
     .option('--open', 'open the console in the default browser ($BROWSER when set)')
     .option('--no-console', 'do not serve the browser console at /');
-  command.action(async (code: string | undefined, flags: ServeFlags) => {
-    io.exitCode = await runServe(code, flags, io);
+  command.action(async (codes: string[], flags: ServeFlags) => {
+    io.exitCode = await runServe(codes, flags, io);
   });
   return command;
 }
@@ -172,7 +172,7 @@ function watchedFactory(io: Io): HandleFactory {
   };
 }
 
-async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
+async function runServe(codes: string[], flags: ServeFlags, io: Io): Promise<number> {
   const port = whole('--port', flags.port, 0, 65535)!;
   if (flags.open && !flags.console) throw new ConfigError('--open opens the console, which --no-console turns off: pass one of them', { field: '--open' });
   const auth = authFrom(flags);
@@ -181,7 +181,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
   const log = await startServeLog(feed, { quiet: Boolean(flags.quiet), paint: painter(Boolean(io.stderrIsTTY)), write, logFile: flags.logFile });
   let server: FgrunServer;
   try {
-    const { inputs: functions } = await functionSources(code, flags, 'every');
+    const { inputs: functions } = await functionSourcesOf(codes, flags);
     server = await startServer({
       functions, host: flags.host, port, auth, feed,
       gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },
