@@ -5,7 +5,7 @@
 // the log the function wrote before it died.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { aheadAnswers, answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
+import { aheadAnswers, answerContextCall, UnknownContextMethodError } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
@@ -52,6 +52,8 @@ export class Instance {
   /** The memory limit and deadline watch, reused by each operation (one at a time). */
   private readonly watch: Watch;
   private pending: Operation | null = null;
+  /** The one operation object, opened again for each operation (pending while it runs). */
+  private readonly operation: Operation;
   private readonly fence: string;
   private readonly exited: Promise<void>;
   private hasExited = false;
@@ -72,6 +74,7 @@ export class Instance {
       probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity,
       onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
     };
+    this.operation = new Operation(this.watch);
     this.reader = new FrameReader((f) => this.onFrame(f), (e) => this.onProtocolError(e));
     this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
     this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
@@ -114,8 +117,7 @@ export class Instance {
   initialize(requestId: string): Promise<Outcome<InitializedMessage>> {
     const timeoutMs = this.options.config.initializerTimeout * 1000;
     const deadline = performance.now() + timeoutMs;
-    const scope: RequestScope = { requestId, deadline, timeoutSeconds: this.options.config.initializerTimeout };
-    const outcome = new Promise<Outcome<InitializedMessage>>((resolve) => this.begin('initializing', requestId, scope, deadline, resolve));
+    const outcome = new Promise<Outcome<InitializedMessage>>((resolve) => this.begin('initializing', requestId, this.options.config.initializerTimeout, deadline, resolve));
     this.write(encodeMessage({ type: 'initialize', id: requestId, timeoutMs }));
     return outcome;
   }
@@ -130,7 +132,7 @@ export class Instance {
   run(requestId: string, event: Buffer, onOutput: ((chunk: Buffer) => void) | undefined, settle: (outcome: Outcome<ResultMessage>) => void, now: number): void {
     const { timeout } = this.options.config;
     const deadline = now + timeout * 1000;
-    if (!this.begin('busy', requestId, { requestId, deadline, timeoutSeconds: timeout }, deadline, settle)) return;
+    if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
     this.write(encodeInvokeBytes(requestId, event, timeout * 1000));
   }
@@ -161,9 +163,9 @@ export class Instance {
     this.current = checkMove(this.current, to);
   }
 
-  // Start an operation that `settle` ends; false (settled at once, as a crash) when the instance
-  // cannot take it.
-  private begin<M>(state: InstanceState, id: string, scope: RequestScope | null, deadline: number, settle: (outcome: Outcome<M>) => void): boolean {
+  // Start an operation that `settle` ends (`timeoutSeconds` its phase's timeout, null for the start);
+  // false (settled at once, as a crash) when the instance cannot take it.
+  private begin<M>(state: InstanceState, id: string, timeoutSeconds: number | null, deadline: number, settle: (outcome: Outcome<M>) => void): boolean {
     if (this.pending || (this.current !== state && !canMove(this.current, state))) {
       const reason = this.pending ? 'the instance is already working on another request' : `the instance is ${this.current}`;
       settle({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '', reason });
@@ -174,7 +176,9 @@ export class Instance {
     const watch = this.watch;
     watch.peakKb = 0;
     watch.deadline = deadline;
-    this.pending = new Operation(id, scope, watch, settle as (outcome: Outcome<never>) => void);
+    const op = this.operation;
+    op.open(id, timeoutSeconds, settle as (outcome: Outcome<never>) => void);
+    this.pending = op;
     return true;
   }
 
