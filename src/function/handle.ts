@@ -155,7 +155,7 @@ class Handle implements FunctionHandle {
 
   invoke(event?: unknown, options: InvokeOptions = {}): Promise<Invocation> {
     if (this.closed) return Promise.reject(new ClosedError());
-    let payload: Buffer;
+    let payload: string;
     try {
       payload = encodeEvent(event);
     } catch (error) {
@@ -190,7 +190,7 @@ class Handle implements FunctionHandle {
   }
 
   // A request that starts an instance, waits for one, or streams its log.
-  private async invokeCold(payload: Buffer, requestId: string, options: InvokeOptions): Promise<Invocation> {
+  private async invokeCold(payload: string, requestId: string, options: InvokeOptions): Promise<Invocation> {
     const startedAt = performance.now();
     const stream = options.onLog ? new LogStream(options.onLog) : null;
     const idle = this.pool.acquireIdle();

@@ -122,14 +122,14 @@ export class Instance {
     return outcome;
   }
 
-  // Run the handler on an event already encoded as UTF-8 JSON.
-  invoke(requestId: string, event: Buffer, onOutput?: (chunk: Buffer) => void): Promise<Outcome<ResultMessage>> {
+  // Run the handler on an event already encoded as JSON (UTF-8 bytes, or the text).
+  invoke(requestId: string, event: Buffer | string, onOutput?: (chunk: Buffer) => void): Promise<Outcome<ResultMessage>> {
     return new Promise((resolve) => this.run(requestId, event, onOutput, resolve, performance.now()));
   }
 
   // invoke() for the warm path: `settle` gets the outcome from the frame handler, with no promise
   // of the instance's own in between; `now` is the caller's performance.now() at the request's start.
-  run(requestId: string, event: Buffer, onOutput: ((chunk: Buffer) => void) | undefined, settle: (outcome: Outcome<ResultMessage>) => void, now: number): void {
+  run(requestId: string, event: Buffer | string, onOutput: ((chunk: Buffer) => void) | undefined, settle: (outcome: Outcome<ResultMessage>) => void, now: number): void {
     const { timeout } = this.options.config;
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
