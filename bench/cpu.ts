@@ -7,21 +7,50 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 // Nanoseconds of CPU every thread of `pid` has run so far (0 once it is gone, or without /proc).
 export function processCpuNs(pid: number | 'self'): number {
-  let ns = 0;
+  const { main, others } = threadCpuNs(pid);
+  return main + others;
+}
+
+// The same, split: the main thread (its tid is the pid) and every other thread (for Node: the GC,
+// libuv's pool, the inspector; for Python: the function's own threads).
+export function threadCpuNs(pid: number | 'self'): { main: number; others: number } {
+  const out = { main: 0, others: 0 };
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return 0;
+    return out;
   }
+  const mainTid = String(pid === 'self' ? process.pid : pid);
   for (const tid of tasks) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]);
+      if (tid === mainTid) out.main += ns;
+      else out.others += ns;
     } catch {
       // the thread ended meanwhile
     }
   }
-  return ns;
+  return out;
+}
+
+// Read- and write-type syscalls a process has made so far (/proc/<pid>/io syscr + syscw: read,
+// pread, readv, write, pwrite, writev, sendfile...; not ioctl or getrusage), 0 once it is gone.
+export function processSyscalls(pid: number | 'self'): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/io`, 'latin1');
+    const field = (name: string) => Number(/^(?:\w+): (\d+)$/m.exec(text.slice(text.indexOf(`${name}:`)))?.[1] ?? 0);
+    return field('syscr') + field('syscw');
+  } catch {
+    return 0;
+  }
+}
+
+// The same over a process and all its descendants.
+export function treeSyscalls(pid: number, depth = 0): number {
+  let n = processSyscalls(pid);
+  if (depth < 8) for (const child of childrenOf(pid)) n += treeSyscalls(child, depth + 1);
+  return n;
 }
 
 // The pids of a process's children (of every thread), from /proc.

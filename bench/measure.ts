@@ -1,5 +1,5 @@
 // Timing loops: sequential latency samples, interleaved subjects (with their CPU), and concurrent throughput.
-import { processCpuNs, treeCpuNs } from './cpu.js';
+import { processSyscalls, threadCpuNs, treeCpuNs, treeSyscalls } from './cpu.js';
 
 export type Call = (i: number, worker: number) => Promise<unknown>;
 
@@ -82,8 +82,13 @@ export interface Measured extends Timed {
   calls: number;
   /** CPU this Node process spent during the measured calls, ns. */
   nodeNs: number;
+  /** Of which its main thread's (the rest: GC and libuv's threads). */
+  nodeMainNs: number;
   /** CPU the subject's own processes spent during them, ns. */
   subjectNs: number;
+  /** Read- and write-type syscalls this Node process (every thread) and the subject's processes made. */
+  nodeSyscalls: number;
+  subjectSyscalls: number;
 }
 
 // Every subject alive at once, warmed up, then `rounds` blocks each, the order rotating by one
@@ -94,7 +99,7 @@ export async function rotate<K extends string>(subjects: Record<K, Subject>, tot
   const out = {} as Record<K, Measured>;
   for (const name of names) {
     await timeCalls(warmup, subjects[name].call, -warmup);
-    out[name] = { samples: [], seconds: 0, calls: 0, nodeNs: 0, subjectNs: 0 };
+    out[name] = { samples: [], seconds: 0, calls: 0, nodeNs: 0, nodeMainNs: 0, subjectNs: 0, nodeSyscalls: 0, subjectSyscalls: 0 };
   }
   const block = Math.max(1, Math.ceil(total / rounds));
   const rewarm = Math.min(warmup, Math.ceil(block / 10));
@@ -104,17 +109,24 @@ export async function rotate<K extends string>(subjects: Record<K, Subject>, tot
       const name = names[(round + k) % names.length]!;
       const subject = subjects[name];
       await timeCalls(rewarm, subject.call, -rewarm);
-      const node0 = processCpuNs('self');
+      const sys0 = processSyscalls('self');
+      const ownSys0 = subject.pids.reduce((s, pid) => s + treeSyscalls(pid), 0);
+      const node0 = threadCpuNs('self');
       const own0 = subject.pids.reduce((s, pid) => s + treeCpuNs(pid), 0);
       const timed = subject.inside ? await insideCalls(n, subject.call, done) : await timeCalls(n, subject.call, done);
-      const node1 = processCpuNs('self');
+      const node1 = threadCpuNs('self');
       const own1 = subject.pids.reduce((s, pid) => s + treeCpuNs(pid), 0);
+      const sys1 = processSyscalls('self');
+      const ownSys1 = subject.pids.reduce((s, pid) => s + treeSyscalls(pid), 0);
       const m = out[name];
       for (const s of timed.samples) m.samples.push(s);
       m.seconds += timed.seconds;
       m.calls += n;
-      m.nodeNs += node1 - node0;
+      m.nodeNs += node1.main + node1.others - node0.main - node0.others;
+      m.nodeMainNs += node1.main - node0.main;
       m.subjectNs += own1 - own0;
+      m.nodeSyscalls += sys1 - sys0;
+      m.subjectSyscalls += ownSys1 - ownSys0;
     }
   }
   return out;

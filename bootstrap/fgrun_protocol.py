@@ -55,6 +55,8 @@ def decode_event(payload):
 _INVOKE = b'{"type":"invoke","id":"'
 _SIZE = b'","size":'
 _TIMEOUT = b',"timeoutMs":'
+# Payloads under this many bytes are read together with their newline.
+_SMALL = 16384
 
 
 # The invoke header exactly as the host writes it (src/protocol/encode.ts), read without json.loads
@@ -160,6 +162,12 @@ class Channel(object):
         payload = None
         size = message.get("size")
         if size is not None:
+            if size < _SMALL:
+                # One read for a small payload and its newline; the slice copies a few bytes.
+                data = self.reader.read(size + 1)
+                if len(data) != size + 1:
+                    return None, None
+                return message, data[:size]
             # Payload and its newline read apart: slicing them apart would copy up to 6 MB again.
             payload = self.reader.read(size)
             if len(payload) != size or len(self.reader.read(1)) != 1:

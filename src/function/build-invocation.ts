@@ -3,6 +3,7 @@
 import { billedDuration, ERROR_TEXT, finishLine, kbToMb, startLine, type Invocation } from '../result/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Answer } from './answer.js';
+import { wallDate } from './clock.js';
 
 export interface ColdStart {
   initDurationMs: number;
@@ -15,7 +16,10 @@ export interface InvocationFacts {
   config: ResolvedConfig;
   runtime: string;
   python: string;
-  startedAt: Date;
+  /** performance.now() at the request's start (clock.ts makes the wall time of the log lines). */
+  startedAt: number;
+  /** performance.now() at its end, when read; else the start plus `durationMs`. */
+  endedAt?: number;
   cold: ColdStart | null;
   durationMs: number;
   maxRssKb: number;
@@ -35,7 +39,7 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
     initDurationMs: facts.cold ? Math.round(facts.cold.initDurationMs * 1000) / 1000 : null,
     coldStart: facts.cold !== null,
   };
-  const parts: Parts = { facts, summary: { ...summary }, finishedAt: new Date(), body: '', log: null, result: null };
+  const parts: Parts = { facts, summary: { ...summary }, body: '', log: null, result: null };
   // Object literals and assignments, never `{ ...base, more }`: V8 (Node 20) takes ~2.5 us for a
   // spread plus added properties, and its results survive young-generation GCs.
   // Completed below, property by property in the usual key order; every Invocation field is set on every path.
@@ -69,7 +73,6 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
 interface Parts {
   facts: InvocationFacts;
   summary: Invocation['summary'];
-  finishedAt: Date;
   body: string;
   log: string | null;
   result: { value: unknown } | null;
@@ -86,7 +89,7 @@ const LAZY_LOG: PropertyDescriptor = {
   configurable: true,
   get(this: Carrier): string {
     const p = this[PARTS];
-    return (p.log ??= renderLog(p.facts, p.summary, p.finishedAt));
+    return (p.log ??= renderLog(p.facts, p.summary));
   },
   set(this: Carrier, value: string) {
     this[PARTS].log = value;
@@ -104,13 +107,14 @@ const LAZY_RESULT: PropertyDescriptor = {
   },
 };
 
-// Preamble (cold start), Start line, the function's output, Finish line.
-function renderLog(facts: InvocationFacts, summary: Invocation['summary'], finishedAt: Date): string {
+// Preamble (cold start), Start line, the function's output, Finish line (stamped at the start plus
+// the request's duration).
+function renderLog(facts: InvocationFacts, summary: Invocation['summary']): string {
   let log = facts.cold?.preamble ?? '';
-  log += startLine(facts.requestId, facts.config.version, facts.startedAt);
+  log += startLine(facts.requestId, facts.config.version, wallDate(facts.startedAt));
   log += facts.functionLog;
   if (facts.functionLog.length && !facts.functionLog.endsWith('\n')) log += '\n';
-  return log + finishLine(facts.requestId, summary, finishedAt);
+  return log + finishLine(facts.requestId, summary, wallDate(facts.endedAt ?? facts.startedAt + facts.durationMs));
 }
 
 // A JSON body as a value; Python's json.dumps allows NaN/Infinity, which JSON.parse does not: keep the text.

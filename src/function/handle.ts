@@ -7,10 +7,11 @@ import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
 import { prepareCode } from '../package/index.js';
 import { ClosedError, ConfigError } from '../errors.js';
 import { registerSecret } from '../log.js';
-import { sharedLogDir, type Instance } from '../instance/index.js';
+import { sharedLogDir, type Instance, type Outcome } from '../instance/index.js';
 import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
+import type { ResultMessage } from '../protocol/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
@@ -18,6 +19,7 @@ import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
 import { warmUp, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
+import { wallDate } from './clock.js';
 
 export interface InvokeOptions {
   /** Request id to use (a fresh UUID by default). */
@@ -151,45 +153,69 @@ class Handle implements FunctionHandle {
     });
   }
 
-  async invoke(event?: unknown, options: InvokeOptions = {}): Promise<Invocation> {
-    if (this.closed) throw new ClosedError();
-    const payload = encodeEvent(event);
+  invoke(event?: unknown, options: InvokeOptions = {}): Promise<Invocation> {
+    if (this.closed) return Promise.reject(new ClosedError());
+    let payload: string;
+    try {
+      payload = encodeEvent(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const requestId = options.requestId ?? randomUUID();
-    const startedAt = new Date();
-    const facts = { requestId, config: this.config, runtime: this.runtime.runtime, startedAt };
+    const idle = options.onLog ? null : this.pool.acquireIdle();
+    if (idle === null) return this.invokeCold(payload, requestId, options);
+    // The warm path: one promise, resolved from the instance's frame handler; one clock read.
+    return new Promise((resolve) => {
+      const t0 = performance.now();
+      idle.run(requestId, payload, undefined, (outcome) => resolve(this.answered(idle, requestId, t0, t0, null, null, outcome)), t0);
+    });
+  }
+
+  // The Invocation of an instance's outcome (`startedAt` the request's start, `t0` the handler's);
+  // the instance goes back to the pool.
+  private answered(instance: Instance, requestId: string, startedAt: number, t0: number, warm: WarmUp | null, stream: LogStream | null, outcome: Outcome<ResultMessage>): Invocation {
+    const done = outcome.kind === 'done' ? outcome.message : null;
+    // A failure reads the clock again; a success ends at its start plus the duration Python measured.
+    const endedAt = done ? t0 + done.durationMs : performance.now();
+    this.pool.release(instance, endedAt);
+    const python = warm?.ok ? warm.python : (instance.python ?? this.runtime.version);
+    // Fields spelled out: `{ ...facts, more }` costs ~2.5 us in V8 and keeps garbage alive (docs/performance.md).
+    const invocation = buildInvocation({
+      requestId, config: this.config, runtime: this.runtime.runtime, startedAt, endedAt, python, cold: warm?.ok ? warm.cold : null,
+      durationMs: done ? done.durationMs : endedAt - t0,
+      maxRssKb: done ? done.maxRssKb : outcome.kind === 'timeout' || outcome.kind === 'oom' ? outcome.peakKb : 0,
+      functionLog: outcome.log,
+    }, answerFor(outcome, this.config.timeout));
+    return stream ? stream.finish(invocation) : invocation;
+  }
+
+  // A request that starts an instance, waits for one, or streams its log.
+  private async invokeCold(payload: string, requestId: string, options: InvokeOptions): Promise<Invocation> {
+    const startedAt = performance.now();
     const stream = options.onLog ? new LogStream(options.onLog) : null;
     const idle = this.pool.acquireIdle();
     const acquired = idle ? { instance: idle, warmUp: null } : await this.pool.acquire(requestId);
     if (acquired.instance === null) {
       const w = acquired.warmUp as Extract<WarmUp, { ok: false }>;
-      stream?.write(startLine(requestId, this.config.version, startedAt), 'frame');
+      stream?.write(startLine(requestId, this.config.version, wallDate(startedAt)), 'frame');
       stream?.write(w.log);
-      const failed = buildInvocation({ ...facts, python: w.python, cold: { initDurationMs: w.durationMs, preamble: '' }, durationMs: 0, maxRssKb: w.peakKb, functionLog: w.log }, w.answer);
+      const failed = buildInvocation({
+        requestId, config: this.config, runtime: this.runtime.runtime, startedAt, endedAt: performance.now(), python: w.python,
+        cold: { initDurationMs: w.durationMs, preamble: '' }, durationMs: 0, maxRssKb: w.peakKb, functionLog: w.log,
+      }, w.answer);
       return stream ? stream.finish(failed) : failed;
     }
     const { instance, warmUp: warm } = acquired;
     const cold = warm && warm.ok ? warm.cold : null;
     if (stream) {
       if (cold?.preamble) stream.write(cold.preamble);
-      stream.write(startLine(requestId, this.config.version, startedAt), 'frame');
+      stream.write(startLine(requestId, this.config.version, wallDate(startedAt)), 'frame');
     }
     const decoder = stream ? new StringDecoder('utf8') : null;
     const onOutput = decoder ? (chunk: Buffer) => stream!.write(decoder.write(chunk)) : undefined;
     const t0 = performance.now();
-    const outcome = await instance.invoke(requestId, payload, onOutput);
-    const elapsed = performance.now() - t0;
-    this.pool.release(instance);
-    const python = warm?.ok ? warm.python : (instance.python ?? this.runtime.version);
-    const answer = answerFor(outcome, this.config.timeout);
-    const done = outcome.kind === 'done' ? outcome.message : null;
-    // Fields spelled out: `{ ...facts, more }` costs ~2.5 us in V8 and keeps garbage alive (docs/performance.md).
-    const invocation = buildInvocation({
-      requestId, config: facts.config, runtime: facts.runtime, startedAt, python, cold,
-      durationMs: done ? done.durationMs : elapsed,
-      maxRssKb: done ? done.maxRssKb : outcome.kind === 'timeout' || outcome.kind === 'oom' ? outcome.peakKb : 0,
-      functionLog: outcome.log,
-    }, answer);
-    return stream ? stream.finish(invocation) : invocation;
+    const outcome = await new Promise<Outcome<ResultMessage>>((resolve) => instance.run(requestId, payload, onOutput, resolve, t0));
+    return this.answered(instance, requestId, startedAt, t0, warm, stream, outcome);
   }
 
   stats(): PoolStats {

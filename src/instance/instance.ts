@@ -5,7 +5,7 @@
 // the log the function wrote before it died.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { aheadAnswers, answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
+import { aheadAnswers, answerContextCall, UnknownContextMethodError } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
@@ -52,6 +52,8 @@ export class Instance {
   /** The memory limit and deadline watch, reused by each operation (one at a time). */
   private readonly watch: Watch;
   private pending: Operation | null = null;
+  /** The one operation object, opened again for each operation (pending while it runs). */
+  private readonly operation: Operation;
   private readonly fence: string;
   private readonly exited: Promise<void>;
   private hasExited = false;
@@ -72,6 +74,7 @@ export class Instance {
       probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity,
       onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
     };
+    this.operation = new Operation(this.watch);
     this.reader = new FrameReader((f) => this.onFrame(f), (e) => this.onProtocolError(e));
     this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
     this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
@@ -100,7 +103,8 @@ export class Instance {
   // initializer) and wait for ready or a load fault.
   start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
     const { config } = this.options;
-    const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
+    const outcome = new Promise<Outcome<ReadyMessage | FaultMessage>>((resolve) =>
+      this.begin('starting', 'ready', null, performance.now() + (this.options.startTimeoutMs ?? START_TIMEOUT_MS), resolve));
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
       codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
@@ -112,20 +116,25 @@ export class Instance {
   // Run the initializer under its own timeout.
   initialize(requestId: string): Promise<Outcome<InitializedMessage>> {
     const timeoutMs = this.options.config.initializerTimeout * 1000;
-    const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.initializerTimeout };
-    const outcome = this.begin<InitializedMessage>('initializing', requestId, scope, timeoutMs);
+    const deadline = performance.now() + timeoutMs;
+    const outcome = new Promise<Outcome<InitializedMessage>>((resolve) => this.begin('initializing', requestId, this.options.config.initializerTimeout, deadline, resolve));
     this.write(encodeMessage({ type: 'initialize', id: requestId, timeoutMs }));
     return outcome;
   }
 
-  // Run the handler on an event already encoded as UTF-8 JSON.
-  invoke(requestId: string, event: Buffer, onOutput?: (chunk: Buffer) => void): Promise<Outcome<ResultMessage>> {
-    const timeoutMs = this.options.config.timeout * 1000;
-    const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.timeout };
-    const outcome = this.begin<ResultMessage>('busy', requestId, scope, timeoutMs);
+  // Run the handler on an event already encoded as JSON (UTF-8 bytes, or the text).
+  invoke(requestId: string, event: Buffer | string, onOutput?: (chunk: Buffer) => void): Promise<Outcome<ResultMessage>> {
+    return new Promise((resolve) => this.run(requestId, event, onOutput, resolve, performance.now()));
+  }
+
+  // invoke() for the warm path: `settle` gets the outcome from the frame handler, with no promise
+  // of the instance's own in between; `now` is the caller's performance.now() at the request's start.
+  run(requestId: string, event: Buffer | string, onOutput: ((chunk: Buffer) => void) | undefined, settle: (outcome: Outcome<ResultMessage>) => void, now: number): void {
+    const { timeout } = this.options.config;
+    const deadline = now + timeout * 1000;
+    if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    this.write(encodeInvokeBytes(requestId, event, timeoutMs));
-    return outcome;
+    this.write(encodeInvokeBytes(requestId, event, timeout * 1000));
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
@@ -154,19 +163,23 @@ export class Instance {
     this.current = checkMove(this.current, to);
   }
 
-  private begin<M>(state: InstanceState, id: string, scope: RequestScope | null, timeoutMs: number): Promise<Outcome<M>> {
+  // Start an operation that `settle` ends (`timeoutSeconds` its phase's timeout, null for the start);
+  // false (settled at once, as a crash) when the instance cannot take it.
+  private begin<M>(state: InstanceState, id: string, timeoutSeconds: number | null, deadline: number, settle: (outcome: Outcome<M>) => void): boolean {
     if (this.pending || (this.current !== state && !canMove(this.current, state))) {
       const reason = this.pending ? 'the instance is already working on another request' : `the instance is ${this.current}`;
-      return Promise.resolve({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '', reason });
+      settle({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '', reason });
+      return false;
     }
     this.move(state);
-    return new Promise<Outcome<M>>((resolve) => {
-      // The shared ticker keeps the deadline and the memory limit, and the event loop alive meanwhile.
-      const watch = this.watch;
-      watch.peakKb = 0;
-      watch.deadline = performance.now() + timeoutMs;
-      this.pending = new Operation(id, scope, watch, resolve);
-    });
+    // The shared ticker keeps the deadline and the memory limit, and the event loop alive meanwhile.
+    const watch = this.watch;
+    watch.peakKb = 0;
+    watch.deadline = deadline;
+    const op = this.operation;
+    op.open(id, timeoutSeconds, settle as (outcome: Outcome<never>) => void);
+    this.pending = op;
+    return true;
   }
 
   private finish(outcome: Outcome<unknown>): void {

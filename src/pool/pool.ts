@@ -68,8 +68,9 @@ type Ticket<M> = { kind: 'reuse'; instance: M } | { kind: 'start' };
 type Waiter<M> = { resolve: (ticket: Ticket<M>) => void; reject: (error: Error) => void };
 
 export class Pool<M extends PoolMember, W extends Started<M>> {
+  /** Idle members, the least recently used first, and when each became idle (performance.now()). */
   private readonly idle: M[] = [];
-  private readonly lastUsed = new Map<M, number>();
+  private readonly idleSince: number[] = [];
   private readonly busy = new Set<M>();
   private starting = 0;
   private readonly queue = new Fifo<Waiter<M>>();
@@ -110,6 +111,7 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   acquireIdle(): M | null {
     if (this.phase !== 'open') return null;
     for (let instance = this.idle.pop(); instance; instance = this.idle.pop()) {
+      this.idleSince.pop();
       if (instance.state === 'idle') {
         this.busy.add(instance);
         return instance;
@@ -119,8 +121,9 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     return null;
   }
 
-  // Give an instance back after its request: to the next waiter, to the idle list, or retired.
-  release(instance: M): void {
+  // Give an instance back after its request: to the next waiter, to the idle list, or retired;
+  // `at` is when its request ended (performance.now(), estimated by the caller: no clock read here).
+  release(instance: M, at = performance.now()): void {
     if (!this.busy.delete(instance)) return;
     if (instance.state !== 'idle' || this.cancelled) {
       this.retire(instance, 'kill', instance.state === 'idle' ? 'closed (cancel)' : 'failed its request');
@@ -135,8 +138,8 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
       this.retire(instance, 'stop', 'closed');
       return this.checkDrained();
     }
-    this.lastUsed.set(instance, performance.now());
     this.idle.push(instance);
+    this.idleSince.push(at);
     this.armReaper();
   }
 
@@ -145,7 +148,7 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   async retireIdle(): Promise<boolean> {
     const instance = this.idle.shift();
     if (!instance) return false;
-    this.lastUsed.delete(instance);
+    this.idleSince.shift();
     this.retire(instance, 'kill', 'its slot was needed by another memory size of the function');
     await instance.exit;
     return true;
@@ -212,14 +215,12 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     const at = this.idle.indexOf(instance);
     if (at < 0) return;
     this.idle.splice(at, 1);
-    this.lastUsed.delete(instance);
+    this.idleSince.splice(at, 1);
     this.retire(instance, 'kill', 'exited while idle');
     this.dispatch();
   }
 
   private retire(instance: M, how: 'kill' | 'stop', why: string): void {
-    // An instance in use keeps its last idle time (acquireIdle leaves it): gone with the instance.
-    this.lastUsed.delete(instance);
     this.counts.retired++;
     hostLog.debug('instance retired', { function: this.options.name, pid: instance.pid, reason: why });
     if (how === 'kill') instance.kill();
@@ -234,7 +235,7 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   // Idle reaping: one unref'd timer, armed for the instance idle the longest.
   private armReaper(): void {
     if (this.reaper || this.idle.length === 0 || this.phase !== 'open') return;
-    const oldest = this.lastUsed.get(this.idle[0]!) ?? performance.now();
+    const oldest = this.idleSince[0]!;
     const wait = Math.max(0, oldest + this.options.idleTimeoutMs - performance.now());
     this.reaper = setTimeout(() => this.reap(), Math.ceil(wait) + 1);
     this.reaper.unref();
@@ -243,9 +244,9 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   private reap(): void {
     this.reaper = null;
     const now = performance.now();
-    while (this.idle.length > 0 && (this.lastUsed.get(this.idle[0]!) ?? 0) + this.options.idleTimeoutMs <= now) {
+    while (this.idle.length > 0 && this.idleSince[0]! + this.options.idleTimeoutMs <= now) {
       const instance = this.idle.shift()!;
-      this.lastUsed.delete(instance);
+      this.idleSince.shift();
       this.retire(instance, 'stop', `idle for ${this.options.idleTimeoutMs} ms`);
     }
     this.armReaper();
@@ -270,10 +271,8 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     this.phase = 'closed';
     if (this.reaper) clearTimeout(this.reaper);
     this.reaper = null;
-    for (const instance of this.idle.splice(0)) {
-      this.lastUsed.delete(instance);
-      this.retire(instance, 'stop', 'closed');
-    }
+    this.idleSince.length = 0;
+    for (const instance of this.idle.splice(0)) this.retire(instance, 'stop', 'closed');
     while (this.stopping.size > 0) await Promise.all([...this.stopping]);
   }
 }

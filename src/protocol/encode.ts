@@ -21,14 +21,17 @@ export function eventBytes(event: unknown): Buffer {
 /** Printable ASCII but `"` and `\\`: an id JSON.stringify quotes as it is. */
 const PLAIN_ID = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-// The invoke frame: header (ASCII even when the request id is not), payload, "\n", in one buffer.
-// bootstrap/fgrun_protocol.py reads this exact header without json.loads.
-export function encodeInvokeBytes(id: string, payload: Buffer, timeoutMs: number): Buffer {
+// The invoke frame: header (ASCII even when the request id is not), payload (bytes, or JSON text
+// written as UTF-8 in place: no buffer of its own), "\n", in one buffer. bootstrap/fgrun_protocol.py
+// reads this exact header without json.loads.
+export function encodeInvokeBytes(id: string, payload: Buffer | string, timeoutMs: number): Buffer {
   const quoted = PLAIN_ID.test(id) ? `"${id}"` : asciiJson(id);
-  const header = `{"type":"invoke","id":${quoted},"size":${payload.length},"timeoutMs":${timeoutMs}}\n`;
-  const frame = Buffer.allocUnsafe(header.length + payload.length + 1);
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+  const header = `{"type":"invoke","id":${quoted},"size":${size},"timeoutMs":${timeoutMs}}\n`;
+  const frame = Buffer.allocUnsafe(header.length + size + 1);
   frame.write(header, 0, 'latin1');
-  payload.copy(frame, header.length);
+  if (typeof payload === 'string') frame.write(payload, header.length, 'utf8');
+  else payload.copy(frame, header.length);
   frame[frame.length - 1] = 10;
   return frame;
 }

@@ -24,6 +24,8 @@ describe('encodeInvokeBytes', () => {
       expect(header.every((b) => b < 128), id).toBe(true);
       expect(JSON.parse(header.toString('latin1'))).toEqual({ type: 'invoke', id, size: payload.length, timeoutMs: 3000 });
       expect(frame.subarray(nl + 1)).toEqual(Buffer.concat([payload, Buffer.from('\n')]));
+      // The event as text is written as UTF-8 in place: the same frame.
+      expect(encodeInvokeBytes(id, '{"k":"中文"}', 3000)).toEqual(frame);
     }
   });
 });
