@@ -31,10 +31,11 @@ LOG_TAIL_BYTES = 4096
 TIMEOUT_SECONDS = {"default": 3, "min": 3, "max": 259200}
 INITIALIZER_TIMEOUT_SECONDS = {"default": 3, "min": 1, "max": 300}
 
-# The context getters the host answers: all, those sent ahead in init, those asked for.
-CONTEXT_METHODS = ("getRequestID", "getRemainingTimeInMilliSeconds", "getRunningTimeInSeconds", "getUserData", "getAccessKey", "getSecretKey", "getFunctionName", "getVersion", "getMemorySize", "getCPUNumber", "getProjectID", "getPackage", "getAlias", "getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken", "getToken")
-AHEAD_METHODS = ("getAccessKey", "getSecretKey", "getFunctionName", "getVersion", "getMemorySize", "getCPUNumber", "getProjectID", "getPackage", "getAlias")
+# The context getters: all, those sent ahead in init, those asked for, those the function sets.
+CONTEXT_METHODS = ("getRequestID", "get_invoke_id", "get_trace_id", "getRemainingTimeInMilliSeconds", "getRunningTimeInSeconds", "getUserData", "getAccessKey", "getSecretKey", "getFunctionName", "getVersion", "getMemorySize", "getCPUNumber", "getProjectID", "getPackage", "getAlias", "getWorkflowID", "getWorkflowRunID", "getWorkflowStateID", "get_invoke_property", "getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken", "getToken", "get_state", "get_instance_id")
+AHEAD_METHODS = ("getAccessKey", "getSecretKey", "getFunctionName", "getVersion", "getMemorySize", "getCPUNumber", "getProjectID", "getPackage", "getAlias", "getWorkflowID", "getWorkflowRunID", "getWorkflowStateID", "get_invoke_property")
 ON_DEMAND_METHODS = ("getSecurityAccessKey", "getSecuritySecretKey", "getSecurityToken", "getToken")
+LOCAL_METHODS = ("get_state", "get_instance_id")
 
 # FunctionGraph's error codes and message prefixes.
 ERROR_TEXT = {

@@ -99,6 +99,8 @@ class Runner(object):
         # The context's answers the host sent ahead in init, and getUserData's variables (None: ask).
         self.answers = {}
         self.user_data = None
+        # What the function set on a context (set_state, set_instance_id): kept for the instance's life.
+        self.local = {}
         # When a debugger began to hold the function (_clock()), or None.
         self.held_at = None
         self.seq = 0

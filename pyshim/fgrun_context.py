@@ -9,6 +9,7 @@
 #   - the agency's credentials are asked of the host (one `call` each), as is anything `init` did
 #     not carry; such a call from a context kept past its request waits for the next request;
 #   - getLogger() is the instance's logger (pyshim/fgrun_logger.py).
+import os
 import time
 
 from fgrun_logger import function_logger
@@ -36,6 +37,13 @@ class Context(object):
         return self._runner.call(method, [])
 
     def getRequestID(self):
+        return self._request_id
+
+    # The OTC runtime mock's names for the request's ids: both are the request id here.
+    def get_invoke_id(self):
+        return self._request_id
+
+    def get_trace_id(self):
         return self._request_id
 
     def getRemainingTimeInMilliSeconds(self):
@@ -91,6 +99,36 @@ class Context(object):
 
     def getAlias(self):
         return self._ahead("getAlias")
+
+    # Empty: a local run is never a step of a FunctionGraph Workflow.
+    def getWorkflowID(self):
+        return self._ahead("getWorkflowID")
+
+    def getWorkflowRunID(self):
+        return self._ahead("getWorkflowRunID")
+
+    def getWorkflowStateID(self):
+        return self._ahead("getWorkflowStateID")
+
+    def get_invoke_property(self):
+        return self._ahead("get_invoke_property")
+
+    # The function's own state, kept for the instance's life (every context of the instance sees
+    # it; a new instance starts with None), as a warm instance keeps module globals.
+    def set_state(self, state):
+        self._runner.local["state"] = state
+
+    def get_state(self):
+        return self._runner.local.get("state")
+
+    # The instance's id: what set_instance_id() set, else this instance's process id (one
+    # interpreter process is one instance here).
+    def set_instance_id(self, instance_id):
+        self._runner.local["instance_id"] = instance_id
+
+    def get_instance_id(self):
+        local = self._runner.local
+        return local["instance_id"] if "instance_id" in local else str(os.getpid())
 
     def getLogger(self):
         return function_logger()

@@ -7,9 +7,13 @@ import time
 PY2 = sys.version_info[0] == 2
 TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
 
-# FunctionGraph's level names (RUNTIME_LOG_LEVEL's); other levels keep Python's name.
-LEVEL_NAMES = {10: "DEBUG", 20: "INFO", 30: "WARN", 40: "ERROR", 50: "CRITICAL"}
+# Python's level names, as the runtimes whose code can be read print them (the OTC FunctionGraph
+# runtime mock logs through `logging`: WARNING, not RUNTIME_LOG_LEVEL's WARN; docs/results.md).
+LEVEL_NAMES = {10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}
 LOGGER_NAME = "function"
+# A log line longer than this (characters, its head included) is written as several lines of at
+# most this length, each with the line's head, as the OTC runtime mock splits lines over 90 KB.
+LINE_SPLIT = 90 * 1024
 
 
 # Text of any value on 2.7: UTF-8 bytes decoded (invalid bytes replaced), never an exception.
@@ -53,6 +57,19 @@ def _decoded(value):
     return value
 
 
+# The message with each line longer than LINE_SPLIT (with `head` before it) cut into pieces, every
+# piece after the first on a new line behind the same head.
+def split_long(message, head):
+    room = LINE_SPLIT - len(head)
+    if len(message) <= room and u"\n" not in message:
+        return message
+    out = []
+    for line in message.split(u"\n"):
+        pieces = [line[i:i + room] for i in range(0, len(line), room)] or [u""]
+        out.append((u"\n" + head).join(pieces))
+    return u"\n".join(out)
+
+
 class FunctionFormatter(logging.Formatter):
     def __init__(self, state):
         logging.Formatter.__init__(self)
@@ -64,7 +81,7 @@ class FunctionFormatter(logging.Formatter):
         level = LEVEL_NAMES.get(record.levelno) or record.levelname
         request_id = self.state.request_id
         head = u"{0} {1} {2} ".format(stamp, request_id, level) if request_id else u"{0} {1} ".format(stamp, level)
-        text = head + message_text(record)
+        text = head + split_long(message_text(record), head)
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
@@ -95,7 +112,7 @@ class FunctionLogHandler(logging.Handler):
 
 
 class FunctionLogger(logging.Logger):
-    # Level names in any case, and FunctionGraph's WARN, as the old context logger took them.
+    # Level names in any case, FunctionGraph's WARN among them, as the old context logger took them.
     def setLevel(self, level):
         if isinstance(level, (str, TEXT)):
             level = str(level).upper()

@@ -1,6 +1,6 @@
 // The host's answers to context.getX(): the host owns time, identity, credentials and user data.
 import type { FunctionConfig } from './config/index.js';
-import { AHEAD_METHODS, type AheadMethod, type ContextMethod } from './contract/context-methods.js';
+import { AHEAD_METHODS, type AheadMethod, type HostContextMethod } from './contract/context-methods.js';
 
 /** What the host knows about the request a context belongs to. */
 export interface RequestScope {
@@ -23,6 +23,8 @@ type Config = FunctionConfig & { name: string };
 /** The host's answer to each context method (contract/context-methods.ts lists them). */
 const ANSWERS = {
   getRequestID: (_config: Config, scope: RequestScope) => scope.requestId,
+  get_invoke_id: (_config: Config, scope: RequestScope) => scope.requestId,
+  get_trace_id: (_config: Config, scope: RequestScope) => scope.requestId,
   getRemainingTimeInMilliSeconds: (_config: Config, scope: RequestScope) => Math.max(0, Math.floor(scope.deadline - performance.now())),
   getAccessKey: () => '',
   getSecretKey: () => '',
@@ -39,7 +41,12 @@ const ANSWERS = {
   getProjectID: (config: Config) => config.projectId,
   getPackage: (config: Config) => config.package,
   getAlias: (config: Config) => config.alias,
-} satisfies Record<ContextMethod, (config: Config, scope: RequestScope, args: readonly unknown[]) => unknown>;
+  // A local run is never a step of a FunctionGraph Workflow, and carries no invoke properties.
+  getWorkflowID: () => '',
+  getWorkflowRunID: () => '',
+  getWorkflowStateID: () => '',
+  get_invoke_property: () => null,
+} satisfies Record<HostContextMethod, (config: Config, scope: RequestScope, args: readonly unknown[]) => unknown>;
 
 // Answer one context call; throws UnknownContextMethodError for a method the context does not have.
 export function answerContextCall(config: Config, scope: RequestScope, method: string, args: readonly unknown[]): unknown {

@@ -3,7 +3,7 @@
 // it is committed, and test/contract/python-twin.test.ts fails when it differs from this rendering.
 import type { z } from 'zod';
 import { RUNTIME_VARIABLES } from './environment.js';
-import { AHEAD_METHODS, CONTEXT_METHODS, ON_DEMAND_METHODS } from './context-methods.js';
+import { AHEAD_METHODS, CONTEXT_METHODS, LOCAL_METHODS, ON_DEMAND_METHODS } from './context-methods.js';
 import { ERROR_TEXT, FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 import { INITIALIZER_TIMEOUT_SECONDS, LOG_TAIL_BYTES, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS } from './limits.js';
 import { hostMessageSchema, PROTOCOL_VERSION, pythonMessageSchema } from './messages.js';
@@ -40,9 +40,10 @@ export function pythonContract(): string {
     ['The log tail the service returns, bytes.', 'LOG_TAIL_BYTES', LOG_TAIL_BYTES],
     ['Timeouts in seconds: default and range.', 'TIMEOUT_SECONDS', TIMEOUT_SECONDS],
     ['', 'INITIALIZER_TIMEOUT_SECONDS', INITIALIZER_TIMEOUT_SECONDS],
-    ['The context getters the host answers: all, those sent ahead in init, those asked for.', 'CONTEXT_METHODS', CONTEXT_METHODS],
+    ['The context getters: all, those sent ahead in init, those asked for, those the function sets.', 'CONTEXT_METHODS', CONTEXT_METHODS],
     ['', 'AHEAD_METHODS', AHEAD_METHODS],
     ['', 'ON_DEMAND_METHODS', ON_DEMAND_METHODS],
+    ['', 'LOCAL_METHODS', LOCAL_METHODS],
     ["FunctionGraph's error codes and message prefixes.", 'ERROR_TEXT', ERROR_TEXT, true],
     ["The codes of the failures the bootstrap reports (an error's \"code\").", 'PYTHON_ERROR_CODES', PYTHON_ERROR_CODES],
     ["Where loading the function failed (a fault's \"stage\").", 'FAULT_STAGES', FAULT_STAGES],

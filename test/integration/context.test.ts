@@ -106,8 +106,8 @@ describeEachRuntime('context', (runtime) => {
     const lines = inv.log.split('\n').slice(1, -2).map((l) => l.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /, 'T '));
     expect(lines).toEqual([
       `T ${id} INFO info count=3`,
-      `T ${id} WARN warn plain`,
-      `T ${id} WARN warning alias`,
+      `T ${id} WARNING warn plain`,
+      `T ${id} WARNING warning alias`,
       `T ${id} ERROR error [1]`,
       `T ${id} DEBUG debug now shown`,
       `T ${id} ERROR only errors`,

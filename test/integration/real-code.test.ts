@@ -70,7 +70,7 @@ describeEachRuntime('real code', (runtime) => {
       // A logger kept from an old context writes into the running request's log, with its id.
       expect(bodyLines(inv).slice(-2)).toEqual([
         `T ${ids[i]} INFO request ${i + 1} via the initializer's logger`,
-        `T ${ids[i]} WARN request ${i + 1} via the old context`,
+        `T ${ids[i]} WARNING request ${i + 1} via the old context`,
       ]);
     }
     expect((runs[2]!.result as { initLeft: number }).initLeft).toBe(0);
@@ -83,8 +83,8 @@ describeEachRuntime('real code', (runtime) => {
     expect(bodyLines(runs[0]!)).toEqual([
       `T ${id} DEBUG debug shown at RUNTIME_LOG_LEVEL=DEBUG`,
       `T ${id} INFO info count=3`,
-      `T ${id} WARN warning w`,
-      `T ${id} WARN warn plain`,
+      `T ${id} WARNING warning w`,
+      `T ${id} WARNING warn plain`,
       `T ${id} ERROR error [1]`,
       `T ${id} ERROR caught it`,
       'Traceback (most recent call last):',
@@ -96,10 +96,10 @@ describeEachRuntime('real code', (runtime) => {
       `T ${id} CRITICAL fatal`,
       `T ${id} INFO log at INFO`,
       `T ${id} Level 25 custom level`,
-      `T ${id} WARN shown after setLevel`,
+      `T ${id} WARNING shown after setLevel`,
       `T ${id} INFO root info`,
       `T ${id} DEBUG root debug`,
-      `T ${id} WARN library warning 7`,
+      `T ${id} WARNING library warning 7`,
       `${file}:51: UserWarning: deprecated thing`,
       '  warnings.warn("deprecated thing")',
       `T ${id} INFO 中文日志`,
@@ -108,7 +108,7 @@ describeEachRuntime('real code', (runtime) => {
       `T ${id} INFO ü|ü|'ascii'`,
       `T ${id} INFO 中文 root ü`,
       `T ${id} INFO request 1 via the initializer's logger`,
-      `T ${id} WARN request 1 via the old context`,
+      `T ${id} WARNING request 1 via the old context`,
     ]);
   });
 
@@ -126,14 +126,14 @@ describeEachRuntime('real code', (runtime) => {
       'T level-error ERROR caught it',
       'T level-error CRITICAL critical',
       'T level-error CRITICAL fatal',
-      'T level-error WARN shown after setLevel',
+      'T level-error WARNING shown after setLevel',
       // The function set its logger to DEBUG; the root logger stays at ERROR.
       'T level-error INFO 中文日志',
       'T level-error INFO 中文 参数',
       'T level-error INFO 中文 参数',
       "T level-error INFO ü|ü|'ascii'",
       "T level-error INFO request 1 via the initializer's logger",
-      'T level-error WARN request 1 via the old context',
+      'T level-error WARNING request 1 via the old context',
     ]);
     expect(inv.log).not.toContain('initializer ran');
   });
