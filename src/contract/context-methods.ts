@@ -25,6 +25,6 @@ export const CONTEXT_METHODS = [
   'getRequestID', 'get_invoke_id', 'get_trace_id', 'getRemainingTimeInMilliSeconds', 'getRunningTimeInSeconds', 'getUserData',
   ...AHEAD_METHODS, ...ON_DEMAND_METHODS, ...LOCAL_METHODS,
 ] as const;
-export type ContextMethod = (typeof CONTEXT_METHODS)[number];
+type ContextMethod = (typeof CONTEXT_METHODS)[number];
 /** The methods whose answer comes from the host (every one but LOCAL_METHODS). */
 export type HostContextMethod = Exclude<ContextMethod, (typeof LOCAL_METHODS)[number]>;
