@@ -75,6 +75,8 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   private starting = 0;
   private readonly queue = new Fifo<Waiter<M>>();
   private readonly stopping = new Set<Promise<void>>();
+  /** Retired instances whose process has not exited yet: each still holds its slot. */
+  private exiting = 0;
   private readonly aborter = new AbortController();
   private phase: 'open' | 'draining' | 'closed' = 'open';
   private cancelled = false;
@@ -88,7 +90,7 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   // Every process the pool holds a slot for: one being retired keeps its slot until it has exited,
   // so the cap is on live interpreters, never exceeded while a killed one is still going.
   private get size(): number {
-    return this.idle.length + this.busy.size + this.starting + this.stopping.size;
+    return this.idle.length + this.busy.size + this.starting + this.exiting;
   }
 
   stats(): PoolStats {
@@ -226,8 +228,11 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     if (how === 'kill') instance.kill();
     const gone = how === 'stop' ? instance.stop() : instance.exit;
     this.stopping.add(gone);
-    void gone.then(() => {
-      this.stopping.delete(gone);
+    void gone.then(() => this.stopping.delete(gone));
+    // Its slot is free once the process has exited (not when its stop has drained the pipes).
+    this.exiting++;
+    void instance.exit.then(() => {
+      this.exiting--;
       this.dispatch();
     });
   }
