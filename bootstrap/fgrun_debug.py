@@ -12,7 +12,7 @@ import sys
 
 NO_DEBUGGER = ("breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a "
                "terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with "
-               "`nc 127.0.0.1 PORT` (docs/debugging.md)")
+               "`fgrun debug attach PORT` (docs/debugging.md)")
 
 
 # Whether an exception is pdb giving up on the function's empty stdin.
@@ -41,6 +41,7 @@ class Debugger(object):
         self.listener = None
         self.conn = None
         self.stream = None
+        self.output = None
 
     # Choose the debugger (before the user's module is imported, so pdb.set_trace is ours).
     def install(self):
@@ -90,12 +91,13 @@ class Debugger(object):
     # After a request: a pdb client's session ends with it.
     def after_request(self):
         if self.stream is not None:
-            for close in (self.stream.close, self.conn.close):
+            for close in (self.output.close, self.stream.close, self.conn.close):
                 try:
                     close()
                 except Exception:
                     pass
         self.stream = None
+        self.output = None
         self.conn = None
 
     # A breakpoint: debugpy's own when attached, else a pdb session on the socket.
@@ -121,9 +123,12 @@ class Debugger(object):
         _cloexec(conn)
         self.conn = conn
         if sys.version_info[0] == 2:
-            self.stream = conn.makefile("rw", 0)
+            self.stream = self.output = conn.makefile("rw", 0)
         else:
-            self.stream = conn.makefile("rw", encoding="utf-8", errors="replace", newline="\n")
+            # Two files, not one "rw" text file: a write to a TextIOWrapper drops what it has read
+            # ahead, so lines sent together (a paste, `fgrun debug attach` with piped input) got lost.
+            self.stream = conn.makefile("r", encoding="utf-8", errors="replace", newline="\n")
+            self.output = conn.makefile("w", encoding="utf-8", errors="replace", newline="\n")
 
     def _pdb(self):
         import pdb
@@ -148,7 +153,7 @@ class Debugger(object):
                 notify("release", "pdb")
                 return pdb.Pdb.do_EOF(self, arg)
 
-        options = {"stdin": self.stream, "stdout": self.stream, "skip": ["fgrun_*"]}
+        options = {"stdin": self.stream, "stdout": self.output, "skip": ["fgrun_*"]}
         if sys.version_info >= (3, 6):
             options["readrc"] = False
         if sys.version_info[0] >= 3:

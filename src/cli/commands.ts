@@ -16,6 +16,7 @@ const LOADERS: Record<string, CommandEntry['load']> = {
   matrix: async () => (await import('./matrix/matrix.js')).matrixCommand,
   runtimes: async () => (await import('./runtimes.js')).runtimesCommand,
   event: async () => (await import('./event.js')).eventCommand,
+  debug: async () => (await import('./debug.js')).debugCommand,
   build: async () => (await import('./build.js')).buildCommand,
 };
 
