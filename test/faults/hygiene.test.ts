@@ -74,7 +74,7 @@ describe.runIf(newestRuntime).concurrent('process hygiene', () => {
     const pids = answers.flatMap((a) => Object.values(a.result as Pids));
     expect(pids.filter(isRunning)).toHaveLength(6);
     await fn.close();
-    expect(await stillRunning(pids, 500)).toEqual([]);
+    expect(await stillRunning(pids)).toEqual([]);
   });
 
   it.each([['idle', 0], ['busy', 30]] as const)('a host killed with SIGKILL leaves no process behind (instances %s)', async (_, sleep) => {
@@ -124,7 +124,7 @@ describe.runIf(newestRuntime).concurrent('process hygiene', () => {
     expect([isRunning(pid!), isRunning(child!)]).toEqual([true, true]);
     cli.kill('SIGINT');
     expect(await exited(cli)).toEqual([null, 'SIGINT']);
-    expect(await stillRunning([pid!, child!], 1000)).toEqual([]);
+    expect(await stillRunning([pid!, child!])).toEqual([]);
   });
 });
 

@@ -85,7 +85,7 @@ describe.runIf(process.env.FGRUN_SOAK)('soak', () => {
       if (kind !== 'ok' && kind !== 'log' && kind !== 'child') faults[kind] = (faults[kind] ?? 0) + 1;
     });
     const groups = new Set([...pids].filter((p) => answers.some((a) => (a.result as { pid?: number } | null)?.pid === p)));
-    const running = await stillRunning([...pids], 3000);
+    const running = await stillRunning([...pids]);
     const left = leftovers(groups);
     const figures = {
       runtime: `${runtime.runtime} ${runtime.version}`, requests: REQUESTS, faults, faultTotal: Object.values(faults).reduce((a, b) => a + b, 0),
