@@ -85,6 +85,12 @@ export const FIELDS = {
     value: handlerString(), file: 'handler', flag: '--handler <file.function>', flagValue: 'text', default: 'index.handler',
     help: "Handler, '[path/]file.function'",
   },
+  type: {
+    value: z.enum(['event', 'http'], "must be 'event' (handler(event, context)) or 'http' (a web server that the code's bootstrap file starts)"),
+    file: 'type', flag: '--type <event|http>', flagValue: 'text',
+    defaultText: 'http when the code has a bootstrap file at its root and no handler is given, else event',
+    help: "Function type: event (handler(event, context)) or http (a web server that the code's bootstrap file starts, on 127.0.0.1:8000)",
+  },
   initializer: {
     value: handlerString(), file: 'initializer_handler', flag: '--initializer <file.function>', flagValue: 'text',
     help: 'Initializer, [path/]file.function; runs once per instance before its first request',

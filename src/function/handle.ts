@@ -16,8 +16,9 @@ import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './errors.js';
 import { answerFor } from './answer.js';
-import { warmUp, type InstanceExtras, type WarmUp } from './warm-up.js';
+import { warmUp, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
+import { functionKind, startHttp } from '../http-function/index.js';
 
 export interface InvokeOptions {
   /** Request id to use (a fresh UUID by default). */
@@ -87,13 +88,19 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   if (debugPort !== undefined && !(Number.isInteger(debugPort) && debugPort >= 1 && debugPort <= 65535)) {
     throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });
   }
-  const input = await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source);
+  const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
+  const kind = functionKind(await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source));
+  const input = kind.input;
+  if (kind.notice) notice(kind.notice);
   const maxInstances = debugPort !== undefined ? 1 : options.maxInstances;
   const config = resolveConfig(maxInstances === undefined ? input : { ...input, maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
   sharedLogDir();
-  const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
+  if (config.type === 'http') {
+    const http = startHttp(config, runtime, { notice, env, debugPort });
+    return new Handle(http.config, runtime, http.start, http.release);
+  }
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) notice(build.notice);
   const extras: InstanceExtras = debugPort === undefined ? {} : {
@@ -103,7 +110,8 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
       if (line) notice(line);
     },
   };
-  return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime, extras);
+  const built = build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config;
+  return new Handle(built, runtime, (id, signal) => warmUp(built, runtime, id, signal, extras));
 }
 
 // The caller's log sink, unable to break the host (the log is in the Invocation anyway), and the
@@ -133,16 +141,17 @@ class LogStream {
 }
 
 class Handle implements FunctionHandle {
-  private readonly pool: Pool<WarmUp>;
+  private readonly pool: Pool<FunctionInstance, WarmUp>;
   private closed = false;
 
-  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, extras: InstanceExtras) {
+  // `start` warms up an instance (warm-up.ts, or an HTTP function's); `onClose` runs after close().
+  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, start: (requestId: string, signal: AbortSignal) => Promise<WarmUp>, private readonly onClose?: () => void) {
     for (const secret of Object.values(config.credentials)) registerSecret(secret);
-    this.pool = new Pool<WarmUp>({
+    this.pool = new Pool<FunctionInstance, WarmUp>({
       name: config.name,
       maxInstances: config.maxInstances,
       idleTimeoutMs: config.idleTimeout * 1000,
-      start: (id, signal) => warmUp(config, runtime, id, signal, extras),
+      start,
     });
   }
 
@@ -198,5 +207,6 @@ class Handle implements FunctionHandle {
   async close(options: CloseOptions = {}): Promise<void> {
     this.closed = true;
     await this.pool.close(options.mode ?? 'drain');
+    this.onClose?.();
   }
 }

@@ -11,17 +11,27 @@
 //     ends in-flight ones as crashes and kills everything. Both resolve once every process has exited.
 import { performance } from 'node:perf_hooks';
 import { ClosedError } from '../errors.js';
-import type { Instance } from '../instance/index.js';
+import type { InstanceState } from '../instance/index.js';
 import { hostLog } from '../log.js';
 import { Fifo } from './fifo.js';
 
+/** What the pool needs of an instance (an event function's or an HTTP function's). */
+export interface PooledInstance {
+  readonly state: InstanceState;
+  readonly pid: number;
+  readonly exit: Promise<void>;
+  kill(): void;
+  stop(): Promise<void>;
+  abort(reason: string): void;
+}
+
 /** What the pool's `start` resolves to: a warmed-up instance, or none when the warm-up failed. */
-export interface Started {
-  instance: Instance | null;
+export interface Started<I extends PooledInstance> {
+  instance: I | null;
 }
 
 /** An instance for one request (with its warm-up when the request started it), or a failed warm-up. */
-export type Acquired<W> = { instance: Instance; warmUp: W | null } | { instance: null; warmUp: W };
+export type Acquired<W, I> = { instance: I; warmUp: W | null } | { instance: null; warmUp: W };
 
 export interface PoolOptions<W> {
   /** The function's name, for the host log (FGRUN_LOG_LEVEL=debug shows instance starts and retirements). */
@@ -50,15 +60,15 @@ export interface PoolStats {
   peakInstances: number;
 }
 
-type Ticket = { kind: 'reuse'; instance: Instance } | { kind: 'start' };
-type Waiter = { resolve: (ticket: Ticket) => void; reject: (error: Error) => void };
+type Ticket<I> = { kind: 'reuse'; instance: I } | { kind: 'start' };
+type Waiter<I> = { resolve: (ticket: Ticket<I>) => void; reject: (error: Error) => void };
 
-export class Pool<W extends Started> {
-  private readonly idle: Instance[] = [];
-  private readonly lastUsed = new Map<Instance, number>();
-  private readonly busy = new Set<Instance>();
+export class Pool<I extends PooledInstance, W extends Started<I>> {
+  private readonly idle: I[] = [];
+  private readonly lastUsed = new Map<I, number>();
+  private readonly busy = new Set<I>();
   private starting = 0;
-  private readonly queue = new Fifo<Waiter>();
+  private readonly queue = new Fifo<Waiter<I>>();
   private readonly stopping = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
   private phase: 'open' | 'draining' | 'closed' = 'open';
@@ -82,16 +92,16 @@ export class Pool<W extends Started> {
   }
 
   // An instance for this request: an idle one, a new one, or the next one free (FIFO).
-  async acquire(requestId: string): Promise<Acquired<W>> {
+  async acquire(requestId: string): Promise<Acquired<W, I>> {
     if (this.phase !== 'open') throw new ClosedError();
-    const ticket = this.ticketNow() ?? (await new Promise<Ticket>((resolve, reject) => this.queue.push({ resolve, reject })));
+    const ticket = this.ticketNow() ?? (await new Promise<Ticket<I>>((resolve, reject) => this.queue.push({ resolve, reject })));
     if (ticket.kind === 'reuse') return { instance: ticket.instance, warmUp: null };
     return this.startFor(requestId);
   }
 
   // An idle instance for a request, at once, or null (then acquire()): the warm path's one call, with
   // no promise to wait on.
-  acquireIdle(): Instance | null {
+  acquireIdle(): I | null {
     if (this.phase !== 'open') return null;
     for (let instance = this.idle.pop(); instance; instance = this.idle.pop()) {
       if (instance.state === 'idle') {
@@ -104,7 +114,7 @@ export class Pool<W extends Started> {
   }
 
   // Give an instance back after its request: to the next waiter, to the idle list, or retired.
-  release(instance: Instance): void {
+  release(instance: I): void {
     if (!this.busy.delete(instance)) return;
     if (instance.state !== 'idle' || this.cancelled) {
       this.retire(instance, 'kill', instance.state === 'idle' ? 'closed (cancel)' : 'failed its request');
@@ -143,7 +153,7 @@ export class Pool<W extends Started> {
     return this.closing;
   }
 
-  private ticketNow(): Ticket | null {
+  private ticketNow(): Ticket<I> | null {
     const instance = this.acquireIdle();
     if (instance) return { kind: 'reuse', instance };
     if (this.size >= this.options.maxInstances) return null;
@@ -156,7 +166,7 @@ export class Pool<W extends Started> {
     this.counts.peak = Math.max(this.counts.peak, this.size);
   }
 
-  private async startFor(requestId: string): Promise<Acquired<W>> {
+  private async startFor(requestId: string): Promise<Acquired<W, I>> {
     let warm: W;
     try {
       warm = await this.options.start(requestId, this.aborter.signal);
@@ -192,7 +202,7 @@ export class Pool<W extends Started> {
   }
 
   // An instance exited on its own: drop it if it was idle (a busy one is retired on release).
-  private forget(instance: Instance): void {
+  private forget(instance: I): void {
     const at = this.idle.indexOf(instance);
     if (at < 0) return;
     this.idle.splice(at, 1);
@@ -201,7 +211,7 @@ export class Pool<W extends Started> {
     this.dispatch();
   }
 
-  private retire(instance: Instance, how: 'kill' | 'stop', why: string): void {
+  private retire(instance: I, how: 'kill' | 'stop', why: string): void {
     // An instance in use keeps its last idle time (acquireIdle leaves it): gone with the instance.
     this.lastUsed.delete(instance);
     this.counts.retired++;
