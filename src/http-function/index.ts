@@ -12,7 +12,7 @@ import { warmUpHttp } from './warm-up.js';
 // The config with its type (and an HTTP function's runtime) filled in, and the line that says a guess.
 export function functionKind<T extends FunctionConfigInput>(input: T): { input: T; notice: string | null } {
   const kind = kindOf(input);
-  return { input: withKind(input, kind), notice: kindNotice(kind) };
+  return { input: withKind(input, kind), notice: kindNotice(kind, input.code) };
 }
 
 export interface HttpStart {

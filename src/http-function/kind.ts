@@ -28,8 +28,12 @@ export function withKind<T extends FunctionConfigInput>(input: T, kind: Function
   return { ...input, type: 'http', ...(input.runtime === undefined && named ? { runtime: named } : {}) };
 }
 
-// The one line that says a guessed type.
-export function kindNotice(kind: FunctionKind): string | null {
-  if (!kind.guessed) return null;
+/** Code folders whose guessed type was said already (matrix makes one handle per runtime). */
+const said = new Set<string>();
+
+// The one line that says a guessed type, once per code folder and host process.
+export function kindNotice(kind: FunctionKind, code: string): string | null {
+  if (!kind.guessed || said.has(resolve(code))) return null;
+  said.add(resolve(code));
   return 'fgrun: the code has a bootstrap file and no handler was given: running it as an HTTP function (--type http; --type event or --handler for an event function)';
 }

@@ -34,7 +34,9 @@ describeEachRuntime('HTTP function faults', () => {
 
   it('takes the type and the runtime from the bootstrap, and says it guessed', async () => {
     const notices: string[] = [];
-    const fn = await createFunction({ code: fixture('http-echo') }, { onNotice: (l) => notices.push(l) });
+    const code = join(temp, 'guess');
+    cpSync(fixture('http-echo'), code, { recursive: true });
+    const fn = await createFunction({ code }, { onNotice: (l) => notices.push(l) });
     try {
       expect(fn.config.type).toBe('http');
       expect(fn.runtime.runtime).toBe('Python3.10');
@@ -42,7 +44,7 @@ describeEachRuntime('HTTP function faults', () => {
     } finally {
       await fn.close();
     }
-    const event = await createFunction({ code: fixture('http-echo'), handler: 'index.handler' }, { onNotice: () => {} });
+    const event = await createFunction({ code, handler: 'index.handler' }, { onNotice: () => {} });
     expect(event.config.type).toBe('event');
     await event.close();
   });

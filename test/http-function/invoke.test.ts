@@ -5,15 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFunction, type FunctionHandle } from '../../src/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
-
-interface Echo { method: string; path: string; headers: Record<string, string>; body: string; python: string; cwd: string }
-
-// The APIG result of an invocation, and the echo it carries.
-export function echoOf(result: unknown): { statusCode: number; headers: Record<string, string>; echo: Echo } {
-  const r = result as { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded: boolean };
-  expect(r.isBase64Encoded).toBe(true);
-  return { statusCode: r.statusCode, headers: r.headers, echo: JSON.parse(Buffer.from(r.body, 'base64').toString('utf8')) as Echo };
-}
+import { echoOf } from './echo.js';
 
 describeEachRuntime('HTTP function (http.server)', (runtime) => {
   let fn: FunctionHandle;

@@ -8,6 +8,9 @@ export interface FunctionView {
   /** Exact interpreter version, e.g. "3.12.1". */
   python: string;
   interpreter: string;
+  /** 'event' or 'http' (docs/http-functions.md). */
+  type: 'event' | 'http';
+  /** The handler; an HTTP function's is its `bootstrap` file. */
   handler: string;
   initializer: string | null;
   memorySize: number;
@@ -26,7 +29,7 @@ export function functionView(fn: ServedFunction, serverUrl: string, gatewayUrl: 
   const s = fn.stats();
   return {
     name: c.name, urn: fn.urn, runtime: fn.handle.runtime.runtime, python: fn.handle.runtime.version, interpreter: fn.handle.runtime.path,
-    handler: c.handler, initializer: c.initializer ?? null, memorySize: c.memorySize, timeout: c.timeout, code: c.code,
+    type: c.type ?? 'event', handler: c.type === 'http' ? 'bootstrap' : c.handler, initializer: c.initializer ?? null, memorySize: c.memorySize, timeout: c.timeout, code: c.code,
     invokeUrl: `${serverUrl}/v2/${c.projectId}/fgs/functions/${fn.urn}/invocations`, gatewayUrl, maxInstances: c.maxInstances,
     instances: { warm: s.idle, busy: s.busy, starting: s.starting, queued: s.queued },
   };
