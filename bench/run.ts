@@ -5,6 +5,7 @@ import type { Plan } from './plan.js';
 import { coldStarts } from './suites/cold.js';
 import { cliStart } from './suites/cli.js';
 import { headline } from './suites/headline.js';
+import { httpFunction } from './suites/http.js';
 import { contextCall, payloads, warmInvoke } from './suites/latency.js';
 import { logHeavy } from './suites/logs.js';
 import { hostMemory } from './suites/memory.js';
@@ -64,6 +65,7 @@ const SUITES: Array<{ name: string; run: Suite; placements?: 'pinned' }> = [
   { name: 'CLI start-up', run: (r, p) => cliStart(r, p) },
   { name: 'pools', run: (r, p) => pools(r, p) },
   { name: 'log-heavy handler', run: (r, p) => logHeavy(r, p) },
+  { name: 'HTTP function', run: (r, p) => httpFunction(r, p) },
 ];
 
 export function machine(): Machine {

@@ -54,6 +54,7 @@ def pump(source, target):
 def serve_connection(client):
     try:
         upstream = socket.create_connection(("127.0.0.1", PORT))
+        upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     except (IOError, OSError, socket.error):
         client.close()
         return

@@ -172,6 +172,9 @@ export class HttpInstance {
   async stop(): Promise<void> {
     if (this.closed) return;
     this.move('stopping');
+    // Keep the host alive until the instance is gone (idle, its handles are unref'd).
+    this.proc.child.ref();
+    (this.proc.log as unknown as { ref?: () => void }).ref?.();
     this.proc.control.end();
     const gone = await Promise.race([this.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), STOP_GRACE_MS).unref())]);
     if (!gone) killServer(this.proc);
