@@ -169,6 +169,15 @@ export const FIELDS = {
     defaultText: 'only the standard library, the code and its dependencies',
     help: "Let the function import the interpreter's own site-packages, which the cloud never has (fgrun only)",
   },
+  sandbox: {
+    value: z.boolean('must be true or false'), file: 'sandbox', flag: '--sandbox', flagValue: 'switch', default: false,
+    help: "Run each instance in the cloud's file system and identity: code read-only at /opt/function/code, a private 512 MB /tmp, uid 1003, no home folders (Linux, bubblewrap; fgrun only)",
+  },
+  sandboxNetwork: {
+    value: z.enum(['host', 'none'], "must be 'host' (the network as the host has it, as in the cloud) or 'none' (no network but a private loopback)"),
+    file: 'sandbox_network', flag: '--sandbox-network <host|none>', flagValue: 'text', default: 'host',
+    help: "The sandbox's network: host (as the cloud, the default) or none (a private loopback only) (fgrun only)",
+  },
   apigBase64: {
     value: z.boolean('must be true or false'), file: 'apig_base64', flag: '--apig-base64 <true|false>', flagValue: 'boolean', default: true,
     help: 'Whether the APIG gateway sends request bodies base64-encoded (isBase64Encoded: true), as the cloud does by default; false sends text (x-apigateway-is-send-fg-body-base64)',

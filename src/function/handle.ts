@@ -19,6 +19,7 @@ import { answerFor } from './answer.js';
 import { warmUp, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
 import { functionKind, startHttp } from '../http-function/index.js';
+import { checkSandboxFields, sandboxFor } from '../sandbox/index.js';
 
 export interface InvokeOptions {
   /** Request id to use (a fresh UUID by default). */
@@ -97,12 +98,14 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
   sharedLogDir();
+  checkSandboxFields(config, env);
   if (config.type === 'http') {
     const http = startHttp(config, runtime, { notice, env, debugPort });
     return new Handle(http.config, runtime, http.start, http.release);
   }
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) notice(build.notice);
+  const built = build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config;
   const extras: InstanceExtras = debugPort === undefined ? {} : {
     debugPort,
     onDebug: (message, requestId) => {
@@ -110,7 +113,7 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
       if (line) notice(line);
     },
   };
-  const built = build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config;
+  if (built.sandbox) extras.sandbox = sandboxFor(built, runtime.path, env);
   return new Handle(built, runtime, (id, signal) => warmUp(built, runtime, id, signal, extras));
 }
 

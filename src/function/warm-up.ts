@@ -26,7 +26,7 @@ type Attempt =
 
 // Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
 /** Instance options beyond the config and runtime (the debugger's). */
-export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug'>;
+export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug' | 'sandbox'>;
 
 export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {
   const t0 = performance.now();

@@ -23,6 +23,7 @@ import { KILL_SETTLE_MS, STOP_GRACE_MS } from '../instance/lifecycle.js';
 import { readPeakKb, RssProbe } from '../platform/index.js';
 import type { ResultMessage } from '../protocol/index.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
+import type { SandboxLayout } from '../sandbox/index.js';
 import { apigResult, cffHeaders, MAX_RESPONSE_BYTES, serverRequest } from './apig-request.js';
 import { killServer, spawnServer, type ServerProcess } from './server-process.js';
 
@@ -38,6 +39,8 @@ export interface HttpInstanceOptions {
   command: string;
   /** bwrap and its flags for the instance's namespaces, or [] to run on the host. */
   wrapper: string[];
+  /** The instance's --sandbox layout (its wrapper is `wrapper`), or null. */
+  sandbox: SandboxLayout | null;
 }
 
 /** How many of the bootstrap's last output lines a start failure quotes. */
@@ -72,7 +75,8 @@ export class HttpInstance {
     const { config, runtime } = options;
     const fence = randomBytes(12).toString('hex');
     const root = runtimeRoot(config.code, config.name);
-    const env = buildEnvironment(config, runtime.path, sharedLogDir(), root.codeRoot);
+    const box = options.sandbox;
+    const env = buildEnvironment(config, runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot);
     env.RUNTIME_HANDLER = 'bootstrap';
     this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper });
     this.pid = this.proc.pid;

@@ -5,7 +5,7 @@
 //   - else on the host's port 8000: one instance per function, one such function per host; the
 //     reason is said once on stderr and a second function that needs the port is refused.
 import { ConfigError } from '../errors.js';
-import { namespaceSupport } from '../namespace/bwrap.js';
+import { namespaceSupport, type NamespaceSupport } from '../namespace/bwrap.js';
 
 export interface Isolation {
   /** bwrap and its flags, or [] on the host. */
@@ -26,8 +26,14 @@ function networkNamespace(bwrap: string): string[] {
 }
 
 // The isolation of function `key` (its name and code), or a ConfigError when the host's port is taken.
-export function httpIsolation(key: string, notice: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Isolation {
-  const support = namespaceSupport(env);
+// `sandbox`: the instance's --sandbox command line (it has a network namespace of its own). With
+// FGRUN_HTTP_NETWORK=host the host's port is used even where namespaces can be made (a server that
+// must reach the network: a namespace has only its own loopback).
+export function httpIsolation(key: string, notice: (line: string) => void, env: NodeJS.ProcessEnv = process.env, sandbox: string[] | null = null): Isolation {
+  if (sandbox) return { wrapper: sandbox, maxInstances: null, release: () => {} };
+  const support: NamespaceSupport = env.FGRUN_HTTP_NETWORK === 'host'
+    ? { available: false, missing: 'bwrap', reason: 'FGRUN_HTTP_NETWORK=host asks for the host\'s network', fix: 'unset FGRUN_HTTP_NETWORK for an instance per request' }
+    : namespaceSupport(env);
   if (support.available) return { wrapper: networkNamespace(support.bwrap), maxInstances: null, release: () => {} };
   if (holder !== null && holder !== key) {
     throw new ConfigError(`the HTTP function ${key} needs 127.0.0.1:8000, which HTTP function ${holder} already uses: without network namespaces (${support.reason}) only one HTTP function can run per fgrun process; ${support.fix}`, { field: 'type', details: { holder } });

@@ -51,11 +51,18 @@ function killAll(): void {
   }
 }
 
-// A private folder for one instance's socket, beside the functions' log folder (short enough for a
-// socket path).
-function socketDir(): string {
-  const dir = join(dirname(sharedLogDir()), 'http', randomBytes(6).toString('hex'));
+// The folder of the instances' socket folders, beside the functions' log folder (private to the
+// user, short enough for a socket path); a sandbox binds it in.
+export function socketsDir(): string {
+  const dir = join(dirname(sharedLogDir()), 'http');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+// A private folder for one instance's socket.
+function socketDir(): string {
+  const dir = join(socketsDir(), randomBytes(6).toString('hex'));
+  mkdirSync(dir, { mode: 0o700 });
   return dir;
 }
 

@@ -8,6 +8,7 @@ import { answerFor, errorAnswer, type Answer } from '../function/answer.js';
 import type { WarmUp } from '../function/warm-up.js';
 import { HttpInstance } from './http-instance.js';
 import type { Isolation } from './isolation.js';
+import type { SandboxLayout } from '../sandbox/index.js';
 
 // Whether something already accepts connections on 127.0.0.1:8000 on the host.
 function portTaken(): Promise<boolean> {
@@ -21,7 +22,7 @@ function portTaken(): Promise<boolean> {
   });
 }
 
-export async function warmUpHttp(config: ResolvedConfig, runtime: RuntimeInfo, isolation: Isolation, command: string, signal?: AbortSignal): Promise<WarmUp> {
+export async function warmUpHttp(config: ResolvedConfig, runtime: RuntimeInfo, isolation: Isolation, command: string, signal?: AbortSignal, sandbox: SandboxLayout | null = null): Promise<WarmUp> {
   const t0 = performance.now();
   const failed = (answer: Answer, log = '', peakKb = 0): WarmUp => ({ ok: false, instance: null, answer, log, durationMs: performance.now() - t0, python: runtime.version, peakKb, attempts: 1 });
   if (isolation.wrapper.length === 0 && (await portTaken())) {
@@ -29,7 +30,7 @@ export async function warmUpHttp(config: ResolvedConfig, runtime: RuntimeInfo, i
   }
   let instance: HttpInstance;
   try {
-    instance = new HttpInstance({ config, runtime, command, wrapper: isolation.wrapper });
+    instance = new HttpInstance({ config, runtime, command, wrapper: isolation.wrapper, sandbox });
   } catch (error) {
     if (!(error instanceof SpawnError)) throw error;
     return failed(errorAnswer('crash', 'crash', 'RuntimeExited', error.message));
