@@ -1,0 +1,37 @@
+// --sandbox through the CLI: where it cannot run (no bwrap) the one clear error and exit 2, never an
+// unsandboxed run; --sandbox-network; `runtimes --verbose`; an HTTP function in the sandbox.
+import { describe, expect, it } from 'vitest';
+import { cli, fgrun as real } from '../matrix/fgrun-cli.js';
+import { echoOf } from '../http-function/echo.js';
+
+describe.concurrent('--sandbox from the command line', () => {
+  it('refuses with exit 2 and the fix where bubblewrap is missing', async () => {
+    const run = await real(['invoke', 'fixtures/functions/sandbox-probe', '--sandbox'], { env: { ...process.env, PATH: '/nonexistent' } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('fgrun: --sandbox cannot run here: bubblewrap (bwrap) is not installed; install it: `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`. fgrun never runs a function without the sandbox it was asked for: drop --sandbox to run it unsandboxed (docs/sandbox.md)\n');
+  });
+
+  it('--sandbox-network none leaves only a loopback; alone it is a usage error', async () => {
+    const none = await cli(['invoke', 'fixtures/functions/sandbox-probe', '--sandbox', '--sandbox-network', 'none', '--event', '{"op": "net"}']);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.stdout)).toEqual(['lo']);
+    const host = await cli(['invoke', 'fixtures/functions/sandbox-probe', '--sandbox', '--event', '{"op": "net"}']);
+    expect((JSON.parse(host.stdout) as string[]).length).toBeGreaterThan(1);
+    const alone = await cli(['invoke', 'fixtures/functions/sandbox-probe', '--sandbox-network', 'none']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toBe('fgrun: --sandbox-network none cuts the network of the sandbox: add --sandbox (config: "sandbox": true)\n');
+  });
+
+  it('runtimes --verbose says whether the sandbox is available', async () => {
+    const run = await cli(['runtimes', '--verbose']);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe("Sandbox (--sandbox) and HTTP functions' own 127.0.0.1:8000: available (/usr/bin/bwrap, user namespaces)");
+  });
+
+  it('runs an HTTP function in the sandbox: its server sees /opt/function', async () => {
+    const event = JSON.stringify({ httpMethod: 'GET', path: '/boxed', headers: {}, body: '' });
+    const run = await cli(['invoke', 'fixtures/functions/http-echo', '--sandbox', '--event', event]);
+    expect(run.code).toBe(0);
+    expect(echoOf(JSON.parse(run.stdout)).echo).toMatchObject({ path: '/boxed', cwd: '/opt/function' });
+  });
+});
