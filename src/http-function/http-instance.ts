@@ -12,6 +12,7 @@
 import { Agent, request, type ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { ResolvedConfig } from '../config/index.js';
 import { checkMove, LogCollector, type InstanceState, type Outcome } from '../instance/index.js';
 import { buildEnvironment } from '../instance/environment.js';
@@ -64,12 +65,18 @@ export class HttpInstance {
   private readonly watch: Watch;
   private readonly agent: Agent;
   private pending: Pending | null = null;
-  private flushed: ((log: string) => void) | null = null;
+  /** What waits for the log to be whole: a start (the fence of its flush) or a response (its bytes). */
+  private logWait: { tag: string | null; bytes: number; done: (log: string) => void } | null = null;
+  /** The log's segments closed since the last request took its log. */
+  private segments = '';
+  /** The largest byte count a response fence has carried. */
+  private fencedBytes = 0;
+  private readonly sockets = new Set<Socket>();
+  private closedBytes = 0;
   private outputListener: ((chunk: Buffer) => void) | null = null;
   private exitStatus: number | null = null;
   private closed = false;
   private readonly exited: Promise<void>;
-  private seq = 0;
 
   constructor(readonly options: HttpInstanceOptions) {
     const { config, runtime } = options;
@@ -151,14 +158,15 @@ export class HttpInstance {
         const maxRssKb = Math.max(this.watch.peakKb, this.watch.probe.readKb());
         if (size > MAX_RESPONSE_BYTES) {
           const error = { code: 'result-too-large' as const, type: 'ResultTooLarge', message: `${size} bytes, the limit is ${MAX_RESPONSE_BYTES}`, stackTrace: [] };
-          return this.flushThen(requestId, { type: 'result', id: requestId, ok: false, error, durationMs, maxRssKb }, null);
+          return this.settleWithLog({ type: 'result', id: requestId, ok: false, error, durationMs, maxRssKb }, null, null);
         }
         const body = Buffer.from(JSON.stringify(apigResult(res.statusCode ?? 502, res.rawHeaders, Buffer.concat(chunks))), 'utf8');
-        this.flushThen(requestId, { type: 'result', id: requestId, ok: true, kind: 'json', durationMs, maxRssKb }, body);
+        this.settleWithLog({ type: 'result', id: requestId, ok: true, kind: 'json', durationMs, maxRssKb }, body, null);
       });
       res.on('error', () => {});
     });
     pending.request = client;
+    client.on('socket', (socket) => this.track(socket));
     client.on('error', (error) => {
       if (this.pending !== pending || pending.ended) return;
       this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the server closed the connection without a response (${(error as NodeJS.ErrnoException).code ?? error.message})` });
@@ -213,22 +221,51 @@ export class HttpInstance {
     });
   }
 
-  // Ask the relay for the request's whole log, then settle with it.
-  private flushThen(id: string, message: ResultMessage, payload: Buffer | null): void {
-    const tag = `${id}.${++this.seq}`;
-    this.flushed = (log) => this.settle({ kind: 'done', message, payload, log });
-    this.pendingFlush = tag;
-    this.proc.control.write(`flush ${tag}\n`);
+  // Settle once the log is whole: after the relay's fence `tag` (a start), or, after a response, the
+  // fence it wrote before forwarding the response's last byte (its number is the bytes forwarded).
+  private settleWithLog(message: ResultMessage, payload: Buffer | null, tag: string | null): void {
+    const done = (log: string) => this.settle({ kind: 'done', message, payload, log });
+    if (tag !== null) {
+      this.logWait = { tag, bytes: 0, done };
+      this.proc.control.write(`flush ${tag}\n`);
+      return;
+    }
+    const bytes = this.bytesRead();
+    if (this.fencedBytes >= bytes) return this.takeLog(done);
+    this.logWait = { tag: null, bytes, done };
   }
 
-  private pendingFlush: string | null = null;
-
-  private onFence(id: string, log: string): void {
-    if (id !== this.pendingFlush || !this.flushed) return;
-    const done = this.flushed;
-    this.flushed = null;
-    this.pendingFlush = null;
+  private takeLog(done: (log: string) => void): void {
+    const log = this.segments;
+    this.segments = '';
     done(log);
+  }
+
+  // Each fence closes a segment of the log; the request's log is every segment up to its own fence.
+  private onFence(id: string, log: string): void {
+    this.segments += log;
+    const numeric = /^\d+$/.test(id);
+    if (numeric) this.fencedBytes = Math.max(this.fencedBytes, Number(id));
+    const wait = this.logWait;
+    if (!wait || (wait.tag !== null ? id !== wait.tag : !numeric || this.fencedBytes < wait.bytes)) return;
+    this.logWait = null;
+    this.takeLog(wait.done);
+  }
+
+  // Bytes read from the relay's socket so far, over every connection the instance has had.
+  private bytesRead(): number {
+    let total = this.closedBytes;
+    for (const socket of this.sockets) total += socket.bytesRead;
+    return total;
+  }
+
+  private track(socket: Socket): void {
+    if (this.sockets.has(socket)) return;
+    this.sockets.add(socket);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      this.closedBytes += socket.bytesRead;
+    });
   }
 
   private onEvent(line: string): void {
@@ -238,7 +275,7 @@ export class HttpInstance {
       // A fresh probe lists the instance's processes now that the server runs (the first one saw only bwrap).
       this.watch.probe.close();
       this.watch.probe = new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null);
-      this.flushThen('start', { type: 'listening' } as never, null);
+      this.settleWithLog({ type: 'listening' } as never, null, 'start');
       return;
     }
     if (line.startsWith('exit ')) this.exitStatus = Number(line.slice(5));
@@ -259,14 +296,16 @@ export class HttpInstance {
   private settleEnded(): void {
     const p = this.pending;
     if (!p?.ended) return;
-    this.settle({ ...p.ended, log: this.logs.take(true) } as Outcome<never>);
+    const log = this.segments + this.logs.take(true);
+    this.segments = '';
+    this.settle({ ...p.ended, log } as Outcome<never>);
   }
 
   private settle(outcome: Outcome<unknown>): void {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    this.flushed = null;
+    this.logWait = null;
     this.outputListener = null;
     if (p.timer) clearTimeout(p.timer);
     unwatchMemory(this.watch);
@@ -283,7 +322,8 @@ export class HttpInstance {
     const p = this.pending;
     if (!p) return;
     if (p.ended) return this.settleEnded();
-    const log = this.logs.take(true);
+    const log = this.segments + this.logs.take(true);
+    this.segments = '';
     const status = this.exitStatus;
     const what = status === null ? 'the HTTP function\'s server was killed' : `the bootstrap exited with status ${status}`;
     const reason = p.id === 'start' ? `${what} before it listened on 127.0.0.1:8000${tail(log)}` : `${what} while it handled the request`;
