@@ -85,6 +85,9 @@ export class HttpInstance {
     const box = options.sandbox;
     const env = buildEnvironment(config, runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot);
     env.RUNTIME_HANDLER = 'bootstrap';
+    // Dependency packages are importable by the server, after its own code (docs/http-functions.md).
+    const deps = box?.paths ?? config.dependencies;
+    if (deps.length > 0) env.PYTHONPATH = deps.join(':');
     this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper });
     this.pid = this.proc.pid;
     this.python = runtime.version;

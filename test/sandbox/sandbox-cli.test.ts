@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { cli, fgrun as real } from '../matrix/fgrun-cli.js';
 import { echoOf } from '../http-function/echo.js';
+import { runtimesFound } from '../helpers/runtimes.js';
 
 describe.concurrent('--sandbox from the command line', () => {
   it('refuses with exit 2 and the fix where bubblewrap is missing', async () => {
@@ -33,5 +34,13 @@ describe.concurrent('--sandbox from the command line', () => {
     const run = await cli(['invoke', 'fixtures/functions/http-echo', '--sandbox', '--event', event]);
     expect(run.code).toBe(0);
     expect(echoOf(JSON.parse(run.stdout)).echo).toMatchObject({ path: '/boxed', cwd: '/opt/function' });
+  });
+
+  it('matrix --sandbox: every runtime sees the same cloud layout and identity', async () => {
+    const wanted = ['Python2.7', 'Python3.12'].filter((id) => runtimesFound.some((r) => r.runtime === id));
+    const run = await cli(['matrix', 'fixtures/functions/sandbox-probe', '--sandbox', '--runtimes', wanted.join(','), '--event', '{"op": "facts"}', '--json']);
+    expect(run.code).toBe(0);
+    const rows = JSON.parse(run.stdout) as Array<{ runtime: string; agrees: boolean; result: { uid: number; cwd: string; write_code: string } }>;
+    expect(rows.map((r) => [r.runtime, r.agrees, r.result.uid, r.result.cwd, r.result.write_code])).toEqual(wanted.map((id) => [id, true, 1003, '/opt/function', 'EROFS']));
   });
 });
