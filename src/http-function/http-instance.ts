@@ -159,6 +159,8 @@ export class HttpInstance {
         if (this.pending !== pending || pending.ended) return;
         const durationMs = performance.now() - t0;
         const maxRssKb = Math.max(this.watch.peakKb, this.watch.probe.readKb());
+        // A peak over the limit between two samples still counts, as for event functions.
+        if (maxRssKb > this.watch.limitKb) return this.end({ kind: 'oom', peakKb: maxRssKb, limitMb: this.options.config.memorySize });
         if (size > MAX_RESPONSE_BYTES) {
           const error = { code: 'result-too-large' as const, type: 'ResultTooLarge', message: `${size} bytes, the limit is ${MAX_RESPONSE_BYTES}`, stackTrace: [] };
           return this.settleWithLog({ type: 'result', id: requestId, ok: false, error, durationMs, maxRssKb }, null, null);

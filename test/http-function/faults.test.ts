@@ -136,6 +136,14 @@ describeEachRuntime('HTTP function faults', () => {
     expect(inv.error).toEqual({ errorType: 'ResultTooLarge', stackTrace: [], errorMessage: 'the return value of the function exceeds the maximum allowed limit: 7340032 bytes, the limit is 6291456' });
   });
 
+  it('answers oom when the server goes over the memory size, and replaces the instance', async () => {
+    const inv = await fn.invoke(GET('/alloc=300'));
+    expect(inv.status).toBe('oom');
+    expect(inv.error?.errorType).toBe('RuntimeMemoryLimitExceeded');
+    expect(inv.error?.errorMessage).toMatch(/^runtime memory limit exceeded, error: memory used \d+\.\d{3}MB is over the function's memory size of 128MB$/);
+    expect((await fn.invoke(GET('/after-oom'))).status).toBe('success');
+  });
+
   it('answers a crash when the server dies during the request', async () => {
     const inv = await fn.invoke(GET('/exit'));
     expect(inv.status).toBe('crash');
