@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { cli, fgrun as real } from '../matrix/fgrun-cli.js';
 import { echoOf } from '../http-function/echo.js';
 import { runtimesFound } from '../helpers/runtimes.js';
+import { fixture } from '../helpers/fixtures.js';
+import { createFunction } from '../../src/index.js';
 
 describe.concurrent('--sandbox from the command line', () => {
   it('refuses with exit 2 and the fix where bubblewrap is missing', async () => {
@@ -42,5 +44,16 @@ describe.concurrent('--sandbox from the command line', () => {
     expect(run.code).toBe(0);
     const rows = JSON.parse(run.stdout) as Array<{ runtime: string; agrees: boolean; result: { uid: number; cwd: string; write_code: string } }>;
     expect(rows.map((r) => [r.runtime, r.agrees, r.result.uid, r.result.cwd, r.result.write_code])).toEqual(wanted.map((id) => [id, true, 1003, '/opt/function', 'EROFS']));
+  });
+
+  it('binds dependency packages into the sandbox (/opt/function/deps/<n>), importable', async () => {
+    const fn = await createFunction({ code: fixture('pkg-deps'), dependencies: [fixture('pkg-deps-lib')], sandbox: true }, { onNotice: () => {} });
+    try {
+      const inv = await fn.invoke({});
+      expect(inv.status, inv.log).toBe('success');
+      expect(inv.result).toMatchObject({ dep: 'fgrun_demo_dep from a dependency package', origin: 'pkg-deps-lib' });
+    } finally {
+      await fn.close();
+    }
   });
 });
