@@ -7,14 +7,13 @@
 //           (its status and last output in the reason); timeout past the initializer timeout.
 //   invoke  the event as an HTTP request through the relay's Unix socket; done with the APIG result;
 //           timeout, oom and crash as for event functions (the instance is then killed).
-// The log: the server's output, streamed live; at the end of a request the host asks the relay to
-// flush it and waits for its fence, so every line written before the response is the request's.
+// The log: the server's output, streamed live and fenced by the relay (fenced-log.ts), so every line
+// written before the response's last byte is the request's.
 import { Agent, request, type ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
 import type { ResolvedConfig } from '../config/index.js';
-import { checkMove, LogCollector, type InstanceState, type Outcome } from '../instance/index.js';
+import { checkMove, type InstanceState, type Outcome } from '../instance/index.js';
 import { buildEnvironment } from '../instance/environment.js';
 import { unwatchMemory, watchMemory, type Watch } from '../instance/memory-watch.js';
 import { runtimeRoot } from '../instance/runtime-root.js';
@@ -27,6 +26,7 @@ import type { RuntimeInfo } from '../runtimes/index.js';
 import type { SandboxLayout } from '../sandbox/index.js';
 import { apigResult, cffHeaders, MAX_RESPONSE_BYTES, serverRequest } from './apig-request.js';
 import { killServer, spawnServer, type ServerProcess } from './server-process.js';
+import { FencedLog } from './fenced-log.js';
 
 /** What `start` resolves to when the server listens. */
 export interface Listening {
@@ -61,18 +61,10 @@ export class HttpInstance {
   initialized = true;
   readonly pid: number;
   private readonly proc: ServerProcess;
-  private readonly logs: LogCollector;
+  private readonly log: FencedLog;
   private readonly watch: Watch;
   private readonly agent: Agent;
   private pending: Pending | null = null;
-  /** What waits for the log to be whole: a start (the fence of its flush) or a response (its bytes). */
-  private logWait: { tag: string | null; bytes: number; done: (log: string) => void } | null = null;
-  /** The log's segments closed since the last request took its log. */
-  private segments = '';
-  /** The largest byte count a response fence has carried. */
-  private fencedBytes = 0;
-  private readonly sockets = new Set<Socket>();
-  private closedBytes = 0;
   private outputListener: ((chunk: Buffer) => void) | null = null;
   private exitStatus: number | null = null;
   private closed = false;
@@ -92,9 +84,9 @@ export class HttpInstance {
     this.pid = this.proc.pid;
     this.python = runtime.version;
     this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    this.logs = new LogCollector(fence, (id, log) => this.onFence(id, log));
-    this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
-    this.proc.log.on('data', (chunk: Buffer) => this.logs.push(chunk));
+    this.log = new FencedLog(fence, (tag) => this.proc.control.write(`flush ${tag}\n`));
+    this.log.onOutput = (chunk) => this.outputListener?.(chunk);
+    this.proc.log.on('data', (chunk: Buffer) => this.log.push(chunk));
     let events = '';
     this.proc.events.on('data', (chunk: Buffer) => {
       events += chunk.toString('latin1');
@@ -171,7 +163,7 @@ export class HttpInstance {
       res.on('error', () => {});
     });
     pending.request = client;
-    client.on('socket', (socket) => this.track(socket));
+    client.on('socket', (socket) => this.log.track(socket));
     client.on('error', (error) => {
       if (this.pending !== pending || pending.ended) return;
       this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the server closed the connection without a response (${(error as NodeJS.ErrnoException).code ?? error.message})` });
@@ -226,51 +218,11 @@ export class HttpInstance {
     });
   }
 
-  // Settle once the log is whole: after the relay's fence `tag` (a start), or, after a response, the
-  // fence it wrote before forwarding the response's last byte (its number is the bytes forwarded).
+  // Settle once the log is whole: after the relay's fence `tag` (a start), or after a response.
   private settleWithLog(message: ResultMessage, payload: Buffer | null, tag: string | null): void {
     const done = (log: string) => this.settle({ kind: 'done', message, payload, log });
-    if (tag !== null) {
-      this.logWait = { tag, bytes: 0, done };
-      this.proc.control.write(`flush ${tag}\n`);
-      return;
-    }
-    const bytes = this.bytesRead();
-    if (this.fencedBytes >= bytes) return this.takeLog(done);
-    this.logWait = { tag: null, bytes, done };
-  }
-
-  private takeLog(done: (log: string) => void): void {
-    const log = this.segments;
-    this.segments = '';
-    done(log);
-  }
-
-  // Each fence closes a segment of the log; the request's log is every segment up to its own fence.
-  private onFence(id: string, log: string): void {
-    this.segments += log;
-    const numeric = /^\d+$/.test(id);
-    if (numeric) this.fencedBytes = Math.max(this.fencedBytes, Number(id));
-    const wait = this.logWait;
-    if (!wait || (wait.tag !== null ? id !== wait.tag : !numeric || this.fencedBytes < wait.bytes)) return;
-    this.logWait = null;
-    this.takeLog(wait.done);
-  }
-
-  // Bytes read from the relay's socket so far, over every connection the instance has had.
-  private bytesRead(): number {
-    let total = this.closedBytes;
-    for (const socket of this.sockets) total += socket.bytesRead;
-    return total;
-  }
-
-  private track(socket: Socket): void {
-    if (this.sockets.has(socket)) return;
-    this.sockets.add(socket);
-    socket.once('close', () => {
-      this.sockets.delete(socket);
-      this.closedBytes += socket.bytesRead;
-    });
+    if (tag !== null) this.log.afterFence(tag, done);
+    else this.log.afterResponse(done);
   }
 
   private onEvent(line: string): void {
@@ -301,16 +253,14 @@ export class HttpInstance {
   private settleEnded(): void {
     const p = this.pending;
     if (!p?.ended) return;
-    const log = this.segments + this.logs.take(true);
-    this.segments = '';
-    this.settle({ ...p.ended, log } as Outcome<never>);
+    this.settle({ ...p.ended, log: this.log.takeAll() } as Outcome<never>);
   }
 
   private settle(outcome: Outcome<unknown>): void {
     const p = this.pending;
     if (!p) return;
     this.pending = null;
-    this.logWait = null;
+    this.log.cancel();
     this.outputListener = null;
     if (p.timer) clearTimeout(p.timer);
     unwatchMemory(this.watch);
@@ -327,8 +277,7 @@ export class HttpInstance {
     const p = this.pending;
     if (!p) return;
     if (p.ended) return this.settleEnded();
-    const log = this.segments + this.logs.take(true);
-    this.segments = '';
+    const log = this.log.takeAll();
     const status = this.exitStatus;
     const what = status === null ? 'the HTTP function\'s server was killed' : `the bootstrap exited with status ${status}`;
     const reason = p.id === 'start' ? `${what} before it listened on 127.0.0.1:8000${tail(log)}` : `${what} while it handled the request`;
