@@ -26,7 +26,7 @@ export async function warmUpHttp(config: ResolvedConfig, runtime: RuntimeInfo, i
   const t0 = performance.now();
   const failed = (answer: Answer, log = '', peakKb = 0): WarmUp => ({ ok: false, instance: null, answer, log, durationMs: performance.now() - t0, python: runtime.version, peakKb, attempts: 1 });
   if (isolation.wrapper.length === 0 && (await portTaken())) {
-    return failed(errorAnswer('init-error', 'initialization', 'PortInUse', 'another process already listens on 127.0.0.1:8000, and without network namespaces the HTTP function must use the host\'s port 8000: stop that process (or install bubblewrap so that each instance gets its own port 8000: docs/http-functions.md)'));
+    return failed(errorAnswer('init-error', 'initialization', 'PortInUse', 'another process already listens on 127.0.0.1:8000, and without network namespaces the HTTP function must use the host\'s port 8000: stop that process (fgrun serve listens on 8000 by default: give it --port 8900), or install bubblewrap so that each instance gets its own port 8000 (docs/http-functions.md)'));
   }
   let instance: HttpInstance;
   try {
