@@ -103,4 +103,4 @@ describeEachRuntime('--sandbox with --debug-port', (runtime) => {
       await handle.close({ mode: 'cancel' });
     }
   });
-}, ['Python3.10', 'Python3.12']);
+}, undefined, { concurrent: true });
