@@ -1,5 +1,8 @@
 // --sandbox through the CLI: where it cannot run (no bwrap) the one clear error and exit 2, never an
 // unsandboxed run; --sandbox-network; `runtimes --verbose`; an HTTP function in the sandbox.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, fgrun as real } from '../matrix/fgrun-cli.js';
 import { echoOf } from '../http-function/echo.js';
@@ -54,6 +57,20 @@ describe.concurrent('--sandbox from the command line', () => {
       expect(inv.result).toMatchObject({ dep: 'fgrun_demo_dep from a dependency package', origin: 'pkg-deps-lib' });
     } finally {
       await fn.close();
+    }
+  });
+
+  it('names the sysctl where bwrap cannot make a user namespace', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'fgrun-fake-bwrap-'));
+    // A bwrap that fails as Debian's does where unprivileged user namespaces are off.
+    writeFileSync(join(bin, 'bwrap'), '#!/bin/sh\necho "bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces." >&2\nexit 1\n', { mode: 0o755 });
+    try {
+      await expect(createFunction({ code: fixture('sandbox-probe'), sandbox: true }, { env: { ...process.env, PATH: `${bin}:/usr/bin:/bin` }, onNotice: () => {} })).rejects.toMatchObject({
+        code: 'FGRUN_SANDBOX_UNAVAILABLE', kind: 'usage',
+        message: expect.stringContaining('--sandbox cannot run here: bwrap cannot make a user namespace here (bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces.); enable unprivileged user namespaces: `sysctl -w kernel.unprivileged_userns_clone=1`'),
+      });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
     }
   });
 });
