@@ -47,10 +47,11 @@ describeEachRuntime('--sandbox', (runtime) => {
     const first = await fn.invoke({ op: 'mark' });
     const again = await fn.invoke({ op: 'mark' });
     expect([first.result, again.result]).toEqual([{ existed: false }, { existed: true }]);
-    const other = await createFunction({ code: fixture('sandbox-probe'), runtime: runtime.runtime, sandbox: true }, { onNotice: () => {} });
+    const other = await createFunction({ code: fixture('sandbox-probe'), runtime: runtime.runtime, sandbox: true, timeout: 60 }, { onNotice: () => {} });
     try {
       expect((await other.invoke({ op: 'mark' })).result).toEqual({ existed: false });
       const full = await other.invoke({ op: 'fill' });
+      expect(full.status, full.log).toBe('success');
       const { error, written_mb: mb } = full.result as { error: string; written_mb: number };
       expect(error).toBe('ENOSPC');
       expect(mb).toBeGreaterThanOrEqual(480);
