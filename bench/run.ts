@@ -5,6 +5,8 @@ import type { Plan } from './plan.js';
 import { coldStarts } from './suites/cold.js';
 import { cliStart } from './suites/cli.js';
 import { headline } from './suites/headline.js';
+import { httpFunction } from './suites/http.js';
+import { sandboxCost } from './suites/sandbox.js';
 import { contextCall, payloads, warmInvoke } from './suites/latency.js';
 import { logHeavy } from './suites/logs.js';
 import { hostMemory } from './suites/memory.js';
@@ -64,6 +66,8 @@ const SUITES: Array<{ name: string; run: Suite; placements?: 'pinned' }> = [
   { name: 'CLI start-up', run: (r, p) => cliStart(r, p) },
   { name: 'pools', run: (r, p) => pools(r, p) },
   { name: 'log-heavy handler', run: (r, p) => logHeavy(r, p) },
+  { name: 'HTTP function', run: (r, p) => httpFunction(r, p) },
+  { name: '--sandbox', run: (r, p) => sandboxCost(r, p) },
 ];
 
 export function machine(): Machine {

@@ -24,7 +24,9 @@ def kill_instance(platform, pid, cgroup):
     if os.path.isdir("/proc/self"):
         try:
             with open("/proc/{0}/cmdline".format(pid), "rb") as f:
-                if b"bootstrap/main.py" not in f.read():
+                cmdline = f.read()
+                # An event function's interpreter, or an HTTP function's relay (bwrap's command line holds it).
+                if b"bootstrap/main.py" not in cmdline and b"bootstrap/fgrun_http_relay.py" not in cmdline:
                     return
         except (IOError, OSError):
             return

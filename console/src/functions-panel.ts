@@ -45,6 +45,7 @@ export class FunctionsPanel {
     const rows: [string, Node | string][] = [
       ['Name', f.name],
       ['Runtime', `${f.runtime} (Python ${f.python}, ${f.interpreter})`],
+      ['Type', f.type === 'http' ? 'HTTP function (its bootstrap starts a server on 127.0.0.1:8000)' : 'event function'],
       ['Handler', f.handler],
       ['Initializer', f.initializer ?? '—'],
       ['Memory', `${f.memorySize} MB`],

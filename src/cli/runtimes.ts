@@ -5,6 +5,7 @@ import { commandDescription } from './descriptions.js';
 import { inspectRuntimes, runtimeEnvVar, type RuntimeReport } from '../runtimes/index.js';
 import type { Io } from './io.js';
 import { table } from './table.js';
+import { sandboxStatusLine } from '../sandbox/index.js';
 
 // The `runtimes` command.
 export function runtimesCommand(io: Io): Command {
@@ -27,7 +28,7 @@ export function runtimesCommand(io: Io): Command {
           ? [r.runtime, r.found.version, r.found.source, r.found.path]
           : [r.runtime, '-', '-', `not found: ${r.reason ?? 'no interpreter'} (set ${runtimeEnvVar(r.runtime)})`]);
         io.stdout.write(table(['RUNTIME', 'VERSION', 'SOURCE', 'INTERPRETER'], rows));
-        if (flags.verbose) io.stdout.write(reports.map(candidatesTried).join(''));
+        if (flags.verbose) io.stdout.write(reports.map(candidatesTried).join('') + '\n' + sandboxStatusLine());
       }
       io.exitCode = reports.some((r) => r.found) ? 0 : 1;
     });

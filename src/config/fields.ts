@@ -83,6 +83,12 @@ export const FIELDS = {
     value: handlerString(), file: 'handler', flag: '--handler <file.function>', flagValue: 'text', default: 'index.handler',
     help: "Handler, '[path/]file.function'",
   },
+  type: {
+    value: z.enum(['event', 'http'], "must be 'event' (handler(event, context)) or 'http' (a web server that the code's bootstrap file starts)"),
+    file: 'type', flag: '--type <event|http>', flagValue: 'text',
+    defaultText: 'http when the code has a bootstrap file at its root and no handler is given, else event',
+    help: "Function type: event (handler(event, context)) or http (a web server that the code's bootstrap file starts, on 127.0.0.1:8000)",
+  },
   initializer: {
     value: handlerString(), file: 'initializer_handler', flag: '--initializer <file.function>', flagValue: 'text',
     help: 'Initializer, [path/]file.function; runs once per instance before its first request',
@@ -160,6 +166,15 @@ export const FIELDS = {
     value: z.boolean('must be true or false'), file: 'host_site_packages', flag: '--host-site-packages', flagValue: 'switch', default: false,
     defaultText: 'only the standard library, the code and its dependencies',
     help: "Let the function import the interpreter's own site-packages, which the cloud never has (fgrun only)",
+  },
+  sandbox: {
+    value: z.boolean('must be true or false'), file: 'sandbox', flag: '--sandbox', flagValue: 'switch', default: false,
+    help: "Run each instance in the cloud's file system and identity: code read-only at /opt/function/code, a private 512 MB /tmp, uid 1003, no home folders (Linux, bubblewrap; fgrun only)",
+  },
+  sandboxNetwork: {
+    value: z.enum(['host', 'none'], "must be 'host' (the network as the host has it, as in the cloud) or 'none' (no network but a private loopback)"),
+    file: 'sandbox_network', flag: '--sandbox-network <host|none>', flagValue: 'text', default: 'host',
+    help: "The sandbox's network: host (as the cloud, the default) or none (a private loopback only) (fgrun only)",
   },
   apigBase64: {
     value: z.boolean('must be true or false'), file: 'apig_base64', flag: '--apig-base64 <true|false>', flagValue: 'boolean', default: true,

@@ -7,7 +7,7 @@ import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
 import { prepareCode } from '../package/index.js';
 import { ClosedError, ConfigError } from '../errors.js';
 import { registerSecret } from '../log.js';
-import { sharedLogDir, type Instance, type Outcome } from '../instance/index.js';
+import { sharedLogDir, type Outcome } from '../instance/index.js';
 import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
@@ -17,9 +17,11 @@ import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
-import { warmUp, type InstanceExtras, type WarmUp } from './warm-up.js';
+import { warmUp, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
 import { wallDate } from './clock.js';
+import { functionKind, startHttp } from '../http-function/index.js';
+import { checkSandboxFields, sandboxFor } from '../sandbox/index.js';
 
 export interface InvokeOptions {
   /** Request id to use (a fresh UUID by default). */
@@ -93,15 +95,23 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   if (debugPort !== undefined && !(Number.isInteger(debugPort) && debugPort >= 1 && debugPort <= 65535)) {
     throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });
   }
-  const input = await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source);
+  const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
+  const kind = functionKind(await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source));
+  const input = kind.input;
+  if (kind.notice) notice(kind.notice);
   const maxInstances = debugPort !== undefined ? 1 : options.maxInstances;
   const config = resolveConfig(maxInstances === undefined ? input : { ...input, maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
   sharedLogDir();
-  const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
+  checkSandboxFields(config, env);
+  if (config.type === 'http') {
+    const http = startHttp(config, runtime, { notice, env, debugPort });
+    return new Handle(http.config, runtime, http.start, http.release);
+  }
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) notice(build.notice);
+  const built = build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config;
   const extras: InstanceExtras = debugPort === undefined ? {} : {
     debugPort,
     onDebug: (message, requestId) => {
@@ -109,7 +119,8 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
       if (line) notice(line);
     },
   };
-  return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime, extras);
+  if (built.sandbox) extras.sandbox = sandboxFor(built, runtime.path, env);
+  return new Handle(built, runtime, (id, signal) => warmUp(built, runtime, id, signal, extras));
 }
 
 // The caller's log sink, unable to break the host (the log is in the Invocation anyway), and the
@@ -140,16 +151,17 @@ class LogStream {
 }
 
 class Handle implements FunctionHandle {
-  private readonly pool: Pool<Instance, WarmUp>;
+  private readonly pool: Pool<FunctionInstance, WarmUp>;
   private closed = false;
 
-  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, extras: InstanceExtras) {
+  // `start` warms up an instance (warm-up.ts, or an HTTP function's); `onClose` runs after close().
+  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, start: (requestId: string, signal: AbortSignal) => Promise<WarmUp>, private readonly onClose?: () => void) {
     for (const secret of Object.values(config.credentials)) registerSecret(secret);
-    this.pool = new Pool<Instance, WarmUp>({
+    this.pool = new Pool<FunctionInstance, WarmUp>({
       name: config.name,
       maxInstances: config.maxInstances,
       idleTimeoutMs: config.idleTimeout * 1000,
-      start: (id, signal) => warmUp(config, runtime, id, signal, extras),
+      start,
     });
   }
 
@@ -173,7 +185,7 @@ class Handle implements FunctionHandle {
 
   // The Invocation of an instance's outcome (`startedAt` the request's start, `t0` the handler's);
   // the instance goes back to the pool.
-  private answered(instance: Instance, requestId: string, startedAt: number, t0: number, warm: WarmUp | null, stream: LogStream | null, outcome: Outcome<ResultMessage>): Invocation {
+  private answered(instance: FunctionInstance, requestId: string, startedAt: number, t0: number, warm: WarmUp | null, stream: LogStream | null, outcome: Outcome<ResultMessage>): Invocation {
     const done = outcome.kind === 'done' ? outcome.message : null;
     // A failure reads the clock again; a success ends at its start plus the duration Python measured.
     const endedAt = done ? t0 + done.durationMs : performance.now();
@@ -229,5 +241,6 @@ class Handle implements FunctionHandle {
   async close(options: CloseOptions = {}): Promise<void> {
     this.closed = true;
     await this.pool.close(options.mode ?? 'drain');
+    this.onClose?.();
   }
 }

@@ -6,14 +6,18 @@ import { Instance, type InstanceOptions, type Outcome } from '../instance/index.
 import type { ResolvedConfig } from '../config/index.js';
 import { SpawnError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
+import type { HttpInstance } from '../http-function/http-instance.js';
 import type { ColdStart } from './build-invocation.js';
 import { answerFor, describeExit, errorAnswer, type Answer } from './answer.js';
 
 /** Initializer attempts per request, each on a fresh instance (FunctionGraph: three). */
 const INIT_ATTEMPTS = 3;
 
+/** An event function's instance, or an HTTP function's (http-function/). */
+export type FunctionInstance = Instance | HttpInstance;
+
 export type WarmUp =
-  | { ok: true; instance: Instance; cold: ColdStart; python: string; attempts: number }
+  | { ok: true; instance: FunctionInstance; cold: ColdStart; python: string; attempts: number }
   | { ok: false; instance: null; answer: Answer; log: string; durationMs: number; python: string; peakKb: number; attempts: number };
 
 type Attempt =
@@ -21,7 +25,7 @@ type Attempt =
   | { ok: false; answer: Answer; log: string; python: string; peakKb: number; retry: boolean };
 
 /** Instance options beyond the config and runtime (the debugger's). */
-export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug'>;
+export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug' | 'sandbox'>;
 
 // Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
 export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {

@@ -25,6 +25,7 @@ import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess 
 import { sharedLogDir } from './paths.js';
 import { workDir } from './work-dir.js';
 import { holdTimeout, releaseTimeout } from './debug-hold.js';
+import type { SandboxLayout } from '../sandbox/index.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 export type { Outcome } from './outcomes.js';
@@ -37,6 +38,8 @@ export interface InstanceOptions {
   debugPort?: number;
   /** A debugger waits for a client, holds the function or lets it go, in request `requestId` (null: loading the module). */
   onDebug?: (message: DebugMessage, requestId: string | null) => void;
+  /** Run in this sandbox (--sandbox, docs/sandbox.md). */
+  sandbox?: SandboxLayout;
 }
 
 export class Instance {
@@ -65,8 +68,9 @@ export class Instance {
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
     const root = workDir(options.config.code, options.config.name);
-    const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir(), root.codeRoot);
-    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages });
+    const box = options.sandbox;
+    const env = buildEnvironment(options.config, options.runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot);
+    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper });
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
     setRef(this.proc, false);
     this.pid = this.proc.pid;
@@ -107,7 +111,7 @@ export class Instance {
       this.begin('starting', 'ready', null, performance.now() + (this.options.startTimeoutMs ?? START_TIMEOUT_MS), resolve));
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
-      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
+      codeRoot: this.options.sandbox?.codeRoot ?? config.code, paths: this.options.sandbox?.paths ?? config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
       answers: aheadAnswers(config), userData: config.userData, timeouts: { handler: config.timeout, initializer: config.initializerTimeout },
     }));
     return outcome;

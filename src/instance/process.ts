@@ -36,16 +36,22 @@ function killAll(): void {
 interface SpawnOptions {
   /** Let the function import the interpreter's own site-packages (no -S). */
   hostSitePackages?: boolean;
+  /** The sandbox's bwrap command line (--sandbox, docs/sandbox.md), the interpreter run inside it. */
+  sandbox?: readonly string[];
 }
+
+/** The shell gate of a sandboxed instance: it waits for "go" on stdin, then becomes bwrap, so the
+ * cgroup is joined before bwrap forks (a join after the spawn would miss bwrap's children). */
+const GATE = ['-c', 'read go && exec "$@"', 'fgrun-sandbox'];
 
 // -S keeps the interpreter's site-packages (and a venv's) off sys.path: in the cloud a function
 // imports only the standard library, its code and its dependency packages (docs/runtimes.md).
 export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>, options: SpawnOptions = {}): PythonProcess {
   if (live.size === 0) onHostExit('kill', killAll);
+  const flags = options.hostSitePackages ? ['-u', '-B', '-s'] : ['-u', '-B', '-s', '-S'];
   const shell = new PythonShell(BOOTSTRAP_MAIN, {
     mode: 'binary',
-    pythonPath,
-    pythonOptions: options.hostSitePackages ? ['-u', '-B', '-s'] : ['-u', '-B', '-s', '-S'],
+    ...(options.sandbox ? { pythonPath: '/bin/sh', pythonOptions: [...GATE, ...options.sandbox, pythonPath, ...flags] } : { pythonPath, pythonOptions: flags }),
     cwd,
     env,
     detached: true,
@@ -71,6 +77,7 @@ export function spawnPython(pythonPath: string, cwd: string, env: Record<string,
   const pid = child.pid;
   // Joined before the init message is even written, so before any of the function's code runs.
   const cgroup = InstanceCgroup.join(pid);
+  if (options.sandbox) child.stdin.write('go\n');
   const reaped = reaperWatch(pythonPath, pid, cgroup?.dir ?? null);
   const proc: PythonProcess = {
     shell, child, pid, stdin: child.stdin, stdout: child.stdout, stderr, cgroup, containment: { subreaper: cgroup === null, parentDeath: !reaped },

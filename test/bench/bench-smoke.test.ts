@@ -32,6 +32,8 @@ const FIGURE_IDS = [
   'cli.help', 'cli.invoke',
   ...SMOKE_PLAN.poolSizes.map((n) => `pool.${n}.rate`), ...SMOKE_PLAN.poolSizes.map((n) => `pool.${n}.trivial`),
   'logs.p50',
+  'http.p50', 'http.p99',
+  'sandbox.cold', 'sandbox.warm.p50',
 ];
 /** The figures among them with a target. */
 const JUDGED = FIGURE_IDS.filter((id) => id in TARGETS).length;

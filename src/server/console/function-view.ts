@@ -4,7 +4,7 @@ import { invokeUrl } from '../fgs/api-paths.js';
 import { FIELDS, flagName } from '../../config/fields.js';
 
 /** The fields the console's `fgrun invoke` command line sets, in its order. */
-const COMMAND_FIELDS = ['runtime', 'handler', 'initializer', 'memorySize', 'timeout', 'name'] as const;
+const COMMAND_FIELDS = ['runtime', 'type', 'handler', 'initializer', 'memorySize', 'timeout', 'name'] as const;
 
 // The flags (from the config field table) that give `fgrun invoke` this function's configuration.
 function invokeFlags(values: Partial<Record<(typeof COMMAND_FIELDS)[number], unknown>>): string[] {
@@ -21,6 +21,9 @@ export interface FunctionView {
   /** Exact interpreter version, e.g. "3.12.1". */
   python: string;
   interpreter: string;
+  /** 'event' or 'http' (docs/http-functions.md). */
+  type: 'event' | 'http';
+  /** The handler; an HTTP function's is its `bootstrap` file. */
   handler: string;
   initializer: string | null;
   memorySize: number;
@@ -41,8 +44,9 @@ export function functionView(fn: ServedFunction, serverUrl: string, gatewayUrl: 
   const s = fn.stats();
   return {
     name: c.name, urn: fn.urn, runtime: fn.handle.runtime.runtime, python: fn.handle.runtime.version, interpreter: fn.handle.runtime.path,
-    handler: c.handler, initializer: c.initializer ?? null, memorySize: c.memorySize, timeout: c.timeout, code: c.code,
-    invokeFlags: invokeFlags({ ...c, runtime: fn.handle.runtime.runtime }), invokeUrl: invokeUrl(serverUrl, fn.urn), gatewayUrl, maxInstances: c.maxInstances,
+    type: c.type ?? 'event', handler: c.type === 'http' ? 'bootstrap' : c.handler, initializer: c.initializer ?? null, memorySize: c.memorySize, timeout: c.timeout, code: c.code,
+    invokeFlags: invokeFlags({ ...c, runtime: fn.handle.runtime.runtime, handler: c.type === 'http' ? undefined : c.handler, type: c.type === 'http' ? 'http' : undefined }),
+    invokeUrl: invokeUrl(serverUrl, fn.urn), gatewayUrl, maxInstances: c.maxInstances,
     instances: { warm: s.idle, busy: s.busy, starting: s.starting, queued: s.queued },
   };
 }

@@ -48,6 +48,9 @@ function runAsync(d: AsyncDeps, fn: ServedFunction, event: unknown, requestId: s
 export function asyncInvoke(d: AsyncDeps) {
   return async ({ res, params, body, requestId }: RouteContext): Promise<void> => {
     const fn = resolveTarget(d.registry, params);
+    if (fn.config.type === 'http') {
+      throw new ApiError('invalid-parameter', `function ${fn.config.name} is an HTTP function, and HTTP functions cannot be invoked asynchronously (FunctionGraph: "HTTP Functions"); call .../invocations (synchronous) or the APIG gateway /apig/${fn.config.name}/ instead`);
+    }
     const event = parseEvent(body);
     d.journal?.accept(requestId, fn.urn, body.toString('utf8'));
     sendJson(res, 202, { request_id: requestId });

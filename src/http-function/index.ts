@@ -1,0 +1,37 @@
+// HTTP functions (docs/http-functions.md): recognised by their `bootstrap` file, run as their own web
+// server per instance. Re-exports and the one entry createFunction() calls.
+import type { FunctionConfigInput, ResolvedConfig } from '../config/index.js';
+import { ConfigError } from '../errors.js';
+import type { WarmUp } from '../function/warm-up.js';
+import type { RuntimeInfo } from '../runtimes/index.js';
+import { localCommand, readBootstrap } from './bootstrap-file.js';
+import { httpIsolation } from './isolation.js';
+import { functionKind as kindOf, kindNotice, withKind } from './kind.js';
+import { warmUpHttp } from './warm-up.js';
+import { socketsDir } from './server-process.js';
+import { sandboxFor } from '../sandbox/index.js';
+
+// The config with its type (and an HTTP function's runtime) filled in, and the line that says a guess.
+export function functionKind<T extends FunctionConfigInput>(input: T): { input: T; notice: string | null } {
+  const kind = kindOf(input);
+  return { input: withKind(input, kind), notice: kindNotice(kind, input.code) };
+}
+
+export interface HttpStart {
+  config: ResolvedConfig;
+  start: (requestId: string, signal: AbortSignal) => Promise<WarmUp>;
+  release: () => void;
+}
+
+// What a handle of an HTTP function needs: its instances' isolation and its warm-up.
+export function startHttp(config: ResolvedConfig, runtime: RuntimeInfo, options: { notice: (line: string) => void; env: NodeJS.ProcessEnv; debugPort: number | undefined }): HttpStart {
+  if (options.debugPort !== undefined) {
+    throw new ConfigError('--debug-port serves a debugger in an event function\'s runtime; an HTTP function runs its own server: start debugpy from your bootstrap instead (docs/http-functions.md)', { field: 'debugPort' });
+  }
+  const command = localCommand(readBootstrap(config.code), runtime.path);
+  // In a sandbox the instance's network is always its own: its 127.0.0.1:8000 must be.
+  const sandbox = config.sandbox ? sandboxFor({ ...config, sandboxNetwork: 'none' }, runtime.path, options.env, [socketsDir()]) : null;
+  const isolation = httpIsolation(`${config.name} (${config.code})`, options.notice, options.env, sandbox?.wrapper ?? null);
+  const resolved = isolation.maxInstances === null ? config : { ...config, maxInstances: isolation.maxInstances };
+  return { config: resolved, start: (_id, signal) => warmUpHttp(resolved, runtime, isolation, command, signal, sandbox), release: isolation.release };
+}
