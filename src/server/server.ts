@@ -16,6 +16,7 @@ import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig/gateway.js';
 import { ConsoleApp, type ConsoleOptions } from './console/index.js';
 import { guardsFor, type GatewayAuthOptions, type Guards } from './auth/route-auth.js';
+import { SiteCheck } from './auth/site-check.js';
 import type { Invoker } from './fgs/invoke-api.js';
 import { InvocationFeed, type FeedFunction, type InvocationFinished } from './invocation-feed.js';
 import { Registry, type HandleFactory, type ServedFunction } from './registry.js';
@@ -67,6 +68,8 @@ export interface ServeOptions {
   stateDir?: string;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
+  /** Browser origins (scheme://host[:port]) allowed to send state-changing requests, with CORS headers (--cors). @default none */
+  cors?: readonly string[];
   /** The browser console at `/` (docs/console.md), or false for none. @default {} (served) */
   console?: ConsoleOptions | false;
 }
@@ -113,13 +116,15 @@ export class FgrunServer {
   readonly console: ConsoleApp | null;
   /** Finished invocations by request id, until their HTTP request's record is made. */
   private readonly answered = new Map<string, InvocationFinished>();
+  /** Host and Origin, checked on every request. */
+  private readonly site: SiteCheck;
 
   constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions, guards: Guards) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.feed = options.feed ?? new InvocationFeed();
     this.guards = guards;
     this.authEnabled = guards.invoke.mode !== 'none';
-    this.feed = options.feed ?? new InvocationFeed();
+    this.site = new SiteCheck(host, options.cors);
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
@@ -128,6 +133,7 @@ export class FgrunServer {
     }));
     this.console = options.console === false ? null : new ConsoleApp({
       registry, feed: this.feed, invoke: this.invoke, host, port, url: this.url, authEnabled: this.authEnabled,
+      credentials: this.authEnabled || guards.gateway.mode !== 'none',
       gatewayUrl: (f) => this.functions.find((info) => info.urn === f.urn)?.gatewayUrl ?? null,
     }, options.console);
   }
@@ -181,9 +187,12 @@ export class FgrunServer {
         res.setHeader('Connection', 'close');
         throw new ApiError('unavailable', 'fgrun serve is shutting down and takes no new requests');
       }
+      const head = { method, path, query, headers: req.headers };
+      this.admitHost(head, res);
+      if (this.site.answerCors(head, res)) return this.record(method, path, res.statusCode, requestId, t0);
       const { route, params } = matchRoute(routes, method, path);
       // Refused on its head: the body is never read (nor kept), and the connection is not reused.
-      const checkBody = this.admit(route, { method, path, query, headers: req.headers }, res);
+      const checkBody = this.admit(route, head, res);
       if (expectsContinue) res.writeContinue();
       const read = await readBody(req, route.bodyLimit);
       if (!read.ok) {
@@ -199,19 +208,35 @@ export class FgrunServer {
       if (apiError.reason === 'internal' && !(error instanceof ApiError)) this.options.log?.(`internal error: ${(error as Error)?.stack ?? String(error)}`);
       sendError(res, apiError);
     }
+    this.record(method, path, res.statusCode, requestId, t0);
+  }
+
+  // The answered request's record (or log line).
+  private record(method: string, path: string, status: number, requestId: string, t0: number): void {
     const durationMs = performance.now() - t0;
     const invocation = this.answered.get(requestId);
     this.answered.delete(requestId);
     if (this.options.onRequest) {
-      this.options.onRequest({ method, path, status: res.statusCode, durationMs, requestId, ...(invocation ? { invocation } : {}) });
+      this.options.onRequest({ method, path, status, durationMs, requestId, ...(invocation ? { invocation } : {}) });
     } else {
-      this.options.log?.(`${method} ${path} ${res.statusCode} ${durationMs.toFixed(1)}ms ${requestId}`);
+      this.options.log?.(`${method} ${path} ${status} ${durationMs.toFixed(1)}ms ${requestId}`);
+    }
+  }
+
+  // The Host check (DNS rebinding); a refusal closes the connection instead of reading the body.
+  private admitHost(head: RequestHead, res: ServerResponse): void {
+    try {
+      this.site.checkHost(head);
+    } catch (error) {
+      res.setHeader('Connection', 'close');
+      throw error;
     }
   }
 
   // The route's guard on the request head; a refusal closes the connection instead of reading the body.
   private admit(route: Route, head: RequestHead, res: ServerResponse): BodyCheck | null {
     try {
+      this.site.checkOrigin(head, route.navigable);
       return route.guard.admit(head);
     } catch (error) {
       res.setHeader('Connection', 'close');

@@ -36,10 +36,10 @@ const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?
 const wait = (fnText: string, ...args: unknown[]) => page.waitForFunction(fnText, { timeout: 30_000 }, ...args);
 
 describe('the console in Chromium', () => {
-  it('opens on a loopback bind without a token and shows each function live, with its exact interpreter', async () => {
-    expect(server.consoleUrl).toBe(`${server.url}/`);
+  it('with credentials configured, opens through the token URL even on loopback, and shows each function live, with its exact interpreter', async () => {
+    expect(server.consoleUrl).toMatch(new RegExp(`^${server.url.replace(/\./g, '\\.')}/\\?token=[0-9a-f]{48}$`));
     const response = await page.goto(server.consoleUrl!);
-    expect(response!.status()).toBe(200);
+    expect([response!.status(), page.url()]).toEqual([200, `${server.url}/`]);
     await wait(`document.querySelectorAll('#functions .function').length === 2 && document.querySelector('#connection').textContent === 'live'`);
     expect(await text('#functions .function[data-name="hello"] .meta')).toBe(`${RUNTIME} · Python ${runtimesFound.at(-1)!.version} · 128 MB`);
     expect(await text('#details td[data-field="handler"]')).toBe('index.handler');

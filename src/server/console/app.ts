@@ -44,6 +44,8 @@ export interface ConsoleDeps {
   url: string;
   /** Whether the invoke API requires credentials (the page's curl command then sends a token). */
   authEnabled: boolean;
+  /** Whether any credentials are configured (invoke API or gateway): the console then needs its token on loopback too. */
+  credentials: boolean;
   gatewayUrl: (fn: ServedFunction) => string | null;
 }
 
@@ -61,7 +63,7 @@ export class ConsoleApp {
   private seq = 0;
 
   constructor(private readonly deps: ConsoleDeps, options: ConsoleOptions = {}) {
-    this.guard = new ConsoleGuard({ host: deps.host, port: deps.port, token: options.token });
+    this.guard = new ConsoleGuard({ host: deps.host, port: deps.port, credentials: deps.credentials, token: options.token });
     this.store = new TestEventStore(resolve(options.stateDir ?? DEFAULT_STATE_DIR));
     this.unsubscribe = deps.feed.subscribe((event) => {
       if (event.type !== 'finish') return;
@@ -96,13 +98,13 @@ export class ConsoleApp {
     return fn;
   }
 
-  // The console's routes: the API's guard checks Host, then the token, then Origin (guard.ts).
+  // The console's routes: the API's guard checks the token (access.ts), after the server's Host and Origin checks.
   routes(): Route[] {
     const api = (methods: string[], path: string[], handle: Handler, bodyLimit = SMALL_BODY): Route =>
       ({ methods, pattern: [...API, ...path], bodyLimit, bodyWhat: 'a console request', guard: this.guard.apiGuard, handle });
     const fn = ['functions', '{urn}'];
     return [
-      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.guard.pageGuard, handle: (c) => this.page(c) },
+      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.guard.pageGuard, navigable: true, handle: (c) => this.page(c) },
       { methods: ['GET'], pattern: ['console', 'assets', '{file}'], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.guard.pageGuard, handle: (c) => sendAsset(c.res, c.params.file ?? '') },
       api(['GET'], ['functions'], async ({ res }) => sendJson(res, 200, { functions: this.functions() })),
       api(['GET'], ['templates'], async ({ res }) => sendJson(res, 200, { templates: EVENT_TEMPLATES.map(({ name, description }) => ({ name, description })) })),
