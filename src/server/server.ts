@@ -27,6 +27,7 @@ import { buildRoutes } from './routes.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;
+import { checkStateDir } from './state-dir.js';
 export { DEFAULT_STATE_DIR } from './state-dir.js';
 /** How long close() waits for in-flight requests before answering them 503. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -274,6 +275,7 @@ export class FgrunServer {
 
 // The state folder's journal, or a ConfigError naming --state-dir.
 function openJournal(stateDir: string): AsyncJournal {
+  checkStateDir(stateDir);
   try {
     return new AsyncJournal(stateDir);
   } catch (cause) {

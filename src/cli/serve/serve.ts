@@ -149,6 +149,7 @@ function banner(server: FgrunServer): string {
   lines.push(`fgrun serve: auth of /apig (gateway): ${server.guards.gateway.requirement}`);
   if (server.console) lines.push(`fgrun serve: auth of the console: ${server.console.guard.apiGuard.requirement}`);
   const { resumed, unserved } = server.resumed;
+  for (const q of server.journal?.quarantined ?? []) lines.push(`fgrun serve: ${server.journal!.file} line ${q.line} cannot be run (${q.why}): moved to ${server.journal!.quarantineFile}`);
   if (resumed) lines.push(`fgrun serve: resuming ${resumed} async invocation${resumed > 1 ? 's' : ''} left pending by a previous run (${server.journal!.file})`);
   if (unserved) lines.push(`fgrun serve: ${unserved} pending async invocation${unserved > 1 ? 's are' : ' is'} for functions not served now; kept in ${server.journal!.file}`);
   lines.push('Press Ctrl-C to stop.');
@@ -246,6 +247,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
     await server.close();
     await log.close();
     const left = server.journal?.left.length ?? 0;
+    if (server.journal?.closeProblem) io.stderr.write(`fgrun serve: ${server.journal.closeProblem}\n`);
     io.stderr.write(left ? `fgrun serve: stopped; ${left} async invocation${left > 1 ? 's' : ''} left pending in ${server.journal!.file}: the next fgrun serve with this state folder runs ${left > 1 ? 'them' : 'it'}\n` : 'fgrun serve: stopped\n');
     return 0;
   } finally {
