@@ -18,7 +18,7 @@ import { sendAsset, sendTokenPage } from './assets.js';
 import { EventStream } from './event-stream.js';
 import { functionView, type FunctionView } from './function-view.js';
 import { ConsoleGuard } from './access.js';
-import { History, toConsoleInvocation } from './history.js';
+import { History, SNAPSHOT_SIZE, toConsoleInvocation } from './history.js';
 import { TestEventStore } from './test-events.js';
 import { DEFAULT_STATE_DIR } from '../state-dir.js';
 
@@ -72,6 +72,11 @@ export class ConsoleApp {
       this.stream.send('invocation', record);
       this.pushFunctions();
     }, { logs: false });
+  }
+
+  /** Live streams dropped because their page did not read. */
+  get streamsDropped(): number {
+    return this.stream.dropped;
   }
 
   /** The console's address, with the token when the bind needs one. */
@@ -172,7 +177,7 @@ export class ConsoleApp {
   }
 
   private openStream(res: RouteContext['res']): void {
-    this.stream.open(res, [['snapshot', { functions: this.functions(), invocations: this.history.all(), authEnabled: this.deps.authEnabled }]]);
+    this.stream.open(res, [['snapshot', { functions: this.functions(), invocations: this.history.recent(SNAPSHOT_SIZE), authEnabled: this.deps.authEnabled }]]);
     this.sampler ??= setInterval(() => {
       if (this.stream.size === 0) {
         clearInterval(this.sampler!);
