@@ -76,7 +76,7 @@ describe.runIf(newestRuntime)('fgrun build: changes and failures', () => {
     writeFileSync(requirements, 'tinydep==2.0\n');
     const stale = await run(code, runtime);
     expect(stale.body).toBe('1.0');
-    expect(stale.notices).toEqual([expect.stringMatching(new RegExp(`^fgrun: ${requirements} changed since its build for ${which.replace(/[().]/g, '\\$&')} of \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: running with that build; run \`fgrun build --runtime ${runtime.runtime}\` to update it$`))]);
+    expect(stale.notices).toEqual([expect.stringMatching(new RegExp(`^fgrun: ${requirements} \\(or a local path it names\\) changed since its build for ${which.replace(/[().]/g, '\\$&')} of \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: running with that build; run \`fgrun build --runtime ${runtime.runtime}\` to update it$`))]);
 
     const rebuilt = await fgrun(['build', code, '--runtime', runtime.runtime, ...offline]);
     expect(rebuilt.stdout).toContain('): built, 1 package in ');
