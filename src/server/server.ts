@@ -11,7 +11,7 @@ import { AsyncJournal } from './fgs/async-journal.js';
 import { AsyncStore } from './fgs/async-store.js';
 import { connectionLimits, createLimitedServer, trackResponse, type ConnectionLimits } from './connections.js';
 import type { AuthOptions, BodyCheck, RequestHead } from './auth/admission.js';
-import { readBody, tooLarge } from './body.js';
+import { UploadGate } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig/gateway.js';
 import { ConsoleApp, type ConsoleOptions } from './console/index.js';
@@ -119,6 +119,8 @@ export class FgrunServer {
   private readonly answered = new Map<string, InvocationFinished>();
   /** Host and Origin, checked on every request. */
   private readonly site: SiteCheck;
+  /** Reads admitted bodies, a few unverified large ones at a time. */
+  private readonly uploads = new UploadGate();
 
   constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions, guards: Guards) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -194,14 +196,9 @@ export class FgrunServer {
       const { route, params } = matchRoute(routes, method, path);
       // Refused on its head: the body is never read (nor kept), and the connection is not reused.
       const checkBody = this.admit(route, head, res);
-      if (expectsContinue) res.writeContinue();
-      const read = await readBody(req, route.bodyLimit);
-      if (!read.ok) {
-        res.setHeader('Connection', 'close');
-        throw tooLarge(read.bytes, route.bodyLimit, route.bodyWhat);
-      }
-      checkBody?.(read.body);
-      await route.handle({ req, res, requestId, params, query, body: read.body });
+      const read = await this.uploads.read(req, res, route, checkBody, expectsContinue);
+      checkBody?.(read);
+      await route.handle({ req, res, requestId, params, query, body: read });
       if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
     } catch (error) {
       const apiError = toApiError(error);
