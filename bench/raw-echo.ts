@@ -1,6 +1,6 @@
 // The physical limit: Node and a minimal Python JSON-lines echo loop over pipes, nothing else
-// (the method of ../shared/bench/raw-echo.mjs). One deviation, for Python 2 only: under -u its
-// sys.stdin reads one byte per syscall, so the loop reads through io.open(0, "rb") on every version
+// (docs/performance.md, "Raw echo": `python -u -c`, json.loads a line, json.dumps {id, result} back).
+// Under -u Python 2's sys.stdin reads one byte per syscall, so the loop reads through io.open(0, "rb") on every version
 // (on 3.x that is exactly sys.stdin.buffer); the limit must be a real limit.
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -49,8 +49,8 @@ export class RawEcho {
     });
   }
 
-  // As raw-echo.mjs, which builds each reply as a string, but only new data is searched for the
-  // newline and the reply is joined once (its string concatenation rescans the whole buffer per chunk).
+  // Only new data is searched for the newline and the reply is joined once (string concatenation
+  // would rescan the whole buffer per chunk).
   private onData(d: Buffer): void {
     let start = 0;
     let i: number;

@@ -1,4 +1,4 @@
-// Order statistics over latency samples, computed the way raw-echo.mjs does (sorted, index n*q).
+// Order statistics over latency samples: sorted, the q-quantile at index n*q.
 
 export interface Stats {
   n: number;

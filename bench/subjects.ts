@@ -21,7 +21,7 @@ export async function invokeOk(fn: FunctionHandle, event: unknown): Promise<stri
 
 const pads = new Map<number, string>();
 
-// The event raw-echo.mjs sends, padded so its JSON is about `bytes` long (never more).
+// The bench event, {hello, i, pad}, padded so its JSON is about `bytes` long (never more).
 export function benchEvent(i: number, bytes = 0): { hello: string; i: number; pad: string } {
   let pad = pads.get(bytes);
   if (pad === undefined) {

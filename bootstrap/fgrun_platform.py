@@ -4,7 +4,7 @@
 #   forget_in_children    os.register_at_fork (3.7+), a wrapped os.fork/os.forkpty before (2.7, 3.6):
 #                         a forked child closes the protocol fds; C code calling fork() directly on
 #                         2.7/3.6 keeps them until it execs (they are close-on-exec)
-#   guard                 prctl(PR_SET_CHILD_SUBREAPER / PR_SET_PDEATHSIG) through ctypes, Linux only;
+#   contain               prctl(PR_SET_CHILD_SUBREAPER / PR_SET_PDEATHSIG) through ctypes, Linux only;
 #                         elsewhere nothing (docs/instances.md: what is then not guaranteed)
 #   descendants/kill_tree /proc/<pid>/task/*/children (Linux); elsewhere only the process group
 #   PeakRss               /proc/self/clear_refs + VmHWM (Linux); elsewhere ru_maxrss, the peak since start
@@ -63,9 +63,9 @@ def _closing(original, close_all):
     return forked
 
 
-# Ask the kernel for the instance's guards: orphans re-parent to this interpreter (subreaper), and
+# Ask the kernel to contain the instance: orphans re-parent to this interpreter (subreaper), and
 # this interpreter dies with the host (parent-death signal). False where prctl is not available.
-def guard(subreaper, parent_death):
+def contain(subreaper, parent_death):
     if not (subreaper or parent_death) or not sys.platform.startswith("linux"):
         return False
     try:
@@ -176,13 +176,15 @@ else:
         return os.read(fd, 16384)
 
 
-# Peak resident memory of this interpreter during one request. Linux: writing "5" to
-# /proc/self/clear_refs resets the peak (VmHWM) to the current RSS, so VmHWM read after the handler
-# is the real peak of that request. Reading /proc/self/status costs ~11 us (the kernel formats all
-# of it), so it is read only when the request may have grown: RSS grows only through page faults
-# (GUP, read() into new pages and populate included), so when the process took no fault since the
-# last count, nothing grew, and the peak is the RSS at the reset, read from the short statm
-# (~1.6 us) with getrusage's fault count (~1.4 us). Elsewhere: ru_maxrss (the peak since start).
+# Peak resident memory of this interpreter during one request, in one syscall in the common case
+# (docs/instances.md). Linux: writing "5" to /proc/self/clear_refs resets the peak (VmHWM) to the
+# current RSS. A baseline is that reset, the RSS it left (the short /proc/self/statm) and the
+# process's page-fault count (getrusage). RSS grows only through page faults (GUP, read() into new
+# pages and populate included), so a request that finds the count unchanged since the baseline
+# peaked at the baseline RSS: one getrusage (~1.4 us). One that faulted reads the exact peak, VmHWM
+# from /proc/self/status (~11 us: the kernel formats all of it), and the next request takes a new
+# baseline; until then the baseline stands, so requests that fault nothing cost one syscall each.
+# Elsewhere: ru_maxrss (the peak since start).
 class PeakRss(object):
     def __init__(self):
         self.clear_fd = None
@@ -190,6 +192,8 @@ class PeakRss(object):
         self.statm_fd = None
         self.start_kb = None
         self.faults = None
+        # Whether the next request needs a new baseline (the last one faulted, or none was taken).
+        self.stale = True
         try:
             self.status_fd = os.open("/proc/self/status", os.O_RDONLY)
             self.clear_fd = os.open("/proc/self/clear_refs", os.O_WRONLY)
@@ -211,9 +215,9 @@ class PeakRss(object):
         usage = self.rusage(0)
         return usage.ru_minflt + usage.ru_majflt
 
-    # Start a new measurement window: the peak becomes the current RSS, which is kept.
+    # A request starts: take a new baseline when the last one no longer holds.
     def reset(self):
-        if self.clear_fd is None:
+        if self.clear_fd is None or not self.stale:
             return
         try:
             os.write(self.clear_fd, b"5")
@@ -224,20 +228,19 @@ class PeakRss(object):
         if self.statm_fd is not None:
             try:
                 self.start_kb = int(_read_at_start(self.statm_fd).split(None, 2)[1]) * self.page_kb
+                # Counted after the reads: their own faults, if any, are not the request's.
+                self.faults = self.fault_count()
+                self.stale = False
             except (IOError, OSError, ValueError, IndexError):
                 self.statm_fd = None
+                self.start_kb = None
 
-    # Peak RSS in KiB since the last reset (or since start where the peak cannot be reset).
+    # Peak RSS in KiB of the request that just ended (since start where the peak cannot be reset).
     def peak_kb(self):
-        if self.start_kb is not None:
-            faults = self.fault_count()
-            if faults == self.faults:
-                return self.start_kb
-        peak = self.status_peak_kb()
-        if self.statm_fd is not None:
-            # Counted after the read: its own faults, if any, are not the next request's.
-            self.faults = self.fault_count()
-        return peak
+        if self.start_kb is not None and not self.stale and self.fault_count() == self.faults:
+            return self.start_kb
+        self.stale = True
+        return self.status_peak_kb()
 
     def status_peak_kb(self):
         if self.status_fd is not None and self.clear_fd is not None:

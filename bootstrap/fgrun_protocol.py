@@ -1,4 +1,4 @@
-# The Python side of the fgrun protocol (the host side is src/protocol/messages.ts; same names).
+# The Python side of the fgrun protocol (its messages are declared once, in src/contract/messages.ts).
 #
 #   host -> python (private copy of stdin)        python -> host (private copy of stdout)
 #   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
@@ -21,25 +21,8 @@ import json
 import os
 import sys
 
-PROTOCOL_VERSION = 1
-
-# Message types and their fields, one table per direction; "?" marks a field that may be absent.
-# src/protocol/messages.ts declares the same; test/protocol/tables.test.ts holds the two together.
-HOST_MESSAGES = {
-    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath"),
-    "initialize": ("id",),
-    "invoke": ("id", "size"),
-    "reply": ("seq", "value?", "error?"),
-    "shutdown": (),
-}
-PYTHON_MESSAGES = {
-    "ready": ("protocol", "python", "pid"),
-    "fault": ("target", "stage", "error"),
-    "initialized": ("id", "ok", "error?", "durationMs", "maxRssKb"),
-    "call": ("seq", "method", "args"),
-    "result": ("id", "ok", "kind?", "size?", "error?", "durationMs", "maxRssKb", "fenced?"),
-    "debug": ("state", "tool", "port", "codeRoot", "reason?"),
-}
+# The message tables come from the contract (generated from the host's schemas).
+from fgrun_contract import HOST_MESSAGES, PROTOCOL_VERSION  # noqa: F401 (PROTOCOL_VERSION re-exported)
 
 PY2 = sys.version_info[0] == 2
 
@@ -71,6 +54,7 @@ def decode_event(payload):
 
 _INVOKE = b'{"type":"invoke","id":"'
 _SIZE = b'","size":'
+_TIMEOUT = b',"timeoutMs":'
 
 
 # The invoke header exactly as the host writes it (src/protocol/encode.ts), read without json.loads
@@ -82,14 +66,14 @@ def _invoke_header(line):
     end = line.find(_SIZE, len(_INVOKE))
     if end < 0 or line.find(b"\\", len(_INVOKE), end) >= 0:
         return None
-    size = line[end + len(_SIZE):-2]
-    if not size.isdigit():
+    numbers = line[end + len(_SIZE):-2].split(_TIMEOUT)
+    if len(numbers) != 2 or not numbers[0].isdigit() or not numbers[1].isdigit():
         return None
     try:
         request_id = line[len(_INVOKE):end].decode("ascii")
     except ValueError:
         return None
-    return {"type": "invoke", "id": request_id, "size": int(size)}
+    return {"type": "invoke", "id": request_id, "size": int(numbers[0]), "timeoutMs": int(numbers[1])}
 
 
 def _set_cloexec(fd):

@@ -13,10 +13,10 @@ from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_platform import PeakRss
+from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
 from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, decode_event, quote_json
 
 TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
-MAX_BODY_BYTES = 6291456
 _clock = getattr(time, "perf_counter", time.time)
 try:
     from _thread import allocate_lock
@@ -75,12 +75,12 @@ def encode_body(value):
     return "json", text.encode("utf-8") if not isinstance(text, bytes) else text
 
 
-# A timeout the host put in the environment (seconds), 3 when absent or malformed.
-def _seconds(name):
+# A timeout the host put in the environment (seconds), FunctionGraph's default when absent or malformed.
+def _seconds(name, default):
     try:
-        return int(os.environ.get(name, "3"))
+        return int(os.environ.get(name, default))
     except ValueError:
-        return 3
+        return default
 
 
 class Runner(object):
@@ -95,7 +95,12 @@ class Runner(object):
         self.lock = allocate_lock()
         self.lock.acquire()
         self.log = fgrun_logger.STATE
-        self.timeouts = {"handler": 3, "initializer": 3}
+        self.timeouts = {"handler": TIMEOUT_SECONDS["default"], "initializer": INITIALIZER_TIMEOUT_SECONDS["default"]}
+        # The context's answers the host sent ahead in init, and getUserData's variables (None: ask).
+        self.answers = {}
+        self.user_data = None
+        # When a debugger began to hold the function (_clock()), or None.
+        self.held_at = None
         self.seq = 0
         self.rss = PeakRss()
         self.current = None
@@ -116,9 +121,9 @@ class Runner(object):
             if message is None or message["type"] == "shutdown":
                 return
             if message["type"] == "invoke":
-                self.invoke(message["id"], payload)
+                self.invoke(message["id"], payload, message.get("timeoutMs"))
             elif message["type"] == "initialize":
-                self.initialize(message["id"])
+                self.initialize(message["id"], message.get("timeoutMs"))
             else:
                 raise ProtocolError("unexpected {0} between requests".format(message["type"]))
 
@@ -130,9 +135,13 @@ class Runner(object):
                 "message": "protocol {0} requested, this bootstrap speaks {1}".format(message.get("protocol"), PROTOCOL_VERSION)}})
             return False
         # Before the function's code runs: its orphans re-parent here, and/or it dies with the host.
-        fgrun_platform.guard(message.get("subreaper"), message.get("parentDeath"))
+        fgrun_platform.contain(message.get("subreaper"), message.get("parentDeath"))
         code_root = message["codeRoot"]
-        self.timeouts = {"handler": _seconds("RUNTIME_TIMEOUT"), "initializer": _seconds("RUNTIME_INITIALIZER_TIMEOUT")}
+        timeouts = message.get("timeouts") or {}
+        self.timeouts = {"handler": timeouts.get("handler") or _seconds("RUNTIME_TIMEOUT", TIMEOUT_SECONDS["default"]),
+                         "initializer": timeouts.get("initializer") or _seconds("RUNTIME_INITIALIZER_TIMEOUT", INITIALIZER_TIMEOUT_SECONDS["default"])}
+        self.answers = message.get("answers") or {}
+        self.user_data = message.get("userData")
         fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
         if message.get("debugPort"):
@@ -169,9 +178,10 @@ class Runner(object):
             return message.get("value")
 
     # Start a request: its context, its log lines' id, and context calls allowed.
-    def begin(self, request_id, timeout):
+    def begin(self, request_id, timeout, timeout_ms, start):
         self.log.request_id = request_id
-        context = self.current = Context(request_id, self, timeout, _clock())
+        left = timeout * 1000 if timeout_ms is None else timeout_ms
+        context = self.current = Context(request_id, self, timeout, start + left / 1000.0)
         self.lock.release()
         return context
 
@@ -179,11 +189,19 @@ class Runner(object):
     def end(self):
         self.lock.acquire()
         self.current = None
+        self.held_at = None
         if self.debugger is not None:
             self.debugger.after_request()
 
-    # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile.
+    # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile, and the
+    # running context's deadline moves out by the time held, as the host's does (instance/debug-hold.ts).
     def debug_notice(self, state, tool, reason=None):
+        if state == "release":
+            if self.held_at is not None and self.current is not None:
+                self.current._deadline += _clock() - self.held_at
+            self.held_at = None
+        elif self.held_at is None:
+            self.held_at = _clock()
         message = {"type": "debug", "state": state, "tool": tool, "port": self.debugger.port, "codeRoot": self.debugger.code_root}
         if reason:
             message["reason"] = reason
@@ -236,11 +254,11 @@ class Runner(object):
                 except Exception:
                     pass
 
-    def initialize(self, request_id):
+    def initialize(self, request_id, timeout_ms=None):
         self.rss.reset()
         start = _clock()
         reply = {"type": "initialized", "id": request_id, "ok": True}
-        context = self.begin(request_id, self.timeouts["initializer"])
+        context = self.begin(request_id, self.timeouts["initializer"], timeout_ms, start)
         if self.initializer is not None:
             try:
                 self.initializer(context)
@@ -256,13 +274,13 @@ class Runner(object):
         reply["maxRssKb"] = self.rss.peak_kb()
         self.channel.send(reply)
 
-    def invoke(self, request_id, payload):
+    def invoke(self, request_id, payload, timeout_ms=None):
         self.rss.reset()
         start = _clock()
         error = None
         body = b""
         kind = "none"
-        context = self.begin(request_id, self.timeouts["handler"])
+        context = self.begin(request_id, self.timeouts["handler"], timeout_ms, start)
         try:
             event = decode_event(payload)
             if self.debugger is not None:
@@ -282,9 +300,9 @@ class Runner(object):
         if error is None:
             try:
                 kind, body = encode_body(value)
-                if len(body) > MAX_BODY_BYTES:
+                if len(body) > MAX_PAYLOAD_BYTES:
                     error = {"code": "result-too-large", "type": "ResultTooLarge", "stackTrace": [],
-                             "message": "{0} bytes, the limit is {1}".format(len(body), MAX_BODY_BYTES)}
+                             "message": "{0} bytes, the limit is {1}".format(len(body), MAX_PAYLOAD_BYTES)}
             except BaseException as e:
                 error = error_facts(e, None)
                 error["code"] = "result-invalid"

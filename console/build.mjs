@@ -20,3 +20,4 @@ await build({
   logLevel: 'warning',
 });
 await copyFile(join(here, 'index.html'), join(out, 'index.html'));
+await copyFile(join(here, 'favicon.svg'), join(out, 'favicon.svg'));

@@ -1,10 +1,13 @@
 # The Context object a handler (or the initializer) receives. It may be kept and used in later
-# requests, as real functions do (docs/results.md, "A context outlives its request"):
+# requests, as real functions do (docs/results.md, "A context outlives its request"). The host owns
+# every answer; most travel before they are asked for (docs/protocol.md, "Context"):
 #   - getRequestID() is its own request's id;
-#   - getRemainingTimeInMilliSeconds() and getRunningTimeInSeconds() are asked of the host while
-#     its own request runs (the host owns the deadline); afterwards the context counts down from
-#     its own start on its own timeout, never below 0;
-#   - every other getter is answered by the host, whichever request is running;
+#   - getRemainingTimeInMilliSeconds() counts down to its own deadline (the frame's timeoutMs from
+#     the request's start, moved out by a debugger's hold), never below 0; getRunningTimeInSeconds()
+#     is its phase's configured timeout;
+#   - the getters that never change, and getUserData(), read what the host sent in `init`;
+#   - the agency's credentials are asked of the host (one `call` each), as is anything `init` did
+#     not carry; such a call from a context kept past its request waits for the next request;
 #   - getLogger() is the instance's logger (pyshim/fgrun_logger.py).
 import time
 
@@ -14,31 +17,42 @@ _clock = getattr(time, "perf_counter", time.time)
 
 
 class Context(object):
-    # `runner` answers host calls (runner.call) and holds the running request's context (runner.current);
-    # `timeout` is this request's own timeout in seconds, counted from `start` (a _clock() value).
-    def __init__(self, request_id, runner, timeout, start):
+    # `runner` holds the answers sent ahead (runner.answers, runner.user_data) and asks the host the
+    # rest (runner.call); `timeout` is this phase's timeout in seconds, `deadline` a _clock() value.
+    def __init__(self, request_id, runner, timeout, deadline):
         self._request_id = request_id
         self._runner = runner
         self._timeout = timeout
-        self._start = start
+        self._deadline = deadline
 
     def _call(self, method, *args):
         return self._runner.call(method, list(args))
+
+    # An answer the host sent ahead, or (when it did not) asked of it.
+    def _ahead(self, method):
+        answers = self._runner.answers
+        if method in answers:
+            return answers[method]
+        return self._runner.call(method, [])
 
     def getRequestID(self):
         return self._request_id
 
     def getRemainingTimeInMilliSeconds(self):
-        if self._runner.current is self:
-            return self._runner.call("getRemainingTimeInMilliSeconds", [])
-        left = self._timeout * 1000 - (_clock() - self._start) * 1000
+        runner = self._runner
+        # While a debugger holds this context's request, its clock stands still.
+        now = runner.held_at if runner.held_at is not None and runner.current is self else _clock()
+        left = (self._deadline - now) * 1000
         return int(left) if left > 0 else 0
 
+    def getRunningTimeInSeconds(self):
+        return self._timeout
+
     def getAccessKey(self):
-        return self._call("getAccessKey")
+        return self._ahead("getAccessKey")
 
     def getSecretKey(self):
-        return self._call("getSecretKey")
+        return self._ahead("getSecretKey")
 
     def getSecurityAccessKey(self):
         return self._call("getSecurityAccessKey")
@@ -53,34 +67,30 @@ class Context(object):
         return self._call("getToken")
 
     def getUserData(self, key, default=None):
-        value = self._call("getUserData", key)
+        data = self._runner.user_data
+        value = self._call("getUserData", key) if data is None else data.get(key)
         return default if value is None else value
 
     def getFunctionName(self):
-        return self._call("getFunctionName")
-
-    def getRunningTimeInSeconds(self):
-        if self._runner.current is self:
-            return self._call("getRunningTimeInSeconds")
-        return self._timeout
+        return self._ahead("getFunctionName")
 
     def getVersion(self):
-        return self._call("getVersion")
+        return self._ahead("getVersion")
 
     def getMemorySize(self):
-        return self._call("getMemorySize")
+        return self._ahead("getMemorySize")
 
     def getCPUNumber(self):
-        return self._call("getCPUNumber")
+        return self._ahead("getCPUNumber")
 
     def getProjectID(self):
-        return self._call("getProjectID")
+        return self._ahead("getProjectID")
 
     def getPackage(self):
-        return self._call("getPackage")
+        return self._ahead("getPackage")
 
     def getAlias(self):
-        return self._call("getAlias")
+        return self._ahead("getAlias")
 
     def getLogger(self):
         return function_logger()

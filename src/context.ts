@@ -1,5 +1,6 @@
 // The host's answers to context.getX(): the host owns time, identity, credentials and user data.
 import type { FunctionConfig } from './config/index.js';
+import { AHEAD_METHODS, type AheadMethod, type ContextMethod } from './contract/context-methods.js';
 
 /** What the host knows about the request a context belongs to. */
 export interface RequestScope {
@@ -19,10 +20,7 @@ export class UnknownContextMethodError extends Error {}
 
 type Config = FunctionConfig & { name: string };
 
-/**
- * Every context.getX() the host answers, one entry per method. The Python side's list is the
- * Context class in pyshim/fgrun_context.py; test/protocol/tables.test.ts holds the two together.
- */
+/** The host's answer to each context method (contract/context-methods.ts lists them). */
 const ANSWERS = {
   getRequestID: (_config: Config, scope: RequestScope) => scope.requestId,
   getRemainingTimeInMilliSeconds: (_config: Config, scope: RequestScope) => Math.max(0, Math.floor(scope.deadline - performance.now())),
@@ -41,13 +39,16 @@ const ANSWERS = {
   getProjectID: (config: Config) => config.projectId,
   getPackage: (config: Config) => config.package,
   getAlias: (config: Config) => config.alias,
-} satisfies Record<string, (config: Config, scope: RequestScope, args: readonly unknown[]) => unknown>;
-
-/** The context methods the host answers. */
-export const CONTEXT_METHODS = Object.keys(ANSWERS) as ReadonlyArray<keyof typeof ANSWERS>;
+} satisfies Record<ContextMethod, (config: Config, scope: RequestScope, args: readonly unknown[]) => unknown>;
 
 // Answer one context call; throws UnknownContextMethodError for a method the context does not have.
 export function answerContextCall(config: Config, scope: RequestScope, method: string, args: readonly unknown[]): unknown {
   if (!Object.hasOwn(ANSWERS, method)) throw new UnknownContextMethodError(`context has no method ${method}()`);
   return ANSWERS[method as keyof typeof ANSWERS](config, scope, args);
+}
+
+// The answers sent ahead in the instance's init frame, by method (contract/context-methods.ts):
+// each reads the config only.
+export function aheadAnswers(config: Config): Record<AheadMethod, unknown> {
+  return Object.fromEntries(AHEAD_METHODS.map((method) => [method, ANSWERS[method](config)])) as Record<AheadMethod, unknown>;
 }

@@ -1,5 +1,5 @@
 // fgrun's public API: re-exports only.
-export { createFunction, type FunctionHandle, type InvokeOptions, type CreateOptions, type CloseOptions, EventError, MAX_EVENT_BYTES } from './function/index.js';
+export { createFunction, type FunctionHandle, type InvokeOptions, type LogPart, type CreateOptions, type CloseOptions, EventError, MAX_EVENT_BYTES } from './function/index.js';
 export type { PoolStats, CloseMode } from './pool/index.js';
 export { discoverRuntimes, inspectRuntimes, resolveRuntime, RUNTIME_IDS, type DiscoverOptions, type RuntimeId, type RuntimeInfo, type RuntimeReport, type RuntimeSource, type TriedCandidate } from './runtimes/index.js';
 export { functionConfigSchema, resolveConfig, MEMORY_SIZES, RESERVED_ENV, type MemorySize, type FunctionConfig, type FunctionConfigInput, type ResolvedConfig, type Credentials } from './config/index.js';

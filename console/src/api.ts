@@ -31,7 +31,7 @@ export const api = {
   renameEvent: (urn: string, name: string, to: string) => call<SavedEvent>('POST', `${fn(urn)}${ev(name)}/rename`, JSON.stringify({ to })),
   deleteEvent: (urn: string, name: string) => call<void>('DELETE', fn(urn) + ev(name)),
   test: (urn: string, text: string) => call<ConsoleInvocation>('POST', `${fn(urn)}/test`, text),
-  matrix: (urn: string, name: string, event: unknown) => call<MatrixReport>('POST', `${fn(urn)}/matrix`, JSON.stringify({ name, event })),
+  matrix: (urn: string, name: string, event: unknown, ignore: string[]) => call<MatrixReport>('POST', `${fn(urn)}/matrix`, JSON.stringify({ name, event, ignore })),
   functions: () => call<{ functions: FunctionView[] }>('GET', '/functions').then((r) => r.functions),
 };
 

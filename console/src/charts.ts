@@ -8,6 +8,8 @@ import type { ConsoleInvocation } from './types.js';
 /** The width of an interval, seconds. */
 const INTERVAL_S = 10;
 const HEIGHT = 200;
+/** Pixels between time ticks: room for a label such as "10:35:50pm" (uPlot's default, 50, let them touch). */
+const X_LABEL_SPACE = 90;
 
 type Column = (number | null)[];
 
@@ -80,7 +82,7 @@ export class Charts {
       const width = Math.max(280, durationEl.clientWidth || 320);
       const opts = (title: string, series: uPlot.Series[], yLabel: string): uPlot.Options =>
         ({
-          title, width, height: HEIGHT, series: [{}, ...series], axes: [{}, { label: yLabel, size: 60 }], legend: { live: false },
+          title, width, height: HEIGHT, series: [{}, ...series], axes: [{ space: X_LABEL_SPACE }, { label: yLabel, size: 60 }], legend: { live: false },
           // One interval of room on each side, so that a single point is not spread over years.
           scales: { x: { time: true, range: () => this.xRange } },
         });

@@ -16,9 +16,7 @@ function compact(text: string): string {
 }
 
 export function invokeCommand(fn: FunctionView, eventText: string): string {
-  const words = ['fgrun', 'invoke', fn.code, '--runtime', fn.runtime, '--handler', fn.handler];
-  if (fn.initializer) words.push('--initializer', fn.initializer);
-  words.push('--memory', String(fn.memorySize), '--timeout', String(fn.timeout), '--name', fn.name, '--event', compact(eventText));
+  const words = ['fgrun', 'invoke', fn.code, ...fn.invokeFlags, '--event', compact(eventText)];
   return words.map(shellQuote).join(' ');
 }
 

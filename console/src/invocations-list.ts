@@ -47,6 +47,7 @@ export class InvocationsList {
   private row(r: ConsoleInvocation): HTMLTableRowElement {
     return h('tr', { 'data-request-id': r.requestId, 'data-status': r.status, 'data-function': r.function, onclick: () => this.onOpen(r) },
       h('td', {}, new Date(r.time).toLocaleTimeString()),
+      h('td', {}, h('a', { class: 'request-id', href: `#${r.requestId}`, title: 'open this invocation' }, r.requestId)),
       h('td', {}, r.function),
       h('td', {}, r.source),
       h('td', { class: r.status === 'success' ? 'ok' : 'error' }, r.status),

@@ -53,7 +53,8 @@ button('test').addEventListener('click', () => void busy('test', async () => {
 button('run-matrix').addEventListener('click', () => void busy('run-matrix', async () => {
   const fn = functions.current!;
   showMatrixRunning();
-  showMatrix(await api.matrix(fn.urn, events.eventName, JSON.parse(editor.text)));
+  const ignore = byId<HTMLInputElement>('matrix-ignore').value.split(/[\s,]+/).filter((p) => p !== '');
+  showMatrix(await api.matrix(fn.urn, events.eventName, JSON.parse(editor.text), ignore));
 }));
 
 // Show the command and put it on the clipboard when the browser lets us.
@@ -71,6 +72,9 @@ connect({
     authEnabled = data.authEnabled;
     list.setFunctions(data.functions.map((f) => f.name));
     list.replace(data.invocations);
+    // A link to one invocation (#<request id>, as the list's request ids are) opens its result.
+    const linked = data.invocations.find((r) => `#${r.requestId}` === location.hash);
+    if (linked) showResult(linked);
     functions.update(data.functions);
     chartFor(functions.current?.name);
   },

@@ -11,7 +11,7 @@ export interface CommandInfo {
 
 export const COMMAND_INFO: CommandInfo[] = [
   { name: 'invoke', description: 'run the function once, as FunctionGraph would, and print its response body', args: ['[code]'] },
-  { name: 'serve', description: "serve functions over FunctionGraph's invoke API (the official SDKs work against it) and an APIG-style gateway", args: ['[code]'] },
+  { name: 'serve', description: "serve functions over FunctionGraph's invoke API (the official SDKs work against it) and an APIG-style gateway", args: ['[code...]'] },
   { name: 'matrix', description: 'run the function on every Python runtime found and show where the results differ', args: ['[code]'] },
   { name: 'runtimes', description: 'list the FunctionGraph Python runtimes and the interpreter fgrun uses for each', args: [] },
   { name: 'event', description: 'print a FunctionGraph trigger event (fresh ids and times) to pass to invoke --event or matrix --event', args: ['[trigger]'] },

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { credentialsFromEnv } from '../config/credentials.js';
-import { defaultWords, FIELDS, type Field } from '../config/fields.js';
+import { defaultWords, FIELDS, flagName, type Field } from '../config/fields.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { toRuntimeId } from '../runtimes/index.js';
 
@@ -35,6 +35,8 @@ export function addFunctionOptions(command: Command): Command {
     if (key === 'userData') {
       command.option(field.flag, flagHelp(field), collect);
       command.option('--env-file <file>', 'read user environment variables from a dotenv file (repeatable)', collect);
+    } else if (field.flagValue === 'list') {
+      command.option(field.flag, `${flagHelp(field)} (repeatable)`, collect);
     } else {
       command.option(field.flag, flagHelp(field));
     }
@@ -65,6 +67,15 @@ function flagValue(key: string, field: Field & { flag: string }, text: string): 
   if (key === 'runtime') return toRuntimeId(text);
   const value = field.flagValue === 'integer' ? integer(flag, text) : field.flagValue === 'boolean' ? booleanFlag(flag, text) : text;
   const parsed = field.value.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`${flag} ${parsed.error.issues[0]!.message}`, { field: flag });
+  return parsed.data;
+}
+
+// A repeatable flag's values, in order, checked against its field (paths stay relative to the working
+// folder, as the config's resolution reads them).
+function listValue(field: Field & { flag: string }, texts: string[]): unknown {
+  const flag = field.flag.split(' ')[0]!;
+  const parsed = field.value.safeParse(texts);
   if (!parsed.success) throw new ConfigError(`${flag} ${parsed.error.issues[0]!.message}`, { field: flag });
   return parsed.data;
 }
@@ -108,6 +119,7 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
     if (field.flag === undefined || field.flagValue === 'special') continue;
     const text = flags[property(field.flag)];
     if (field.flagValue === 'switch' && text === true) set[key] = true;
+    else if (field.flagValue === 'list' && Array.isArray(text)) set[key] = listValue({ ...field, flag: field.flag }, text);
     else if (typeof text === 'string') set[key] = flagValue(key, { ...field, flag: field.flag }, text);
   }
   if (flags['credentialsEnv'] === true) config.credentials = credentialsFromEnv(process.env);
@@ -117,5 +129,5 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
 /** Config field -> flag, so errors about a field name the flag the user typed. */
 export const FLAG_FOR_FIELD: Record<string, string> = Object.fromEntries([
   ['code', 'CODE'],
-  ...TABLE.flatMap(([key, field]) => (field.flag === undefined ? [] : [[key, field.flag.split(' ')[0]!]])),
+  ...TABLE.flatMap(([key, field]) => (field.flag === undefined ? [] : [[key, flagName(field)!]])),
 ]);

@@ -4,6 +4,7 @@
 // (file-schema.ts), the function flags and FLAG_FOR_FIELD (cli/function-options.ts) are all built
 // from this table: a new field is one entry here.
 import { z } from 'zod';
+import { INITIALIZER_TIMEOUT_SECONDS, RUNTIME_VARIABLES, TIMEOUT_SECONDS } from '../contract/index.js';
 import { RUNTIME_IDS, type RuntimeId } from '../runtimes/ids.js';
 
 /** FunctionGraph's memory sizes in MB. */
@@ -15,12 +16,8 @@ export function isMemorySize(value: number): value is MemorySize {
   return (MEMORY_SIZES as readonly number[]).includes(value);
 }
 
-/** Environment names the runtime reserves (reference: "Environment inside the function"); users may not define them. */
-export const RESERVED_ENV = [
-  'RUNTIME_PROJECT_ID', 'RUNTIME_FUNC_NAME', 'RUNTIME_FUNC_VERSION', 'RUNTIME_PACKAGE', 'RUNTIME_HANDLER',
-  'RUNTIME_TIMEOUT', 'RUNTIME_USERDATA', 'RUNTIME_CPU', 'RUNTIME_MEMORY', 'RUNTIME_MAX_RESP_BODY_SIZE',
-  'RUNTIME_INITIALIZER_HANDLER', 'RUNTIME_INITIALIZER_TIMEOUT', 'RUNTIME_ROOT', 'RUNTIME_CODE_ROOT', 'RUNTIME_LOG_DIR',
-] as const;
+/** Environment names the runtime reserves (docs/cloud-reference.md); users may not define them. */
+export const RESERVED_ENV = RUNTIME_VARIABLES;
 
 /** FunctionGraph's rule for a variable name: a letter, then letters, digits and `_`. */
 const ENV_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -62,8 +59,9 @@ export interface Field {
   file?: string;
   /** The CLI flag, with its argument (`--memory <MB>`); none when no flag sets it. */
   flag?: string;
-  /** How the flag becomes the value: its text, a whole number, true/false, present (a switch), or by hand. */
-  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'special';
+  /** How the flag becomes the value: its text, a whole number, true/false, present (a switch), every
+   *  occurrence's text in order (a repeatable flag: a list), or by hand. */
+  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'list' | 'special';
   /** What the field is, one sentence without a final period. */
   help: string;
   /** The default, as the library fills it in. */
@@ -106,12 +104,12 @@ export const FIELDS = {
     help: "Memory in MB, one of FunctionGraph's sizes",
   },
   timeout: {
-    value: seconds(3, 259200), file: 'timeout', flag: '--timeout <seconds>', flagValue: 'integer', default: 3,
-    help: 'Handler timeout in seconds, 3 to 259200',
+    value: seconds(TIMEOUT_SECONDS.min, TIMEOUT_SECONDS.max), file: 'timeout', flag: '--timeout <seconds>', flagValue: 'integer', default: TIMEOUT_SECONDS.default,
+    help: `Handler timeout in seconds, ${TIMEOUT_SECONDS.min} to ${TIMEOUT_SECONDS.max}`,
   },
   initializerTimeout: {
-    value: seconds(1, 300), file: 'initializer_timeout', flag: '--initializer-timeout <seconds>', flagValue: 'integer', default: 3,
-    help: 'Initializer timeout in seconds, 1 to 300',
+    value: seconds(INITIALIZER_TIMEOUT_SECONDS.min, INITIALIZER_TIMEOUT_SECONDS.max), file: 'initializer_timeout', flag: '--initializer-timeout <seconds>', flagValue: 'integer', default: INITIALIZER_TIMEOUT_SECONDS.default,
+    help: `Initializer timeout in seconds, ${INITIALIZER_TIMEOUT_SECONDS.min} to ${INITIALIZER_TIMEOUT_SECONDS.max}`,
   },
   userData: {
     // The file spells it user_data and encrypted_user_data (file-schema.ts); --env-file adds to --env.
@@ -145,7 +143,7 @@ export const FIELDS = {
   },
   dependencies: {
     value: z.array(z.string().min(1, 'must name a folder or .zip')).max(MAX_DEPENDENCIES, `may list at most ${MAX_DEPENDENCIES} dependency packages`),
-    file: 'dependencies', default: [],
+    file: 'dependencies', flag: '--dependency <path>', flagValue: 'list', default: [],
     help: 'Dependency packages (folders or .zip files of a site-packages tree), put on sys.path after the code root, in order',
   },
   maxInstances: {
@@ -168,6 +166,11 @@ export const FIELDS = {
     help: 'Whether the APIG gateway sends request bodies base64-encoded (isBase64Encoded: true), as the cloud does by default; false sends text (x-apigateway-is-send-fg-body-base64)',
   },
 } as const satisfies Record<string, Field>;
+
+// A field's command-line flag without its value, e.g. '--memory', or undefined when it has none.
+export function flagName(field: Field): string | undefined {
+  return field.flag?.split(' ')[0];
+}
 
 // The default as help texts show it: "128", "index.handler", or the words for it.
 export function defaultWords(field: Field): string | undefined {

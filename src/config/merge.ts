@@ -9,15 +9,16 @@ import type { FunctionConfigInput } from './schema.js';
 /** Fields over a file's: what flags (or a library caller) set; the rest comes from the file. */
 export type ConfigOverrides = Partial<FunctionConfigInput>;
 
-// The file's function with the overrides applied (the one precedence rule above).
-export function applyOverrides(base: FunctionConfigInput, overrides: ConfigOverrides): FunctionConfigInput {
+// The file's function with the overrides applied (the one precedence rule above); a CODE override
+// is taken relative to `cwd`.
+export function applyOverrides(base: FunctionConfigInput, overrides: ConfigOverrides, cwd = process.cwd()): FunctionConfigInput {
   const { code, userData, ...fields } = overrides;
   const defined = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
-  return { ...base, ...defined, userData: { ...base.userData, ...userData }, code: code ?? base.code };
+  return { ...base, ...defined, userData: { ...base.userData, ...userData }, code: code === undefined ? base.code : resolve(cwd, code) };
 }
 
 // The one function of a file to run: the one named, or the only one.
-function pickFunction(functions: readonly FunctionConfigInput[], name: string | undefined, file: string): FunctionConfigInput {
+export function pickFunction(functions: readonly FunctionConfigInput[], name: string | undefined, file: string): FunctionConfigInput {
   const names = functions.map((f) => f.name ?? '(unnamed)');
   if (name !== undefined) {
     const found = functions.find((f) => f.name === name);
@@ -30,9 +31,8 @@ function pickFunction(functions: readonly FunctionConfigInput[], name: string | 
   return functions[0]!;
 }
 
-// One function of a config file (zip paths kept), with the overrides applied; a CODE override is
-// taken relative to `cwd`.
+// One function of a config file (zip paths kept), with the overrides applied (the library's
+// createFunction({ configFile }); the CLI's rule is cli/function-source.ts, which uses the same parts).
 export async function functionFromFile(file: string, name: string | undefined, overrides: ConfigOverrides = {}, cwd = process.cwd()): Promise<FunctionConfigInput> {
-  const picked = pickFunction(await loadConfigFile(file, { unpack: false }), name, file);
-  return applyOverrides(picked, overrides.code === undefined ? overrides : { ...overrides, code: resolve(cwd, overrides.code) });
+  return applyOverrides(pickFunction(await loadConfigFile(file, { unpack: false }), name, file), overrides, cwd);
 }

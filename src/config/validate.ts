@@ -20,16 +20,27 @@ export function resolveConfig(input: UncheckedConfigInput, source?: string): Res
   }
   const config = parsed.data;
   const code = resolve(config.code);
-  let isDir = false;
-  try {
-    isDir = statSync(code).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new ConfigError(`invalid function config${where}: code '${config.code}' is not a folder: point it at the folder holding your handler's .py file`, { field: 'code', file: source });
+  if (!isFolder(code)) throw new ConfigError(`invalid function config${where}: code '${config.code}' is not a folder: point it at the folder holding your handler's .py file`, { field: 'code', file: source });
   checkUserData(config.userData, where, source);
   const name = config.name ?? defaultName(code);
-  return { ...config, code, name, dependencies: config.dependencies.map((d) => resolve(d)) };
+  return { ...config, code, name, dependencies: config.dependencies.map((d) => dependencyFolder(d, where, source)) };
+}
+
+// A dependency package as an absolute folder (a .zip is unpacked before this), or a ConfigError:
+// a path that names nothing would otherwise be left off sys.path without a word.
+function dependencyFolder(path: string, where: string, source?: string): string {
+  const folder = resolve(path);
+  if (isFolder(folder)) return folder;
+  const issue = `'${path}' is not a folder or a .zip (looked for ${folder}): give a dependency package, a folder or .zip of a site-packages tree`;
+  throw new ConfigError(`invalid function config${where}: dependencies ${issue}`, { field: 'dependencies', file: source, details: { issue } });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 // FunctionGraph's rules for user variables (fields.ts), as ConfigErrors naming the variable.

@@ -2,16 +2,16 @@
 // its error body) for success, the handler's error, a timeout or a crash.
 import type { ResultMessage } from '../protocol/index.js';
 import type { Outcome } from '../instance/index.js';
-import { errorBody, type ErrorBody, type ErrorTextKey, type InvocationStatus } from '../result/index.js';
+import { errorBody, type ErrorBody, type ErrorReason, type InvocationStatus } from '../result/index.js';
 
 /** What FunctionGraph answers for one request, before it is built into an Invocation. */
 export type Answer =
   | { status: 'success'; kind: 'none' | 'str' | 'json'; body: string }
-  | { status: Exclude<InvocationStatus, 'success'>; error: ErrorBody };
+  | { status: Exclude<InvocationStatus, 'success'>; reason: ErrorReason; error: ErrorBody };
 
 // An error answer with FunctionGraph's text for `key`.
-export function errorAnswer(status: Exclude<InvocationStatus, 'success'>, key: ErrorTextKey, errorType: string, message: string, stackTrace: string[] = []): Answer {
-  return { status, error: errorBody(key, errorType, message, stackTrace) };
+export function errorAnswer(status: Exclude<InvocationStatus, 'success'>, key: ErrorReason, errorType: string, message: string, stackTrace: string[] = []): Answer {
+  return { status, reason: key, error: errorBody(key, errorType, message, stackTrace) };
 }
 
 // "exited with code 3" / "killed by signal SIGKILL".

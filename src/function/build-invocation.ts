@@ -1,6 +1,6 @@
 // Turns an instance's outcome into the Invocation every front end reports: status, body,
 // FunctionGraph's error body, the summary with billing, and the log framed by Start/Finish lines.
-import { billedDuration, finishLine, kbToMb, startLine, type Invocation } from '../result/index.js';
+import { billedDuration, ERROR_TEXT, finishLine, kbToMb, startLine, type Invocation } from '../result/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Answer } from './answer.js';
 
@@ -52,11 +52,15 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
     }
     invocation.body = answer.body;
     invocation.error = null;
+    invocation.errorCode = 0;
+    invocation.errorReason = null;
   } else {
     invocation.status = answer.status;
     invocation.result = answer.error;
     invocation.body = JSON.stringify(answer.error);
     invocation.error = answer.error;
+    invocation.errorCode = ERROR_TEXT[answer.reason].code;
+    invocation.errorReason = answer.reason;
   }
   return invocation;
 }

@@ -7,14 +7,14 @@ import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
 import { prepareCode } from '../package/index.js';
 import { ClosedError, ConfigError } from '../errors.js';
 import { registerSecret } from '../log.js';
-import { sharedLogDir } from '../instance/index.js';
+import { sharedLogDir, type Instance } from '../instance/index.js';
 import { assertSupportedPlatform } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { findBuild } from '../build/index.js';
 import { buildInvocation } from './build-invocation.js';
-import { encodeEvent } from './errors.js';
+import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
 import { warmUp, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
@@ -25,9 +25,13 @@ export interface InvokeOptions {
   /**
    * Receives the request's log live, as it is written: the Start line, the function's output, the
    * Finish line (with a cold start's output before them), the same text as the Invocation's log.
+   * `part` says which: 'frame' for the Start and Finish lines, 'output' for what the function wrote.
    */
-  onLog?: (text: string) => void;
+  onLog?: (text: string, part: LogPart) => void;
 }
+
+/** Which part of a request's log a chunk is: FunctionGraph's Start/Finish line, or the function's output. */
+export type LogPart = 'frame' | 'output';
 
 export interface CloseOptions {
   /**
@@ -111,13 +115,13 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
 class LogStream {
   private endsLine = true;
 
-  constructor(private readonly sink: (text: string) => void) {}
+  constructor(private readonly sink: (text: string, part: LogPart) => void) {}
 
-  write(text: string): void {
+  write(text: string, part: LogPart = 'output'): void {
     if (text.length === 0) return;
     this.endsLine = text.endsWith('\n');
     try {
-      this.sink(text);
+      this.sink(text, part);
     } catch {
       // ignored on purpose
     }
@@ -127,18 +131,19 @@ class LogStream {
   finish(invocation: Invocation): Invocation {
     const log = invocation.log;
     const finish = log.slice(log.lastIndexOf('\n', log.length - 2) + 1);
-    this.write(this.endsLine ? finish : `\n${finish}`);
+    if (!this.endsLine) this.write('\n');
+    this.write(finish, 'frame');
     return invocation;
   }
 }
 
 class Handle implements FunctionHandle {
-  private readonly pool: Pool<WarmUp>;
+  private readonly pool: Pool<Instance, WarmUp>;
   private closed = false;
 
   constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, extras: InstanceExtras) {
     for (const secret of Object.values(config.credentials)) registerSecret(secret);
-    this.pool = new Pool<WarmUp>({
+    this.pool = new Pool<Instance, WarmUp>({
       name: config.name,
       maxInstances: config.maxInstances,
       idleTimeoutMs: config.idleTimeout * 1000,
@@ -157,7 +162,7 @@ class Handle implements FunctionHandle {
     const acquired = idle ? { instance: idle, warmUp: null } : await this.pool.acquire(requestId);
     if (acquired.instance === null) {
       const w = acquired.warmUp as Extract<WarmUp, { ok: false }>;
-      stream?.write(startLine(requestId, this.config.version, startedAt));
+      stream?.write(startLine(requestId, this.config.version, startedAt), 'frame');
       stream?.write(w.log);
       const failed = buildInvocation({ ...facts, python: w.python, cold: { initDurationMs: w.durationMs, preamble: '' }, durationMs: 0, maxRssKb: w.peakKb, functionLog: w.log }, w.answer);
       return stream ? stream.finish(failed) : failed;
@@ -166,7 +171,7 @@ class Handle implements FunctionHandle {
     const cold = warm && warm.ok ? warm.cold : null;
     if (stream) {
       if (cold?.preamble) stream.write(cold.preamble);
-      stream.write(startLine(requestId, this.config.version, startedAt));
+      stream.write(startLine(requestId, this.config.version, startedAt), 'frame');
     }
     const decoder = stream ? new StringDecoder('utf8') : null;
     const onOutput = decoder ? (chunk: Buffer) => stream!.write(decoder.write(chunk)) : undefined;

@@ -1,3 +1,4 @@
 export * from './handle.js';
 export { loadFailureReport } from './load-failure.js';
-export { EventError, MAX_EVENT_BYTES } from './errors.js';
+export { EventError } from './errors.js';
+export { MAX_EVENT_BYTES } from './event.js';

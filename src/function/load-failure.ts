@@ -15,7 +15,7 @@ const NOISE = new Set(['__MACOSX', '__pycache__', '.DS_Store']);
 // Whether the invocation failed because the function could not be loaded or initialised.
 function isLoadFailure(invocation: Invocation): boolean {
   if (invocation.status === 'init-error') return true;
-  return invocation.status === 'error' && (invocation.error?.errorMessage.startsWith(ERROR_TEXT.entry.prefix) ?? false);
+  return invocation.errorReason === 'entry';
 }
 
 // The sorted top-level entries of a folder, folders marked with '/', or null when it cannot be read.
@@ -53,7 +53,7 @@ export function loadFailureReport(invocation: Invocation, config: ResolvedConfig
   const { errorType, errorMessage, stackTrace } = invocation.error;
   const initializer = invocation.status === 'init-error' && config.initializer !== undefined;
   const spec = initializer ? config.initializer! : config.handler;
-  const message = Object.values(ERROR_TEXT).reduce((m, t) => (m.startsWith(t.prefix) ? m.slice(t.prefix.length) : m), errorMessage);
+  const message = errorMessage.slice(ERROR_TEXT[invocation.errorReason!].prefix.length);
   const lines = [`fgrun: the ${initializer ? 'initializer failed' : 'function could not be loaded'}: ${errorType}: ${message}`];
   for (const frame of stackTrace) for (const line of frame.split('\n')) lines.push(`  ${line}`);
 
@@ -71,7 +71,7 @@ export function loadFailureReport(invocation: Invocation, config: ResolvedConfig
   if (entries !== null) {
     const shown = entries.length > LIST_AT_MOST ? [...entries.slice(0, LIST_AT_MOST), `... and ${entries.length - LIST_AT_MOST} more`] : entries;
     field(zip ? 'zip top level' : 'top level', shown.length ? shown.join(', ') : '(empty)');
-    const hint = nestedHint(config.code, entries, spec, initializer, zip);
+    const hint = nestedHint(config.code, entries, spec, initializer, zip) ?? srcHint(config.code, spec, initializer);
     if (hint && !inRoot) field('hint', hint);
   }
   return lines;
@@ -92,4 +92,13 @@ function nestedHint(root: string, entries: string[], spec: string, initializer: 
     return `${what}${found}, and a ${field} cannot point into a folder whose name is not a Python identifier: ${zip ? "zip the folder's contents rather than the folder" : 'move its contents up, or give the folder itself as CODE'}`;
   }
   return `${what}${found}: point the ${field} into it with ${flag} ${nested} ("${field}": "${nested}" in a config file)${zip ? ", or zip the folder's contents rather than the folder" : ''}`;
+}
+
+// The cloud's own sample projects keep the code in src/ (src/index.py beside bootstrap, README...):
+// when the handler's module is there and not at the root, say to point the handler into src/.
+function srcHint(root: string, spec: string, initializer: boolean): string | null {
+  if (moduleFile(join(root, 'src'), spec) === null) return null;
+  const flag = initializer ? '--initializer' : '--handler';
+  const field = initializer ? 'initializer' : 'handler';
+  return `src/${spec.slice(0, spec.lastIndexOf('.'))}.py is there (the layout of FunctionGraph's sample projects): point the ${field} into it with ${flag} src/${spec} ("${field}": "src/${spec}" in a config file)`;
 }

@@ -20,10 +20,10 @@ type Attempt =
   | { ok: true; instance: Instance; preamble: string; python: string }
   | { ok: false; answer: Answer; log: string; python: string; peakKb: number; retry: boolean };
 
-// Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
 /** Instance options beyond the config and runtime (the debugger's). */
 export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug'>;
 
+// Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
 export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {
   const t0 = performance.now();
   let log = '';

@@ -1,19 +1,24 @@
 // While a debugger holds the function (--debug-port: a client attached, a breakpoint active), its
 // timeout waits: the deadline moves out of reach, and comes back with the time that was left once
-// the debugger lets go. The memory limit still holds. getRemainingTimeInMilliSeconds() is not
-// affected: it keeps counting from the request's start.
+// the debugger lets go. The memory limit still holds. The context's deadline moves out by the time
+// held, here (scope.deadline) and in the bootstrap (Runner.debug_notice), so
+// getRemainingTimeInMilliSeconds() does not count the time a developer spent at a breakpoint.
 import type { Operation } from './operation.js';
 
 // Suspend the operation's deadline (a second hold changes nothing).
 export function holdTimeout(p: Operation): void {
-  if (p.heldMs !== null || p.ended) return;
-  p.heldMs = Math.max(0, p.watch.deadline - performance.now());
+  if (p.held !== null || p.ended) return;
+  const now = performance.now();
+  p.held = { at: now, leftMs: Math.max(0, p.watch.deadline - now) };
   p.watch.deadline = Infinity;
 }
 
-// Restore the deadline with what was left when it was held.
+// Restore the deadline with what was left when it was held; the context's deadline moves out by
+// the time held.
 export function releaseTimeout(p: Operation): void {
-  if (p.heldMs === null || p.ended) return;
-  p.watch.deadline = performance.now() + p.heldMs;
-  p.heldMs = null;
+  if (p.held === null || p.ended) return;
+  const now = performance.now();
+  if (p.scope) p.scope.deadline += now - p.held.at;
+  p.watch.deadline = now + p.held.leftMs;
+  p.held = null;
 }

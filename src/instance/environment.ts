@@ -3,12 +3,11 @@
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { cpuMillicores } from '../context.js';
+import { MAX_PAYLOAD_BYTES, type RuntimeVariable } from '../contract/index.js';
 import type { ResolvedConfig } from '../config/index.js';
-import { RUNTIME_ROOT } from '../protocol/bootstrap.js';
+import { INSTALL_ROOT } from '../install/paths.js';
 
-const MAX_RESP_BODY_SIZE = 6291456;
-
-// `codeRoot` is RUNTIME_CODE_ROOT: the `code` link in the function's runtime root (runtime-root.ts).
+// `codeRoot` is RUNTIME_CODE_ROOT: the `code` link in the function's working folder (work-dir.ts).
 export function buildEnvironment(config: ResolvedConfig, pythonPath: string, logDir: string, codeRoot: string): Record<string, string> {
   return {
     PATH: `${dirname(pythonPath)}:/usr/local/bin:/usr/bin:/bin`,
@@ -19,6 +18,13 @@ export function buildEnvironment(config: ResolvedConfig, pythonPath: string, log
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
     ...config.userData,
+    ...runtimeVariables(config, logDir, codeRoot),
+  };
+}
+
+// FunctionGraph's RUNTIME_* variables (contract/environment.ts), every one of them.
+function runtimeVariables(config: ResolvedConfig, logDir: string, codeRoot: string): Record<RuntimeVariable, string> {
+  return {
     RUNTIME_PROJECT_ID: config.projectId,
     RUNTIME_FUNC_NAME: config.name,
     RUNTIME_FUNC_VERSION: config.version,
@@ -28,10 +34,10 @@ export function buildEnvironment(config: ResolvedConfig, pythonPath: string, log
     RUNTIME_USERDATA: JSON.stringify(config.userData),
     RUNTIME_CPU: String(cpuMillicores(config.memorySize)),
     RUNTIME_MEMORY: String(config.memorySize),
-    RUNTIME_MAX_RESP_BODY_SIZE: String(MAX_RESP_BODY_SIZE),
+    RUNTIME_MAX_RESP_BODY_SIZE: String(MAX_PAYLOAD_BYTES),
     RUNTIME_INITIALIZER_HANDLER: config.initializer ?? '',
     RUNTIME_INITIALIZER_TIMEOUT: String(config.initializerTimeout),
-    RUNTIME_ROOT,
+    RUNTIME_ROOT: INSTALL_ROOT,
     RUNTIME_CODE_ROOT: codeRoot,
     RUNTIME_LOG_DIR: logDir,
   };

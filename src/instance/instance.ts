@@ -5,7 +5,7 @@
 // the log the function wrote before it died.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
+import { aheadAnswers, answerContextCall, UnknownContextMethodError, type RequestScope } from '../context.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
@@ -23,7 +23,7 @@ import type { Watch } from './memory-watch.js';
 import { readPeakKb, RssProbe } from '../platform/index.js';
 import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess } from './process.js';
 import { sharedLogDir } from './paths.js';
-import { runtimeRoot } from './runtime-root.js';
+import { workDir } from './work-dir.js';
 import { holdTimeout, releaseTimeout } from './debug-hold.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
@@ -55,12 +55,14 @@ export class Instance {
   private readonly fence: string;
   private readonly exited: Promise<void>;
   private hasExited = false;
+  /** Frames waiting for stdin's 'drain', in order; null while the pipe takes writes. */
+  private waiting: Array<string | Buffer> | null = null;
   /** Live log output of the current request, if the caller streams it. */
   private outputListener: ((chunk: Buffer) => void) | null = null;
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
-    const root = runtimeRoot(options.config.code, options.config.name);
+    const root = workDir(options.config.code, options.config.name);
     const env = buildEnvironment(options.config, options.runtime.path, sharedLogDir(), root.codeRoot);
     this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages });
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
@@ -94,13 +96,15 @@ export class Instance {
     return this.exited;
   }
 
-  // Spawn and handshake: load the handler (and initializer) and wait for ready or a load fault.
+  // The handshake with the interpreter the constructor spawned: load the handler (and the
+  // initializer) and wait for ready or a load fault.
   start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
     const { config } = this.options;
     const outcome = this.begin<ReadyMessage | FaultMessage>('starting', 'ready', null, this.options.startTimeoutMs ?? START_TIMEOUT_MS);
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
-      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.guard, debugPort: this.options.debugPort ?? null,
+      codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
+      answers: aheadAnswers(config), userData: config.userData, timeouts: { handler: config.timeout, initializer: config.initializerTimeout },
     }));
     return outcome;
   }
@@ -110,7 +114,7 @@ export class Instance {
     const timeoutMs = this.options.config.initializerTimeout * 1000;
     const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.initializerTimeout };
     const outcome = this.begin<InitializedMessage>('initializing', requestId, scope, timeoutMs);
-    this.write(encodeMessage({ type: 'initialize', id: requestId }));
+    this.write(encodeMessage({ type: 'initialize', id: requestId, timeoutMs }));
     return outcome;
   }
 
@@ -120,7 +124,7 @@ export class Instance {
     const scope: RequestScope = { requestId, deadline: performance.now() + timeoutMs, timeoutSeconds: this.options.config.timeout };
     const outcome = this.begin<ResultMessage>('busy', requestId, scope, timeoutMs);
     this.outputListener = onOutput ?? null;
-    this.write(encodeInvokeBytes(requestId, event));
+    this.write(encodeInvokeBytes(requestId, event, timeoutMs));
     return outcome;
   }
 
@@ -304,8 +308,33 @@ export class Instance {
     void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(settle);
   }
 
+  // Write to the interpreter's stdin, respecting backpressure as the MCP SDK's stdio transport does:
+  // once the pipe is full (a 6 MB event to a reader that is slow or stopped), later frames wait for
+  // 'drain' in order instead of piling up in the stream's buffer.
   private write(data: string | Buffer): void {
-    if (!this.proc.stdin.writable) return;
-    this.proc.stdin.write(data);
+    if (this.waiting !== null) {
+      this.waiting.push(data);
+      return;
+    }
+    const stdin = this.proc.stdin;
+    if (!stdin.writable || stdin.write(data)) return;
+    this.waiting = [];
+    stdin.once('drain', () => {
+      const queued = this.waiting!;
+      this.waiting = null;
+      for (const [i, next] of queued.entries()) {
+        this.write(next);
+        if (this.waiting !== null) {
+          // Full again: the rest waits behind it, still in order.
+          (this.waiting as Array<string | Buffer>).push(...queued.slice(i + 1));
+          return;
+        }
+      }
+    });
+  }
+
+  /** Whether a frame is waiting for the stdin pipe to drain (tests). */
+  get backpressured(): boolean {
+    return this.waiting !== null;
   }
 }

@@ -13,8 +13,8 @@ export class Operation {
   log: string | null = null;
   /** Why the host ended the operation, when it did; it settles once the process is gone. */
   ended: EndReason | null = null;
-  /** While a debugger holds the function: the time that was left before its deadline (debug-hold.ts). */
-  heldMs: number | null = null;
+  /** While a debugger holds the function: since when, and the time that was left before its deadline (debug-hold.ts). */
+  held: { at: number; leftMs: number } | null = null;
   /** Set once the host has ended the operation: settles it if the process is slow to go. */
   private timer: NodeJS.Timeout | null = null;
   private settled = false;

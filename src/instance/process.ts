@@ -1,5 +1,5 @@
 // The interpreter process: spawned through python-shell in its own process group (detached: a new
-// session), with the protocol on stdin/stdout and the log on stderr. Each instance is guarded at
+// session), with the protocol on stdin/stdout and the log on stderr. Each instance is contained at
 // spawn (nothing per request): a cgroup of its own where one can be made, else the interpreter as
 // the subreaper of what the function starts; the reaper process kills it if the host dies; every
 // instance still alive is killed when the host exits or is interrupted (platform/host-exit.ts).
@@ -7,7 +7,7 @@ import { PythonShell } from 'python-shell';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { InstanceCgroup, killGroup, killTree, onHostExit, reaperForget, reaperWatch } from '../platform/index.js';
-import { BOOTSTRAP_MAIN } from '../protocol/bootstrap.js';
+import { BOOTSTRAP_MAIN } from '../install/paths.js';
 import { SpawnError } from '../errors.js';
 
 export interface PythonProcess {
@@ -20,7 +20,7 @@ export interface PythonProcess {
   /** The instance's cgroup, or null where none could be made. */
   cgroup: InstanceCgroup | null;
   /** What the bootstrap asks of the kernel at init: without a cgroup, to be the subreaper; without a reaper, to die with the host. */
-  guard: { subreaper: boolean; parentDeath: boolean };
+  containment: { subreaper: boolean; parentDeath: boolean };
 }
 
 const live = new Map<number, PythonProcess>();
@@ -73,7 +73,7 @@ export function spawnPython(pythonPath: string, cwd: string, env: Record<string,
   const cgroup = InstanceCgroup.join(pid);
   const reaped = reaperWatch(pythonPath, pid, cgroup?.dir ?? null);
   const proc: PythonProcess = {
-    shell, child, pid, stdin: child.stdin, stdout: child.stdout, stderr, cgroup, guard: { subreaper: cgroup === null, parentDeath: !reaped },
+    shell, child, pid, stdin: child.stdin, stdout: child.stdout, stderr, cgroup, containment: { subreaper: cgroup === null, parentDeath: !reaped },
   };
   live.set(pid, proc);
   child.once('exit', () => {

@@ -1,8 +1,8 @@
 // What "the same result" means across runtimes: equal status and equal value. JSON results are
-// compared by value (key order ignored: Python 2.7 and 3.6 order dict keys differently), text
-// results as text, failures by status, errorType and errorMessage (tracebacks differ by version).
+// compared by value (key order ignored: Python 2.7 and 3.6 order dict keys differently), also JSON
+// held in a string (an APIG response's `body` made by json.dumps), text results as text, failures by status, errorType and errorMessage (tracebacks differ by version).
 // Fields named by --ignore are left out of both sides first.
-import { withoutIgnored, type IgnorePath } from './ignore.js';
+import { parseJsonContainer, withoutIgnored, type IgnorePath } from './ignore.js';
 import type { MatrixRow } from './types.js';
 
 // The outcome as canonical text: what is compared, and what a diff shows.
@@ -29,8 +29,13 @@ export function canonicalJson(value: unknown, indent = 0): string {
   return JSON.stringify(sortKeys(value), null, indent) ?? 'undefined';
 }
 
-// A copy of `value` with every object's keys in sorted order.
+// A copy of `value` with every object's keys in sorted order; a string holding a JSON object or array
+// becomes that JSON's canonical text (so two bodies differing only in key order or spacing are equal).
 function sortKeys(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const inner = parseJsonContainer(value);
+    return inner === undefined ? value : JSON.stringify(sortKeys(inner));
+  }
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const sorted: Record<string, unknown> = {};

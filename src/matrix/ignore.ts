@@ -74,7 +74,7 @@ function drop(value: unknown, steps: readonly Step[]): unknown {
 }
 
 // The object or array a JSON string encodes, else undefined.
-function parseJsonContainer(text: string): unknown {
+export function parseJsonContainer(text: string): unknown {
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') return undefined;
   try {

@@ -1,14 +1,12 @@
 // Unpacked zips, reused while the zip is unchanged (same size, mtime, ctime and inode). Each lives in
-// its own temporary folder, removed when the host exits, however it exits (exit or a signal that
-// ends it: platform/host-exit.ts); when a zip changes, the version before the previous one is
+// its own temporary folder (platform/temp.ts: `tmp`), removed when the host exits, however it exits
+// (exit or a signal that ends it); when a zip changes, the version before the previous one is
 // removed (warm instances of the previous version may still be reading it).
 // The files go into a sub-folder named like the zip (orders.zip -> <tmp>/orders), so a function
 // without a name is named after its zip, as in the cloud, not after a random folder.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { onHostExit } from '../platform/index.js';
+import { tempFolder } from '../platform/index.js';
 import type { PackageLimits } from './limits.js';
 import { unzipSafely } from './unzip.js';
 
@@ -21,8 +19,6 @@ interface Version {
 const versions = new Map<string, Version[]>();
 /** Unpacked folder -> the zip it came from (for messages that name what the user gave). */
 const origins = new Map<string, string>();
-/** Folders created and not yet removed: what the exit hook removes. */
-const created = new Set<string>();
 /** How many unpacked versions of one zip are kept. */
 const KEEP_VERSIONS = 2;
 
@@ -33,13 +29,13 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
   const list = versions.get(zipPath) ?? [];
   const known = list.find((v) => v.key === key);
   if (known) return known.folder;
-  const dir = newFolder();
-  const target = join(dir, basename(zipPath).replace(/\.zip$/i, '') || 'code');
+  const dir = tempFolder('fgrun-pkg-');
+  const target = join(dir.path, basename(zipPath).replace(/\.zip$/i, '') || 'code');
   const version: Version = {
     key,
     remove: () => {
       origins.delete(target);
-      removeFolder(dir);
+      dir.remove();
     },
     folder: mkdir(target).then(() => unzipSafely(zipPath, target, limits, label)).then(
       () => {
@@ -47,7 +43,7 @@ export async function unpackedFolder(zipPath: string, limits: PackageLimits, lab
         return target;
       },
       (error: unknown) => {
-        removeFolder(dir);
+        dir.remove();
         const at = list.indexOf(version);
         if (at >= 0) list.splice(at, 1);
         throw error;
@@ -73,22 +69,4 @@ export async function removeUnpackedPackages(): Promise<void> {
   const all = [...versions.values()].flat();
   versions.clear();
   await Promise.all(all.map((v) => v.folder.then(v.remove, () => {})));
-}
-
-// A fresh private folder (0700), registered for removal however the host ends (registering twice is a no-op).
-function newFolder(): string {
-  onHostExit('remove', removeAllNow);
-  const dir = mkdtempSync(join(tmpdir(), 'fgrun-pkg-'));
-  created.add(dir);
-  return dir;
-}
-
-function removeFolder(dir: string): void {
-  created.delete(dir);
-  rmSync(dir, { recursive: true, force: true });
-}
-
-// At exit or on a fatal signal: remove every folder still there, synchronously.
-function removeAllNow(): void {
-  for (const dir of [...created]) removeFolder(dir);
 }

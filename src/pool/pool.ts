@@ -11,17 +11,31 @@
 //     ends in-flight ones as crashes and kills everything. Both resolve once every process has exited.
 import { performance } from 'node:perf_hooks';
 import { ClosedError } from '../errors.js';
-import type { Instance } from '../instance/index.js';
+import type { InstanceState } from '../instance/index.js';
 import { hostLog } from '../log.js';
 import { Fifo } from './fifo.js';
 
+/**
+ * What the pool needs of an instance: instance/Instance is one; test/pool/pool-logic.test.ts gives
+ * the pool process-free ones, so its logic is tested without interpreters.
+ */
+export interface PoolMember {
+  readonly pid: number;
+  readonly state: InstanceState;
+  /** Resolves once the process has exited. */
+  readonly exit: Promise<void>;
+  kill(): void;
+  stop(): Promise<void>;
+  abort(reason: string): void;
+}
+
 /** What the pool's `start` resolves to: a warmed-up instance, or none when the warm-up failed. */
-export interface Started {
-  instance: Instance | null;
+export interface Started<M extends PoolMember> {
+  instance: M | null;
 }
 
 /** An instance for one request (with its warm-up when the request started it), or a failed warm-up. */
-export type Acquired<W> = { instance: Instance; warmUp: W | null } | { instance: null; warmUp: W };
+export type Acquired<M, W> = { instance: M; warmUp: W | null } | { instance: null; warmUp: W };
 
 export interface PoolOptions<W> {
   /** The function's name, for the host log (FGRUN_LOG_LEVEL=debug shows instance starts and retirements). */
@@ -35,7 +49,7 @@ export interface PoolOptions<W> {
 export type CloseMode = 'drain' | 'cancel';
 
 export interface PoolStats {
-  /** Instances alive or starting. */
+  /** Instances alive, starting, or being retired (each holds its slot until its process has exited). */
   instances: number;
   idle: number;
   busy: number;
@@ -50,15 +64,15 @@ export interface PoolStats {
   peakInstances: number;
 }
 
-type Ticket = { kind: 'reuse'; instance: Instance } | { kind: 'start' };
-type Waiter = { resolve: (ticket: Ticket) => void; reject: (error: Error) => void };
+type Ticket<M> = { kind: 'reuse'; instance: M } | { kind: 'start' };
+type Waiter<M> = { resolve: (ticket: Ticket<M>) => void; reject: (error: Error) => void };
 
-export class Pool<W extends Started> {
-  private readonly idle: Instance[] = [];
-  private readonly lastUsed = new Map<Instance, number>();
-  private readonly busy = new Set<Instance>();
+export class Pool<M extends PoolMember, W extends Started<M>> {
+  private readonly idle: M[] = [];
+  private readonly lastUsed = new Map<M, number>();
+  private readonly busy = new Set<M>();
   private starting = 0;
-  private readonly queue = new Fifo<Waiter>();
+  private readonly queue = new Fifo<Waiter<M>>();
   private readonly stopping = new Set<Promise<void>>();
   private readonly aborter = new AbortController();
   private phase: 'open' | 'draining' | 'closed' = 'open';
@@ -70,8 +84,10 @@ export class Pool<W extends Started> {
 
   constructor(private readonly options: PoolOptions<W>) {}
 
+  // Every process the pool holds a slot for: one being retired keeps its slot until it has exited,
+  // so the cap is on live interpreters, never exceeded while a killed one is still going.
   private get size(): number {
-    return this.idle.length + this.busy.size + this.starting;
+    return this.idle.length + this.busy.size + this.starting + this.stopping.size;
   }
 
   stats(): PoolStats {
@@ -82,16 +98,16 @@ export class Pool<W extends Started> {
   }
 
   // An instance for this request: an idle one, a new one, or the next one free (FIFO).
-  async acquire(requestId: string): Promise<Acquired<W>> {
+  async acquire(requestId: string): Promise<Acquired<M, W>> {
     if (this.phase !== 'open') throw new ClosedError();
-    const ticket = this.ticketNow() ?? (await new Promise<Ticket>((resolve, reject) => this.queue.push({ resolve, reject })));
+    const ticket = this.ticketNow() ?? (await new Promise<Ticket<M>>((resolve, reject) => this.queue.push({ resolve, reject })));
     if (ticket.kind === 'reuse') return { instance: ticket.instance, warmUp: null };
     return this.startFor(requestId);
   }
 
   // An idle instance for a request, at once, or null (then acquire()): the warm path's one call, with
   // no promise to wait on.
-  acquireIdle(): Instance | null {
+  acquireIdle(): M | null {
     if (this.phase !== 'open') return null;
     for (let instance = this.idle.pop(); instance; instance = this.idle.pop()) {
       if (instance.state === 'idle') {
@@ -104,7 +120,7 @@ export class Pool<W extends Started> {
   }
 
   // Give an instance back after its request: to the next waiter, to the idle list, or retired.
-  release(instance: Instance): void {
+  release(instance: M): void {
     if (!this.busy.delete(instance)) return;
     if (instance.state !== 'idle' || this.cancelled) {
       this.retire(instance, 'kill', instance.state === 'idle' ? 'closed (cancel)' : 'failed its request');
@@ -143,7 +159,7 @@ export class Pool<W extends Started> {
     return this.closing;
   }
 
-  private ticketNow(): Ticket | null {
+  private ticketNow(): Ticket<M> | null {
     const instance = this.acquireIdle();
     if (instance) return { kind: 'reuse', instance };
     if (this.size >= this.options.maxInstances) return null;
@@ -156,7 +172,7 @@ export class Pool<W extends Started> {
     this.counts.peak = Math.max(this.counts.peak, this.size);
   }
 
-  private async startFor(requestId: string): Promise<Acquired<W>> {
+  private async startFor(requestId: string): Promise<Acquired<M, W>> {
     let warm: W;
     try {
       warm = await this.options.start(requestId, this.aborter.signal);
@@ -192,7 +208,7 @@ export class Pool<W extends Started> {
   }
 
   // An instance exited on its own: drop it if it was idle (a busy one is retired on release).
-  private forget(instance: Instance): void {
+  private forget(instance: M): void {
     const at = this.idle.indexOf(instance);
     if (at < 0) return;
     this.idle.splice(at, 1);
@@ -201,7 +217,7 @@ export class Pool<W extends Started> {
     this.dispatch();
   }
 
-  private retire(instance: Instance, how: 'kill' | 'stop', why: string): void {
+  private retire(instance: M, how: 'kill' | 'stop', why: string): void {
     // An instance in use keeps its last idle time (acquireIdle leaves it): gone with the instance.
     this.lastUsed.delete(instance);
     this.counts.retired++;
@@ -209,7 +225,10 @@ export class Pool<W extends Started> {
     if (how === 'kill') instance.kill();
     const gone = how === 'stop' ? instance.stop() : instance.exit;
     this.stopping.add(gone);
-    void gone.then(() => this.stopping.delete(gone));
+    void gone.then(() => {
+      this.stopping.delete(gone);
+      this.dispatch();
+    });
   }
 
   // Idle reaping: one unref'd timer, armed for the instance idle the longest.

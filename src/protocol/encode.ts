@@ -1,5 +1,5 @@
 // Host -> Python frames: one ASCII JSON line, optionally followed by raw payload bytes and "\n".
-import type { HostMessage } from './messages.js';
+import type { HostMessage } from '../contract/messages.js';
 
 // Escape non-ASCII so every protocol line is ASCII, as the protocol requires.
 function asciiJson(value: unknown): string {
@@ -22,9 +22,10 @@ export function eventBytes(event: unknown): Buffer {
 const PLAIN_ID = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 // The invoke frame: header (ASCII even when the request id is not), payload, "\n", in one buffer.
-export function encodeInvokeBytes(id: string, payload: Buffer): Buffer {
+// bootstrap/fgrun_protocol.py reads this exact header without json.loads.
+export function encodeInvokeBytes(id: string, payload: Buffer, timeoutMs: number): Buffer {
   const quoted = PLAIN_ID.test(id) ? `"${id}"` : asciiJson(id);
-  const header = `{"type":"invoke","id":${quoted},"size":${payload.length}}\n`;
+  const header = `{"type":"invoke","id":${quoted},"size":${payload.length},"timeoutMs":${timeoutMs}}\n`;
   const frame = Buffer.allocUnsafe(header.length + payload.length + 1);
   frame.write(header, 0, 'latin1');
   payload.copy(frame, header.length);

@@ -1,11 +1,11 @@
 // Splits the bootstrap's protocol stream into frames: a JSON header line, validated with zod, and
 // for messages with `size` the raw payload that follows. Lines and payloads are capped in bytes;
 // anything that is not protocol becomes a ProtocolError, never a crash and never silently skipped.
+import { MAX_PAYLOAD_BYTES } from '../contract/limits.js';
 import { ProtocolError } from '../errors.js';
-import { pythonMessageSchema, type PythonMessage, type ResultMessage } from './messages.js';
+import { pythonMessageSchema, type PythonMessage, type ResultMessage } from '../contract/messages.js';
 
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;
-const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export interface Frame {
   message: PythonMessage;

@@ -1,3 +1,3 @@
-export * from './messages.js';
+export * from '../contract/messages.js';
 export * from './encode.js';
 export * from './frame-reader.js';

@@ -1,9 +1,8 @@
-// FunctionGraph's log framing and summary texts (reference: a real service capture).
+// FunctionGraph's log framing and summary texts (docs/cloud-reference.md, "Result and errors").
 import { cpuMillicores } from '../context.js';
+import { LOG_TAIL_BYTES } from '../contract/limits.js';
 import type { InvocationSummary } from './invocation.js';
 
-/** The part of the log the service shows and returns with X-Cff-Log-Type: tail. */
-const LOG_TAIL_BYTES = 4096;
 
 // "2026-03-17T10:13:22Z": UTC, whole seconds, as the service stamps log lines.
 export function logTimestamp(date = new Date()): string {
@@ -39,7 +38,7 @@ export function logTail(log: string, bytes = LOG_TAIL_BYTES): string {
   return buf.subarray(start).toString('utf8');
 }
 
-// The console's one-line summary.
+// The one-line summary `fgrun invoke` prints after a request.
 export function summaryLine(requestId: string, summary: InvocationSummary, runtime: string, python: string): string {
   const init = summary.coldStart && summary.initDurationMs !== null ? `  Init duration: ${summary.initDurationMs.toFixed(3)}ms` : '';
   return `Request ID: ${requestId}  Runtime: ${runtime} (${python})  Memory: ${summary.memorySizeMb}MB  ` +

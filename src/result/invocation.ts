@@ -1,4 +1,5 @@
 // The outcome of one request, as the library, CLI and server all report it.
+import type { ErrorReason } from '../contract/errors.js';
 import type { ErrorBody } from './texts.js';
 
 export type InvocationStatus = 'success' | 'error' | 'timeout' | 'crash' | 'oom' | 'init-error';
@@ -30,6 +31,10 @@ export interface Invocation {
   body: string;
   /** FunctionGraph's error body, or null on success. */
   error: ErrorBody | null;
+  /** FunctionGraph's error code (X-Func-Err-Code): 0 on success, e.g. 4002 for the handler's exception. */
+  errorCode: number;
+  /** Which of FunctionGraph's errors this is (its code and message prefix), or null on success. */
+  errorReason: ErrorReason | null;
   summary: InvocationSummary;
   /** The request's log: Start line, the function's output, Finish line. */
   log: string;

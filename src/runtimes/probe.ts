@@ -5,8 +5,8 @@ import { execFile, type ExecFileException } from 'node:child_process';
 import { access, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { BOOTSTRAP_MAIN } from '../protocol/bootstrap.js';
-import { PROTOCOL_VERSION } from '../protocol/messages.js';
+import { BOOTSTRAP_MAIN } from '../install/paths.js';
+import { PROTOCOL_VERSION } from '../contract/messages.js';
 import type { RuntimeId } from './ids.js';
 import { runtimeVersion, versionLabel } from './ids.js';
 

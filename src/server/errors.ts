@@ -1,5 +1,5 @@
 // FunctionGraph's API error codes and HTTP statuses for the server, kept in this one module
-// (reference/functiongraph.md, "Invoke REST API"). Every refusal the server sends is an ApiError.
+// (docs/cloud-reference.md, "Invoke API"). Every refusal the server sends is an ApiError.
 import { ClosedError, FgrunError } from '../errors.js';
 import { EventError } from '../function/index.js';
 

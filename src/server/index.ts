@@ -7,6 +7,7 @@ export { ApiError, FSS_ERRORS, type FssErrorBody } from './errors.js';
 export type { HandleFactory } from './registry.js';
 export { MAX_ASYNC_EVENT_BYTES } from './fgs/async-api.js';
 export { reportFor } from './fgs/failure-report.js';
+export { invokeUrl } from './fgs/api-paths.js';
 export * from './fgs/schemas.js';
 export { LOOPBACK_HOSTS } from './auth/site-check.js';
 export { type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';

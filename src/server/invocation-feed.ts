@@ -2,6 +2,7 @@
 // sync or async, the gateway, the console), published as it starts, as its function writes log
 // output, and when it finishes. `fgrun serve`'s log lines and --log-file read it; so can the console.
 import type { ResolvedConfig } from '../config/index.js';
+import type { LogPart } from '../function/index.js';
 import type { Invocation } from '../result/index.js';
 
 /** What asked for the invocation. */
@@ -29,6 +30,8 @@ interface InvocationStarted extends FeedEventBase {
 interface InvocationLog extends FeedEventBase {
   type: 'log';
   text: string;
+  /** FunctionGraph's Start/Finish line, or the function's own output. */
+  part: LogPart;
 }
 
 export interface InvocationFinished extends FeedEventBase {

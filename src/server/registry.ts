@@ -2,7 +2,7 @@
 // asked for), looked up by URN for the invoke API and by name for the gateway. The instance limit is
 // the function's, whatever the sizes: requests in flight across sizes share its slots, and an idle
 // instance of one size is retired before another size starts one past the limit.
-import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle } from '../function/index.js';
+import { createFunction, type CloseOptions, type CreateOptions, type FunctionHandle, type LogPart } from '../function/index.js';
 import type { PoolStats } from '../pool/index.js';
 import { isMemorySize, MEMORY_SIZES, type FunctionConfigInput, type MemorySize } from '../config/index.js';
 import { ConfigError } from '../errors.js';
@@ -70,7 +70,7 @@ export class ServedFunction {
 
   // Run one request, on an instance of `memorySize` MB when the caller asked for another size;
   // `onLog` receives the function's log output as it is written.
-  async invoke(event: unknown, requestId: string, memorySize?: MemorySize, onLog?: (text: string) => void): Promise<Invocation> {
+  async invoke(event: unknown, requestId: string, memorySize?: MemorySize, onLog?: (text: string, part: LogPart) => void): Promise<Invocation> {
     await this.slots.acquire();
     try {
       const handle = await this.handleFor(memorySize ?? this.config.memorySize);

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors.js';
 import type { Guard } from './auth/route-auth.js';
+import { FUNCTIONS_PATH, INVOKE_PATH, pathText } from './fgs/api-paths.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -85,5 +86,5 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
   if (allowed.length) {
     throw new ApiError('method-not-allowed', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}`, { headers: { Allow: allowed.join(', ') } });
   }
-  throw new ApiError('not-found', `no API at ${path}: fgrun serve answers POST /v2/{project_id}/fgs/functions/{function_urn}/invocations[-async], GET /v2/{project_id}/fgs/functions[/{function_urn}/async-invocations] and ANY /apig/{function_name}/{path}`);
+  throw new ApiError('not-found', `no API at ${path}: fgrun serve answers POST ${pathText(INVOKE_PATH)}[-async], GET ${pathText(FUNCTIONS_PATH)}[/{function_urn}/async-invocations] and ANY /apig/{function_name}/{path}`);
 }

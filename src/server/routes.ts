@@ -4,12 +4,12 @@ import { asyncInvoke, listAsyncInvocations, MAX_ASYNC_EVENT_BYTES, type AsyncDep
 import { gateway } from './apig/gateway.js';
 import { syncInvoke } from './fgs/invoke-api.js';
 import { listFunctions } from './fgs/list-api.js';
+import { ASYNC_INVOCATIONS_PATH, FUNCTIONS_PATH, INVOKE_ASYNC_PATH, INVOKE_PATH } from './fgs/api-paths.js';
 import type { Guards } from './auth/route-auth.js';
 import type { Route } from './router.js';
 
 /** Body cap for requests that carry none (GET). */
 const NO_BODY_BYTES = 64 * 1024;
-const FUNCTION = ['v2', '{project_id}', 'fgs', 'functions', '{function_urn}'];
 
 export interface RouteDeps extends AsyncDeps {
   startedAt: Date;
@@ -18,10 +18,10 @@ export interface RouteDeps extends AsyncDeps {
 
 export function buildRoutes(d: RouteDeps): Route[] {
   return [
-    { methods: ['POST'], pattern: [...FUNCTION, 'invocations'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.invoke, handle: syncInvoke(d.registry, d.invoke) },
-    { methods: ['POST'], pattern: [...FUNCTION, 'invocations-async'], bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', guard: d.guards.invoke, handle: asyncInvoke(d) },
-    { methods: ['GET'], pattern: [...FUNCTION, 'async-invocations'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listAsyncInvocations(d.registry, d.store) },
-    { methods: ['GET'], pattern: ['v2', '{project_id}', 'fgs', 'functions'], bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listFunctions(d.registry, d.startedAt) },
+    { methods: ['POST'], pattern: INVOKE_PATH, bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.invoke, handle: syncInvoke(d.registry, d.invoke) },
+    { methods: ['POST'], pattern: INVOKE_ASYNC_PATH, bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', guard: d.guards.invoke, handle: asyncInvoke(d) },
+    { methods: ['GET'], pattern: ASYNC_INVOCATIONS_PATH, bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listAsyncInvocations(d.registry, d.store) },
+    { methods: ['GET'], pattern: FUNCTIONS_PATH, bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listFunctions(d.registry, d.startedAt) },
     { methods: 'ANY', pattern: ['apig', '{function_name}', '{path...}'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.gateway, handle: gateway(d.registry, d.invoke) },
   ];
 }

@@ -21,6 +21,7 @@ import type { Invoker } from './fgs/invoke-api.js';
 import { InvocationFeed, type FeedFunction, type InvocationFinished } from './invocation-feed.js';
 import { Registry, type HandleFactory, type ServedFunction } from './registry.js';
 import type { Invocation } from '../result/index.js';
+import type { LogPart } from '../function/index.js';
 import { sendError } from './respond.js';
 import { matchRoute, splitTarget, type Route } from './router.js';
 import { buildRoutes } from './routes.js';
@@ -161,7 +162,7 @@ export class FgrunServer {
     const t0 = performance.now();
     const feed = this.feed;
     feed.publish({ type: 'start', function: info, source, requestId, startedAt });
-    const onLog = feed.active ? (text: string) => feed.publish({ type: 'log', function: info, source, requestId, text }) : undefined;
+    const onLog = feed.active ? (text: string, part: LogPart) => feed.publish({ type: 'log', function: info, source, requestId, text, part }) : undefined;
     const invocation = await fn.invoke(event, requestId, via.memorySize, onLog);
     const finished: InvocationFinished = { type: 'finish', function: info, source, requestId, invocation, startedAt, elapsedMs: performance.now() - t0 };
     if (source !== 'invoke-async') this.answered.set(requestId, finished);

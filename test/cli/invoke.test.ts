@@ -39,7 +39,7 @@ describe.concurrent('fgrun invoke', () => {
     expect(inv.runtime).toBe('Python3.9');
     expect(inv.result).toEqual({ x: [1, 2] });
     expect(inv.body).toBe('{"x": [1, 2]}');
-    expect(Object.keys(inv).sort()).toEqual(['body', 'error', 'log', 'python', 'requestId', 'result', 'runtime', 'status', 'summary']);
+    expect(Object.keys(inv).sort()).toEqual(['body', 'error', 'errorCode', 'errorReason', 'log', 'python', 'requestId', 'result', 'runtime', 'status', 'summary']);
     expect(Object.keys(inv.summary).sort()).toEqual(['billedDurationMs', 'coldStart', 'durationMs', 'initDurationMs', 'maxMemoryUsedMb', 'memorySizeMb']);
     expect(run.stderr).toBe('');
   });
@@ -110,5 +110,29 @@ describe.concurrent('fgrun invoke', () => {
     for (const flag of ['--event', '--handler', '--initializer', '--runtime', '--python', '--memory', '--timeout', '--initializer-timeout', '--env', '--env-file', '--name', '--version', '--alias', '--package', '--project-id', '--credentials-env', '--json']) {
       expect(help.stdout).toContain(flag);
     }
+  });
+});
+
+describe.concurrent('--dependency on invoke, serve and matrix', () => {
+  const deps = ['--dependency', fixture('pkg-deps-lib'), '--dependency', fixture('pkg-deps-lib-shadow')];
+  const body = { dep: 'fgrun_demo_dep from a dependency package', origin: 'pkg-deps-lib', extra: 'extra from pkg-deps-lib-shadow', colour: 'red', env: 'red' };
+
+  it('adds dependency packages in order (the first one wins a name both hold), as the config file\'s dependencies', async () => {
+    const run = await fgrun(['invoke', fixture('pkg-deps'), ...deps, '--env', 'COLOUR=red']);
+    expect([run.code, JSON.parse(run.stdout)]).toEqual([0, body]);
+    const matrix = await fgrun(['matrix', fixture('pkg-deps'), ...deps, '--env', 'COLOUR=red', '--json']);
+    const rows = JSON.parse(matrix.stdout) as Array<{ runtime: string; result: unknown }>;
+    expect([matrix.code, rows.map((r) => [r.runtime, r.result])]).toEqual([0, runtimesFound.map((r) => [r.runtime, body])]);
+  });
+
+  it('is a repeatable flag of all three commands', async () => {
+    for (const command of ['invoke', 'serve', 'matrix']) {
+      expect((await fgrun([command, '--help'])).stdout).toMatch(/\n {2}--dependency <path> +dependency packages \(folders or \.zip files of\s+a site-packages tree\), put on sys\.path after\s+the code root, in order \(repeatable\)\n/);
+    }
+  });
+
+  it('refuses a path that is neither a folder nor a .zip, naming the flag (exit 2)', async () => {
+    const run = await fgrun(['invoke', fixture('pkg-deps'), '--dependency', 'no-such-dep']);
+    expect([run.code, run.stdout, run.stderr]).toEqual([2, '', `fgrun: --dependency 'no-such-dep' is not a folder or a .zip (looked for ${join(process.cwd(), 'no-such-dep')}): give a dependency package, a folder or .zip of a site-packages tree\n`]);
   });
 });

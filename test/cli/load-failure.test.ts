@@ -66,6 +66,16 @@ describe.runIf(newestRuntime)('load failures in fgrun invoke', () => {
     expect((await runMain(['invoke', dashed])).stderr).toContain(`\n  hint:          every file of ${dashed} sits under one folder, 'my-fn/' (my-fn/index.py is there), and a handler cannot point into a folder whose name is not a Python identifier: zip the folder's contents rather than the folder\n`);
   });
 
+  it("the cloud samples' layout (src/index.py beside other files): a hint to point the handler into src/", async () => {
+    const zip = join(tmp, 'sample.zip');
+    await makeZip(zip, [{ name: 'src/index.py', content: 'def handler(event, context):\n    return 2\n' }, { name: 'README.md', content: '# sample\n' }]);
+    const inv = await runMain(['invoke', zip]);
+    expect(inv.code).toBe(1);
+    expect(inv.stderr.split('\n')).toContain('  hint:          src/index.py is there (the layout of FunctionGraph\'s sample projects): point the handler into it with --handler src/index.handler ("handler": "src/index.handler" in a config file)');
+    const fixed = await runMain(['invoke', zip, '--handler', 'src/index.handler']);
+    expect([fixed.code, fixed.stdout]).toEqual([0, '2']);
+  });
+
   it('a failed initializer names the initializer and its file', async () => {
     const code = fixture('init-fails');
     const inv = await runMain(['invoke', code, '--initializer', 'index.init']);

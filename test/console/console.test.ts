@@ -89,7 +89,7 @@ describe('the console in Chromium', () => {
     const r = await sdkClient(server).invokeFunction(new fg.InvokeFunctionRequest().withFunctionUrn(urn).withXCFFRequestVersion('v1').withBody({ name: 'sdk' } as unknown as Record<string, object>));
     const requestId = (r as unknown as { request_id: string }).request_id;
     await wait(`document.querySelector('#invocation-table tr[data-request-id="${requestId}"]')`);
-    expect(await page.$eval(`#invocation-table tr[data-request-id="${requestId}"]`, (tr) => [...tr.children].slice(1, 4).map((td) => td.textContent))).toEqual(['hello', 'invoke', 'success']);
+    expect(await page.$eval(`#invocation-table tr[data-request-id="${requestId}"]`, (tr) => [...tr.children].slice(1, 5).map((td) => td.textContent))).toEqual([requestId, 'hello', 'invoke', 'success']);
     const failed = await fetch(`${server.url}/apig/raise/`);
     expect(failed.status).toBe(500);
     await wait(`document.querySelectorAll('#invocation-table tbody tr').length === 3`);
@@ -97,7 +97,7 @@ describe('the console in Chromium', () => {
     expect(await page.$$eval('#invocation-table tbody tr', (rows) => rows.map((r) => `${r.getAttribute('data-function')} ${r.getAttribute('data-status')}`))).toEqual(['raise error']);
     await page.select('#filter-status', '');
     await page.select('#filter-function', 'hello');
-    expect(await page.$$eval('#invocation-table tbody tr', (rows) => rows.map((r) => r.children[2]!.textContent))).toEqual(['invoke', 'console']);
+    expect(await page.$$eval('#invocation-table tbody tr', (rows) => rows.map((r) => r.children[3]!.textContent))).toEqual(['invoke', 'console']);
     await page.click(`#invocation-table tr[data-request-id="${requestId}"]`);
     expect(JSON.parse(JSON.parse(await text('#result-return')).body)).toEqual({ message: 'Hello, sdk!', timeoutSeconds: 3 });
   });

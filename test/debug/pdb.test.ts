@@ -47,8 +47,12 @@ describeEachRuntime('--debug-port with pdb', (runtime) => {
       expect(printed.trim()).toBe(runtime.runtime === 'Python2.7'
         ? "{u'builtin': False, u'sleep': 0, u'name': u'dbg'}"
         : `{'name': 'dbg', 'builtin': ${modern ? 'True' : 'False'}, 'sleep': 0}`);
-      // Held past the 3 s timeout: the function is not killed.
+      // Held past the 3 s timeout: the function is not killed, and its remaining time stood still.
       await new Promise((resolve) => setTimeout(resolve, 3500));
+      client.write('p context.getRemainingTimeInMilliSeconds()\n');
+      const remaining = Number((await client.until(prompts(3), 'the remaining time')).toString().split(PROMPT)[2]!.trim());
+      expect(remaining).toBeGreaterThan(2000);
+      expect(remaining).toBeLessThanOrEqual(3000);
       client.write('c\n');
       const result = await invocation;
       expect(result.status, result.log).toBe('success');

@@ -13,8 +13,9 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-// The pids among `pids` still running after waiting up to `ms` for them to go.
-export async function stillRunning(pids: number[], ms = 2000): Promise<number[]> {
+// The pids among `pids` still running after waiting up to `ms` for them to go (returns as soon as all
+// are gone; the bound is only for a process that never goes, generous for a loaded machine).
+export async function stillRunning(pids: number[], ms = 10_000): Promise<number[]> {
   const until = Date.now() + ms;
   for (;;) {
     const alive = pids.filter(isRunning);

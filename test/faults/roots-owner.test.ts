@@ -1,4 +1,4 @@
-// Issue 21, item 7 (second bullet): each level of the runtime roots under $TMPDIR/fgrun-<uid>/roots
+// Issue 21, item 7 (second bullet): each level of the working folders under $TMPDIR/fgrun-<uid>/roots
 // is checked as the log folder is. Another user who planted a function's root (a link to a folder of
 // theirs, holding their own `code`) does not get the function to run their code: it is refused.
 import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -52,6 +52,6 @@ describe.skipIf(otherUserSkip !== null || !newestRuntime)(`runtime roots another
         await handle.close();
       }
     });
-    await expect(attempt).rejects.toThrow(`the functions' runtime root ${root} ${why}: fgrun keeps its runtime roots only in a private folder of its own; remove it, or point TMPDIR at a folder of yours`);
+    await expect(attempt).rejects.toThrow(`the functions' working folder ${root} ${why}: fgrun keeps its working folders only in a private folder of its own; remove it, or point TMPDIR at a folder of yours`);
   });
 });

@@ -98,6 +98,9 @@ describe('comparing and diffing outcomes', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
     expect(sameOutcome(row({ result: { a: 1, b: 2 }, body: '{"a": 1, "b": 2}' }), row({ result: { b: 2, a: 1 }, body: '{"b": 2, "a": 1}' }))).toBe(true);
     expect(sameOutcome(row({ result: '3', body: '3' }), row({ result: 3, body: '3' }))).toBe(false);
+    expect(sameOutcome(row({ result: { body: '{"a": 1, "b": [{"c": 2, "d": 3}]}' }, body: '-' }), row({ result: { body: '{"b": [{"d": 3, "c": 2}], "a": 1}' }, body: '-' }))).toBe(true);
+    expect(sameOutcome(row({ result: { body: '{"a": 1}' }, body: '-' }), row({ result: { body: '{"a": 2}' }, body: '-' }))).toBe(false);
+    expect(canonicalJson({ body: '{"b": 1, "a": 2}', text: '{not json' })).toBe('{"body":"{\\"a\\":2,\\"b\\":1}","text":"{not json"}');
     expect(sameOutcome(row({ body: '' }), row({ result: null, body: 'null' }))).toBe(false);
     const error = (trace: string[]) => row({ status: 'error', error: { errorMessage: 'function invocation exception, error: boom', errorType: 'ValueError', stackTrace: trace } });
     expect(sameOutcome(error(['File "index.py", line 3']), error(['  File "index.py", line 3, in handler']))).toBe(true);

@@ -1,11 +1,18 @@
 // The pool: idle reuse before scale-out, at most maxInstances, a FIFO queue, idle reaping, and
 // close() in both modes. Pool behaviour is the same for every runtime: these run on the newest.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ClosedError, createFunction, resolveConfig } from '../../src/index.js';
 import { configFromFlags } from '../../src/cli/function-options.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 import { fixture } from '../helpers/fixtures.js';
 import { isRunning, stillRunning } from '../faults/processes.js';
+import { liveProcessGroups } from '../../src/instance/index.js';
+
+// Resolve once `condition` holds (polled; the test's own timeout bounds the wait).
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 10));
+}
 
 const runtime = newestRuntime!;
 const open = (options: { maxInstances?: number; idleTimeout?: number; timeout?: number } = {}) =>
@@ -71,6 +78,33 @@ describe.runIf(newestRuntime).concurrent('pool', () => {
     } finally {
       await fn.close();
     }
+  });
+
+  it('an instance being retired keeps its slot until its process has exited: never more than maxInstances interpreters', async () => {
+    // fault-slow-exit lingers at exit until the teardown ladder's SIGKILL (about 1 s after the stop).
+    const fn = await createFunction({ code: fixture('fault-slow-exit'), runtime: runtime.runtime, pythonPath: runtime.path, idleTimeout: 0.2 }, { maxInstances: 1 });
+    // This function's interpreters only (the other tests of this file run beside it).
+    const mine = () => liveProcessGroups().filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes('RUNTIME_FUNC_NAME=fault-slow-exit');
+      } catch {
+        return false;
+      }
+    });
+    let peak = 0;
+    const sampler = setInterval(() => { peak = Math.max(peak, mine().length); }, 5);
+    try {
+      const first = pidOf(await fn.invoke({}));
+      await until(() => fn.stats().retired === 1);
+      expect([isRunning(first), fn.stats().instances]).toEqual([true, 1]);
+      const second = await fn.invoke({});
+      expect(second.summary.coldStart).toBe(true);
+      expect([pidOf(second) === first, isRunning(first)]).toEqual([false, false]);
+    } finally {
+      clearInterval(sampler);
+      await fn.close();
+    }
+    expect(peak).toBe(1);
   });
 
   it("close() drains: queued and running requests are answered, later invokes throw, no process is left", async () => {

@@ -72,8 +72,8 @@ describe('host frames', () => {
   it('writes ASCII-only JSON lines and invoke frames with a byte-counted payload', () => {
     expect(encodeMessage({ type: 'reply', seq: 3, value: 'hé世' })).toBe('{"type":"reply","seq":3,"value":"h\\u00e9\\u4e16"}\n');
     const payload = eventBytes({ name: 'é' });
-    const frame = encodeInvokeBytes('id-1', payload);
-    expect(frame.toString('utf8')).toBe('{"type":"invoke","id":"id-1","size":13}\n{"name":"é"}\n');
+    const frame = encodeInvokeBytes('id-1', payload, 3000);
+    expect(frame.toString('utf8')).toBe('{"type":"invoke","id":"id-1","size":13,"timeoutMs":3000}\n{"name":"é"}\n');
     expect(payload.length).toBe(13);
   });
 });

@@ -18,11 +18,11 @@ describe('encodeInvokeBytes', () => {
   it('writes an ASCII header that JSON.parse reads back to the same id, then the payload and a newline', () => {
     for (const id of IDS) {
       const payload = Buffer.from('{"k":"中文"}', 'utf8');
-      const frame = encodeInvokeBytes(id, payload);
+      const frame = encodeInvokeBytes(id, payload, 3000);
       const nl = frame.indexOf(10);
       const header = frame.subarray(0, nl);
       expect(header.every((b) => b < 128), id).toBe(true);
-      expect(JSON.parse(header.toString('latin1'))).toEqual({ type: 'invoke', id, size: payload.length });
+      expect(JSON.parse(header.toString('latin1'))).toEqual({ type: 'invoke', id, size: payload.length, timeoutMs: 3000 });
       expect(frame.subarray(nl + 1)).toEqual(Buffer.concat([payload, Buffer.from('\n')]));
     }
   });
@@ -202,11 +202,11 @@ describeEachRuntime('hot-path frames', (runtime) => {
   });
 
   it('reads invoke headers without json.loads exactly as json.loads would, falling back on escapes', () => {
-    const lines = IDS.map((id) => encodeInvokeBytes(id, Buffer.from('{}')).toString('latin1').split('\n')[0]! + '\n');
-    lines.push('{"type":"invoke","id":"x","size":-1}\n', '{"type":"invoke","size":2,"id":"x"}\n', '{"type":"reply","seq":1,"value":2}\n');
+    const lines = IDS.map((id) => encodeInvokeBytes(id, Buffer.from('{}'), 259200000).toString('latin1').split('\n')[0]! + '\n');
+    lines.push('{"type":"invoke","id":"x","size":-1,"timeoutMs":3}\n', '{"type":"invoke","size":2,"id":"x","timeoutMs":3}\n', '{"type":"invoke","id":"x","size":2}\n', '{"type":"invoke","id":"x","size":2,"timeoutMs":-3}\n', '{"type":"reply","seq":1,"value":2}\n');
     const read = pythonReads(runtime.path, lines);
     const fast = read.map(([f]) => f !== null);
-    expect(fast).toEqual([true, true, false, false, false, false, false, false, false]);
+    expect(fast).toEqual([true, true, false, false, false, false, false, false, false, false, false]);
     for (const [f, slow] of read) if (f !== null) expect(f).toEqual(slow);
   });
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../src/contract/index.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
 
@@ -48,15 +49,52 @@ writeFileSync(join(code, 'index.py'), [
   '',
 ].join('\n'));
 
-afterAll(() => rmSync(code, { recursive: true, force: true }));
+const ahead = mkdtempSync(join(tmpdir(), 'fgrun-ahead-'));
+writeFileSync(join(ahead, 'index.py'), [
+  'def handler(event, context):',
+  '    left = context.getRemainingTimeInMilliSeconds()',
+  '    return {"id": context.getRequestID(), "name": context.getFunctionName(), "version": context.getVersion(),',
+  '            "memory": context.getMemorySize(), "cpu": context.getCPUNumber(), "project": context.getProjectID(),',
+  '            "package": context.getPackage(), "alias": context.getAlias(), "ak": context.getAccessKey(),',
+  '            "sk": context.getSecretKey(), "colour": context.getUserData("COLOUR"), "missing": context.getUserData("NONE", "dflt"),',
+  '            "running": context.getRunningTimeInSeconds(), "remainingNear": 6000 < left <= 7000, "token": context.getSecurityToken()}',
+  '',
+].join('\n'));
+
+// The init frame as the host sends it (src/instance/instance.ts), then one invoke with its timeoutMs.
+const AHEAD = `
+import io, json, sys, tempfile
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import fgrun_protocol, fgrun_runner
+answers = {"getAccessKey": "", "getSecretKey": "", "getFunctionName": "fn", "getVersion": "v3", "getMemorySize": 256,
+           "getCPUNumber": 400, "getProjectID": "p1", "getPackage": "pkg", "getAlias": "a1"}
+lines = [
+    {"type": "init", "protocol": fgrun_protocol.PROTOCOL_VERSION, "handler": "index.handler", "initializer": None,
+     "codeRoot": sys.argv[3], "paths": [], "fence": "F", "answers": answers, "userData": {"COLOUR": "green"},
+     "timeouts": {"handler": 7, "initializer": 3}},
+]
+data = b"".join(json.dumps(line).encode("ascii") + b"\\n" for line in lines)
+data += b'{"type":"invoke","id":"r-1","size":2,"timeoutMs":7000}\\n{}\\n'
+data += json.dumps({"type": "reply", "seq": 1, "value": "tok"}).encode("ascii") + b"\\n"
+data += b'{"type":"shutdown"}\\n'
+out = io.BytesIO()
+log = tempfile.TemporaryFile()
+fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=out), log_fd=log.fileno()).serve()
+sys.stdout.write(json.dumps({"out": out.getvalue().decode("utf-8")}))
+`;
+
+afterAll(() => {
+  rmSync(code, { recursive: true, force: true });
+  rmSync(ahead, { recursive: true, force: true });
+});
 
 describeEachRuntime('Runner loop in-process', (runtime) => {
-  it('answers init, invoke (with a context call) and a failing invoke, fences each log, stops at shutdown', () => {
+  it('answers init, invoke (a context call for what init did not send ahead) and a failing invoke, fences each log, stops at shutdown', () => {
     const run = spawnSync(runtime.path, ['-c', LOOP, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim'), code], { encoding: 'utf8' });
     const { out, log } = JSON.parse(run.stdout) as { out: string; log: string };
     const frames = out.split('\n');
     const ready = JSON.parse(frames[0]!);
-    expect(ready).toEqual({ type: 'ready', protocol: 1, python: runtime.version, pid: expect.any(Number) });
+    expect(ready).toEqual({ type: 'ready', protocol: PROTOCOL_VERSION, python: runtime.version, pid: expect.any(Number) });
     expect(JSON.parse(frames[1]!)).toEqual({ type: 'call', seq: 1, method: 'getFunctionName', args: [] });
     const first = JSON.parse(frames[2]!);
     expect(first).toMatchObject({ type: 'result', id: 'r-1', ok: true, kind: 'json', size: frames[3]!.length, fenced: true });
@@ -68,4 +106,19 @@ describeEachRuntime('Runner loop in-process', (runtime) => {
     expect(log).toBe('\0fgrun:F:"ready"\n\0fgrun:F:"r-1"\n\0fgrun:F:"r-2"\n');
     expect(run.stderr).toMatch(/^working\nTraceback \(most recent call last\):\n[\s\S]*ValueError: no n\n$/);
   });
+
+  it('answers every getter but the credentials from the init and invoke frames, with no call; asks for the credentials', () => {
+    const run = spawnSync(runtime.path, ['-c', AHEAD, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim'), ahead], { encoding: 'utf8' });
+    const frames = (JSON.parse(run.stdout) as { out: string }).out.split('\n');
+    expect(JSON.parse(frames[0]!)).toMatchObject({ type: 'ready' });
+    // The only call: the security token, answered by the scripted reply.
+    expect(JSON.parse(frames[1]!)).toEqual({ type: 'call', seq: 1, method: 'getSecurityToken', args: [] });
+    expect(JSON.parse(frames[2]!)).toMatchObject({ type: 'result', id: 'r-1', ok: true, kind: 'json' });
+    const seen = JSON.parse(frames[3]!) as Record<string, unknown>;
+    expect(seen).toEqual({
+      id: 'r-1', name: 'fn', version: 'v3', memory: 256, cpu: 400, project: 'p1', package: 'pkg', alias: 'a1', ak: '', sk: '',
+      colour: 'green', missing: 'dflt', running: 7, remainingNear: true, token: 'tok',
+    });
+    expect(frames.slice(4)).toEqual(['']);
+  }, 20_000);
 });

@@ -119,9 +119,9 @@ describe.skipIf(py39 === undefined)('the on-disk probe cache', { timeout: 30_000
     expect(readFileSync(notADir, 'utf8')).toBe('x');
   });
 
-  it('stores a pyenv shim only under the version selection it answered for (here PYENV_VERSION)', async () => {
-    const shim = join(PYENV_ROOT, 'shims', 'python3.9');
-    if (!existsSync(shim)) return;
+  const shim = join(PYENV_ROOT, 'shims', 'python3.9');
+  const noShim = !existsSync(shim);
+  it.skipIf(noShim)(`stores a pyenv shim only under the version selection it answered for (here PYENV_VERSION)${noShim ? ` (skipped: no ${shim})` : ''}`, async () => {
     const cacheHome = tempDir('cache');
     const env = { PATH: `${dirname(shim)}:/usr/bin:/bin`, PYENV_ROOT, PYENV_VERSION: py39!.version, XDG_CACHE_HOME: cacheHome };
     expect(await found39(env)).toEqual({ runtime: 'Python3.9', path: py39!.real, version: py39!.version, source: 'path' });

@@ -1,7 +1,7 @@
 // How each invocation status is reported on the sync API (fgrun's documented choice), and what the
 // async store records for it.
 import { describe, expect, it } from 'vitest';
-import { errorBody, type Invocation, type InvocationStatus } from '../../src/result/index.js';
+import { ERROR_TEXT, errorBody, type Invocation, type InvocationStatus } from '../../src/result/index.js';
 import { AsyncStore } from '../../src/server/fgs/async-store.js';
 import { reportFor } from '../../src/server/fgs/failure-report.js';
 
@@ -9,6 +9,7 @@ function invocation(status: InvocationStatus, key?: Parameters<typeof errorBody>
   const error = key ? errorBody(key, 'SomeType', 'details') : null;
   return {
     requestId: `id-${status}-${key ?? ''}`, runtime: 'Python3.12', python: '3.12.1', status, result: error, body: error ? JSON.stringify(error) : '"ok"', error,
+    errorCode: key ? ERROR_TEXT[key].code : 0, errorReason: key ?? null,
     summary: { durationMs: 1, billedDurationMs: 1, memorySizeMb: 128, maxMemoryUsedMb: 10, initDurationMs: null, coldStart: false }, log: '',
   };
 }

@@ -41,13 +41,15 @@ function processes(): Proc[] {
 const startServe = (args: string[], cwd?: string) => startProcess(args, { cwd });
 
 describe('fgrun serve (CLI)', () => {
-  it('refuses --ak without --sk, and CODE together with --config (exit 2)', async () => {
+  it('refuses --ak without --sk, and CODE with a config file of several functions (exit 2)', async () => {
     const ak = await runCli(['serve', fixture('server-echo'), '--ak', 'X', '--port', '0']);
     expect(ak.code).toBe(2);
     expect(ak.stderr).toBe('fgrun: --ak and --sk go together: pass both (or FGRUN_SERVE_AK and FGRUN_SERVE_SK), or neither\n');
-    const both = await runCli(['serve', fixture('server-echo'), '--config', 'x.yaml']);
+    const several = join(dir, 'several.json');
+    writeFileSync(several, JSON.stringify({ functions: [{ func_name: 'a', code: fixture('server-echo') }, { func_name: 'b', code: fixture('server-echo') }] }));
+    const both = await runCli(['serve', fixture('server-echo'), '--config', several]);
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/^fgrun: pass either CODE \('.*server-echo'\) with function flags, or --config x\.yaml, not both\n$/);
+    expect(both.stderr).toBe(`fgrun: CODE ('${fixture('server-echo')}') replaces the code of one function, and ${several} holds several (a, b): pick one with --function <name>\n`);
   });
 
   it('refuses half-configured gateway auth (exit 2) and warns on stderr when a non-loopback bind leaves a route open', async () => {
@@ -136,6 +138,28 @@ describe('fgrun serve (CLI)', () => {
     }
   });
 
+  it('serves several code folders, each under its own name (`fgrun serve A B`); names that clash or flags that cannot apply exit 2', async () => {
+    const served = await startServe([fixture('echo'), fixture('server-apig'), '--port', '0']);
+    try {
+      expect(served.out.stdout).toContain('\n  echo (');
+      expect(served.out.stdout).toContain('\n  server-apig (');
+      const echo = await fetch(`${served.url}/v2/local/fgs/functions/urn:fss:local:local:function:default:echo:latest/invocations`, { method: 'POST', body: '{"both": true}' });
+      expect([echo.status, await echo.text()]).toEqual([200, '{"both": true}']);
+      const gateway = await fetch(`${served.url}/apig/server-apig/hi`);
+      expect(gateway.status).toBe(200);
+    } finally {
+      served.child.kill('SIGTERM');
+      expect(await served.exited).toBe(0);
+    }
+    const twice = await runCli(['serve', fixture('echo'), join(fixture('echo'), '..', 'echo')]);
+    expect([twice.code, twice.stderr]).toEqual([2, `fgrun: ${fixture('echo')} and ${join(fixture('echo'), '..', 'echo')} would both be served as 'echo' (a function is named after its folder or zip): rename one, or list them with distinct func_name in a config file\n`]);
+    const named = await runCli(['serve', fixture('echo'), fixture('server-apig'), '--name', 'x']);
+    expect([named.code, named.stderr]).toEqual([2, `fgrun: --name cannot name all 2 functions (${fixture('echo')} ${fixture('server-apig')}): each is named after its folder or zip; to choose names, list them with func_name in a config file\n`]);
+    const withConfig = await runCli(['serve', fixture('echo'), fixture('server-apig'), '--config', join(fixture('server-config'), 'fgrun.yaml')]);
+    expect(withConfig.code).toBe(2);
+    expect(withConfig.stderr).toMatch(/^fgrun: --config reads the functions from a file, and 2 CODE arguments \(.+\) each name one: give one or the other\n$/);
+  });
+
   it('serves a .zip package as CODE, and reloads edited code under --watch', async () => {
     const zipped = await zipFolder(fixture('echo'), join(dir, 'echo.zip'));
     const fromZip = await startServe([zipped, '--port', '0', '--name', 'zipped']);
@@ -153,11 +177,21 @@ describe('fgrun serve (CLI)', () => {
     const call = async () => (await fetch(`${served.url}/v2/local/fgs/functions/urn:fss:local:local:function:default:w:latest/invocations`, { method: 'POST', body: '{}' })).text();
     try {
       expect(await call()).toBe('v1');
+      const reloadLine = `fgrun serve: w: reloaded after ${join(code, 'index.py')} changed\n`;
+      // Resolves once the serve log holds `count` reload lines (the test's timeout bounds the wait).
+      const reloads = async (count: number) => {
+        while (served.out.stderr.split(reloadLine).length - 1 < count) await new Promise((r) => setTimeout(r, 50));
+      };
       writeFileSync(join(code, 'index.py'), 'def handler(event, context):\n    return "v2"\n');
-      const deadline = Date.now() + 45_000;
-      while (!served.out.stderr.includes('fgrun serve: w: reloaded after') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(served.out.stderr).toContain(`fgrun serve: w: reloaded after ${join(code, 'index.py')} changed\n`);
+      await reloads(1);
       expect(await call()).toBe('v2');
+      // A save that breaks the code is served as the cloud would serve it: the load failure, until fixed.
+      writeFileSync(join(code, 'index.py'), 'def handler(event, context)\n    return "v3"\n');
+      await reloads(2);
+      expect(JSON.parse(await call())).toMatchObject({ errorType: 'SyntaxError', errorMessage: expect.stringMatching(/^function entry exception, error: Syntax error in module 'index': /) });
+      writeFileSync(join(code, 'index.py'), 'def handler(event, context):\n    return "v4"\n');
+      await reloads(3);
+      expect(await call()).toBe('v4');
     } finally {
       served.child.kill('SIGTERM');
       expect(await served.exited).toBe(0);

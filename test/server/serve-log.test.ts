@@ -113,7 +113,7 @@ describe('request line colours', () => {
     function: { name: 'slow', urn: urn('slow'), config: {} as InvocationFinished['function']['config'] },
     invocation: {
       requestId: '0123abcd-0000-4000-8000-000000000000', runtime: 'Python3.12', python: '3.12.1', status, result: null, body: '',
-      error: { errorMessage: ERROR_TEXT[key].prefix + 'x', errorType: 'T', stackTrace: [] },
+      error: { errorMessage: ERROR_TEXT[key].prefix + 'x', errorType: 'T', stackTrace: [] }, errorCode: ERROR_TEXT[key].code, errorReason: key,
       summary: { durationMs: 3000.5, billedDurationMs: 3001, memorySizeMb: 128, maxMemoryUsedMb: 20, initDurationMs: null, coldStart: false },
       log: '',
     },

@@ -49,11 +49,12 @@ describe.runIf(newestRuntime)('fgrun invoke --watch', () => {
       for (const [i, pattern] of SAVE_PATTERNS.entries()) {
         const file = pattern.save(code, i + 1);
         const body = JSON.stringify(expected(i)).replace(/,/g, ', ').replace(/:/g, ': ');
-        await wait(() => out.stdout.endsWith(body));
+        // Each body on its own line: stdout is a pipe here, and --watch prints one body after another.
+        await wait(() => out.stdout.endsWith(body + '\n'));
         runs++;
         expect(out.stderr).toContain(`\nfgrun: ${file} changed; running again with the new code\n`);
       }
-      expect(out.stdout.match(/\{[^}]*\}/g)).toHaveLength(runs);
+      expect(out.stdout.match(/\{[^}]*\}\n/g)).toHaveLength(runs);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(out.stderr.endsWith('fgrun: stopping\n')).toBe(true);

@@ -53,16 +53,17 @@ async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): 
   try {
     // With a config file, each change reads it again (it is watched too).
     const source = configFile ? async () => (await functionSource(code, flags)).input : input;
-    if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, false), io, { watch: configFile ? [configFile] : [], create });
+    if (flags.watch) return await watchInvoke(source, (watched) => invokeOnce(watched, event, flags, io, 'watch'), io, { watch: configFile ? [configFile] : [], create });
     handle = await createFunction(input, create);
   } catch (error) {
     throw flagError(error);
   }
-  return invokeOnce(handle, event, flags, io, true);
+  return invokeOnce(handle, event, flags, io, 'once');
 }
 
-// One request on `handle`, printed; `close` closes the handle afterwards.
-async function invokeOnce(handle: FunctionHandle, event: unknown, flags: InvokeFlags, io: Io, close: boolean): Promise<number> {
+// One request on `handle`, printed; 'once' closes the handle afterwards. A body ends with a newline on
+// a terminal, and under --watch, where bodies follow each other (a pipe then reads one per line).
+async function invokeOnce(handle: FunctionHandle, event: unknown, flags: InvokeFlags, io: Io, mode: 'once' | 'watch'): Promise<number> {
   try {
     // The log (Start line, output, Finish line) streams from the core as it is written.
     const onLog = flags.json ? undefined : (text: string) => io.stderr.write(text);
@@ -76,10 +77,10 @@ async function invokeOnce(handle: FunctionHandle, event: unknown, flags: InvokeF
       io.stderr.write(summaryLine(invocation.requestId, invocation.summary, invocation.runtime, invocation.python) + '\n');
       if (why) io.stderr.write(why + '\n');
       if (invocation.status !== 'success') io.stderr.write(`Status: ${invocation.status}\n`);
-      io.stdout.write(invocation.body + (io.stdoutIsTTY && invocation.body ? '\n' : ''));
+      io.stdout.write(invocation.body + ((io.stdoutIsTTY || mode === 'watch') && invocation.body ? '\n' : ''));
     }
     return invocation.status === 'success' ? 0 : 1;
   } finally {
-    if (close) await handle.close();
+    if (mode === 'once') await handle.close();
   }
 }

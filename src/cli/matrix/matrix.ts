@@ -7,13 +7,11 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { commandDescription } from '../descriptions.js';
-import { loadConfigFile } from '../../config/file.js';
-import type { FunctionConfigInput } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
 import { mergeShardFiles, parseIgnorePaths, parseRuntimeList, parseShard, runMatrix, toJUnit, type MatrixEvent, type MatrixReport } from '../../matrix/index.js';
 import { readEvent } from '../event-input.js';
 import { addFunctionOptions, type FunctionFlags } from '../function-options.js';
-import { addConfigOptions, functionSource, type SourceFlags } from '../function-source.js';
+import { addConfigOptions, functionSources, type SourceFlags } from '../function-source.js';
 import { flagError } from '../invoke/invoke.js';
 import type { Io } from '../io.js';
 import { formatMatrix, matrixJson, progressLine } from './matrix-report.js';
@@ -53,7 +51,7 @@ export function matrixCommand(io: Io): Command {
     .option('--merge <file...>', 'join the --json files of --shard runs into one report (runs nothing)');
   // A matrix refuses these (it runs several runtimes); they stay parsed to say what to use instead.
   for (const option of command.options) if (option.long === '--runtime' || option.long === '--python') option.hideHelp();
-  addConfigOptions(command).action(async (code: string | undefined, flags: MatrixFlags) => {
+  addConfigOptions(command, 'every').action(async (code: string | undefined, flags: MatrixFlags) => {
     io.exitCode = await runMatrixCommand(code, flags, io);
   });
   return command;
@@ -69,7 +67,7 @@ async function runMatrixCommand(code: string | undefined, flags: MatrixFlags, io
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   const runtimes = parseRuntimeList(flags.runtimes);
   const events = await readEvents(flags, io.stdin);
-  const inputs = await matrixFunctions(code, flags);
+  const { inputs } = await functionSources(code, flags, 'every');
   const cores = availableParallelism();
   const share = shard ? `, shard ${shard.index}/${shard.count}` : '';
   const several = inputs.length > 1 ? `${inputs.length} functions, ` : '';
@@ -105,20 +103,6 @@ function printReport(report: MatrixReport, flags: MatrixFlags, io: Io): number {
   io.stdout.write(flags.json ? matrixJson(report) : formatMatrix(report, options));
   const missing = flags.requireAll && report.skipped.length > 0;
   return report.failed > 0 || missing || (report.differing > 0 && !flags.allowDiff) ? 1 : 0;
-}
-
-// The functions to run: CODE and flags over the config file; every function of a config file that
-// holds several when neither CODE nor --function picks one.
-async function matrixFunctions(code: string | undefined, flags: MatrixFlags): Promise<FunctionConfigInput[]> {
-  if (code === undefined && flags.function === undefined && flags.config !== undefined) {
-    const names = (await loadConfigFile(flags.config, { unpack: false })).map((f) => f.name);
-    if (names.length > 1) {
-      const inputs: FunctionConfigInput[] = [];
-      for (const name of names) inputs.push((await functionSource(undefined, { ...flags, function: name })).input);
-      return inputs;
-    }
-  }
-  return [(await functionSource(code, flags)).input];
 }
 
 // --junit must be writable before anything runs: an hour of matrix is not lost to a typo.

@@ -9,9 +9,6 @@ import { redact } from '../../log.js';
 import { reportFor, type FeedEvent, type InvocationFeed, type InvocationFinished, type RequestRecord } from '../../server/index.js';
 import { httpLine, invocationLine, linePrefix, type LinePainter } from './serve-lines.js';
 
-/** FunctionGraph's Start/Finish lines around a request's log (result/texts.ts). */
-const FRAME_LINE = /^\S+Z (Start|Finish) invoke request '/;
-
 export interface ServeLogOptions {
   /** Request lines only, no function output. */
   quiet: boolean;
@@ -77,13 +74,12 @@ export async function startServeLog(feed: InvocationFeed, options: ServeLogOptio
   const partial = new Map<string, string>();
 
   const line = (event: FeedEvent, text: string) => {
-    // The Start/Finish frame of each request's log is what its request line says already.
-    if (FRAME_LINE.test(text)) return;
     if (!quiet) write(linePrefix(event.function.name, event.requestId, paint) + redact(text) + '\n');
     toFile({ time: new Date().toISOString(), type: 'log', function: event.function.name, source: event.source, requestId: event.requestId, line: text });
   };
   const unsubscribe = feed.subscribe((event) => {
-    if (event.type === 'log') {
+    // The Start/Finish frame of each request's log is what its request line says already.
+    if (event.type === 'log' && event.part === 'output') {
       const lines = ((partial.get(event.requestId) ?? '') + event.text).split('\n');
       const rest = lines.pop()!;
       for (const text of lines) line(event, text);

@@ -1,13 +1,11 @@
 // `fgrun serve`: FunctionGraph's invoke API and an APIG gateway on localhost, until SIGINT/SIGTERM.
 import { Command, Option } from 'commander';
 import { commandDescription } from '../descriptions.js';
-import { findConfigFile, loadConfigFile } from '../../config/file.js';
-import { applyOverrides } from '../../config/merge.js';
-import type { FunctionConfigInput } from '../../config/index.js';
 import { ConfigError } from '../../errors.js';
-import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../../server/index.js';
+import { APIG_AUTH_MODES, CONNECTION_DEFAULTS, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, InvocationFeed, LOOPBACK_HOSTS, SHUTDOWN_GRACE_MS, invokeUrl, startServer, type ApigAuthMode, type AuthOptions, type ConnectionLimits, type FgrunServer, type Guard, type HandleFactory } from '../../server/index.js';
 import { createWatchedFunction } from '../../watch/index.js';
-import { addFunctionOptions, configFromFlags, debugPort, DEBUG_PORT_HELP, type FunctionFlags } from '../function-options.js';
+import { addFunctionOptions, debugPort, DEBUG_PORT_HELP } from '../function-options.js';
+import { addConfigOptions, functionSourcesOf, type SourceFlags } from '../function-source.js';
 import { flagError } from '../invoke/invoke.js';
 import type { Io } from '../io.js';
 import { openBrowser } from './open-browser.js';
@@ -15,8 +13,7 @@ import { watchingLine } from '../watch-line.js';
 import { startServeLog } from './serve-log.js';
 import { painter } from './serve-lines.js';
 
-interface ServeFlags extends FunctionFlags {
-  config?: string;
+interface ServeFlags extends SourceFlags {
   host: string;
   port: string;
   ak?: string;
@@ -44,9 +41,8 @@ interface ServeFlags extends FunctionFlags {
 export function serveCommand(io: Io): Command {
   const command = new Command('serve')
     .description(commandDescription('serve'))
-    .argument('[code]', "folder or .zip holding the function code (default: every function of --config or of fgrun.json / .yaml / .yml here, else .)");
-  addFunctionOptions(command)
-    .option('--config <file>', 'serve every function of a config file (fgrun.json / fgrun.yaml); function flags apply to each')
+    .argument('[code...]', "folders or .zips each holding a function's code, each served under its own name (default: every function of --config or of fgrun.json / .yaml / .yml here, else .)");
+  addConfigOptions(addFunctionOptions(command), 'every')
     .option('--host <address>', 'address to bind', DEFAULT_HOST)
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_PORT))
     .addOption(new Option('--ak <AK>', 'access key SDK clients must sign with (SDK-HMAC-SHA256)').env('FGRUN_SERVE_AK'))
@@ -68,8 +64,8 @@ export function serveCommand(io: Io): Command {
     .option('--cors <origin>', 'let web pages of this origin (scheme://host[:port]; repeatable) send requests that change state, with CORS headers; other origins get 403', collectOrigin, [])
     .option('--open', 'open the console in the default browser ($BROWSER when set)')
     .option('--no-console', 'do not serve the browser console at /');
-  command.action(async (code: string | undefined, flags: ServeFlags) => {
-    io.exitCode = await runServe(code, flags, io);
+  command.action(async (codes: string[], flags: ServeFlags) => {
+    io.exitCode = await runServe(codes, flags, io);
   });
   return command;
 }
@@ -120,34 +116,19 @@ function authFrom(flags: ServeFlags): AuthOptions {
   return auth;
 }
 
-// The functions to serve: every function of the config file (--config, or fgrun.json / .yaml / .yml
-// here when CODE is not given) with the function flags applied to each, or CODE and the flags.
-async function configsFrom(code: string | undefined, flags: ServeFlags): Promise<FunctionConfigInput[]> {
-  const fromFlags = configFromFlags(code ?? '.', flags);
-  const file = flags.config ?? (code === undefined ? findConfigFile('.') : null);
-  if (file === null) return [fromFlags];
-  if (code !== undefined) throw new ConfigError(`pass either CODE ('${code}') with function flags, or --config ${file}, not both`, { field: '--config' });
-  const functions = await loadConfigFile(file);
-  if (fromFlags.name !== undefined && functions.length > 1) {
-    throw new ConfigError(`--name cannot name all ${functions.length} functions of ${file}: set func_name in the file instead`, { field: '--name', file });
-  }
-  return functions.map((f) => applyOverrides(f, { ...fromFlags, code: undefined }));
-}
-
 // What the server answers, printed once it listens.
 function banner(server: FgrunServer): string {
   const lines = [`fgrun serve: listening on ${server.url}`];
   if (server.consoleUrl) lines.push(`  console: ${server.consoleUrl}`);
   for (const f of server.functions) {
-    const project = f.urn.split(':')[3];
     lines.push(`  ${f.name} (${f.runtime})`);
     lines.push(`    urn:     ${f.urn}`);
-    lines.push(`    invoke:  POST ${server.url}/v2/${project}/fgs/functions/${f.urn}/invocations`);
+    lines.push(`    invoke:  POST ${invokeUrl(server.url, f.urn)}`);
     if (f.gatewayUrl) lines.push(`    gateway: ${f.gatewayUrl}`);
   }
   lines.push(`fgrun serve: auth of /v2 (invoke API): ${server.guards.invoke.requirement}`);
   lines.push(`fgrun serve: auth of /apig (gateway): ${server.guards.gateway.requirement}`);
-  if (server.console) lines.push(`fgrun serve: auth of the console: ${server.console.guard.apiGuard.requirement}`);
+  if (server.console) lines.push(`fgrun serve: auth of the console: ${server.console.access.apiGuard.requirement}`);
   const { resumed, unserved } = server.resumed;
   for (const q of server.journal?.quarantined ?? []) lines.push(`fgrun serve: ${server.journal!.file} line ${q.line} cannot be run (${q.why}): moved to ${server.journal!.quarantineFile}`);
   if (resumed) lines.push(`fgrun serve: resuming ${resumed} async invocation${resumed > 1 ? 's' : ''} left pending by a previous run (${server.journal!.file})`);
@@ -209,7 +190,7 @@ function watchedFactory(io: Io): HandleFactory {
   };
 }
 
-async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Promise<number> {
+async function runServe(codes: string[], flags: ServeFlags, io: Io): Promise<number> {
   const port = whole('--port', flags.port, 0, 65535)!;
   if (flags.open && !flags.console) throw new ConfigError('--open opens the console, which --no-console turns off: pass one of them', { field: '--open' });
   const auth = authFrom(flags);
@@ -218,7 +199,7 @@ async function runServe(code: string | undefined, flags: ServeFlags, io: Io): Pr
   const log = await startServeLog(feed, { quiet: Boolean(flags.quiet), paint: painter(Boolean(io.stderrIsTTY)), write, logFile: flags.logFile });
   let server: FgrunServer;
   try {
-    const functions = await configsFrom(code, flags);
+    const { inputs: functions } = await functionSourcesOf(codes, flags);
     server = await startServer({
       functions, host: flags.host, port, auth, feed, cors: flags.cors,
       gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },

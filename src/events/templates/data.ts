@@ -1,4 +1,4 @@
-// Storage, database and audit triggers: OBS, DDS, LTS, CTS (shapes: reference/events/
+// Storage, database and audit triggers: OBS, DDS, LTS, CTS (shapes: fixtures/events/
 // obss3_event.json, dds_event.json, lts_event.json, cts_fg_create.json).
 import { DOMAIN, PROJECT, REGION } from './account.js';
 import { base64, hex, isoMillis, objectId, uuid } from '../fresh.js';

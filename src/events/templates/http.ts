@@ -1,4 +1,4 @@
-// APIG and timer events (shapes: reference/events/apig_event.json, timer_event.json).
+// APIG and timer events (shapes: fixtures/events/apig_event.json, timer_event.json).
 import { hex, rfc3339 } from '../fresh.js';
 
 // An API Gateway request to the function's API: GET /, a JSON body, fresh request id.

@@ -1,5 +1,5 @@
 // Message triggers: SMN, DIS, DMS for Kafka, open-source Kafka, RocketMQ (shapes:
-// reference/events/smn_event.json, dms4kafka_event.json, kafkaopensource_event.json,
+// fixtures/events/smn_event.json, dms4kafka_event.json, kafkaopensource_event.json,
 // rocketmq_event.json; DIS from FunctionGraph's documented example).
 import { REGION, PROJECT } from './account.js';
 import { base64, dateText, epochSeconds, hex, isoSeconds, uuid } from '../fresh.js';

@@ -1,5 +1,5 @@
 // An HTTP request to /apig/{function_name}/{path} as the APIG trigger event FunctionGraph delivers
-// (reference/events/apig_event*.json): the path after the function name, lower-cased headers, the
+// (fixtures/events/apig_event*.json): the path after the function name, lower-cased headers, the
 // query, the rest of the path as the unnamed path parameter, and the body: base64 by default, as the
 // cloud sends it (APIG's backend setting x-apigateway-is-send-fg-body-base64; a real captured GET
 // with no body has isBase64Encoded: true); with the function's apigBase64 off, text (base64 still

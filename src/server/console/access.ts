@@ -16,7 +16,7 @@ interface ConsoleHead {
   headers: IncomingHttpHeaders;
 }
 
-interface GuardOptions {
+interface AccessOptions {
   /** The address the server is bound to. */
   host: string;
   port: number;
@@ -41,13 +41,13 @@ function cookie(header: string | undefined, name: string): string | undefined {
   return undefined;
 }
 
-export class ConsoleGuard {
+export class ConsoleAccess {
   /** The session token, or null when the bind is loopback-only and no credentials are configured. */
   readonly token: string | null;
   /** The cookie holding the token; per port, since browsers share cookies across a host's ports. */
   readonly cookieName: string;
 
-  constructor(options: GuardOptions) {
+  constructor(options: AccessOptions) {
     const open = LOOPBACK_HOSTS.has(options.host.toLowerCase()) && !options.credentials;
     this.token = open ? null : options.token ?? randomBytes(24).toString('hex');
     this.cookieName = `fgrun-console-${options.port}`;

@@ -17,7 +17,7 @@ import type { Route, RouteContext } from '../router.js';
 import { sendAsset, sendTokenPage } from './assets.js';
 import { EventStream } from './event-stream.js';
 import { functionView, type FunctionView } from './function-view.js';
-import { ConsoleGuard } from './access.js';
+import { ConsoleAccess } from './access.js';
 import { History, SNAPSHOT_SIZE, toConsoleInvocation } from './history.js';
 import { TestEventStore } from './test-events.js';
 import { DEFAULT_STATE_DIR } from '../state-dir.js';
@@ -52,7 +52,7 @@ export interface ConsoleDeps {
 type Handler = (context: RouteContext) => Promise<void>;
 
 export class ConsoleApp {
-  readonly guard: ConsoleGuard;
+  readonly access: ConsoleAccess;
   readonly store: TestEventStore;
   private readonly history = new History();
   private readonly stream = new EventStream();
@@ -63,7 +63,7 @@ export class ConsoleApp {
   private seq = 0;
 
   constructor(private readonly deps: ConsoleDeps, options: ConsoleOptions = {}) {
-    this.guard = new ConsoleGuard({ host: deps.host, port: deps.port, credentials: deps.credentials, token: options.token });
+    this.access = new ConsoleAccess({ host: deps.host, port: deps.port, credentials: deps.credentials, token: options.token });
     this.store = new TestEventStore(resolve(options.stateDir ?? DEFAULT_STATE_DIR));
     this.unsubscribe = deps.feed.subscribe((event) => {
       if (event.type !== 'finish') return;
@@ -81,7 +81,7 @@ export class ConsoleApp {
 
   /** The console's address, with the token when the bind needs one. */
   get url(): string {
-    return `${this.deps.url}/${this.guard.token ? `?token=${this.guard.token}` : ''}`;
+    return `${this.deps.url}/${this.access.token ? `?token=${this.access.token}` : ''}`;
   }
 
   functions(): FunctionView[] {
@@ -106,11 +106,11 @@ export class ConsoleApp {
   // The console's routes: the API's guard checks the token (access.ts), after the server's Host and Origin checks.
   routes(): Route[] {
     const api = (methods: string[], path: string[], handle: Handler, bodyLimit = SMALL_BODY): Route =>
-      ({ methods, pattern: [...API, ...path], bodyLimit, bodyWhat: 'a console request', guard: this.guard.apiGuard, handle });
+      ({ methods, pattern: [...API, ...path], bodyLimit, bodyWhat: 'a console request', guard: this.access.apiGuard, handle });
     const fn = ['functions', '{urn}'];
     return [
-      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.guard.pageGuard, navigable: true, handle: (c) => this.page(c) },
-      { methods: ['GET'], pattern: ['console', 'assets', '{file}'], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.guard.pageGuard, handle: (c) => sendAsset(c.res, c.params.file ?? '') },
+      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.access.pageGuard, navigable: true, handle: (c) => this.page(c) },
+      { methods: ['GET'], pattern: ['console', 'assets', '{file}'], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.access.pageGuard, handle: (c) => sendAsset(c.res, c.params.file ?? '') },
       api(['GET'], ['functions'], async ({ res }) => sendJson(res, 200, { functions: this.functions() })),
       api(['GET'], ['templates'], async ({ res }) => sendJson(res, 200, { templates: EVENT_TEMPLATES.map(({ name, description }) => ({ name, description })) })),
       api(['GET'], ['templates', '{trigger}'], async ({ res, params }) => sendJson(res, 200, generateEvent(params.trigger ?? ''))),
@@ -139,11 +139,11 @@ export class ConsoleApp {
   // GET /: the page. ?token= is taken once, kept in a cookie, and dropped from the address bar.
   private async page({ req, res, query }: RouteContext): Promise<void> {
     const token = new URLSearchParams(query).get('token') ?? undefined;
-    if (token !== undefined && this.guard.token !== null && this.guard.hasToken(req, token)) {
-      send(res, 302, { Location: '/', 'Set-Cookie': this.guard.setCookie, 'Cache-Control': 'no-store' }, '');
+    if (token !== undefined && this.access.token !== null && this.access.hasToken(req, token)) {
+      send(res, 302, { Location: '/', 'Set-Cookie': this.access.setCookie, 'Cache-Control': 'no-store' }, '');
       return;
     }
-    if (!this.guard.hasToken(req)) return sendTokenPage(res);
+    if (!this.access.hasToken(req)) return sendTokenPage(res);
     await sendAsset(res, 'index.html');
   }
 
@@ -156,17 +156,20 @@ export class ConsoleApp {
     sendJson(res, 200, record);
   }
 
-  // POST .../matrix {name, event}: the event on every runtime found, as `fgrun matrix` runs it.
+  // POST .../matrix {name, event, ignore?}: the event on every runtime found, as `fgrun matrix` runs it
+  // (`ignore`: the paths of `fgrun matrix --ignore`, left out of the comparison).
   private async matrix({ res, params, body }: RouteContext): Promise<void> {
     const fn = this.served(params.urn!);
-    const request = parseEvent(body) as { name?: unknown; event?: unknown } | null;
+    const request = parseEvent(body) as { name?: unknown; event?: unknown; ignore?: unknown } | null;
     if (request === null || typeof request !== 'object' || !('event' in request)) throw new ApiError('invalid-parameter', 'send {"name": "<event name>", "event": <the event>} to run a matrix');
+    const ignore = request.ignore ?? [];
+    if (!Array.isArray(ignore) || !ignore.every((p): p is string => typeof p === 'string')) throw new ApiError('invalid-parameter', 'ignore must be a list of paths, such as ["body.time", "headers.date"]');
     if (this.matrixRunning) throw new ApiError('too-many-requests', 'a matrix is already running in this console; wait for it to finish');
     this.matrixRunning = true;
     try {
       const { pythonPath: _p, runtime: _r, ...config } = fn.config;
       const name = typeof request.name === 'string' && request.name !== '' ? request.name : 'event';
-      const report = await runMatrix(config, [{ name, event: request.event }], { env: fn.createOptions.env, concurrency: availableParallelism() });
+      const report = await runMatrix(config, [{ name, event: request.event }], { env: fn.createOptions.env, concurrency: availableParallelism(), ignore });
       sendJson(res, 200, { ...report, rows: report.rows.map((r) => ({ ...r, log: logTail(r.log) })) });
     } catch (error) {
       if (error instanceof ConfigError || (isFgrunError(error) && !(error instanceof ApiError))) throw new ApiError('invalid-parameter', (error as Error).message, { cause: error });

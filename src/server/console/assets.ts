@@ -3,11 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ServerResponse } from 'node:http';
-import { RUNTIME_ROOT } from '../../protocol/bootstrap.js';
+import { INSTALL_ROOT } from '../../install/paths.js';
 import { ApiError } from '../errors.js';
 import { send } from '../respond.js';
 
-const ASSETS_DIR = join(RUNTIME_ROOT, 'dist', 'console');
+const ASSETS_DIR = join(INSTALL_ROOT, 'dist', 'console');
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'application/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json',

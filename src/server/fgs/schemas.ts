@@ -98,7 +98,7 @@ export const functionListSchema = z.strictObject({
   count: z.number().int(),
 });
 
-/** The event the APIG gateway sends a function (reference/events/apig_event*.json). */
+/** The event the APIG gateway sends a function (fixtures/events/apig_event*.json). */
 export const apigEventSchema = z.strictObject({
   httpMethod: z.string(),
   path: z.string(),

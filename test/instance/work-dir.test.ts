@@ -5,10 +5,10 @@ import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { orphanSweep, runtimeRoot, SWEEP_STAMP } from '../../src/instance/runtime-root.js';
+import { orphanSweep, SWEEP_STAMP, workDir } from '../../src/instance/work-dir.js';
 import { fixture, runtimeCodeRoot } from '../helpers/fixtures.js';
 
-describe('runtime roots', () => {
+describe('working folders', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'fgrun-roots-'));
   const roots = dirname(dirname(runtimeCodeRoot(fixture('echo'), 'x')));
   const made: string[] = [];
@@ -41,7 +41,7 @@ describe('runtime roots', () => {
     writeFileSync(stamp, '');
     const old = (Date.now() - 3_600_000) / 1000;
     utimesSync(stamp, old, old);
-    const root = runtimeRoot(code, 'sweeper');
+    const root = workDir(code, 'sweeper');
     made.push(root.cwd);
     expect(root.codeRoot).toBe(runtimeCodeRoot(code, 'sweeper'));
     expect(root.cwd).toBe(dirname(root.codeRoot));

@@ -1,5 +1,6 @@
-// The host side of the fgrun protocol (the Python side is bootstrap/fgrun_protocol.py; same names and
-// fields, held together by test/protocol/tables.test.ts).
+// The fgrun protocol's messages, declared once: the host parses and types them with these schemas,
+// and bootstrap/fgrun_contract.py (generated from them, contract/python.ts) gives the bootstrap the
+// same message types and fields.
 //
 //   host -> python (stdin)                        python -> host (stdout, private to the bootstrap)
 //   init       {protocol, handler, initializer,    ready       {protocol, python, pid}
@@ -16,12 +17,13 @@
 // (the id as a JSON string: ASCII and one line whatever the request id), except after an invoke
 // whose log the host had already read in full when it ended (`fenced: false`).
 import { z } from 'zod';
+import { FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Error facts as the bootstrap reports them; the host turns them into FunctionGraph's error body. */
 const pythonErrorSchema = z.object({
-  code: z.enum(['invocation', 'result-invalid', 'result-too-large', 'initialization']).optional(),
+  code: z.enum(PYTHON_ERROR_CODES).optional(),
   type: z.string(),
   message: z.string(),
   stackTrace: z.array(z.string()),
@@ -33,7 +35,7 @@ const readySchema = z.object({ type: z.literal('ready'), protocol: z.number().in
 const faultSchema = z.object({
   type: z.literal('fault'),
   target: z.enum(['handler', 'initializer']),
-  stage: z.enum(['handler-format', 'import', 'syntax', 'not-found', 'protocol']),
+  stage: z.enum(FAULT_STAGES),
   error: pythonErrorSchema,
 });
 const initializedSchema = z.object({ type: z.literal('initialized'), id: z.string(), ok: z.boolean(), error: pythonErrorSchema.optional(), ...measured });
@@ -73,9 +75,19 @@ export type DebugMessage = z.infer<typeof debugSchema>;
 
 /** Every message the host may send (the bootstrap checks them against its own table). */
 export const hostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()), fence: z.string(), debugPort: z.number().int().nullable(), subreaper: z.boolean(), parentDeath: z.boolean() }),
-  z.object({ type: z.literal('initialize'), id: z.string() }),
-  z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()),
+    fence: z.string(), debugPort: z.number().int().nullable(), subreaper: z.boolean(), parentDeath: z.boolean(),
+    /** The context's answers that never change (contract/context-methods.ts AHEAD_METHODS), by method. */
+    answers: z.record(z.string(), z.unknown()),
+    /** getUserData's variables. */
+    userData: z.record(z.string(), z.string()),
+    /** The handler's and the initializer's timeouts, seconds (getRunningTimeInSeconds). */
+    timeouts: z.object({ handler: z.number().int(), initializer: z.number().int() }),
+  }),
+  /** `timeoutMs`: the time the request has, from the frame's arrival (getRemainingTimeInMilliSeconds). */
+  z.object({ type: z.literal('initialize'), id: z.string(), timeoutMs: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative(), timeoutMs: z.number().int().nonnegative() }),
   z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
   z.object({ type: z.literal('shutdown') }),
 ]);

@@ -1,27 +1,27 @@
 // The cloud's file layout (Huawei FAQ functiongraph_03_0330): the function's working directory is
 // the parent of its code folder, which is named `code`, so relative paths start with `code/`.
-// Locally each function gets a runtime root, <tmp>/fgrun-<uid>/roots/<name>-<hash of the code
-// path>/, holding `code` as a symbolic link to the code folder (never a copy). The roots live in the
+// Locally each function gets a working folder, <tmp>/fgrun-<uid>/roots/<name>-<hash of the code
+// path>/, holding `code` as a symbolic link to the code folder (never a copy). They live, under roots/, in the
 // per-user folder beside the shared log folder, so a host that is killed leaves no temporary folder
-// behind; a root whose code folder is gone (an unpacked zip of an earlier run) is removed when
-// another root is made.
+// behind; a working folder whose code folder is gone (an unpacked zip of an earlier run) is removed when
+// another one is made.
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensurePrivateDir, sharedLogDir } from './paths.js';
 
-interface RuntimeRoot {
+interface WorkDir {
   /** The function's working directory. */
   cwd: string;
   /** `<cwd>/code`, RUNTIME_CODE_ROOT: a link to the code folder. */
   codeRoot: string;
 }
 
-const made = new Map<string, RuntimeRoot>();
-const ROOTS = { folder: "the functions' runtime root", holds: 'its runtime roots' };
+const made = new Map<string, WorkDir>();
+const ROOTS = { folder: "the functions' working folder", holds: 'its working folders' };
 
-// The runtime root of a function's code folder, made on first use (once per code folder and name).
-export function runtimeRoot(code: string, name: string): RuntimeRoot {
+// The working folder of a function's code folder, made on first use (once per code folder and name).
+export function workDir(code: string, name: string): WorkDir {
   const key = `${name}\0${code}`;
   const known = made.get(key);
   if (known) return known;
