@@ -6,7 +6,7 @@ PROTOCOL_VERSION = 2
 
 # Message types and their fields, one table per direction; "?" marks a field that may be absent.
 HOST_MESSAGES = {
-    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts"),
+    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts", "importHints"),
     "initialize": ("id", "timeoutMs"),
     "invoke": ("id", "size", "timeoutMs"),
     "reply": ("seq", "value?", "error?"),

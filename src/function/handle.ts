@@ -13,6 +13,7 @@ import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { findBuild } from '../build/index.js';
+import { functionLayer } from '../bundled/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
@@ -100,14 +101,18 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) notice(build.notice);
-  const extras: InstanceExtras = debugPort === undefined ? {} : {
+  const layer = await functionLayer(runtime, env, config.bundledLibraries);
+  const extras: InstanceExtras = debugPort === undefined ? { importHints: layer.importHints } : {
+    importHints: layer.importHints,
     debugPort,
     onDebug: (message, requestId) => {
       const line = debugLine(message, requestId);
       if (line) notice(line);
     },
   };
-  return new Handle(build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config, runtime, extras);
+  // The function's own code, its dependencies, its build, then the bundled layer (as in the cloud's image).
+  const dependencies = [...config.dependencies, ...(build.site ? [build.site] : []), ...(layer.site ? [layer.site] : [])];
+  return new Handle({ ...config, dependencies }, runtime, extras);
 }
 
 // The caller's log sink, unable to break the host (the log is in the Invocation anyway), and the

@@ -37,6 +37,8 @@ export interface InstanceOptions {
   debugPort?: number;
   /** A debugger waits for a client, holds the function or lets it go, in request `requestId` (null: loading the module). */
   onDebug?: (message: DebugMessage, requestId: string | null) => void;
+  /** Top-level module -> the sentence its ImportError gets (bundled libraries the layer lacks). */
+  importHints?: Record<string, string>;
 }
 
 export class Instance {
@@ -105,6 +107,7 @@ export class Instance {
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
       codeRoot: config.code, paths: config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
       answers: aheadAnswers(config), userData: config.userData, timeouts: { handler: config.timeout, initializer: config.initializerTimeout },
+      importHints: this.options.importHints ?? {},
     }));
     return outcome;
   }
