@@ -44,7 +44,7 @@ ERROR_TEXT = {
     "result-invalid": {"code": 4007, "prefix": "function result is invalid, error: "},
     "initialization": {"code": 4009, "prefix": "function initialization exception, error: "},
     "timeout": {"code": 4010, "prefix": "invoke timed out, error: "},
-    "oom": {"code": 4205, "prefix": "runtime memory limit exceeded, error: "},
+    "oom": {"code": 4205, "prefix": "runtime memory limit exceeded, error: ", "logReason": "RuntimeMemoryExceedLimit"},
     "init-timeout": {"code": 4211, "prefix": "runtime initialization timed out, error: "},
     "crash": {"code": 4000, "prefix": "runtime process exited unexpectedly, error: "},
 }
