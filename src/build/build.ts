@@ -8,7 +8,7 @@ import type { RuntimeInfo } from '../runtimes/index.js';
 import { BuildError } from './errors.js';
 import { pipArguments, runPip, type PipSource } from './pip.js';
 import { requirementsDigest, sourceDigest } from './inputs.js';
-import { buildName, buildRoot, readRecord, REQUIREMENTS_FILE, sha256, untrustedBuild, writeLastBuild, type BuildRecord } from './store.js';
+import { buildName, buildRoot, readLastBuild, readRecord, REQUIREMENTS_FILE, sha256, untrustedBuild, writeLastBuild, type BuildRecord } from './store.js';
 
 export interface BuildOptions extends PipSource {
   /** The code folder holding requirements.txt. */
@@ -22,6 +22,21 @@ export interface BuildOptions extends PipSource {
   onProgress?: (runtime: RuntimeInfo, line: string) => void;
 }
 
+/** A runtime whose pip failed: the others are built all the same. */
+export interface BuildFailure {
+  runtime: RuntimeInfo;
+  /** pip's reason (its last ERROR line). */
+  why: string;
+  /** The earlier build of this code folder the function keeps running with, or null when there is none. */
+  kept: BuildRecord | null;
+}
+
+/** Every runtime's outcome, in the order asked. */
+export interface BuildOutcome {
+  results: BuildResult[];
+  failures: BuildFailure[];
+}
+
 export interface BuildResult {
   runtime: RuntimeInfo;
   /** The folder the function imports from. */
@@ -31,8 +46,9 @@ export interface BuildResult {
   record: BuildRecord;
 }
 
-// Build (or find current) the dependencies of `code` for each runtime in turn.
-export async function buildDependencies(options: BuildOptions): Promise<BuildResult[]> {
+// Build (or find current) the dependencies of `code` for each runtime in turn; a runtime whose pip
+// fails is reported in `failures` and the others are still built.
+export async function buildDependencies(options: BuildOptions): Promise<BuildOutcome> {
   const env = options.env ?? process.env;
   const code = await codeFolder(options.code);
   const requirementsFile = join(code, REQUIREMENTS_FILE);
@@ -47,6 +63,7 @@ export async function buildDependencies(options: BuildOptions): Promise<BuildRes
   const inputs = requirementsDigest(requirements, code);
   const from = sourceDigest(source);
   const results: BuildResult[] = [];
+  const failures: BuildFailure[] = [];
   for (const runtime of options.runtimes) {
     const say = (line: string) => options.onProgress?.(runtime, line);
     const name = buildName(inputs, from, runtime);
@@ -60,12 +77,20 @@ export async function buildDependencies(options: BuildOptions): Promise<BuildRes
       results.push({ runtime, site: join(folder, 'site'), built: false, record: existing });
       continue;
     }
-    const record = await install(code, requirements, inputs, runtime, root, name, source, env, say);
+    let record: BuildRecord;
+    try {
+      record = await install(code, requirements, inputs, runtime, root, name, source, env, say);
+    } catch (error) {
+      if (!(error instanceof BuildError) || error.code !== 'FGRUN_BUILD_PIP_FAILED') throw error;
+      const last = await readLastBuild(root, code, runtime);
+      failures.push({ runtime, why: String(error.details['reason'] ?? error.message), kept: last === null ? null : await readRecord(join(root, last)) });
+      continue;
+    }
     await writeLastBuild(root, code, runtime, name);
     say(`built ${folder}`);
     results.push({ runtime, site: join(folder, 'site'), built: true, record });
   }
-  return results;
+  return { results, failures };
 }
 
 // The code folder's real path, or a BuildError naming it.

@@ -64,14 +64,13 @@ export async function installBundled(runtime: RuntimeInfo, options: BundledOptio
       say(`${label}: already installed`);
       continue;
     }
-    const lines: string[] = [];
     try {
-      await runPip(runtime, libraryArguments(`${library.name}==${library.version}`, site, options), folder, env, (line) => lines.push(line));
+      await runPip(runtime, libraryArguments(`${library.name}==${library.version}`, site, options), folder, env, () => {});
       record.installed.push({ name: library.name, version: library.version });
       say(`${label}: installed`);
     } catch (error) {
       if (!(error instanceof BuildError)) throw error;
-      const why = [...lines].reverse().find((line) => /^ERROR:/.test(line))?.replace(/^ERROR:\s*/, '') ?? lines.at(-1) ?? error.message.split('\n')[0]!;
+      const why = String(error.details['reason'] ?? error.message);
       record.failed.push({ name: library.name, version: library.version, why });
       say(`${label}: failed: ${why}`);
     }

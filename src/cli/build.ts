@@ -56,12 +56,20 @@ async function runBuild(code: string | undefined, flags: BuildFlags, io: Io): Pr
   const { input } = await functionSource(code, {});
   const { code: folder } = await prepareCode({ code: input.code });
   const runtimes = await runtimesFor(flags, input.runtime, input.pythonPath, io);
-  const results = await buildDependencies({
+  const { results, failures } = await buildDependencies({
     code: folder, runtimes, force: flags.force, noIndex: !flags.index, indexUrl: flags.indexUrl, findLinks: flags.findLinks,
     onProgress: (runtime, line) => io.stderr.write(`[${runtime.runtime}] ${line}\n`),
   });
   for (const result of results) io.stdout.write(describe(result));
-  return 0;
+  if (failures.length === 0) return 0;
+  // pip's own lines went to stderr as they came: here only its reason, once per runtime.
+  const asked = results.length + failures.length;
+  io.stderr.write(`fgrun: the build failed for ${failures.length} of ${asked} runtime${asked === 1 ? '' : 's'}:\n`);
+  for (const f of failures) {
+    const kept = f.kept ? `the previous build of ${f.kept.builtAt} is kept, and the function runs with it` : 'there is no previous build: the function runs without one';
+    io.stderr.write(`  ${f.runtime.runtime} (${f.runtime.version}): ${f.why}; ${kept}\n`);
+  }
+  return 1;
 }
 
 // `fgrun build --bundled`: each runtime's layer, a table of what was installed and what failed.
