@@ -16,7 +16,7 @@ import fgrun_peer
 
 NO_DEBUGGER = ("breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a "
                "terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with "
-               "`nc 127.0.0.1 PORT` (docs/debugging.md)")
+               "`fgrun debug attach PORT` (docs/debugging.md)")
 
 
 # Whether an exception is pdb giving up on the function's empty stdin.

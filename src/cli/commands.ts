@@ -17,6 +17,7 @@ const LOADERS: Record<string, CommandEntry['load']> = {
   runtimes: async () => (await import('./runtimes.js')).runtimesCommand,
   event: async () => (await import('./event.js')).eventCommand,
   build: async () => (await import('./build.js')).buildCommand,
+  debug: async () => (await import('./debug.js')).debugCommand,
 };
 
 export const COMMANDS: CommandEntry[] = COMMAND_INFO.map((info) => {

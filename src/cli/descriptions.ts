@@ -15,6 +15,7 @@ export const COMMAND_INFO: CommandInfo[] = [
   { name: 'matrix', description: 'run the function on every Python runtime found and show where the results differ', args: ['[code]'] },
   { name: 'runtimes', description: 'list the FunctionGraph Python runtimes and the interpreter fgrun uses for each', args: [] },
   { name: 'event', description: 'print a FunctionGraph trigger event (fresh ids and times) to pass to invoke --event or matrix --event', args: ['[trigger]'] },
+  { name: 'debug', description: 'attach to the pdb session a breakpoint serves on --debug-port (fgrun debug attach PORT; docs/debugging.md)', args: ['<action>', '<port>'] },
   { name: 'build', description: "install the code folder's requirements.txt with the runtime's own pip, into a build fgrun uses automatically (docs/build.md)", args: ['[code]'] },
 ];
 

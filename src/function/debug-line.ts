@@ -10,5 +10,5 @@ export function debugLine(message: DebugMessage, requestId: string | null): stri
     return `fgrun: debugpy waits on ${at} ${when}: attach your IDE there (VS Code: a "debugpy" attach configuration, pathMappings remoteRoot ${message.codeRoot}, docs/debugging.md); the function's timeout waits while a debugger holds it`;
   }
   const why = message.reason ? ` (${message.reason})` : '';
-  return `fgrun: breakpoint ${when}: pdb waits on ${at}, connect with \`nc 127.0.0.1 ${message.port}\`${why}; the function's timeout waits while a debugger holds it`;
+  return `fgrun: breakpoint ${when}: pdb waits on ${at}, connect with \`fgrun debug attach ${message.port}\` (or nc 127.0.0.1 ${message.port})${why}; the function's timeout waits while a debugger holds it`;
 }

@@ -38,7 +38,7 @@ describeEachRuntime('--debug-port with pdb', (runtime) => {
       const event = { name: 'dbg', builtin: modern, sleep: 0 };
       const invocation = handle.invoke(event, { requestId: 'debug-request' });
       const line = await notices.found;
-      expect(line).toMatch(new RegExp(`^fgrun: breakpoint in request debug-request: pdb waits on 127\\.0\\.0\\.1:${port}, connect with \`nc 127\\.0\\.0\\.1 ${port}\`( \\(.+\\))?; the function's timeout waits while a debugger holds it$`));
+      expect(line).toMatch(new RegExp(`^fgrun: breakpoint in request debug-request: pdb waits on 127\\.0\\.0\\.1:${port}, connect with \`fgrun debug attach ${port}\` \\(or nc 127\\.0\\.0\\.1 ${port}\\)( \\(.+\\))?; the function's timeout waits while a debugger holds it$`));
       const client = await connectTo(port);
       await client.until(prompts(1), 'the first prompt');
       expect(client.received().toString()).toMatch(/index\.py\(\d+\)handler\(\)/);
@@ -70,7 +70,7 @@ describeEachRuntime('--debug-port with pdb', (runtime) => {
       const result = await handle.invoke({ name: 'x' });
       expect(result.status).toBe('error');
       expect(result.error!.errorType).toBe('BdbQuit');
-      expect(result.error!.errorMessage).toBe("function invocation exception, error: breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with `nc 127.0.0.1 PORT` (docs/debugging.md)");
+      expect(result.error!.errorMessage).toBe("function invocation exception, error: breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with `fgrun debug attach PORT` (docs/debugging.md)");
       expect(result.log).toContain('BdbQuit: breakpoint() / pdb.set_trace() found no debugger');
     } finally {
       await handle.close();
@@ -82,7 +82,7 @@ describe.runIf(newestRuntime)('fgrun invoke --debug-port', () => {
   it('prints where to attach on stderr, and the body once pdb continues', async () => {
     const port = await freePort();
     const run = startCli(['invoke', fixture('debug-breakpoint'), '--event', '{"name":"cli"}', '--debug-port', String(port)]);
-    const waiting = `pdb waits on 127.0.0.1:${port}, connect with \`nc 127.0.0.1 ${port}\``;
+    const waiting = `pdb waits on 127.0.0.1:${port}, connect with \`fgrun debug attach ${port}\` (or nc 127.0.0.1 ${port})`;
     while (!run.stderr().includes(waiting)) await new Promise((resolve) => setTimeout(resolve, 50));
     const client = await connectTo(port);
     await client.until(prompts(1), 'the first prompt');
