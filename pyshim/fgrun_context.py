@@ -9,6 +9,7 @@
 #   - the agency's credentials are asked of the host (one `call` each), as is anything `init` did
 #     not carry; such a call from a context kept past its request waits for the next request;
 #   - getLogger() is the instance's logger (pyshim/fgrun_logger.py).
+import os
 import time
 
 from fgrun_logger import function_logger
@@ -94,3 +95,37 @@ class Context(object):
 
     def getLogger(self):
         return function_logger()
+
+    # Beyond the guide: what the OTC runtime mock's Context also has (contract LOCAL_METHODS), with
+    # the values a local run can honestly give (docs/results.md, "Context beyond the guide").
+    def getWorkflowID(self):
+        return ""
+
+    def getWorkflowRunID(self):
+        return ""
+
+    def getWorkflowStateID(self):
+        return ""
+
+    def get_invoke_id(self):
+        return self._request_id
+
+    def get_trace_id(self):
+        return self._request_id
+
+    def get_invoke_property(self):
+        return None
+
+    # The state store: one value per instance, kept across its requests (lost when it is retired).
+    def set_state(self, state):
+        self._runner.state = state
+
+    def get_state(self):
+        return getattr(self._runner, "state", None)
+
+    def set_instance_id(self, instance_id):
+        self._runner.instance_id = instance_id
+
+    def get_instance_id(self):
+        value = getattr(self._runner, "instance_id", None)
+        return value if value is not None else str(os.getpid())

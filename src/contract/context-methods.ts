@@ -14,6 +14,12 @@ export type AheadMethod = (typeof AHEAD_METHODS)[number];
 
 export const ON_DEMAND_METHODS = ['getSecurityAccessKey', 'getSecuritySecretKey', 'getSecurityToken', 'getToken'] as const;
 
+/** Getters of the OTC runtime mock's Context beyond the guide, answered in Python with what a local
+ * run can give (docs/results.md, "Context beyond the guide"); never asked of the host. */
+export const LOCAL_METHODS = [
+  'getWorkflowID', 'getWorkflowRunID', 'getWorkflowStateID', 'get_invoke_id', 'get_trace_id', 'get_invoke_property', 'get_state', 'get_instance_id',
+] as const;
+
 export const CONTEXT_METHODS = [
   'getRequestID', 'getRemainingTimeInMilliSeconds', 'getRunningTimeInSeconds', 'getUserData', ...AHEAD_METHODS, ...ON_DEMAND_METHODS,
 ] as const;
