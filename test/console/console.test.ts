@@ -115,6 +115,14 @@ describe('the console in Chromium', () => {
     expect(await page.$$eval('#matrix-table tr[data-runtime]', (rows) => rows.map((r) => r.getAttribute('data-runtime')))).toEqual(runtimesFound.map((r) => r.runtime));
   });
 
+  it('after a reload lists the whole history, though the live stream\'s snapshot carries only the newest 50', async () => {
+    for (let i = 0; i < 55; i++) expect((await fetch(`${server.url}/apig/hello/`)).status).toBe(200);
+    const all = (await (await fetch(`${server.url}/console/api/invocations`, { headers: { Authorization: `token ${server.console!.access.token}` } })).json()) as { invocations: unknown[] };
+    expect(all.invocations.length).toBeGreaterThan(55);
+    await page.reload();
+    await wait(`document.querySelector('#invocation-count').textContent === '(${all.invocations.length} shown of ${all.invocations.length})'`);
+  });
+
   it('beyond loopback (127.0.0.2) refuses the page and the API without the token, and takes it from the banner URL', async () => {
     const remote = await serve([hello], { host: '127.0.0.2', console: { stateDir } });
     try {
