@@ -311,7 +311,13 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
     ...(server.console?.routes() ?? []),
   ];
   server.journal = journal;
-  server.resumed = resumeAsync(async);
+  try {
+    server.resumed = resumeAsync(async);
+  } catch (error) {
+    // Never leave a bound port that answers nothing: stop, and let the caller report why.
+    await server.close(0);
+    throw error;
+  }
   http.on('request', (req, res) => void server.handle(routes, req, res));
   // Expect: 100-continue is answered only once the head is admitted: a refused upload is never sent.
   http.on('checkContinue', (req, res) => void server.handle(routes, req, res, true));
