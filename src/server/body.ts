@@ -12,14 +12,24 @@ type BodyRead = { ok: true; body: Buffer } | { ok: false; bytes: number };
 
 // The whole body, or the number of bytes seen when it is over `limit`.
 function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolvePromise, rejectPromise) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_DRAIN_BYTES) {
-      resolve({ ok: false, bytes: declared });
+      resolvePromise({ ok: false, bytes: declared });
       return;
     }
+    // The HTTP server keeps a socket half-open when its client ends it mid-body (no 'aborted' until
+    // the server closes it): the socket's own 'end' settles the read. Removed once settled, since a
+    // keep-alive socket carries later requests.
+    const socket = req.socket;
+    const settle = () => socket.off('end', cut);
+    const resolve = (read: BodyRead) => { settle(); resolvePromise(read); };
+    const reject = (error: Error) => { settle(); rejectPromise(error); };
+    const gone = () => reject(new Error('the client closed the request before its body ended'));
+    const cut = () => { if (!req.complete) gone(); };
+    socket.once('end', cut);
     req.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes <= limit) chunks.push(chunk);
@@ -31,10 +41,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
     });
     req.once('end', () => resolve(bytes > limit ? { ok: false, bytes } : { ok: true, body: Buffer.concat(chunks) }));
     req.once('error', reject);
-    const gone = () => reject(new Error('the client closed the request before its body ended'));
     req.once('aborted', gone);
-    // Node 20 may end a cut request with 'close' alone.
-    req.once('close', () => { if (!req.complete) gone(); });
+    req.once('close', cut);
   });
 }
 
