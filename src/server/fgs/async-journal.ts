@@ -9,7 +9,7 @@
 //     least once); a clean stop rewrites the file without it;
 //   - a line that cannot be run (torn, not an entry, an event that is not JSON) is moved to the
 //     quarantine file beside the journal at start, named in `quarantined`, and the server starts.
-import { appendFileSync, closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseEvent } from '../body.js';
@@ -63,6 +63,19 @@ function readLine(text: string): z.infer<typeof lineSchema> | string {
     }
   }
   return parsed.data;
+}
+
+// fsync a folder (its entries), where the platform allows it.
+function syncFolder(folder: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not supported here (some file systems refuse fsync on a folder): the file's own sync stands
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 export class AsyncJournal {
@@ -161,8 +174,11 @@ export class AsyncJournal {
   private open(): number {
     if (this.fd === null) {
       mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
+      const created = !existsSync(this.file);
       this.fd = openSync(this.file, 'a', 0o600);
       this.size = fstatSync(this.fd).size;
+      // A new file's name must be on disk too before a 202 depends on it.
+      if (created) syncFolder(this.stateDir);
     }
     return this.fd;
   }
