@@ -6,7 +6,7 @@ PROTOCOL_VERSION = 2
 
 # Message types and their fields, one table per direction; "?" marks a field that may be absent.
 HOST_MESSAGES = {
-    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts"),
+    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts", "importHints"),
     "initialize": ("id", "timeoutMs"),
     "invoke": ("id", "size", "timeoutMs"),
     "reply": ("seq", "value?", "error?"),
@@ -45,7 +45,7 @@ ERROR_TEXT = {
     "result-invalid": {"code": 4007, "prefix": "function result is invalid, error: "},
     "initialization": {"code": 4009, "prefix": "function initialization exception, error: "},
     "timeout": {"code": 4010, "prefix": "invoke timed out, error: "},
-    "oom": {"code": 4205, "prefix": "runtime memory limit exceeded, error: "},
+    "oom": {"code": 4205, "prefix": "runtime memory limit exceeded, error: ", "logReason": "RuntimeMemoryExceedLimit"},
     "init-timeout": {"code": 4211, "prefix": "runtime initialization timed out, error: "},
     "crash": {"code": 4000, "prefix": "runtime process exited unexpectedly, error: "},
 }

@@ -5,10 +5,14 @@
 #   - otherwise breakpoint() / pdb.set_trace() serve a pdb session on 127.0.0.1:port (nc, telnet).
 # The host is told when a debugger holds the function ("hold", "release") so that the function's
 # timeout does not kill a paused function; "listening" (a hold too) carries the line to print.
+# Only the user who runs fgrun may attach (fgrun_peer.py): pdb's accept checks each peer, and debugpy's
+# adapter process loads debug_adapter/sitecustomize.py, which checks every connection it accepts.
 # Without a port, pdb on the function's stdin (/dev/null) ends at once in a BdbQuit: that error is
 # given a message naming --debug-port instead.
 import os
 import sys
+
+import fgrun_peer
 
 NO_DEBUGGER = ("breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a "
                "terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with "
@@ -28,6 +32,15 @@ def _cloexec(sock):
         fcntl.fcntl(sock.fileno(), fcntl.F_SETFD, flags | fcntl.FD_CLOEXEC)
     except (ImportError, IOError, OSError):
         pass
+
+
+# The environment of debugpy's adapter process: ours, with debug_adapter/ (its peer check) first on
+# PYTHONPATH.
+def _adapter_env():
+    env = dict(os.environ)
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "debug_adapter")
+    env["PYTHONPATH"] = os.pathsep.join([folder] + [p for p in [env.get("PYTHONPATH")] if p])
+    return env
 
 
 class Debugger(object):
@@ -70,6 +83,7 @@ class Debugger(object):
             self.notify("hold", "debugpy")
             try:
                 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+                self.debugpy.configure(pythonEnv=_adapter_env())
                 self.debugpy.listen(("127.0.0.1", self.port))
                 self.listener = True
                 # debugpy's own breakpoint stops in the caller's frame (ours would add one).
@@ -119,7 +133,7 @@ class Debugger(object):
             listener.listen(1)
             self.listener = listener
         self.notify("listening", "pdb", self.fallback)
-        conn, _ = self.listener.accept()
+        conn, _ = fgrun_peer.accept_own(self.listener.accept, sys.stderr.write)
         _cloexec(conn)
         self.conn = conn
         if sys.version_info[0] == 2:

@@ -77,13 +77,27 @@ def _holds(folder, name):
     return any(e.startswith(name + ".") and e.endswith((".py", ".so", ".pyd")) for e in entries)
 
 
-# A sentence to add to an ImportError's message when the module exists in this interpreter's
-# site-packages, which the function may not see; "" otherwise.
+# Top-level module -> the sentence its ImportError gets: a library FunctionGraph's runtime bundles
+# that the bundled layer lacks (init's importHints, made by the host's bundled/layer.ts).
+_bundled_hints = {}
+
+
+def set_bundled_hints(hints):
+    _bundled_hints.clear()
+    _bundled_hints.update(hints or {})
+
+
+# A sentence to add to an ImportError's message when the module is a bundled library the layer
+# lacks, or exists in this interpreter's site-packages, which the function may not see; "" otherwise.
 def import_hint(error):
-    if not sys.flags.no_site or not isinstance(error, ImportError):
+    if not isinstance(error, ImportError):
         return ""
     name = _missing_module(error)
     if name is None:
+        return ""
+    if name in _bundled_hints:
+        return "; " + _bundled_hints[name]
+    if not sys.flags.no_site:
         return ""
     for folder in _hidden_folders():
         if _holds(folder, name):

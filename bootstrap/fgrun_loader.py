@@ -64,7 +64,11 @@ def load_function(code_root, spec, target):
         message = "Syntax error in module '{0}': {1} ({2}, line {3})".format(module_path, e.msg, where, e.lineno)
         raise LoadFault(target, "syntax", type(e).__name__, message, describe_exception(e, sys.exc_info()[2]))
     except Exception as e:
-        message = "Unable to import module '{0}': {1}{2}".format(module_path, e, import_hint(e))
+        # The cloud's texts: a module that cannot be found, or one whose code raised while importing.
+        if isinstance(e, ImportError):
+            message = "failed to import module '{0}'({1}{2})".format(module_path, e, import_hint(e))
+        else:
+            message = "module initialization error({0}: {1})".format(type(e).__name__, e)
         raise LoadFault(target, "import", type(e).__name__, message, describe_exception(e, sys.exc_info()[2]))
     fn = getattr(module, function, None)
     if fn is None:

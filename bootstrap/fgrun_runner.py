@@ -5,6 +5,7 @@ import os
 import sys
 import time
 
+import fgrun_isolation
 import fgrun_logger
 import fgrun_platform
 
@@ -146,6 +147,7 @@ class Runner(object):
         self.user_data = message.get("userData")
         fgrun_logger.install()
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
+        fgrun_isolation.set_bundled_hints(message.get("importHints"))
         if message.get("debugPort"):
             self.debugger = Debugger(message["debugPort"], code_root, self.debug_notice)
             self.debugger.install()

@@ -9,7 +9,7 @@ export { FgrunError, ConfigError, RuntimeError, ProtocolError, ClosedError, isFg
 export { PROTOCOL_VERSION } from './protocol/index.js';
 export { loadConfigFile, findConfigFile, CONFIG_FILE_NAMES, type LoadConfigOptions } from './config/file.js';
 export { configFileSchema, configFileJsonSchema } from './config/file-schema.js';
-export { buildDependencies, BuildError, type BuildOptions, type BuildResult, type BuildRecord, type BuildErrorCode } from './build/index.js';
+export { buildDependencies, BuildError, type BuildOptions, type BuildOutcome, type BuildFailure, type BuildResult, type BuildRecord, type BuildErrorCode } from './build/index.js';
 export { prepareCode, removeUnpackedPackages, PackageError, CODE_LIMITS, DEPENDENCY_LIMITS, type PackageErrorCode, type PackageLimits } from './package/index.js';
 export { startServer, FgrunServer, ApiError, FSS_ERRORS, MAX_ASYNC_EVENT_BYTES, type ServeOptions, type ServedFunctionInfo, type AuthOptions, type FssErrorBody, type ConsoleOptions, type ConsoleInvocation, type FunctionView, type InvocationFeed, type FeedEvent, type InvocationFinished, type InvocationSource } from './server/index.js';
 export { runMatrix, toJUnit, parseRuntimeList, DEFAULT_MATRIX_EVENT, type MatrixEvent, type MatrixOptions, type MatrixProgress, type MatrixReport, type MatrixRow, type MatrixStatus, type MatrixDifference, type MatrixShard, type MatrixShardInfo, type IgnorePath, type JUnitOptions } from './matrix/index.js';

@@ -33,6 +33,7 @@ export const api = {
   test: (urn: string, text: string) => call<ConsoleInvocation>('POST', `${fn(urn)}/test`, text),
   matrix: (urn: string, name: string, event: unknown, ignore: string[]) => call<MatrixReport>('POST', `${fn(urn)}/matrix`, JSON.stringify({ name, event, ignore })),
   functions: () => call<{ functions: FunctionView[] }>('GET', '/functions').then((r) => r.functions),
+  invocations: () => call<{ invocations: ConsoleInvocation[] }>('GET', '/invocations').then((r) => r.invocations),
 };
 
 /** The live stream's events. */

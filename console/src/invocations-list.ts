@@ -28,6 +28,13 @@ export class InvocationsList {
     this.render();
   }
 
+  // Records fetched apart from the stream (the whole history), merged with those already here by seq.
+  merge(records: ConsoleInvocation[]): void {
+    const bySeq = new Map(this.records.map((r) => [r.seq, r]));
+    for (const r of records) bySeq.set(r.seq, r);
+    this.replace([...bySeq.values()].sort((a, b) => a.seq - b.seq));
+  }
+
   add(record: ConsoleInvocation): void {
     this.records.push(record);
     if (this.records.length > KEEP) {

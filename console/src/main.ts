@@ -77,6 +77,13 @@ connect({
     if (linked) showResult(linked);
     functions.update(data.functions);
     chartFor(functions.current?.name);
+    // The stream's snapshot carries the newest invocations only: the rest of the history comes once.
+    api.invocations().then((all) => {
+      list.merge(all);
+      const found = all.find((r) => `#${r.requestId}` === location.hash);
+      if (found && !linked) showResult(found);
+      chartFor(functions.current?.name);
+    }, (error: Error) => notify(error.message, true));
   },
   invocation(record) {
     list.add(record);

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import { BuildError } from './errors.js';
 import { pipArguments, runPip, type PipSource } from './pip.js';
-import { buildName, buildRoot, readRecord, REQUIREMENTS_FILE, sha256, writeLastBuild, type BuildRecord } from './store.js';
+import { requirementsDigest, sourceDigest } from './inputs.js';
+import { buildName, buildRoot, readLastBuild, readRecord, REQUIREMENTS_FILE, sha256, untrustedBuild, writeLastBuild, type BuildRecord } from './store.js';
 
 export interface BuildOptions extends PipSource {
   /** The code folder holding requirements.txt. */
@@ -21,6 +22,21 @@ export interface BuildOptions extends PipSource {
   onProgress?: (runtime: RuntimeInfo, line: string) => void;
 }
 
+/** A runtime whose pip failed: the others are built all the same. */
+export interface BuildFailure {
+  runtime: RuntimeInfo;
+  /** pip's reason (its last ERROR line). */
+  why: string;
+  /** The earlier build of this code folder the function keeps running with, or null when there is none. */
+  kept: BuildRecord | null;
+}
+
+/** Every runtime's outcome, in the order asked. */
+export interface BuildOutcome {
+  results: BuildResult[];
+  failures: BuildFailure[];
+}
+
 export interface BuildResult {
   runtime: RuntimeInfo;
   /** The folder the function imports from. */
@@ -30,8 +46,9 @@ export interface BuildResult {
   record: BuildRecord;
 }
 
-// Build (or find current) the dependencies of `code` for each runtime in turn.
-export async function buildDependencies(options: BuildOptions): Promise<BuildResult[]> {
+// Build (or find current) the dependencies of `code` for each runtime in turn; a runtime whose pip
+// fails is reported in `failures` and the others are still built.
+export async function buildDependencies(options: BuildOptions): Promise<BuildOutcome> {
   const env = options.env ?? process.env;
   const code = await codeFolder(options.code);
   const requirementsFile = join(code, REQUIREMENTS_FILE);
@@ -43,11 +60,16 @@ export async function buildDependencies(options: BuildOptions): Promise<BuildRes
   }
   const source: PipSource = { ...options, findLinks: options.findLinks?.map((dir) => resolve(dir)) };
   const root = buildRoot(env);
+  const inputs = requirementsDigest(requirements, code);
+  const from = sourceDigest(source);
   const results: BuildResult[] = [];
+  const failures: BuildFailure[] = [];
   for (const runtime of options.runtimes) {
     const say = (line: string) => options.onProgress?.(runtime, line);
-    const name = buildName(requirements, runtime);
+    const name = buildName(inputs, from, runtime);
     const folder = join(root, name);
+    const untrusted = await untrustedBuild(folder);
+    if (untrusted) throw new BuildError('FGRUN_BUILD_CACHE_UNSAFE', `${untrusted}: fgrun uses only build store entries of its own; remove it, or set FGRUN_BUILD_CACHE to a folder of yours`, { file: folder, runtime: runtime.runtime });
     const existing = options.force ? null : await readRecord(folder);
     if (existing) {
       say(`up to date (built ${existing.builtAt}), ${folder}`);
@@ -55,12 +77,20 @@ export async function buildDependencies(options: BuildOptions): Promise<BuildRes
       results.push({ runtime, site: join(folder, 'site'), built: false, record: existing });
       continue;
     }
-    const record = await install(code, requirements, runtime, root, name, source, env, say);
+    let record: BuildRecord;
+    try {
+      record = await install(code, requirements, inputs, runtime, root, name, source, env, say);
+    } catch (error) {
+      if (!(error instanceof BuildError) || error.code !== 'FGRUN_BUILD_PIP_FAILED') throw error;
+      const last = await readLastBuild(root, code, runtime);
+      failures.push({ runtime, why: String(error.details['reason'] ?? error.message), kept: last === null ? null : await readRecord(join(root, last)) });
+      continue;
+    }
     await writeLastBuild(root, code, runtime, name);
     say(`built ${folder}`);
     results.push({ runtime, site: join(folder, 'site'), built: true, record });
   }
-  return results;
+  return { results, failures };
 }
 
 // The code folder's real path, or a BuildError naming it.
@@ -75,17 +105,17 @@ async function codeFolder(code: string): Promise<string> {
 }
 
 // pip into a temporary folder, build.json beside it, then one rename into place.
-async function install(code: string, requirements: Buffer, runtime: RuntimeInfo, root: string, name: string,
+async function install(code: string, requirements: Buffer, inputs: string, runtime: RuntimeInfo, root: string, name: string,
   source: PipSource, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<BuildRecord> {
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true, mode: 0o700 });
   const temp = join(root, `.tmp-${name}-${randomBytes(4).toString('hex')}`);
   try {
-    await mkdir(join(temp, 'site'), { recursive: true });
+    await mkdir(join(temp, 'site'), { recursive: true, mode: 0o700 });
     say(`installing ${join(code, REQUIREMENTS_FILE)} with ${runtime.path} -m pip`);
     await runPip(runtime, pipArguments(join(code, REQUIREMENTS_FILE), join(temp, 'site'), source), code, env, say);
     const packages = await installedPackages(join(temp, 'site'));
     const record: BuildRecord = {
-      format: 1, runtime: runtime.runtime, python: runtime.version, requirementsSha256: sha256(requirements),
+      format: 1, runtime: runtime.runtime, python: runtime.version, requirementsSha256: sha256(requirements), inputsSha256: inputs,
       code, builtAt: new Date().toISOString(), packages,
     };
     await writeFile(join(temp, 'build.json'), JSON.stringify(record, null, 2) + '\n');

@@ -3,7 +3,8 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeInfo } from '../runtimes/index.js';
-import { buildName, buildRoot, readLastBuild, readRecord, REQUIREMENTS_FILE } from './store.js';
+import { requirementsDigest } from './inputs.js';
+import { buildRoot, readLastBuild, readRecord, REQUIREMENTS_FILE, untrustedBuild } from './store.js';
 
 export interface FoundBuild {
   /** The folder to put on the function's import path, or null. */
@@ -14,7 +15,8 @@ export interface FoundBuild {
 
 const NONE: FoundBuild = { site: null, notice: null };
 
-// The build of the code folder `code` for `runtime`, if requirements.txt is there.
+// The build of the code folder `code` for `runtime`, if requirements.txt is there: the one its last
+// `fgrun build` made, current when requirements.txt and the local paths it names are unchanged.
 export async function findBuild(code: string, runtime: RuntimeInfo, env: NodeJS.ProcessEnv = process.env): Promise<FoundBuild> {
   let requirements: Buffer;
   let folder: string;
@@ -25,16 +27,18 @@ export async function findBuild(code: string, runtime: RuntimeInfo, env: NodeJS.
     return NONE;
   }
   const root = buildRoot(env);
-  const current = join(root, buildName(requirements, runtime));
-  if (await readRecord(current)) return { site: join(current, 'site'), notice: null };
   const which = `${runtime.runtime} (${runtime.version})`;
+  const build = `run \`fgrun build --runtime ${runtime.runtime}\``;
   const last = await readLastBuild(root, folder, runtime);
+  const untrusted = last === null ? null : await untrustedBuild(join(root, last));
+  if (untrusted) return { site: null, notice: `fgrun: ignoring the build of ${join(folder, REQUIREMENTS_FILE)} for ${which}: ${untrusted}; ${build} with a FGRUN_BUILD_CACHE of yours` };
   const record = last === null ? null : await readRecord(join(root, last));
   if (last !== null && record) {
+    if (record.inputsSha256 === requirementsDigest(requirements, folder)) return { site: join(root, last, 'site'), notice: null };
     return {
       site: join(root, last, 'site'),
-      notice: `fgrun: ${join(folder, REQUIREMENTS_FILE)} changed since its build for ${which} of ${record.builtAt}: running with that build; run \`fgrun build --runtime ${runtime.runtime}\` to update it`,
+      notice: `fgrun: ${join(folder, REQUIREMENTS_FILE)} (or a local path it names) changed since its build for ${which} of ${record.builtAt}: running with that build; ${build} to update it`,
     };
   }
-  return { site: null, notice: `fgrun: ${join(folder, REQUIREMENTS_FILE)} has no build for ${which}: run \`fgrun build --runtime ${runtime.runtime}\` to install its packages` };
+  return { site: null, notice: `fgrun: ${join(folder, REQUIREMENTS_FILE)} has no build for ${which}: ${build} to install its packages` };
 }

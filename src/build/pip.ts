@@ -55,11 +55,12 @@ export async function runPip(runtime: RuntimeInfo, args: string[], cwd: string, 
   });
   await drained;
   if (exit.code === 0) return;
-  const why = exit.error ? `could not start ${runtime.path}: ${exit.error.message}` : `pip exited with code ${exit.code}`;
+  const how = exit.error ? `could not start ${runtime.path}: ${exit.error.message}` : `pip exited with code ${exit.code}`;
+  // pip's reason: its last ERROR line (its lines went to onLine already), else its last line.
+  const reason = [...tail].reverse().find((line) => /^ERROR:/.test(line))?.replace(/^ERROR:\s*/, '') ?? tail.at(-1) ?? 'pip printed nothing';
   throw new BuildError('FGRUN_BUILD_PIP_FAILED',
-    `build for ${runtime.runtime} (${runtime.version}, ${runtime.path}) failed: ${why}; the previous build is kept.\n` +
-    (tail.length ? `pip's last lines:\n${tail.map((l) => `  ${l}`).join('\n')}` : 'pip printed nothing'),
-    { runtime: runtime.runtime, cause: exit.error });
+    `build for ${runtime.runtime} (${runtime.version}, ${runtime.path}) failed: ${how}: ${exit.error ? exit.error.message : reason}`,
+    { runtime: runtime.runtime, cause: exit.error, details: { reason: exit.error ? how : reason } });
 }
 
 // The caller's environment minus what would point pip's interpreter at other packages.

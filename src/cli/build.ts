@@ -3,6 +3,8 @@ import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './descriptions.js';
 import { buildDependencies, type BuildResult } from '../build/index.js';
+import { installBundled, type BundledResult } from '../bundled/index.js';
+import { resolve } from 'node:path';
 import { ConfigError, RuntimeError } from '../errors.js';
 import { parseRuntimeList } from '../matrix/index.js';
 import { prepareCode } from '../package/index.js';
@@ -18,6 +20,8 @@ interface BuildFlags {
   indexUrl?: string;
   index: boolean;
   force?: boolean;
+  bundled?: boolean;
+  only?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -33,6 +37,8 @@ export function buildCommand(io: Io): Command {
     .option('--index-url <url>', "the package index to use (pip's --index-url)")
     .option('--no-index', 'use no package index, only --find-links (offline)')
     .option('--force', 'install again even when a build for this requirements.txt exists')
+    .option('--only <names>', 'with --bundled: only these libraries of the list, e.g. obssdk,pyyaml')
+    .option('--bundled', "install the libraries FunctionGraph's runtime bundles (requests, obs, yaml, numpy, ...) into that runtime's shared layer, library by library (docs/build.md)")
     .action(async (code: string | undefined, flags: BuildFlags) => {
       io.exitCode = await runBuild(code, flags, io);
     });
@@ -42,15 +48,52 @@ async function runBuild(code: string | undefined, flags: BuildFlags, io: Io): Pr
   if (flags.runtime !== undefined && flags.runtimes !== undefined) {
     throw new ConfigError('pass --runtime or --runtimes, not both', { field: '--runtimes' });
   }
+  if (flags.only !== undefined && !flags.bundled) throw new ConfigError('--only picks bundled libraries: use it with --bundled', { field: '--only' });
+  if (flags.bundled) {
+    if (code !== undefined) throw new ConfigError(`--bundled installs a runtime's bundled libraries, for every function: drop CODE ('${code}')`, { field: '--bundled' });
+    return buildBundled(await runtimesFor(flags, undefined, undefined, io), flags, io);
+  }
   const { input } = await functionSource(code, {});
   const { code: folder } = await prepareCode({ code: input.code });
   const runtimes = await runtimesFor(flags, input.runtime, input.pythonPath, io);
-  const results = await buildDependencies({
+  const { results, failures } = await buildDependencies({
     code: folder, runtimes, force: flags.force, noIndex: !flags.index, indexUrl: flags.indexUrl, findLinks: flags.findLinks,
     onProgress: (runtime, line) => io.stderr.write(`[${runtime.runtime}] ${line}\n`),
   });
   for (const result of results) io.stdout.write(describe(result));
-  return 0;
+  if (failures.length === 0) return 0;
+  // pip's own lines went to stderr as they came: here only its reason, once per runtime.
+  const asked = results.length + failures.length;
+  io.stderr.write(`fgrun: the build failed for ${failures.length} of ${asked} runtime${asked === 1 ? '' : 's'}:\n`);
+  for (const f of failures) {
+    const kept = f.kept ? `the previous build of ${f.kept.builtAt} is kept, and the function runs with it` : 'there is no previous build: the function runs without one';
+    io.stderr.write(`  ${f.runtime.runtime} (${f.runtime.version}): ${f.why}; ${kept}\n`);
+  }
+  return 1;
+}
+
+// `fgrun build --bundled`: each runtime's layer, a table of what was installed and what failed.
+async function buildBundled(runtimes: RuntimeInfo[], flags: BuildFlags, io: Io): Promise<number> {
+  let failed = 0;
+  for (const runtime of runtimes) {
+    const result = await installBundled(runtime, {
+      force: flags.force, only: flags.only?.split(',').map((n) => n.trim()).filter(Boolean), noIndex: !flags.index, indexUrl: flags.indexUrl, findLinks: flags.findLinks?.map((dir) => resolve(dir)),
+      onProgress: (line) => io.stderr.write(`[${runtime.runtime}] ${line}\n`),
+    });
+    failed += result.record.failed.length;
+    io.stdout.write(bundledTable(result));
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+// One runtime's outcome: a line, then a row per library (installed, or failed and why).
+function bundledTable(result: BundledResult): string {
+  const { runtime, record } = result;
+  const rows = [...record.installed.map((l) => [l.name, l.version, 'installed']), ...record.failed.map((l) => [l.name, l.version, `failed: ${l.why}`])];
+  const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length), i === 0 ? 'library'.length : 'version'.length);
+  const row = (r: string[]) => `  ${r[0]!.padEnd(width(0))}  ${r[1]!.padEnd(width(1))}  ${r[2]}`;
+  const head = `${runtime.runtime} (${runtime.version}): bundled libraries, ${record.installed.length} of ${result.total} installed in ${result.site}`;
+  return [head, row(['library', 'version', 'status']), ...rows.map(row)].join('\n') + '\n';
 }
 
 // The runtimes to build for, each with its interpreter; with `all`, missing ones are skipped aloud.

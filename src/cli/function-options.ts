@@ -119,6 +119,7 @@ export function configFromFlags(code: string, flags: FunctionFlags): FunctionCon
     if (field.flag === undefined || field.flagValue === 'special') continue;
     const text = flags[property(field.flag)];
     if (field.flagValue === 'switch' && text === true) set[key] = true;
+    else if (field.flagValue === 'switch-off' && flags[property(field.flag.replace(/^--no-/, '--'))] === false) set[key] = false;
     else if (field.flagValue === 'list' && Array.isArray(text)) set[key] = listValue({ ...field, flag: field.flag }, text);
     else if (typeof text === 'string') set[key] = flagValue(key, { ...field, flag: field.flag }, text);
   }

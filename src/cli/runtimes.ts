@@ -2,6 +2,7 @@
 import './one-shot.js';
 import { Command } from 'commander';
 import { commandDescription } from './descriptions.js';
+import { BUNDLED, BUNDLED_SOURCE, layerFolder, readLayer } from '../bundled/index.js';
 import { inspectRuntimes, runtimeEnvVar, type RuntimeReport } from '../runtimes/index.js';
 import type { Io } from './io.js';
 import { table } from './table.js';
@@ -15,12 +16,13 @@ export function runtimesCommand(io: Io): Command {
     .option('--verbose', 'also list every candidate looked at for each runtime, in order, and why it was taken or refused')
     .action(async (flags: { json?: boolean; verbose?: boolean }) => {
       const reports = await inspectRuntimes();
+      const clouds = flags.verbose ? await Promise.all(reports.map(cloudFacts)) : [];
       if (flags.json) {
-        const rows = reports.map((r) => ({
+        const rows = reports.map((r, i) => ({
           ...(r.found
             ? { runtime: r.runtime, path: r.found.path, version: r.found.version, source: r.found.source }
             : { runtime: r.runtime, path: null, version: null, source: null, reason: r.reason }),
-          ...(flags.verbose ? { tried: r.tried } : {}),
+          ...(flags.verbose ? { tried: r.tried, ...clouds[i]!.json } : {}),
         }));
         io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       } else {
@@ -28,10 +30,31 @@ export function runtimesCommand(io: Io): Command {
           ? [r.runtime, r.found.version, r.found.source, r.found.path]
           : [r.runtime, '-', '-', `not found: ${r.reason ?? 'no interpreter'} (set ${runtimeEnvVar(r.runtime)})`]);
         io.stdout.write(table(['RUNTIME', 'VERSION', 'SOURCE', 'INTERPRETER'], rows));
-        if (flags.verbose) io.stdout.write(reports.map(candidatesTried).join('') + '\n' + sandboxStatusLine());
+        if (flags.verbose) io.stdout.write(reports.map((r, i) => candidatesTried(r) + clouds[i]!.text).join('') + '\n' + sandboxStatusLine());
       }
       io.exitCode = reports.some((r) => r.found) ? 0 : 1;
     });
+}
+
+// What the cloud runs for a report's runtime (its interpreter version, when published) and the state
+// of the local bundled layer (docs/build.md, "Bundled libraries").
+async function cloudFacts(report: RuntimeReport): Promise<{ text: string; json: Record<string, unknown> }> {
+  const bundled = BUNDLED[report.runtime];
+  const local = report.found?.version;
+  const python = bundled.cloudPython === null ? 'the cloud does not publish its patch version'
+    : local === undefined || local === bundled.cloudPython ? `the cloud runs Python ${bundled.cloudPython}`
+    : `the cloud runs Python ${bundled.cloudPython}; this interpreter is ${local}: the patch version differs`;
+  const total = bundled.libraries.length;
+  if (!report.found) return { text: `  ${python}\n`, json: { cloudPython: bundled.cloudPython, bundled: null } };
+  const folder = layerFolder(report.found, process.env);
+  const layer = await readLayer(folder);
+  const installed = layer?.installed.length ?? 0;
+  const state = layer ? `${installed} of ${total} installed in ${folder}/site` : `not installed (${total} libraries)`;
+  const fix = installed < total ? `; run \`fgrun build --bundled --runtime ${report.runtime}\`` : '';
+  return {
+    text: `  ${python}\n  bundled libraries (${BUNDLED_SOURCE}): ${state}${fix}\n`,
+    json: { cloudPython: bundled.cloudPython, bundled: { installed, total, folder: layer ? `${folder}/site` : null } },
+  };
 }
 
 // "Python3.9: ..." then one line per candidate in discovery order: '+' taken, '-' refused, and why.

@@ -61,7 +61,7 @@ export interface Field {
   flag?: string;
   /** How the flag becomes the value: its text, a whole number, true/false, present (a switch), every
    *  occurrence's text in order (a repeatable flag: a list), or by hand. */
-  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'list' | 'special';
+  flagValue?: 'text' | 'integer' | 'boolean' | 'switch' | 'switch-off' | 'list' | 'special';
   /** What the field is, one sentence without a final period. */
   help: string;
   /** The default, as the library fills it in. */
@@ -175,6 +175,11 @@ export const FIELDS = {
     value: z.enum(['host', 'none'], "must be 'host' (the network as the host has it, as in the cloud) or 'none' (no network but a private loopback)"),
     file: 'sandbox_network', flag: '--sandbox-network <host|none>', flagValue: 'text', default: 'host',
     help: "The sandbox's network: host (as the cloud, the default) or none (a private loopback only) (fgrun only)",
+  },
+  bundledLibraries: {
+    value: z.boolean('must be true or false'), file: 'bundled_libraries', flag: '--no-bundled', flagValue: 'switch-off', default: true,
+    defaultText: "true: the layer `fgrun build --bundled` installed, after the function's own packages",
+    help: "Let the function import the libraries FunctionGraph's runtime bundles (requests, obs, yaml, numpy, ...) from the layer `fgrun build --bundled` installs; --no-bundled runs without them",
   },
   apigBase64: {
     value: z.boolean('must be true or false'), file: 'apig_base64', flag: '--apig-base64 <true|false>', flagValue: 'boolean', default: true,

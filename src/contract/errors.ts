@@ -11,7 +11,7 @@ export const ERROR_TEXT = {
   // unconfirmed wording; code 4010 is the runtime's "invoke timed out".
   timeout: { code: 4010, prefix: 'invoke timed out, error: ' },
   // unconfirmed wording; code 4205 and the text are the runtime's.
-  oom: { code: 4205, prefix: 'runtime memory limit exceeded, error: ' },
+  oom: { code: 4205, prefix: 'runtime memory limit exceeded, error: ', logReason: 'RuntimeMemoryExceedLimit' },
   // unconfirmed: the runtime process died (crash); 4211 is the runtime's init timeout.
   'init-timeout': { code: 4211, prefix: 'runtime initialization timed out, error: ' },
   crash: { code: 4000, prefix: 'runtime process exited unexpectedly, error: ' },

@@ -84,6 +84,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     userData: z.record(z.string(), z.string()),
     /** The handler's and the initializer's timeouts, seconds (getRunningTimeInSeconds). */
     timeouts: z.object({ handler: z.number().int(), initializer: z.number().int() }),
+    /** Top-level module -> the sentence an ImportError of it gets: a bundled library the layer lacks (bundled/layer.ts). */
+    importHints: z.record(z.string(), z.string()),
   }),
   /** `timeoutMs`: the time the request has, from the frame's arrival (getRemainingTimeInMilliSeconds). */
   z.object({ type: z.literal('initialize'), id: z.string(), timeoutMs: z.number().int().nonnegative() }),

@@ -1,6 +1,6 @@
 // Turns an instance's outcome into the Invocation every front end reports: status, body,
 // FunctionGraph's error body, the summary with billing, and the log framed by Start/Finish lines.
-import { billedDuration, ERROR_TEXT, finishLine, kbToMb, startLine, type Invocation } from '../result/index.js';
+import { billedDuration, ERROR_TEXT, finishLine, kbToMb, logTimestamp, startLine, type ErrorReason, type Invocation } from '../result/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { Answer } from './answer.js';
 import { wallDate } from './clock.js';
@@ -39,7 +39,7 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
     initDurationMs: facts.cold ? Math.round(facts.cold.initDurationMs * 1000) / 1000 : null,
     coldStart: facts.cold !== null,
   };
-  const parts: Parts = { facts, summary: { ...summary }, body: '', log: null, result: null };
+  const parts: Parts = { facts, summary: { ...summary }, body: '', log: null, result: null, failed: null };
   // Object literals and assignments, never `{ ...base, more }`: V8 (Node 20) takes ~2.5 us for a
   // spread plus added properties, and its results survive young-generation GCs.
   // Completed below, property by property in the usual key order; every Invocation field is set on every path.
@@ -65,6 +65,7 @@ export function buildInvocation(facts: InvocationFacts, answer: Answer): Invocat
     invocation.error = answer.error;
     invocation.errorCode = ERROR_TEXT[answer.reason].code;
     invocation.errorReason = answer.reason;
+    parts.failed = { reason: answer.reason, message: answer.error.errorMessage };
   }
   return invocation;
 }
@@ -76,6 +77,8 @@ interface Parts {
   body: string;
   log: string | null;
   result: { value: unknown } | null;
+  /** A failure's reason and message, for the log's ERROR line and Finish line; null on success. */
+  failed: { reason: ErrorReason; message: string } | null;
 }
 const PARTS = Symbol('fgrun.invocation.parts');
 type Carrier = { [PARTS]: Parts };
@@ -89,7 +92,7 @@ const LAZY_LOG: PropertyDescriptor = {
   configurable: true,
   get(this: Carrier): string {
     const p = this[PARTS];
-    return (p.log ??= renderLog(p.facts, p.summary));
+    return (p.log ??= renderLog(p.facts, p.summary, p.failed));
   },
   set(this: Carrier, value: string) {
     this[PARTS].log = value;
@@ -108,13 +111,17 @@ const LAZY_RESULT: PropertyDescriptor = {
 };
 
 // Preamble (cold start), Start line, the function's output, Finish line (stamped at the start plus
-// the request's duration).
-function renderLog(facts: InvocationFacts, summary: Invocation['summary']): string {
+// the request's duration). A function that could not be loaded gets its error as an ERROR line, as
+// the cloud logs it; a failure's Finish line says "(invoke Failed[:reason])".
+function renderLog(facts: InvocationFacts, summary: Invocation['summary'], failed: Parts['failed']): string {
   let log = facts.cold?.preamble ?? '';
   log += startLine(facts.requestId, facts.config.version, wallDate(facts.startedAt));
   log += facts.functionLog;
   if (facts.functionLog.length && !facts.functionLog.endsWith('\n')) log += '\n';
-  return log + finishLine(facts.requestId, summary, wallDate(facts.endedAt ?? facts.startedAt + facts.durationMs));
+  const finishedAt = wallDate(facts.endedAt ?? facts.startedAt + facts.durationMs);
+  if (failed?.reason === 'entry') log += `${logTimestamp(finishedAt)} ${facts.requestId} ERROR ${failed.message}\n`;
+  const text = failed === null ? null : ERROR_TEXT[failed.reason];
+  return log + finishLine(facts.requestId, summary, finishedAt, text === null ? null : 'logReason' in text ? text.logReason : '');
 }
 
 // A JSON body as a value; Python's json.dumps allows NaN/Infinity, which JSON.parse does not: keep the text.

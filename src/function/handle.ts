@@ -14,6 +14,7 @@ import { startLine, type Invocation } from '../result/index.js';
 import type { ResultMessage } from '../protocol/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { findBuild } from '../build/index.js';
+import { functionLayer } from '../bundled/index.js';
 import { buildInvocation } from './build-invocation.js';
 import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
@@ -111,8 +112,12 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   }
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) notice(build.notice);
-  const built = build.site ? { ...config, dependencies: [...config.dependencies, build.site] } : config;
-  const extras: InstanceExtras = debugPort === undefined ? {} : {
+  const layer = await functionLayer(runtime, env, config.bundledLibraries);
+  // The function's own code, its dependencies, its build, then the bundled layer (as in the cloud's image).
+  const dependencies = [...config.dependencies, ...(build.site ? [build.site] : []), ...(layer.site ? [layer.site] : [])];
+  const built = dependencies.length === config.dependencies.length ? config : { ...config, dependencies };
+  const extras: InstanceExtras = debugPort === undefined ? { importHints: layer.importHints } : {
+    importHints: layer.importHints,
     debugPort,
     onDebug: (message, requestId) => {
       const line = debugLine(message, requestId);

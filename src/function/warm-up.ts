@@ -25,7 +25,7 @@ type Attempt =
   | { ok: false; answer: Answer; log: string; python: string; peakKb: number; retry: boolean };
 
 /** Instance options beyond the config and runtime (the debugger's). */
-export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug' | 'sandbox'>;
+export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug' | 'sandbox' | 'importHints'>;
 
 // Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
 export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {

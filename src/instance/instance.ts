@@ -40,6 +40,8 @@ export interface InstanceOptions {
   onDebug?: (message: DebugMessage, requestId: string | null) => void;
   /** Run in this sandbox (--sandbox, docs/sandbox.md). */
   sandbox?: SandboxLayout;
+  /** Top-level module -> the sentence its ImportError gets (bundled libraries the layer lacks). */
+  importHints?: Record<string, string>;
 }
 
 export class Instance {
@@ -113,6 +115,7 @@ export class Instance {
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
       codeRoot: this.options.sandbox?.codeRoot ?? config.code, paths: this.options.sandbox?.paths ?? config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
       answers: aheadAnswers(config), userData: config.userData, timeouts: { handler: config.timeout, initializer: config.initializerTimeout },
+      importHints: this.options.importHints ?? {},
     }));
     return outcome;
   }

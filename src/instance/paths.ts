@@ -15,28 +15,32 @@ export function sharedLogDir(): string {
 
 // `<base>/fgrun-<uid>/logs`, each level created 0700, refused when it is a link or another user's.
 export function privateLogDir(base: string): string {
-  const uid = userInfo().uid;
-  const top = join(base, `fgrun-${uid}`);
+  const top = join(base, `fgrun-${userInfo().uid}`);
   const logs = join(top, 'logs');
-  for (const dir of [top, logs]) ensurePrivateDir(dir, uid);
+  for (const dir of [top, logs]) ensurePrivateDir(dir, LOG_FOLDER);
   return logs;
 }
 
+/** What a private folder holds, for the refusal's message. */
+export interface PrivateUse {
+  folder: string;
+  holds: string;
+}
+const LOG_FOLDER: PrivateUse = { folder: "the functions' log folder", holds: 'its logs' };
+
 // A folder only this user can use: created 0700, or an existing one of ours (tightened to 0700).
-function ensurePrivateDir(dir: string, uid: number): void {
+export function ensurePrivateDir(dir: string, use: PrivateUse): void {
+  const uid = userInfo().uid;
+  const unsafe = (why: string, cause?: unknown) => new FgrunError('FGRUN_LOG_DIR_UNSAFE', 'usage', `${use.folder} ${dir} ${why}: fgrun keeps ${use.holds} only in a private folder of its own; remove it, or point TMPDIR at a folder of yours`, { cause, details: { dir } });
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unsafe(dir, `cannot be created (${(error as Error).message})`, error);
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unsafe(`cannot be created (${(error as Error).message})`, error);
   }
   const info = lstatSync(dir);
-  if (info.isSymbolicLink()) throw unsafe(dir, 'is a symbolic link');
-  if (!info.isDirectory()) throw unsafe(dir, 'is not a folder');
+  if (info.isSymbolicLink()) throw unsafe('is a symbolic link');
+  if (!info.isDirectory()) throw unsafe('is not a folder');
   // uid -1: a platform without owners (Windows).
-  if (uid >= 0 && info.uid !== uid) throw unsafe(dir, `belongs to another user (uid ${info.uid}, fgrun runs as uid ${uid})`);
+  if (uid >= 0 && info.uid !== uid) throw unsafe(`belongs to another user (uid ${info.uid}, fgrun runs as uid ${uid})`);
   if ((info.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
-}
-
-function unsafe(dir: string, why: string, cause?: unknown): FgrunError {
-  return new FgrunError('FGRUN_LOG_DIR_UNSAFE', 'usage', `the functions' log folder ${dir} ${why}: fgrun keeps its logs only in a private folder of its own; remove it, or point TMPDIR at a folder of yours`, { cause, details: { dir } });
 }

@@ -6,9 +6,9 @@
 // behind; a working folder whose code folder is gone (an unpacked zip of an earlier run) is removed when
 // another one is made.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sharedLogDir } from './paths.js';
+import { ensurePrivateDir, sharedLogDir } from './paths.js';
 
 interface WorkDir {
   /** The function's working directory. */
@@ -18,6 +18,7 @@ interface WorkDir {
 }
 
 const made = new Map<string, WorkDir>();
+const ROOTS = { folder: "the functions' working folder", holds: 'its working folders' };
 
 // The working folder of a function's code folder, made on first use (once per code folder and name).
 export function workDir(code: string, name: string): WorkDir {
@@ -29,7 +30,9 @@ export function workDir(code: string, name: string): WorkDir {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 12);
   const cwd = join(roots, `${name}-${hash}`);
   const codeRoot = join(cwd, 'code');
-  mkdirSync(cwd, { recursive: true, mode: 0o700 });
+  // Every level checked as the log folder is: ours, not a link, 0700 (another user must not swap `code`).
+  ensurePrivateDir(roots, ROOTS);
+  ensurePrivateDir(cwd, ROOTS);
   if (linkTarget(codeRoot) !== code) {
     // Another host may make the same link at the same time: make it aside, then rename over.
     const aside = `${codeRoot}.${process.pid}.${Date.now()}`;

@@ -1,8 +1,11 @@
 // Zip entry names -> safe relative paths. A name that is absolute (`/x`, `C:x`, `\\x`), holds a
 // `..` segment, or a NUL byte is refused: it could write outside the folder it is unpacked into.
 
+/** The deepest an entry may be nested (folders): deeper trees exhaust path lengths and recursive removal. */
+export const MAX_ENTRY_DEPTH = 100;
+
 export type EntryName =
-  | { ok: true; path: string; isDirectory: boolean }
+  | { ok: true; path: string; isDirectory: boolean; depth: number }
   | { ok: false; reason: string };
 
 // The entry's relative path with `/` separators ('' for the root folder itself), or why it is unsafe.
@@ -14,7 +17,7 @@ export function safeEntryName(name: string): EntryName {
   const parts = slashed.split('/');
   if (parts.includes('..')) return { ok: false, reason: "holds a '..' segment" };
   const kept = parts.filter((part) => part !== '' && part !== '.');
-  return { ok: true, path: kept.join('/'), isDirectory: slashed.endsWith('/') };
+  return { ok: true, path: kept.join('/'), isDirectory: slashed.endsWith('/'), depth: slashed.endsWith('/') ? kept.length : kept.length - 1 };
 }
 
 // Whether `child` (absolute, normalised) is `root` or inside it.

@@ -11,7 +11,7 @@ import type { Entry, ZipFile } from 'yauzl';
 // yauzl, loaded with the first zip (most runs have none).
 const loadYauzl = (): typeof import('yauzl') => createRequire(import.meta.url)('yauzl') as typeof import('yauzl');
 import { PackageError } from './errors.js';
-import { isInside, safeEntryName } from './entry-path.js';
+import { isInside, MAX_ENTRY_DEPTH, safeEntryName } from './entry-path.js';
 import type { PackageLimits } from './limits.js';
 
 type Kind = 'file' | 'dir' | 'link';
@@ -78,6 +78,10 @@ function listEntries(zip: ZipFile, zipPath: string, limits: PackageLimits, label
       const name = loadYauzl().getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, false);
       const safe = safeEntryName(name);
       if (!safe.ok) return fail(unsafe(zipPath, label, name, `${safe.reason}, so it would be written outside the package's folder; re-create the zip with paths relative to its root`));
+      if (safe.depth > MAX_ENTRY_DEPTH) {
+        const shown = `${safe.path.split('/').slice(0, 3).join('/')}/…`;
+        return fail(new PackageError('FGRUN_PACKAGE_INVALID', `${label}: entry '${shown}' is nested ${safe.depth} folders deep; fgrun unpacks at most ${MAX_ENTRY_DEPTH} (re-create the zip with a shallower layout)`, { file: zipPath, entry: shown }));
+      }
       if (planned.length >= limits.maxEntries) return fail(new PackageError('FGRUN_PACKAGE_TOO_LARGE', `${label} holds more than ${limits.maxEntries} entries, the most fgrun unpacks (FunctionGraph's file limit for a package)`, { file: zipPath }));
       declared += entry.uncompressedSize;
       if (declared > limits.maxUnpackedBytes) return fail(tooBig(zipPath, label, limits));

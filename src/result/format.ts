@@ -22,9 +22,11 @@ export function startLine(requestId: string, version: string, at = new Date()): 
   return `${logTimestamp(at)} Start invoke request '${requestId}', version: ${version}\n`;
 }
 
-export function finishLine(requestId: string, summary: InvocationSummary, at = new Date()): string {
+// `failed`: null on success, else the reason word the cloud prints after "invoke Failed" ('' for none).
+export function finishLine(requestId: string, summary: InvocationSummary, at = new Date(), failed: string | null = null): string {
   const cpu = (cpuMillicores(summary.memorySizeMb) / 1000).toFixed(3);
-  return `${logTimestamp(at)} Finish invoke request '${requestId}', duration: ${summary.durationMs.toFixed(3)}ms, ` +
+  const outcome = failed === null ? '' : failed === '' ? '(invoke Failed)' : `(invoke Failed:${failed})`;
+  return `${logTimestamp(at)} Finish invoke request '${requestId}'${outcome}, duration: ${summary.durationMs.toFixed(3)}ms, ` +
     `billing duration: ${summary.billedDurationMs}ms, memory used: ${summary.maxMemoryUsedMb.toFixed(3)}MB, ` +
     `billing memory: ${summary.memorySizeMb}MB, cpu used: ${cpu}U\n`;
 }

@@ -25,6 +25,9 @@ export const CONNECTION_DEFAULTS: Required<ConnectionLimits> = {
 /** How long a refused socket may take to flush its 400/408 before it is destroyed anyway. */
 const REFUSAL_FLUSH_MS = 1_000;
 
+/** Each counted socket's budget: the sockets of its server that count against maxConnections. */
+const budgets = new WeakMap<Socket, Set<Socket>>();
+
 /** The last response each connection owes (pipelined responses go out in order). */
 const owed = new WeakMap<Socket, Promise<void>>();
 
@@ -51,9 +54,24 @@ export function createLimitedServer(l: Required<ConnectionLimits>): Server {
     keepAliveTimeout: l.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(l.headersTimeoutMs / 4))),
   });
-  http.maxConnections = l.maxConnections;
+  // maxConnections, counted here rather than by Node so that long-lived console streams can leave the budget.
+  const counted = new Set<Socket>();
+  http.on('connection', (socket: Socket) => {
+    if (counted.size >= l.maxConnections) {
+      socket.destroy();
+      return;
+    }
+    counted.add(socket);
+    budgets.set(socket, counted);
+    socket.once('close', () => counted.delete(socket));
+  });
   http.on('clientError', onClientError);
   return http;
+}
+
+// A long-lived response (a console stream) stops counting against maxConnections.
+export function exemptFromBudget(socket: Socket | null): void {
+  if (socket) budgets.get(socket)?.delete(socket);
 }
 
 // The 400 (malformed) or 408 (too slow) for a request Node's parser gave up on; the handler never sees it.

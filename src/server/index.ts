@@ -9,5 +9,6 @@ export { MAX_ASYNC_EVENT_BYTES } from './fgs/async-api.js';
 export { reportFor } from './fgs/failure-report.js';
 export { invokeUrl } from './fgs/api-paths.js';
 export * from './fgs/schemas.js';
-export { LOOPBACK_HOSTS, type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';
+export { LOOPBACK_HOSTS } from './auth/site-check.js';
+export { type ConsoleOptions, type ConsoleInvocation, type FunctionView } from './console/index.js';
 export { CONNECTION_DEFAULTS, type ConnectionLimits } from './connections.js';

@@ -24,6 +24,8 @@ export interface Route {
   bodyLimit: number;
   /** Who may call it, checked before the body is read. */
   guard: Guard;
+  /** A page that links from other sites may open (no Sec-Fetch-Site refusal; see auth/site-check.ts). */
+  navigable?: boolean;
   /** What a body over `bodyLimit` is called in the 413 message. */
   bodyWhat: string;
   handle(context: RouteContext): Promise<void>;

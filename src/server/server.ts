@@ -11,11 +11,12 @@ import { AsyncJournal } from './fgs/async-journal.js';
 import { AsyncStore } from './fgs/async-store.js';
 import { connectionLimits, createLimitedServer, trackResponse, type ConnectionLimits } from './connections.js';
 import type { AuthOptions, BodyCheck, RequestHead } from './auth/admission.js';
-import { readBody, tooLarge } from './body.js';
+import { UploadGate } from './body.js';
 import { ApiError, toApiError } from './errors.js';
 import { GATEWAY_PREFIX } from './apig/gateway.js';
 import { ConsoleApp, type ConsoleOptions } from './console/index.js';
 import { guardsFor, type GatewayAuthOptions, type Guards } from './auth/route-auth.js';
+import { SiteCheck } from './auth/site-check.js';
 import type { Invoker } from './fgs/invoke-api.js';
 import { InvocationFeed, type FeedFunction, type InvocationFinished } from './invocation-feed.js';
 import { Registry, type HandleFactory, type ServedFunction } from './registry.js';
@@ -27,6 +28,7 @@ import { buildRoutes } from './routes.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8000;
+import { checkStateDir } from './state-dir.js';
 export { DEFAULT_STATE_DIR } from './state-dir.js';
 /** How long close() waits for in-flight requests before answering them 503. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -68,6 +70,8 @@ export interface ServeOptions {
   stateDir?: string;
   /** How each function's handle is made (e.g. createWatchedFunction for --watch). @default createFunction */
   createHandle?: HandleFactory;
+  /** Browser origins (scheme://host[:port]) allowed to send state-changing requests, with CORS headers (--cors). @default none */
+  cors?: readonly string[];
   /** The browser console at `/` (docs/console.md), or false for none. @default {} (served) */
   console?: ConsoleOptions | false;
 }
@@ -114,12 +118,17 @@ export class FgrunServer {
   readonly console: ConsoleApp | null;
   /** Finished invocations by request id, until their HTTP request's record is made. */
   private readonly answered = new Map<string, InvocationFinished>();
+  /** Host and Origin, checked on every request. */
+  private readonly site: SiteCheck;
+  /** Reads admitted bodies, a few unverified large ones at a time. */
+  private readonly uploads = new UploadGate();
 
   constructor(private readonly http: Server, private readonly registry: Registry, readonly host: string, readonly port: number, private readonly options: ServeOptions, guards: Guards) {
     this.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.feed = options.feed ?? new InvocationFeed();
     this.guards = guards;
     this.authEnabled = guards.invoke.mode !== 'none';
+    this.site = new SiteCheck(host, options.cors);
     this.aborted = new Promise<never>((_, reject) => { this.abort = reject; });
     this.aborted.catch(() => {});
     this.functions = registry.functions.map((f) => ({
@@ -128,6 +137,7 @@ export class FgrunServer {
     }));
     this.console = options.console === false ? null : new ConsoleApp({
       registry, feed: this.feed, invoke: this.invoke, host, port, url: this.url, authEnabled: this.authEnabled,
+      credentials: this.authEnabled || guards.gateway.mode !== 'none',
       gatewayUrl: (f) => this.functions.find((info) => info.urn === f.urn)?.gatewayUrl ?? null,
     }, options.console);
   }
@@ -181,17 +191,15 @@ export class FgrunServer {
         res.setHeader('Connection', 'close');
         throw new ApiError('unavailable', 'fgrun serve is shutting down and takes no new requests');
       }
+      const head = { method, path, query, headers: req.headers };
+      this.admitHost(head, res);
+      if (this.site.answerCors(head, res)) return this.record(method, path, res.statusCode, requestId, t0);
       const { route, params } = matchRoute(routes, method, path);
       // Refused on its head: the body is never read (nor kept), and the connection is not reused.
-      const checkBody = this.admit(route, { method, path, query, headers: req.headers }, res);
-      if (expectsContinue) res.writeContinue();
-      const read = await readBody(req, route.bodyLimit);
-      if (!read.ok) {
-        res.setHeader('Connection', 'close');
-        throw tooLarge(read.bytes, route.bodyLimit, route.bodyWhat);
-      }
-      checkBody?.(read.body);
-      await route.handle({ req, res, requestId, params, query, body: read.body });
+      const checkBody = this.admit(route, head, res);
+      const read = await this.uploads.read(req, res, route, checkBody, expectsContinue);
+      checkBody?.(read);
+      await route.handle({ req, res, requestId, params, query, body: read });
       if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
     } catch (error) {
       const apiError = toApiError(error);
@@ -199,19 +207,35 @@ export class FgrunServer {
       if (apiError.reason === 'internal' && !(error instanceof ApiError)) this.options.log?.(`internal error: ${(error as Error)?.stack ?? String(error)}`);
       sendError(res, apiError);
     }
+    this.record(method, path, res.statusCode, requestId, t0);
+  }
+
+  // The answered request's record (or log line).
+  private record(method: string, path: string, status: number, requestId: string, t0: number): void {
     const durationMs = performance.now() - t0;
     const invocation = this.answered.get(requestId);
     this.answered.delete(requestId);
     if (this.options.onRequest) {
-      this.options.onRequest({ method, path, status: res.statusCode, durationMs, requestId, ...(invocation ? { invocation } : {}) });
+      this.options.onRequest({ method, path, status, durationMs, requestId, ...(invocation ? { invocation } : {}) });
     } else {
-      this.options.log?.(`${method} ${path} ${res.statusCode} ${durationMs.toFixed(1)}ms ${requestId}`);
+      this.options.log?.(`${method} ${path} ${status} ${durationMs.toFixed(1)}ms ${requestId}`);
+    }
+  }
+
+  // The Host check (DNS rebinding); a refusal closes the connection instead of reading the body.
+  private admitHost(head: RequestHead, res: ServerResponse): void {
+    try {
+      this.site.checkHost(head);
+    } catch (error) {
+      res.setHeader('Connection', 'close');
+      throw error;
     }
   }
 
   // The route's guard on the request head; a refusal closes the connection instead of reading the body.
   private admit(route: Route, head: RequestHead, res: ServerResponse): BodyCheck | null {
     try {
+      this.site.checkOrigin(head, route.navigable);
       return route.guard.admit(head);
     } catch (error) {
       res.setHeader('Connection', 'close');
@@ -249,6 +273,7 @@ export class FgrunServer {
 
 // The state folder's journal, or a ConfigError naming --state-dir.
 function openJournal(stateDir: string): AsyncJournal {
+  checkStateDir(stateDir);
   try {
     return new AsyncJournal(stateDir);
   } catch (cause) {
@@ -286,7 +311,13 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
     ...(server.console?.routes() ?? []),
   ];
   server.journal = journal;
-  server.resumed = resumeAsync(async);
+  try {
+    server.resumed = resumeAsync(async);
+  } catch (error) {
+    // Never leave a bound port that answers nothing: stop, and let the caller report why.
+    await server.close(0);
+    throw error;
+  }
   http.on('request', (req, res) => void server.handle(routes, req, res));
   // Expect: 100-continue is answered only once the head is admitted: a refused upload is never sent.
   http.on('checkContinue', (req, res) => void server.handle(routes, req, res, true));

@@ -80,7 +80,7 @@ describe.concurrent('fgrun invoke', () => {
     expect(run.stderr).toContain('\nStatus: error\n');
     const json = await fgrun(['invoke', fixture('missing-module'), '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).error.errorMessage).toMatch(/^function entry exception, error: Unable to import module 'index'/);
+    expect(JSON.parse(json.stdout).error.errorMessage).toMatch(/^function entry exception, error: failed to import module 'index'\(/);
   });
 
   it.each([

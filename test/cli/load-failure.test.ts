@@ -30,9 +30,9 @@ describe.runIf(newestRuntime)('load failures in fgrun invoke', () => {
     const code = fixture('missing-module');
     const inv = await runMain(['invoke', code]);
     expect(inv.code).toBe(1);
-    expect(JSON.parse(inv.stdout)).toMatchObject({ errorType: 'ModuleNotFoundError', errorMessage: "function entry exception, error: Unable to import module 'index': No module named 'fgrun_no_such_module_xyz'" });
+    expect(JSON.parse(inv.stdout)).toMatchObject({ errorType: 'ModuleNotFoundError', errorMessage: "function entry exception, error: failed to import module 'index'(No module named 'fgrun_no_such_module_xyz')" });
     expect(why(inv.stderr)).toBe([
-      "fgrun: the function could not be loaded: ModuleNotFoundError: Unable to import module 'index': No module named 'fgrun_no_such_module_xyz'",
+      "fgrun: the function could not be loaded: ModuleNotFoundError: failed to import module 'index'(No module named 'fgrun_no_such_module_xyz')",
       `  File "${code}/index.py", line 1, in <module>`,
       '      import fgrun_no_such_module_xyz',
       `  code root:     ${code}`,
@@ -50,7 +50,7 @@ describe.runIf(newestRuntime)('load failures in fgrun invoke', () => {
     expect(inv.code).toBe(1);
     expect(JSON.parse(inv.stdout).error.errorType).toBe('ModuleNotFoundError');
     const lines = inv.stderr.split('\n');
-    expect(lines[0]).toBe("fgrun: the function could not be loaded: ModuleNotFoundError: Unable to import module 'index': No module named 'index'");
+    expect(lines[0]).toBe("fgrun: the function could not be loaded: ModuleNotFoundError: failed to import module 'index'(No module named 'index')");
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ {2}code root: {5}/\\S+ \\(${zip.replace(/[.]/g, '\\.')}, unpacked\\)$`)));
     expect(lines).toContain('  handler:       index.handler -> index.py (not found in the code root)');
     expect(lines).toContain('  zip top level: app/');

@@ -154,7 +154,7 @@ describe('the JSON Schema for editors', () => {
     const [single, several] = schema.anyOf;
     expect(single!.required).toEqual(['code']);
     expect(single!.additionalProperties).toBe(false);
-    expect(Object.keys(single!.properties)).toEqual(['$schema', 'code', 'handler', 'type', 'initializer_handler', 'runtime', 'memory_size', 'timeout', 'initializer_timeout', 'func_name', 'version', 'package', 'dependencies', 'max_instance_num', 'idle_timeout', 'host_site_packages', 'sandbox', 'sandbox_network', 'apig_base64', 'user_data', 'encrypted_user_data', 'description']);
+    expect(Object.keys(single!.properties)).toEqual(['$schema', 'code', 'handler', 'type', 'initializer_handler', 'runtime', 'memory_size', 'timeout', 'initializer_timeout', 'func_name', 'version', 'package', 'dependencies', 'max_instance_num', 'idle_timeout', 'host_site_packages', 'sandbox', 'sandbox_network', 'bundled_libraries', 'apig_base64', 'user_data', 'encrypted_user_data', 'description']);
     expect(single!.properties.memory_size!.enum).toEqual([128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096, 8192, 10240]);
     expect(single!.properties.runtime!.enum).toEqual(['Python2.7', 'Python3.6', 'Python3.9', 'Python3.10', 'Python3.12']);
     expect(single!.properties.timeout!.description).toBe('Handler timeout in seconds, 3 to 259200. Default: 3.');

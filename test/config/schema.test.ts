@@ -11,7 +11,7 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ code })).toEqual({
       code, handler: 'index.handler', memorySize: 128, timeout: 3, initializerTimeout: 3, userData: {}, name: 'echo',
       version: 'latest', alias: '', package: 'default', projectId: 'local', credentials: {}, dependencies: [],
-      maxInstances: 10, idleTimeout: 60, hostSitePackages: false, sandbox: false, sandboxNetwork: 'host', apigBase64: true,
+      maxInstances: 10, idleTimeout: 60, hostSitePackages: false, sandbox: false, sandboxNetwork: 'host', bundledLibraries: true, apigBase64: true,
     });
   });
 

@@ -36,10 +36,10 @@ const text = (selector: string) => page.$eval(selector, (el) => el.textContent ?
 const wait = (fnText: string, ...args: unknown[]) => page.waitForFunction(fnText, { timeout: 30_000 }, ...args);
 
 describe('the console in Chromium', () => {
-  it('opens on a loopback bind without a token and shows each function live, with its exact interpreter', async () => {
-    expect(server.consoleUrl).toBe(`${server.url}/`);
+  it('with credentials configured, opens through the token URL even on loopback, and shows each function live, with its exact interpreter', async () => {
+    expect(server.consoleUrl).toMatch(new RegExp(`^${server.url.replace(/\./g, '\\.')}/\\?token=[0-9a-f]{48}$`));
     const response = await page.goto(server.consoleUrl!);
-    expect(response!.status()).toBe(200);
+    expect([response!.status(), page.url()]).toEqual([200, `${server.url}/`]);
     await wait(`document.querySelectorAll('#functions .function').length === 2 && document.querySelector('#connection').textContent === 'live'`);
     expect(await text('#functions .function[data-name="hello"] .meta')).toBe(`${RUNTIME} · Python ${runtimesFound.at(-1)!.version} · 128 MB`);
     expect(await text('#details td[data-field="handler"]')).toBe('index.handler');
@@ -113,6 +113,14 @@ describe('the console in Chromium', () => {
     await wait(`document.querySelector('#matrix-status').textContent.includes('agree') || document.querySelector('#matrix-status').textContent.includes('differ')`);
     expect(await text('#matrix-status')).toBe(`all ${runtimesFound.length} runtimes agree`);
     expect(await page.$$eval('#matrix-table tr[data-runtime]', (rows) => rows.map((r) => r.getAttribute('data-runtime')))).toEqual(runtimesFound.map((r) => r.runtime));
+  });
+
+  it('after a reload lists the whole history, though the live stream\'s snapshot carries only the newest 50', async () => {
+    for (let i = 0; i < 55; i++) expect((await fetch(`${server.url}/apig/hello/`)).status).toBe(200);
+    const all = (await (await fetch(`${server.url}/console/api/invocations`, { headers: { Authorization: `token ${server.console!.access.token}` } })).json()) as { invocations: unknown[] };
+    expect(all.invocations.length).toBeGreaterThan(55);
+    await page.reload();
+    await wait(`document.querySelector('#invocation-count').textContent === '(${all.invocations.length} shown of ${all.invocations.length})'`);
   });
 
   it('beyond loopback (127.0.0.2) refuses the page and the API without the token, and takes it from the banner URL', async () => {

@@ -27,8 +27,8 @@ describeEachRuntime('loading', (runtime) => {
     const py2 = runtime.runtime === 'Python2.7';
     expect(inv.error!.errorType).toBe(py2 || runtime.runtime === 'Python3.6' ? (py2 ? 'ImportError' : 'ModuleNotFoundError') : 'ModuleNotFoundError');
     expect(inv.error!.errorMessage).toBe(py2
-      ? "function entry exception, error: Unable to import module 'index': No module named fgrun_no_such_module_xyz"
-      : "function entry exception, error: Unable to import module 'index': No module named 'fgrun_no_such_module_xyz'");
+      ? "function entry exception, error: failed to import module 'index'(No module named fgrun_no_such_module_xyz)"
+      : "function entry exception, error: failed to import module 'index'(No module named 'fgrun_no_such_module_xyz')");
     expect(inv.error!.stackTrace).toEqual([`File "${fixture('missing-module')}/index.py", line 1, in <module>\n    import fgrun_no_such_module_xyz`]);
   });
 

@@ -157,6 +157,6 @@ describeEachRuntime('real code', (runtime) => {
     expect((await hosted.invoke({})).result).toEqual({ ...same, pip: { ok: 'pip' }, sitePackagesOnPath: [site], name: ['cloud-layout', 'cloud-layout'] });
     const fault = await needsPip.invoke({});
     expect(fault.status).toBe('error');
-    expect(fault.error!.errorMessage).toBe(`function entry exception, error: Unable to import module 'needs_pip': ${noPip}; ${hint}`);
+    expect(fault.error!.errorMessage).toBe(`function entry exception, error: failed to import module 'needs_pip'(${noPip}; ${hint})`);
   });
 }, undefined, { concurrent: true });

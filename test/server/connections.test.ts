@@ -45,7 +45,7 @@ describe('fgrun serve connection limits', () => {
     const base = openFds(pid);
     let peak = base;
     const sampler = setInterval(() => { peak = Math.max(peak, openFds(pid)); }, 20);
-    const clients = await Promise.all(Array.from({ length: SOCKETS }, (_, i) => slowClient(serve.url, i % 2 ? 'GET /v2/local/fgs/functions HTTP/1.1\r\nHost: x\r\nX-Slow: ' : '')));
+    const clients = await Promise.all(Array.from({ length: SOCKETS }, (_, i) => slowClient(serve.url, i % 2 ? 'GET /v2/local/fgs/functions HTTP/1.1\r\nHost: localhost\r\nX-Slow: ' : '')));
     try {
       // Every socket is ended by the server (a 408, or closed on arrival beyond --max-connections).
       await Promise.all(clients.map((c) => c.ended));
@@ -67,11 +67,11 @@ describe('fgrun serve connection limits', () => {
   it('answers 408 to a body that stalls, and a valid request before a malformed pipelined one with its own response', async () => {
     const stalled = await connectRaw(serve.url);
     const stalledRaw = readAll(stalled);
-    stalled.write(`POST ${INVOKE} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${TOKEN}\r\nContent-Length: 100\r\n\r\n{"return":`);
+    stalled.write(`POST ${INVOKE} HTTP/1.1\r\nHost: localhost\r\nX-Auth-Token: ${TOKEN}\r\nContent-Length: 100\r\n\r\n{"return":`);
     const pipelined = await connectRaw(serve.url);
     const pipelinedRaw = readAll(pipelined);
     const body = '{"return": "first"}';
-    pipelined.write(`POST ${INVOKE} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${TOKEN}\r\nContent-Length: ${body.length}\r\n\r\n${body}NOT HTTP AT ALL\r\n\r\n`);
+    pipelined.write(`POST ${INVOKE} HTTP/1.1\r\nHost: localhost\r\nX-Auth-Token: ${TOKEN}\r\nContent-Length: ${body.length}\r\n\r\n${body}NOT HTTP AT ALL\r\n\r\n`);
     const [late, ...noMore] = parseResponses(await stalledRaw);
     expect([late?.status, noMore]).toEqual([408, []]);
     const [first, second, ...rest] = parseResponses(await pipelinedRaw);

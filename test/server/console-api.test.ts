@@ -1,33 +1,12 @@
 // The console's API without a browser: the invocation feed hears every source, test events are plain
 // files, and the guard refuses foreign Host and Origin headers and, beyond loopback, missing tokens.
-import { request as httpRequest } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { History, HISTORY_SIZE } from '../../src/server/console/history.js';
 import type { ConsoleInvocation, FgrunServer, InvocationFinished } from '../../src/server/index.js';
-import { eventually, fn, invokeUrl, PROJECT, serve, urn } from './helpers.js';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-// One HTTP request with exactly these headers (fetch cannot set Host).
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+import { eventually, fn, invokeUrl, PROJECT, send, serve, urn } from './helpers.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'fgrun-console-api-'));
 let server: FgrunServer;
@@ -122,7 +101,7 @@ describe('the console guard', () => {
     expect((await send(api('/functions'), { headers: { Host: `evil.example:${port}` } })).status).toBe(403);
     expect((await send(`${server.url}/`, { headers: { Host: `localhost:${port}` } })).status).toBe(200);
     const foreign = await send(events('x'), { method: 'PUT', headers: { Origin: 'http://evil.example' }, body: '{}' });
-    expect([foreign.status, JSON.parse(foreign.body).error_msg]).toEqual([403, "the console refuses PUT requests from the origin 'http://evil.example': only its own pages may change its state"]);
+    expect([foreign.status, JSON.parse(foreign.body).error_msg]).toEqual([403, "fgrun serve refuses PUT requests from the origin 'http://evil.example': only its own pages may change its state (allow an origin with --cors ORIGIN)"]);
     expect((await send(events('x'), { method: 'PUT', headers: { Origin: server.url }, body: '{}' })).status).toBe(200);
     expect((await send(`${server.url}/console/assets/..%2Fpackage.json`)).status).toBe(404);
   });

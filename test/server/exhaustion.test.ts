@@ -22,7 +22,7 @@ describe('fgrun serve under EMFILE', () => {
     serve = await startServe([fixture('server-echo'), '--name', 'echo', '--runtime', RUNTIME, '--port', '0', '--max-instances', '10', '--quiet']);
     const pid = serve.child.pid!;
     const path = '/v2/local/fgs/functions/urn:fss:local:local:function:default:echo:latest/invocations';
-    const request = (body: string) => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    const request = (body: string) => `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
     const base = openFds(pid);
     const sockets = await Promise.all(Array.from({ length: REQUESTS }, () => connectRaw(serve!.url)));
     expect(await waitFor(() => openFds(pid) >= base + REQUESTS, 20_000)).toBe(true);

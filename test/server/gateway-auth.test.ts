@@ -71,7 +71,7 @@ describe('APIG gateway authentication', () => {
   it('refuses on the head alone: a 6 MB upload that is never sent is answered 401 at once', async () => {
     const socket = await connectRaw(iam.url);
     const raw = readAll(socket);
-    socket.write('POST /apig/web/upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 6291456\r\nExpect: 100-continue\r\n\r\n');
+    socket.write('POST /apig/web/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 6291456\r\nExpect: 100-continue\r\n\r\n');
     const [answer, ...more] = parseResponses(await raw);
     expect(more).toEqual([]);
     expect([answer?.status, answer?.headers.connection, JSON.parse(answer!.body).error_code]).toEqual([401, 'close', 'APIG.0301']);

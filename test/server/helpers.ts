@@ -1,4 +1,5 @@
 // Start a real server on a free port, and talk to it with the official SDK or plain fetch.
+import { request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import type { FunctionConfigInput } from '../../src/config/index.js';
 import { startServer, type FgrunServer, type ServeOptions } from '../../src/server/index.js';
@@ -64,4 +65,24 @@ export async function eventually<T>(read: () => Promise<T | undefined>, ms = 20_
     if (Date.now() > deadline) throw new Error(`no result within ${ms}ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+// One HTTP request with exactly these headers (fetch cannot set Host).
+export function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

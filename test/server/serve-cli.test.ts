@@ -76,7 +76,8 @@ describe('fgrun serve (CLI)', () => {
     try {
       expect(out.stdout).toContain('    urn:     urn:fss:local:p2:function:default:echo:latest\n');
       expect(out.stdout).toContain('    urn:     urn:fss:local:p2:function:default:web:latest\n');
-      expect(out.stdout).toContain('fgrun serve: auth of /v2 (invoke API): IAM: the configured X-Auth-Token\nfgrun serve: auth of /apig (gateway): IAM: the configured X-Auth-Token\n');
+      expect(out.stdout).toContain('fgrun serve: auth of /v2 (invoke API): IAM: the configured X-Auth-Token\nfgrun serve: auth of /apig (gateway): IAM: the configured X-Auth-Token\nfgrun serve: auth of the console: the console token (in the console URL printed above, then a cookie; or Authorization: token T)\n');
+      expect(out.stdout).toMatch(/^ {2}console: http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/m);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(out.stderr).toBe('fgrun serve: SIGTERM: finishing in-flight requests and stopping every instance\nfgrun serve: stopped\n');

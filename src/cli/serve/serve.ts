@@ -35,6 +35,7 @@ interface ServeFlags extends SourceFlags {
   /** false with --no-console. */
   console: boolean;
   open?: boolean;
+  cors: string[];
 }
 
 export function serveCommand(io: Io): Command {
@@ -60,12 +61,27 @@ export function serveCommand(io: Io): Command {
     .option('--log-file <file>', 'also append JSON lines to the file: one per log line, one per request')
     .option('--watch', 'reload a function when its code (or the config file) changes: warm instances are retired, the next request loads the new code')
     .option('--debug-port <port>', `${DEBUG_PORT_HELP}; the second function served gets PORT+1, and so on`)
+    .option('--cors <origin>', 'let web pages of this origin (scheme://host[:port]; repeatable) send requests that change state, with CORS headers; other origins get 403', collectOrigin, [])
     .option('--open', 'open the console in the default browser ($BROWSER when set)')
     .option('--no-console', 'do not serve the browser console at /');
   command.action(async (codes: string[], flags: ServeFlags) => {
     io.exitCode = await runServe(codes, flags, io);
   });
   return command;
+}
+
+// --cors, once per origin: scheme://host[:port], nothing else.
+function collectOrigin(value: string, previous: string[]): string[] {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (url === null || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/+$/, '')) {
+    throw new ConfigError(`--cors takes an origin like http://localhost:3000 (scheme, host and port only), got '${value}'`, { field: '--cors' });
+  }
+  return [...previous, url.origin];
 }
 
 // A whole number from a flag, or a ConfigError naming it.
@@ -112,7 +128,9 @@ function banner(server: FgrunServer): string {
   }
   lines.push(`fgrun serve: auth of /v2 (invoke API): ${server.guards.invoke.requirement}`);
   lines.push(`fgrun serve: auth of /apig (gateway): ${server.guards.gateway.requirement}`);
+  if (server.console) lines.push(`fgrun serve: auth of the console: ${server.console.access.apiGuard.requirement}`);
   const { resumed, unserved } = server.resumed;
+  for (const q of server.journal?.quarantined ?? []) lines.push(`fgrun serve: ${server.journal!.file} line ${q.line} cannot be run (${q.why}): moved to ${server.journal!.quarantineFile}`);
   if (resumed) lines.push(`fgrun serve: resuming ${resumed} async invocation${resumed > 1 ? 's' : ''} left pending by a previous run (${server.journal!.file})`);
   if (unserved) lines.push(`fgrun serve: ${unserved} pending async invocation${unserved > 1 ? 's are' : ' is'} for functions not served now; kept in ${server.journal!.file}`);
   lines.push('Press Ctrl-C to stop.');
@@ -183,7 +201,7 @@ async function runServe(codes: string[], flags: ServeFlags, io: Io): Promise<num
   try {
     const { inputs: functions } = await functionSourcesOf(codes, flags);
     server = await startServer({
-      functions, host: flags.host, port, auth, feed,
+      functions, host: flags.host, port, auth, feed, cors: flags.cors,
       gatewayAuth: { mode: flags.apigAuth, appKey: flags.appKey, appSecret: flags.appSecret },
       limits: limitsFrom(flags),
       maxMemory: whole('--max-memory', flags.maxMemory, 128, 10240),
@@ -210,6 +228,7 @@ async function runServe(codes: string[], flags: ServeFlags, io: Io): Promise<num
     await server.close();
     await log.close();
     const left = server.journal?.left.length ?? 0;
+    if (server.journal?.closeProblem) io.stderr.write(`fgrun serve: ${server.journal.closeProblem}\n`);
     io.stderr.write(left ? `fgrun serve: stopped; ${left} async invocation${left > 1 ? 's' : ''} left pending in ${server.journal!.file}: the next fgrun serve with this state folder runs ${left > 1 ? 'them' : 'it'}\n` : 'fgrun serve: stopped\n');
     return 0;
   } finally {

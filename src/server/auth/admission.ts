@@ -35,7 +35,11 @@ export interface AuthRequest extends RequestHead {
 }
 
 /** The check that needs the body (a signature covers its hash); throws the refusal. */
-export type BodyCheck = (body: Buffer) => void;
+export interface BodyCheck {
+  (body: Buffer): void;
+  /** True when the signature was verified on the head (a signed X-Sdk-Content-Sha256): only the body's hash is left. */
+  headVerified?: boolean;
+}
 
 /** A key pair requests are signed with: the IAM AK/SK, or an APIG app's key and secret. */
 interface SigningKeys {
@@ -88,19 +92,23 @@ function signedHead(keys: SigningKeys, head: RequestHead, authorization: string,
     if (value === undefined) throw refuse(`signed header ${name} is not in the request`);
     headers[name] = value;
   }
-  return (body) => {
-    const bodyHash = sha256Hex(body);
-    let payloadHash = bodyHash;
-    const declared = headers[CONTENT_SHA256_HEADER];
-    if (declared !== undefined) {
-      if (declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== bodyHash) throw refuse('X-Sdk-Content-Sha256 does not match the body');
-      payloadHash = declared;
-    }
+  const verify = (payloadHash: string) => {
     const expected = signature(keys.secret, sdkDate, {
       method: head.method, path: head.path, query: head.query, headers, signedHeaders: parsed.signedHeaders, payloadHash,
     });
     if (!sameText(expected, parsed.signature)) throw refuse(`the signature does not match; check the ${keys.secretName} and that the body is sent as signed`);
   };
+  const declared = headers[CONTENT_SHA256_HEADER];
+  if (declared !== undefined) {
+    // The body's hash is declared and signed: the signature is checked now, before the body is read.
+    verify(declared);
+    const check: BodyCheck = (body) => {
+      if (declared !== UNSIGNED_PAYLOAD && declared.toLowerCase() !== sha256Hex(body)) throw refuse('X-Sdk-Content-Sha256 does not match the body');
+    };
+    check.headVerified = true;
+    return check;
+  }
+  return (body) => verify(sha256Hex(body));
 }
 
 // IAM: the configured X-Auth-Token, or an AK/SK signature. Throws before the body when it can.

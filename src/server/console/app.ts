@@ -18,7 +18,7 @@ import { sendAsset, sendTokenPage } from './assets.js';
 import { EventStream } from './event-stream.js';
 import { functionView, type FunctionView } from './function-view.js';
 import { ConsoleAccess } from './access.js';
-import { History, toConsoleInvocation } from './history.js';
+import { History, SNAPSHOT_SIZE, toConsoleInvocation } from './history.js';
 import { TestEventStore } from './test-events.js';
 import { DEFAULT_STATE_DIR } from '../state-dir.js';
 
@@ -44,6 +44,8 @@ export interface ConsoleDeps {
   url: string;
   /** Whether the invoke API requires credentials (the page's curl command then sends a token). */
   authEnabled: boolean;
+  /** Whether any credentials are configured (invoke API or gateway): the console then needs its token on loopback too. */
+  credentials: boolean;
   gatewayUrl: (fn: ServedFunction) => string | null;
 }
 
@@ -61,7 +63,7 @@ export class ConsoleApp {
   private seq = 0;
 
   constructor(private readonly deps: ConsoleDeps, options: ConsoleOptions = {}) {
-    this.access = new ConsoleAccess({ host: deps.host, port: deps.port, token: options.token });
+    this.access = new ConsoleAccess({ host: deps.host, port: deps.port, credentials: deps.credentials, token: options.token });
     this.store = new TestEventStore(resolve(options.stateDir ?? DEFAULT_STATE_DIR));
     this.unsubscribe = deps.feed.subscribe((event) => {
       if (event.type !== 'finish') return;
@@ -70,6 +72,11 @@ export class ConsoleApp {
       this.stream.send('invocation', record);
       this.pushFunctions();
     }, { logs: false });
+  }
+
+  /** Live streams dropped because their page did not read. */
+  get streamsDropped(): number {
+    return this.stream.dropped;
   }
 
   /** The console's address, with the token when the bind needs one. */
@@ -96,13 +103,13 @@ export class ConsoleApp {
     return fn;
   }
 
-  // The console's routes: the API's guard checks Host, then the token, then Origin (access.ts).
+  // The console's routes: the API's guard checks the token (access.ts), after the server's Host and Origin checks.
   routes(): Route[] {
     const api = (methods: string[], path: string[], handle: Handler, bodyLimit = SMALL_BODY): Route =>
       ({ methods, pattern: [...API, ...path], bodyLimit, bodyWhat: 'a console request', guard: this.access.apiGuard, handle });
     const fn = ['functions', '{urn}'];
     return [
-      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.access.pageGuard, handle: (c) => this.page(c) },
+      { methods: ['GET'], pattern: [''], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.access.pageGuard, navigable: true, handle: (c) => this.page(c) },
       { methods: ['GET'], pattern: ['console', 'assets', '{file}'], bodyLimit: SMALL_BODY, bodyWhat: 'this request', guard: this.access.pageGuard, handle: (c) => sendAsset(c.res, c.params.file ?? '') },
       api(['GET'], ['functions'], async ({ res }) => sendJson(res, 200, { functions: this.functions() })),
       api(['GET'], ['templates'], async ({ res }) => sendJson(res, 200, { templates: EVENT_TEMPLATES.map(({ name, description }) => ({ name, description })) })),
@@ -173,7 +180,7 @@ export class ConsoleApp {
   }
 
   private openStream(res: RouteContext['res']): void {
-    this.stream.open(res, [['snapshot', { functions: this.functions(), invocations: this.history.all(), authEnabled: this.deps.authEnabled }]]);
+    this.stream.open(res, [['snapshot', { functions: this.functions(), invocations: this.history.recent(SNAPSHOT_SIZE), authEnabled: this.deps.authEnabled }]]);
     this.sampler ??= setInterval(() => {
       if (this.stream.size === 0) {
         clearInterval(this.sampler!);

@@ -5,6 +5,8 @@ import type { InvocationFinished, InvocationSource } from '../invocation-feed.js
 
 /** How many invocations the console keeps. */
 export const HISTORY_SIZE = 1000;
+/** How many of them a live stream's snapshot carries (the rest: GET /console/api/invocations). */
+export const SNAPSHOT_SIZE = 50;
 /** The largest response body kept per invocation; a larger one is cut and its result dropped. */
 const MAX_KEPT_BODY = 64 * 1024;
 
@@ -56,6 +58,11 @@ export class History {
   /** Oldest first. */
   all(): readonly ConsoleInvocation[] {
     return this.records;
+  }
+
+  /** The newest `n`, oldest first. */
+  recent(n: number): readonly ConsoleInvocation[] {
+    return this.records.slice(-n);
   }
 
   find(requestId: string): ConsoleInvocation | undefined {

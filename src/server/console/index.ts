@@ -1,5 +1,4 @@
 // The browser console served by `fgrun serve` at `/`. Re-exports only.
 export { ConsoleApp, type ConsoleOptions } from './app.js';
-export { LOOPBACK_HOSTS } from './access.js';
 export type { ConsoleInvocation } from './history.js';
 export type { FunctionView } from './function-view.js';

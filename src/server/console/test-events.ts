@@ -63,9 +63,9 @@ export class TestEventStore {
   async save(fn: string, name: string, text: string): Promise<SavedEvent> {
     const path = this.file(fn, name);
     checkJson(name, text);
-    await mkdir(this.folder(fn), { recursive: true });
+    await mkdir(this.folder(fn), { recursive: true, mode: 0o700 });
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
+    await writeFile(temporary, text, { mode: 0o600 });
     await rename(temporary, path);
     return { name, text };
   }
