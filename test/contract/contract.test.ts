@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_METHODS, hostMessageSchema, LOCAL_METHODS, PROTOCOL_VERSION, pythonMessageSchema } from '../../src/contract/index.js';
+import { CONTEXT_METHODS, hostMessageSchema, PROTOCOL_VERSION, pythonMessageSchema } from '../../src/contract/index.js';
 import { fieldTable, pythonContract } from '../../src/contract/python.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { newestRuntime } from '../helpers/runtimes.js';
@@ -34,6 +34,6 @@ describe('the contract', () => {
     expect(tables.host).toEqual(fieldTable(hostMessageSchema));
     expect(tables.python).toEqual(fieldTable(pythonMessageSchema));
     expect(tables.version).toBe(PROTOCOL_VERSION);
-    expect(tables.context).toEqual([...CONTEXT_METHODS, ...LOCAL_METHODS].sort());
+    expect(tables.context).toEqual([...CONTEXT_METHODS].sort());
   });
 });
