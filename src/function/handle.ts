@@ -106,16 +106,17 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
   sharedLogDir();
   checkSandboxFields(config, env);
-  if (config.type === 'http') {
-    const http = startHttp(config, runtime, { notice, env, debugPort });
-    return new Handle(http.config, runtime, http.start, http.release);
-  }
   const build = await findBuild(config.code, runtime, env);
   if (build.notice) notice(build.notice);
   const layer = await functionLayer(runtime, env, config.bundledLibraries);
-  // The function's own code, its dependencies, its build, then the bundled layer (as in the cloud's image).
+  // The function's own code, its dependencies, its build, then the bundled layer (as in the cloud's
+  // image), for both function types: an HTTP function's server imports them too.
   const dependencies = [...config.dependencies, ...(build.site ? [build.site] : []), ...(layer.site ? [layer.site] : [])];
   const built = dependencies.length === config.dependencies.length ? config : { ...config, dependencies };
+  if (built.type === 'http') {
+    const http = startHttp(built, runtime, { notice, env, debugPort });
+    return new Handle(http.config, runtime, http.start, http.release);
+  }
   const extras: InstanceExtras = debugPort === undefined ? { importHints: layer.importHints } : {
     importHints: layer.importHints,
     debugPort,

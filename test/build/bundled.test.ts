@@ -44,6 +44,27 @@ beforeAll(async () => {
   // A function's own `six` (a dependency folder) that must win over the layer's.
   mkdirSync(join(tmp, 'own-deps', 'six'), { recursive: true });
   writeFileSync(join(tmp, 'own-deps', 'six', '__init__.py'), 'VERSION = "own"\n');
+  // An HTTP function (bootstrap + src/index.py) whose server imports the same libraries.
+  mkdirSync(join(tmp, 'http', 'src'), { recursive: true });
+  writeFileSync(join(tmp, 'http', 'bootstrap'), '/opt/function/runtime/python3.10/rtsp/python/bin/python3 $RUNTIME_CODE_ROOT/src/index.py\n', { mode: 0o755 });
+  writeFileSync(join(tmp, 'http', 'src', 'index.py'), [
+    'try:',
+    '    from http.server import BaseHTTPRequestHandler, HTTPServer',
+    'except ImportError:',
+    '    from BaseHTTPServer import BaseHTTPRequestHandler, HTTPServer',
+    'import obs, six',
+    '',
+    'class Handler(BaseHTTPRequestHandler):',
+    '    def do_GET(self):',
+    '        body = (obs.VERSION + " " + six.VERSION).encode("utf-8")',
+    '        self.send_response(200)',
+    '        self.send_header("Content-Length", str(len(body)))',
+    '        self.end_headers()',
+    '        self.wfile.write(body)',
+    '',
+    'HTTPServer(("127.0.0.1", 8000), Handler).serve_forever()',
+    '',
+  ].join('\n'));
   const code = join(tmp, 'fn');
   mkdirSync(code);
   writeFileSync(join(code, 'index.py'), [
@@ -92,6 +113,17 @@ describeEachRuntime('fgrun build --bundled', (runtime) => {
     expect((await invoke(runtime, {}, { dependencies: [join(tmp, 'own-deps')] })).body).toBe(`${version(runtime.runtime, 'obssdk')} own`);
     const noYaml = await invoke(runtime, { yaml: true });
     expect(noYaml.error!.errorMessage).toContain(`'yaml' is provided by pyyaml ${yamlVersion} in FunctionGraph's ${runtime.runtime} runtime; run \`fgrun build --bundled --runtime ${runtime.runtime}\``);
+    // An HTTP function's server sees the layer too (and the function's own packages first).
+    const http = await createFunction({ code: join(tmp, 'http'), runtime: runtime.runtime, dependencies: [join(tmp, 'own-deps')] });
+    try {
+      const answer = await http.invoke({ httpMethod: 'GET', path: '/', headers: {}, queryStringParameters: {}, body: '', isBase64Encoded: false });
+      expect([answer.status, answer.result], answer.log).toEqual(['success', {
+        statusCode: 200, headers: expect.any(Object), isBase64Encoded: true,
+        body: Buffer.from(`${version(runtime.runtime, 'obssdk')} own`).toString('base64'),
+      }]);
+    } finally {
+      await http.close();
+    }
     const off = await invoke(runtime, {}, { bundledLibraries: false });
     expect(off.error!.errorMessage).toContain(`'obs' is provided by obssdk ${version(runtime.runtime, 'obssdk')} in FunctionGraph's ${runtime.runtime} runtime; fgrun runs this function without the bundled libraries (--no-bundled, or bundled_libraries: false)`);
   });
