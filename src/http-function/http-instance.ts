@@ -40,6 +40,8 @@ export interface HttpInstanceOptions {
   command: string;
   /** bwrap and its flags for the instance's namespaces, or [] to run on the host. */
   wrapper: string[];
+  /** slirp4netns for the namespace's outbound network, or null. */
+  network: string | null;
   /** The instance's --sandbox layout (its wrapper is `wrapper`), or null. */
   sandbox: SandboxLayout | null;
 }
@@ -80,7 +82,7 @@ export class HttpInstance {
     // Dependency packages are importable by the server, after its own code (docs/http-functions.md).
     const deps = box?.paths ?? config.dependencies;
     if (deps.length > 0) env.PYTHONPATH = deps.join(':');
-    this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper });
+    this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper, network: options.network });
     this.pid = this.proc.pid;
     this.python = runtime.version;
     this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -108,6 +110,7 @@ export class HttpInstance {
       });
     });
     this.unref();
+    this.proc.network?.ready.catch((error: Error) => this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the instance's outbound network could not be set up: ${error.message}` }));
   }
 
   get state(): InstanceState {
@@ -240,6 +243,7 @@ export class HttpInstance {
       this.settleWithLog({ type: 'listening' } as never, null, 'start');
       return;
     }
+    if (line === 'netns') this.proc.network?.begin();
     if (line.startsWith('exit ')) this.exitStatus = Number(line.slice(5));
   }
 
