@@ -27,6 +27,7 @@ import type { SandboxLayout } from '../sandbox/index.js';
 import { apigResult, cffHeaders, MAX_RESPONSE_BYTES, serverRequest } from './apig-request.js';
 import { killServer, spawnServer, type ServerProcess } from './server-process.js';
 import { FencedLog } from './fenced-log.js';
+import { bodyHeaders, bufferResponse, exchangeFor, sendBody, streamResponse } from './exchange.js';
 
 /** What `start` resolves to when the server listens. */
 export interface Listening {
@@ -145,17 +146,14 @@ export class HttpInstance {
     }
     const req = serverRequest(parsed, cffHeaders(this.options.config, requestId));
     const pending = this.pending;
+    // Through the gateway, streamed (exchange.ts); else the event's body, and the response buffered.
+    const exchange = exchangeFor(requestId);
     const client = request({
       socketPath: this.proc.socketPath, agent: this.agent, method: req.method, path: req.target,
-      headers: { ...req.headers, 'content-length': String(req.body.length), host: '127.0.0.1:8000' },
+      headers: { ...req.headers, ...(exchange ? bodyHeaders(exchange) : { 'content-length': String(req.body.length) }), host: '127.0.0.1:8000' },
     }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
-      });
-      res.on('end', () => {
+      res.on('error', () => {});
+      void (exchange ? streamResponse(exchange, res) : bufferResponse(res)).then(({ size, body }) => {
         if (this.pending !== pending || pending.ended) return;
         const durationMs = performance.now() - t0;
         const maxRssKb = Math.max(this.watch.peakKb, this.watch.probe.readKb());
@@ -165,10 +163,9 @@ export class HttpInstance {
           const error = { code: 'result-too-large' as const, type: 'ResultTooLarge', message: `${size} bytes, the limit is ${MAX_RESPONSE_BYTES}`, stackTrace: [] };
           return this.settleWithLog({ type: 'result', id: requestId, ok: false, error, durationMs, maxRssKb }, null, null);
         }
-        const body = Buffer.from(JSON.stringify(apigResult(res.statusCode ?? 502, res.rawHeaders, Buffer.concat(chunks))), 'utf8');
-        this.settleWithLog({ type: 'result', id: requestId, ok: true, kind: 'json', durationMs, maxRssKb }, body, null);
+        const result = Buffer.from(JSON.stringify(apigResult(res.statusCode ?? 502, res.rawHeaders, body)), 'utf8');
+        this.settleWithLog({ type: 'result', id: requestId, ok: true, kind: 'json', durationMs, maxRssKb }, result, null);
       });
-      res.on('error', () => {});
     });
     pending.request = client;
     client.on('socket', (socket) => this.log.track(socket));
@@ -176,7 +173,8 @@ export class HttpInstance {
       if (this.pending !== pending || pending.ended) return;
       this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the server closed the connection without a response (${(error as NodeJS.ErrnoException).code ?? error.message})` });
     });
-    client.end(req.body);
+    if (exchange) sendBody(exchange, client);
+    else client.end(req.body);
     return outcome;
   }
 

@@ -185,13 +185,14 @@ export class FgrunServer {
       // Refused on its head: the body is never read (nor kept), and the connection is not reused.
       const checkBody = this.admit(route, { method, path, query, headers: req.headers }, res);
       if (expectsContinue) res.writeContinue();
-      const read = await readBody(req, route.bodyLimit);
+      const streamed = !checkBody && route.streamsBody?.(params) === true;
+      const read = streamed ? { ok: true as const, body: Buffer.alloc(0) } : await readBody(req, route.bodyLimit);
       if (!read.ok) {
         res.setHeader('Connection', 'close');
         throw tooLarge(read.bytes, route.bodyLimit, route.bodyWhat);
       }
       checkBody?.(read.body);
-      await route.handle({ req, res, requestId, params, query, body: read.body });
+      await route.handle({ req, res, requestId, params, query, body: read.body, streamed });
       if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
     } catch (error) {
       const apiError = toApiError(error);
