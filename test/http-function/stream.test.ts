@@ -38,7 +38,10 @@ describeEachRuntime('the gateway streams HTTP functions', (runtime) => {
   let port: number;
   beforeAll(async () => {
     temp = mkdtempSync(join(tmpdir(), 'fgrun-stream-'));
-    server = await serve([fn('http-stream', { name: 'st', runtime: runtime.runtime, timeout: 30 })], { gatewayAuth: { mode: 'none' }, console: false });
+    server = await serve([
+      fn('http-stream', { name: 'st', runtime: runtime.runtime, timeout: 30 }),
+      fn('http-stream', { name: 'short', runtime: runtime.runtime, timeout: 3 }),
+    ], { gatewayAuth: { mode: 'none' }, console: false });
     host = new URL(server.url).hostname;
     port = Number(new URL(server.url).port);
   });
@@ -47,8 +50,8 @@ describeEachRuntime('the gateway streams HTTP functions', (runtime) => {
     rmSync(temp, { recursive: true, force: true });
   });
 
-  const send = (method: string, path: string, headers: Record<string, string> = {}) => {
-    const req = request({ host, port, method, path: `/apig/st${path}`, headers });
+  const send = (method: string, path: string, headers: Record<string, string> = {}, name = 'st') => {
+    const req = request({ host, port, method, path: `/apig/${name}${path}`, headers });
     const response = new Promise<IncomingMessage>((resolve, reject) => {
       req.once('response', resolve);
       req.once('error', reject);
@@ -127,5 +130,14 @@ describeEachRuntime('the gateway streams HTTP functions', (runtime) => {
     const read = await readAll(cut);
     expect(read.cut).toBe(true);
     expect(read.body.length).toBeLessThanOrEqual(6291456);
+  });
+
+  it('cuts the client\'s connection when the function times out after the response\'s head', async () => {
+    const { req, response } = send('GET', `/chunks?gate=${encodeURIComponent(join(temp, 'never'))}`, {}, 'short');
+    req.end();
+    const res = await response;
+    expect(res.statusCode).toBe(200);
+    const read = await readAll(res);
+    expect(read).toEqual({ body: Buffer.from('first chunk\n'), cut: true });
   });
 }, ['Python2.7', 'Python3.9', 'Python3.10', 'Python3.12'], { concurrent: true });
