@@ -27,6 +27,7 @@ import type { SandboxLayout } from '../sandbox/index.js';
 import { apigResult, cffHeaders, MAX_RESPONSE_BYTES, serverRequest } from './apig-request.js';
 import { killServer, spawnServer, type ServerProcess } from './server-process.js';
 import { FencedLog } from './fenced-log.js';
+import { machineryKb, ServerRssProbe } from './server-memory.js';
 import { bodyHeaders, bufferResponse, exchangeFor, sendBody, streamResponse } from './exchange.js';
 
 /** What `start` resolves to when the server listens. */
@@ -235,9 +236,10 @@ export class HttpInstance {
     if (line === 'ready') {
       const p = this.pending;
       if (!p || p.id !== 'start' || p.ended) return;
-      // A fresh probe lists the instance's processes now that the server runs (the first one saw only bwrap).
+      // A fresh probe lists the instance's processes now that the server runs (the first one saw
+      // only bwrap), and leaves fgrun's own out of the count (server-memory.ts).
       this.watch.probe.close();
-      this.watch.probe = new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null);
+      this.watch.probe = new ServerRssProbe(this.pid, this.proc.cgroup?.procsPath ?? null, machineryKb(this.pid));
       this.settleWithLog({ type: 'listening' } as never, null, 'start');
       return;
     }
