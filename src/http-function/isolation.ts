@@ -7,7 +7,7 @@
 //     reason is said once on stderr and a second function that needs the port is refused.
 import { ConfigError } from '../errors.js';
 import { namespaceSupport, type NamespaceSupport } from '../namespace/bwrap.js';
-import { slirpPath } from '../namespace/slirp.js';
+import { slirpSupport } from '../namespace/slirp.js';
 
 export interface Isolation {
   /** bwrap and its flags, or [] on the host. */
@@ -56,10 +56,11 @@ export function httpIsolation(key: string, notice: (line: string) => void, env: 
 
 // slirp4netns for a namespace's outbound network, or null with one stderr line saying what is missing.
 function outboundNetwork(notice: (line: string) => void, env: NodeJS.ProcessEnv): string | null {
-  const slirp = slirpPath(env);
-  if (!slirp && !saidNoNetwork) {
+  const support = slirpSupport(env);
+  if ('slirp' in support) return support.slirp;
+  if (!saidNoNetwork) {
     saidNoNetwork = true;
-    notice('fgrun: HTTP functions\' instances have no outbound network (only their own loopback): slirp4netns is not installed; install it (`apt-get install slirp4netns`) for outbound connections as in the cloud, or set FGRUN_HTTP_NETWORK=host to run on the host\'s network (docs/http-functions.md)');
+    notice(`fgrun: HTTP functions' instances have no outbound network (only their own loopback): ${support.reason}; ${support.fix} for outbound connections as in the cloud, or set FGRUN_HTTP_NETWORK=host to run on the host's network (docs/http-functions.md)`);
   }
-  return slirp;
+  return null;
 }

@@ -11,6 +11,7 @@
 // instance holds (its "anchor"). When the instance's last process is gone, so is the anchor's other
 // end, and slirp4netns exits: nothing outlives the instance, even if the host is killed outright.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { findOnPath } from './bwrap.js';
 
@@ -32,9 +33,25 @@ export function namespaceResolvConf(text: string): string | null {
   return [`nameserver ${DNS}`, ...rest].join('\n') + '\n';
 }
 
+/** The device slirp4netns opens inside the namespace for its tap0. */
+const TUN = '/dev/net/tun';
+
 /** slirp4netns on PATH, or null. */
 export function slirpPath(env: NodeJS.ProcessEnv = process.env): string | null {
   return findOnPath('slirp4netns', env);
+}
+
+// slirp4netns, or why it cannot give a namespace its network here and the fix.
+export function slirpSupport(env: NodeJS.ProcessEnv = process.env, tun = TUN): { slirp: string } | { reason: string; fix: string } {
+  const slirp = slirpPath(env);
+  if (!slirp) return { reason: 'slirp4netns is not installed', fix: 'install it (`apt-get install slirp4netns`)' };
+  try {
+    // 0666 on Debian and Ubuntu; some containers leave it to root (slirp4netns then cannot make tap0).
+    accessSync(tun, constants.R_OK | constants.W_OK);
+  } catch {
+    return { reason: `this user cannot open ${tun}`, fix: `make it usable (\`chmod 0666 ${tun}\`, as Debian ships it)` };
+  }
+  return { slirp };
 }
 
 export interface NetworkHelper {

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunction } from '../../src/index.js';
 import { namespaceSupport } from '../../src/namespace/bwrap.js';
-import { attachNetwork, namespaceResolvConf, slirpPath } from '../../src/namespace/slirp.js';
+import { attachNetwork, namespaceResolvConf, slirpPath, slirpSupport } from '../../src/namespace/slirp.js';
 import { fixture } from '../helpers/fixtures.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
 
@@ -155,5 +155,14 @@ describe('the resolv.conf of a namespace', () => {
     expect(namespaceResolvConf('# systemd-resolved\nnameserver 127.0.0.53\noptions edns0 trust-ad\nsearch lan\n')).toBe('nameserver 10.0.2.3\n# systemd-resolved\noptions edns0 trust-ad\nsearch lan\n');
     expect(namespaceResolvConf('nameserver ::1\n')).toBe('nameserver 10.0.2.3\n');
     expect(namespaceResolvConf('')).toBe('nameserver 10.0.2.3\n');
+  });
+});
+
+describe('where slirp4netns cannot work', () => {
+  it('names what is missing and the fix', () => {
+    expect(slirpSupport({ PATH: '/nonexistent' })).toEqual({ reason: 'slirp4netns is not installed', fix: 'install it (`apt-get install slirp4netns`)' });
+    if (!slirpPath()) return;
+    expect(slirpSupport(process.env, '/nonexistent/tun')).toEqual({ reason: 'this user cannot open /nonexistent/tun', fix: 'make it usable (`chmod 0666 /nonexistent/tun`, as Debian ships it)' });
+    expect(slirpSupport(process.env)).toEqual({ slirp: slirpPath() });
   });
 });
