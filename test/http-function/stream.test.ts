@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FgrunServer } from '../../src/server/index.js';
+import type { RequestRecord } from '../../src/server/server.js';
 import { fn, serve } from '../server/helpers.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
 
@@ -36,12 +37,13 @@ describeEachRuntime('the gateway streams HTTP functions', (runtime) => {
   let temp: string;
   let host: string;
   let port: number;
+  const records: RequestRecord[] = [];
   beforeAll(async () => {
     temp = mkdtempSync(join(tmpdir(), 'fgrun-stream-'));
     server = await serve([
       fn('http-stream', { name: 'st', runtime: runtime.runtime, timeout: 30 }),
       fn('http-stream', { name: 'short', runtime: runtime.runtime, timeout: 3 }),
-    ], { gatewayAuth: { mode: 'none' }, console: false });
+    ], { gatewayAuth: { mode: 'none' }, console: false, onRequest: (record) => records.push(record) });
     host = new URL(server.url).hostname;
     port = Number(new URL(server.url).port);
   });
@@ -84,6 +86,12 @@ describeEachRuntime('the gateway streams HTTP functions', (runtime) => {
     const rest = await readAll(res);
     expect(text + rest.body.toString()).toBe('first chunk\nlast chunk\n');
     expect(rest.cut).toBe(false);
+    // The invocation's log is the server's output during the request; its result the head, no body.
+    await until(() => records.some((r) => r.path.startsWith('/apig/st/chunks')));
+    const { invocation } = records.find((r) => r.path.startsWith('/apig/st/chunks'))!.invocation!;
+    expect(invocation.status).toBe('success');
+    expect(invocation.log).toMatch(/Start invoke request '[0-9a-f-]{36}', version: latest\nwriting the first chunk\nwriting the last chunk\n.*Finish invoke request/);
+    expect(invocation.result).toMatchObject({ statusCode: 200, body: '', isBase64Encoded: true, headers: expect.objectContaining({ 'X-Streamed': 'yes' }) });
   });
 
   it('passes an upload\'s first piece to the server before the client sends the rest, and all 5 MB of it', async () => {
