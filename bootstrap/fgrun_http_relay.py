@@ -12,6 +12,9 @@
 #     included (the host, having read n bytes of responses, knows the log before that fence is
 #     whole); on "flush <id>" from the host (fd 3) it does the same with the fence <id>.
 # End of input on fd 3 means the host is gone: the server is killed and the relay exits.
+# With FGRUN_HTTP_NET=wait, the relay says "netns" (its namespace is set up: the host may give it
+# outbound network now, with slirp4netns) and starts the command only after the host's "net" line
+# on fd 3: the network is then up.
 # stdlib only, one source for Python 2.7 through 3.12.
 import errno
 import os
@@ -130,9 +133,27 @@ def kill_server(child):
         pass
 
 
+def wait_for_network():
+    write_all(CONTROL_OUT, b"netns\n")
+    # Read fd 3 up to the "net" line (byte by byte: what follows is the host's later lines).
+    line = b""
+    while True:
+        byte = os.read(CONTROL_IN, 1)
+        if not byte:
+            os._exit(0)
+        if byte != b"\n":
+            line += byte
+        elif line == b"net":
+            return
+        else:
+            line = b""
+
+
 def main():
     sock_path, fence = sys.argv[1], sys.argv[2].encode("ascii")
     command = os.environ.pop("FGRUN_HTTP_COMMAND")
+    if os.environ.pop("FGRUN_HTTP_NET", "") == "wait":
+        wait_for_network()
     log_r, log_w = os.pipe()
     devnull = os.open(os.devnull, os.O_RDONLY)
     child = subprocess.Popen(["/bin/sh", "-c", command], stdin=devnull, stdout=log_w, stderr=log_w,

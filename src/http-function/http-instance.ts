@@ -27,6 +27,8 @@ import type { SandboxLayout } from '../sandbox/index.js';
 import { apigResult, cffHeaders, MAX_RESPONSE_BYTES, serverRequest } from './apig-request.js';
 import { killServer, spawnServer, type ServerProcess } from './server-process.js';
 import { FencedLog } from './fenced-log.js';
+import { machineryKb, ServerRssProbe } from './server-memory.js';
+import { bodyHeaders, bufferResponse, exchangeFor, sendBody, streamResponse } from './exchange.js';
 
 /** What `start` resolves to when the server listens. */
 export interface Listening {
@@ -40,6 +42,8 @@ export interface HttpInstanceOptions {
   command: string;
   /** bwrap and its flags for the instance's namespaces, or [] to run on the host. */
   wrapper: string[];
+  /** slirp4netns for the namespace's outbound network, or null. */
+  network: string | null;
   /** The instance's --sandbox layout (its wrapper is `wrapper`), or null. */
   sandbox: SandboxLayout | null;
 }
@@ -80,7 +84,7 @@ export class HttpInstance {
     // Dependency packages are importable by the server, after its own code (docs/http-functions.md).
     const deps = box?.paths ?? config.dependencies;
     if (deps.length > 0) env.PYTHONPATH = deps.join(':');
-    this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper });
+    this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper, network: options.network });
     this.pid = this.proc.pid;
     this.python = runtime.version;
     this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -108,6 +112,7 @@ export class HttpInstance {
       });
     });
     this.unref();
+    this.proc.network?.ready.catch((error: Error) => this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the instance's outbound network could not be set up: ${error.message}` }));
   }
 
   get state(): InstanceState {
@@ -142,17 +147,14 @@ export class HttpInstance {
     }
     const req = serverRequest(parsed, cffHeaders(this.options.config, requestId));
     const pending = this.pending;
+    // Through the gateway, streamed (exchange.ts); else the event's body, and the response buffered.
+    const exchange = exchangeFor(requestId);
     const client = request({
       socketPath: this.proc.socketPath, agent: this.agent, method: req.method, path: req.target,
-      headers: { ...req.headers, 'content-length': String(req.body.length), host: '127.0.0.1:8000' },
+      headers: { ...req.headers, ...(exchange ? bodyHeaders(exchange) : { 'content-length': String(req.body.length) }), host: '127.0.0.1:8000' },
     }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
-      });
-      res.on('end', () => {
+      res.on('error', () => {});
+      void (exchange ? streamResponse(exchange, res) : bufferResponse(res)).then(({ size, body }) => {
         if (this.pending !== pending || pending.ended) return;
         const durationMs = performance.now() - t0;
         const maxRssKb = Math.max(this.watch.peakKb, this.watch.probe.readKb());
@@ -162,10 +164,9 @@ export class HttpInstance {
           const error = { code: 'result-too-large' as const, type: 'ResultTooLarge', message: `${size} bytes, the limit is ${MAX_RESPONSE_BYTES}`, stackTrace: [] };
           return this.settleWithLog({ type: 'result', id: requestId, ok: false, error, durationMs, maxRssKb }, null, null);
         }
-        const body = Buffer.from(JSON.stringify(apigResult(res.statusCode ?? 502, res.rawHeaders, Buffer.concat(chunks))), 'utf8');
-        this.settleWithLog({ type: 'result', id: requestId, ok: true, kind: 'json', durationMs, maxRssKb }, body, null);
+        const result = Buffer.from(JSON.stringify(apigResult(res.statusCode ?? 502, res.rawHeaders, body)), 'utf8');
+        this.settleWithLog({ type: 'result', id: requestId, ok: true, kind: 'json', durationMs, maxRssKb }, result, null);
       });
-      res.on('error', () => {});
     });
     pending.request = client;
     client.on('socket', (socket) => this.log.track(socket));
@@ -173,7 +174,8 @@ export class HttpInstance {
       if (this.pending !== pending || pending.ended) return;
       this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the server closed the connection without a response (${(error as NodeJS.ErrnoException).code ?? error.message})` });
     });
-    client.end(req.body);
+    if (exchange) sendBody(exchange, client);
+    else client.end(req.body);
     return outcome;
   }
 
@@ -234,12 +236,14 @@ export class HttpInstance {
     if (line === 'ready') {
       const p = this.pending;
       if (!p || p.id !== 'start' || p.ended) return;
-      // A fresh probe lists the instance's processes now that the server runs (the first one saw only bwrap).
+      // A fresh probe lists the instance's processes now that the server runs (the first one saw
+      // only bwrap), and leaves fgrun's own out of the count (server-memory.ts).
       this.watch.probe.close();
-      this.watch.probe = new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null);
+      this.watch.probe = new ServerRssProbe(this.pid, this.proc.cgroup?.procsPath ?? null, machineryKb(this.pid));
       this.settleWithLog({ type: 'listening' } as never, null, 'start');
       return;
     }
+    if (line === 'netns') this.proc.network?.begin();
     if (line.startsWith('exit ')) this.exitStatus = Number(line.slice(5));
   }
 

@@ -29,9 +29,11 @@ export function startHttp(config: ResolvedConfig, runtime: RuntimeInfo, options:
     throw new ConfigError('--debug-port serves a debugger in an event function\'s runtime; an HTTP function runs its own server: start debugpy from your bootstrap instead (docs/http-functions.md)', { field: 'debugPort' });
   }
   const command = localCommand(readBootstrap(config.code), runtime.path);
-  // In a sandbox the instance's network is always its own: its 127.0.0.1:8000 must be.
+  // In a sandbox the instance's network namespace is always its own: its 127.0.0.1:8000 must be;
+  // it has outbound network (slirp4netns) unless --sandbox-network none.
   const sandbox = config.sandbox ? sandboxFor({ ...config, sandboxNetwork: 'none' }, runtime.path, options.env, [socketsDir()]) : null;
-  const isolation = httpIsolation(`${config.name} (${config.code})`, options.notice, options.env, sandbox?.wrapper ?? null);
+  const outbound = !(config.sandbox && config.sandboxNetwork === 'none');
+  const isolation = httpIsolation(`${config.name} (${config.code})`, options.notice, options.env, sandbox?.wrapper ?? null, outbound);
   const resolved = isolation.maxInstances === null ? config : { ...config, maxInstances: isolation.maxInstances };
   return { config: resolved, start: (_id, signal) => warmUpHttp(resolved, runtime, isolation, command, signal, sandbox), release: isolation.release };
 }

@@ -2,14 +2,17 @@
 // the function's bootstrap command, in its own network namespace through bwrap where one can be made
 // (namespace/bwrap.ts), else on the host. Spawned detached (its own process group) with the same
 // guards as an event function's interpreter (instance/process.ts): a cgroup of its own where one can
-// be made, the host-death reaper, and the exit hook that kills what is left.
+// be made, the host-death reaper, and the exit hook that kills what is left. With outbound network
+// (namespace/slirp.ts), the relay waits for the host's "net" line before it starts the bootstrap, so
+// the server has its network from its first line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SpawnError } from '../errors.js';
 import { sharedLogDir } from '../instance/index.js';
+import { attachNetwork, namespaceResolvConf, type NetworkHelper } from '../namespace/slirp.js';
 import { InstanceCgroup, killGroup, killTree, onHostExit, reaperForget, reaperWatch } from '../platform/index.js';
 import { INSTALL_ROOT } from '../install/paths.js';
 
@@ -29,6 +32,8 @@ export interface ServerProcess {
   cgroup: InstanceCgroup | null;
   /** The private folder holding the socket (removed after exit). */
   dir: string;
+  /** The instance's outbound network (slirp4netns), or null. */
+  network: NetworkHelper | null;
 }
 
 export interface ServerSpawn {
@@ -40,7 +45,13 @@ export interface ServerSpawn {
   fence: string;
   /** The command that runs the relay in its namespaces (bwrap and its flags), or [] on the host. */
   wrapper: string[];
+  /** slirp4netns, to give the namespace outbound network (needs a bwrap wrapper), or null. */
+  network: string | null;
 }
+
+// fds of the instance's process beyond the log (2), control (3) and events (4) pipes, with outbound
+// network: bwrap's --info-fd, and the anchor slirp4netns watches (namespace/slirp.ts).
+const INFO_FD = 5;
 
 const live = new Map<number, ServerProcess>();
 
@@ -66,6 +77,21 @@ function socketDir(): string {
   return dir;
 }
 
+// bwrap flags binding a resolv.conf the namespace can use over the host's, when the host's names
+// only loopback resolvers (namespace/slirp.ts), or none.
+function resolvConfBind(dir: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return [];
+  }
+  const conf = namespaceResolvConf(text);
+  if (conf === null) return [];
+  writeFileSync(join(dir, 'resolv.conf'), conf, { mode: 0o644 });
+  return ['--ro-bind', join(dir, 'resolv.conf'), '/etc/resolv.conf'];
+}
+
 export function spawnServer(options: ServerSpawn): ServerProcess {
   if (live.size === 0) onHostExit('kill', killAll);
   const dir = socketDir();
@@ -74,15 +100,17 @@ export function spawnServer(options: ServerSpawn): ServerProcess {
   // A gate: the shell waits for "go" on the control pipe before it becomes bwrap (or the relay), so
   // the cgroup is joined before anything forks (bwrap forks at once, before a join after spawn).
   const file = '/bin/sh';
-  const args = ['-c', 'read go <&3 && exec "$@"', 'fgrun-http', ...options.wrapper, ...relay];
+  const net = options.network !== null && options.wrapper.length > 0 ? options.network : null;
+  const wrapper = net ? [...options.wrapper, '--info-fd', String(INFO_FD), ...resolvConfBind(dir)] : options.wrapper;
+  const args = ['-c', 'read go <&3 && exec "$@"', 'fgrun-http', ...wrapper, ...relay];
   const child = spawn(file, args, {
     cwd: options.cwd,
-    env: { ...options.env, FGRUN_HTTP_COMMAND: options.command },
+    env: { ...options.env, FGRUN_HTTP_COMMAND: options.command, ...(net ? { FGRUN_HTTP_NET: 'wait' } : {}) },
     detached: true,
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', ...(net ? ['pipe', 'pipe'] as const : [])],
   });
   child.on('error', () => {});
-  const [, , log, control, events] = child.stdio as [null, null, Readable | null, Writable | null, Readable | null];
+  const [, , log, control, events, info, anchor] = child.stdio as unknown as [null, null, Readable | null, Writable | null, Readable | null, Readable | undefined, Readable | undefined];
   if (child.pid === undefined || !log || !control || !events) {
     for (const s of [log, control, events]) s?.destroy();
     rmSync(dir, { recursive: true, force: true });
@@ -93,7 +121,9 @@ export function spawnServer(options: ServerSpawn): ServerProcess {
   const cgroup = InstanceCgroup.join(pid);
   control.write('go\n');
   reaperWatch(options.pythonPath, pid, cgroup?.dir ?? null);
-  const proc: ServerProcess = { child, pid, control, events, log, socketPath, cgroup, dir };
+  const network = net && info && anchor ? attachNetwork(net, info, anchor) : null;
+  network?.ready.then(() => control.write('net\n'), () => {});
+  const proc: ServerProcess = { child, pid, control, events, log, socketPath, cgroup, dir, network };
   live.set(pid, proc);
   child.once('exit', () => {
     live.delete(pid);
@@ -108,6 +138,7 @@ export function killServer(proc: ServerProcess): void {
   if (proc.cgroup) proc.cgroup.kill();
   else killTree(proc.pid);
   killGroup(proc.pid, 'SIGKILL');
+  proc.network?.kill();
 }
 
 // After the relay exited: end what it left, remove its cgroup and its socket folder.

@@ -30,7 +30,7 @@ export async function warmUpHttp(config: ResolvedConfig, runtime: RuntimeInfo, i
   }
   let instance: HttpInstance;
   try {
-    instance = new HttpInstance({ config, runtime, command, wrapper: isolation.wrapper, sandbox });
+    instance = new HttpInstance({ config, runtime, command, wrapper: isolation.wrapper, network: isolation.network, sandbox });
   } catch (error) {
     if (!(error instanceof SpawnError)) throw error;
     return failed(errorAnswer('crash', 'crash', 'RuntimeExited', error.message));

@@ -14,11 +14,11 @@ export type NamespaceSupport =
 /** The answer per PATH (a caller may hand its own environment). */
 const known = new Map<string, NamespaceSupport>();
 
-// Where bwrap is on PATH, or null.
-function findBwrap(env: NodeJS.ProcessEnv): string | null {
+// Where the program `name` is on PATH, or null.
+export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
   for (const dir of (env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
     if (!dir) continue;
-    const path = join(dir, 'bwrap');
+    const path = join(dir, name);
     try {
       accessSync(path, constants.X_OK);
       return path;
@@ -41,7 +41,7 @@ function probe(env: NodeJS.ProcessEnv): NamespaceSupport {
   if (process.platform !== 'linux') {
     return { available: false, missing: 'platform', reason: `namespaces are a Linux feature and this is ${process.platform}`, fix: 'run fgrun on Linux (or in a Linux VM or container)' };
   }
-  const bwrap = findBwrap(env);
+  const bwrap = findOnPath('bwrap', env);
   if (!bwrap) {
     return { available: false, missing: 'bwrap', reason: 'bubblewrap (bwrap) is not installed', fix: 'install it: `apt-get install bubblewrap` (Debian/Ubuntu) or `dnf install bubblewrap`' };
   }

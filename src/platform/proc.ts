@@ -42,7 +42,7 @@ function pids(text: string | null): number[] {
 }
 
 // Resident KiB of one process (0 when it is gone).
-function rssKb(pid: number): number {
+export function rssKb(pid: number): number {
   try {
     return Number(readFileSync(`/proc/${pid}/statm`, 'latin1').split(' ')[1]) * PAGE_KB;
   } catch {
@@ -51,7 +51,7 @@ function rssKb(pid: number): number {
 }
 
 // The children of every thread of `pid` (a child started from a thread is that thread's child).
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);

@@ -80,7 +80,7 @@ export class UploadGate {
 }
 
 // FSS.0413 for a body over the limit, naming the limit.
-function tooLarge(bytes: number, limit: number, what: string): ApiError {
+export function tooLarge(bytes: number, limit: number, what: string): ApiError {
   const size = limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB`;
   return new ApiError('too-large', `the request body is ${bytes} bytes; FunctionGraph accepts at most ${limit} bytes (${size}) for ${what}`);
 }

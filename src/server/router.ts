@@ -14,6 +14,8 @@ export interface RouteContext {
   /** The raw query string, without '?'. */
   query: string;
   body: Buffer;
+  /** The body was left unread for the route to stream (Route.streamsBody); `body` is then empty. */
+  streamed: boolean;
 }
 
 export interface Route {
@@ -28,6 +30,8 @@ export interface Route {
   navigable?: boolean;
   /** What a body over `bodyLimit` is called in the 413 message. */
   bodyWhat: string;
+  /** Whether the route reads this request's body itself, as it arrives (when no guard checks it). */
+  streamsBody?: (params: Record<string, string>) => boolean;
   handle(context: RouteContext): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 // The server's routes: FunctionGraph's v2 invoke API and the APIG-style gateway.
 import { MAX_EVENT_BYTES } from '../function/index.js';
 import { asyncInvoke, listAsyncInvocations, MAX_ASYNC_EVENT_BYTES, type AsyncDeps } from './fgs/async-api.js';
-import { gateway } from './apig/gateway.js';
+import { gateway, streamsThrough } from './apig/gateway.js';
 import { syncInvoke } from './fgs/invoke-api.js';
 import { listFunctions } from './fgs/list-api.js';
 import { ASYNC_INVOCATIONS_PATH, FUNCTIONS_PATH, INVOKE_ASYNC_PATH, INVOKE_PATH } from './fgs/api-paths.js';
@@ -22,6 +22,6 @@ export function buildRoutes(d: RouteDeps): Route[] {
     { methods: ['POST'], pattern: INVOKE_ASYNC_PATH, bodyLimit: MAX_ASYNC_EVENT_BYTES, bodyWhat: 'an asynchronous invocation', guard: d.guards.invoke, handle: asyncInvoke(d) },
     { methods: ['GET'], pattern: ASYNC_INVOCATIONS_PATH, bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listAsyncInvocations(d.registry, d.store) },
     { methods: ['GET'], pattern: FUNCTIONS_PATH, bodyLimit: NO_BODY_BYTES, bodyWhat: 'this request', guard: d.guards.invoke, handle: listFunctions(d.registry, d.startedAt) },
-    { methods: 'ANY', pattern: ['apig', '{function_name}', '{path...}'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.gateway, handle: gateway(d.registry, d.invoke) },
+    { methods: 'ANY', pattern: ['apig', '{function_name}', '{path...}'], bodyLimit: MAX_EVENT_BYTES, bodyWhat: 'a synchronous invocation', guard: d.guards.gateway, streamsBody: (params) => streamsThrough(d.registry, params), handle: gateway(d.registry, d.invoke) },
   ];
 }

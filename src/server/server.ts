@@ -197,9 +197,13 @@ export class FgrunServer {
       const { route, params } = matchRoute(routes, method, path);
       // Refused on its head: the body is never read (nor kept), and the connection is not reused.
       const checkBody = this.admit(route, head, res);
-      const read = await this.uploads.read(req, res, route, checkBody, expectsContinue);
+      // A route that streams the body (an HTTP function's gateway, when no signature needs the body)
+      // reads it itself; every other body is read here, capped.
+      const streamed = !checkBody && route.streamsBody?.(params) === true;
+      if (streamed && expectsContinue) res.writeContinue();
+      const read = streamed ? Buffer.alloc(0) : await this.uploads.read(req, res, route, checkBody, expectsContinue);
       checkBody?.(read);
-      await route.handle({ req, res, requestId, params, query, body: read });
+      await route.handle({ req, res, requestId, params, query, body: read, streamed });
       if (!res.headersSent) throw new Error(`the route for ${method} ${path} sent no response`);
     } catch (error) {
       const apiError = toApiError(error);
