@@ -1,5 +1,6 @@
 // fgrun's HTTP server: FunctionGraph's v2 invoke API and an APIG-style gateway.
-export { startServer, FgrunServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo, type RequestRecord } from './server.js';
+export { startServer } from './start-server.js';
+export { FgrunServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_STATE_DIR, SHUTDOWN_GRACE_MS, type ServeOptions, type ServedFunctionInfo, type RequestRecord } from './server.js';
 export { InvocationFeed, type InvocationSource, type FeedEvent, type InvocationFinished } from './invocation-feed.js';
 export type { AuthOptions } from './auth/admission.js';
 export { APIG_AUTH_MODES, type ApigAuthMode, type Guard } from './auth/route-auth.js';
