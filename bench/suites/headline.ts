@@ -3,25 +3,17 @@
 // process plus the subject's own processes, from schedstat). Every figure is a ratio to the raw
 // echo of the same run. Subjects: the raw echo, fgrun's trivial handler, a Context call timed from
 // inside a handler, and with --peer serverless-offline's warm Python runner.
-import { liveProcessGroups, type FunctionHandle, type RuntimeInfo } from '../fgrun.js';
+import type { RuntimeInfo } from '../fgrun.js';
 import { figure, type Figure } from '../figures.js';
 import { rotate, type Measured, type Subject } from '../measure.js';
 import { startPeer, type Peer } from '../peer.js';
 import type { Plan } from '../plan.js';
 import { RawEcho } from '../raw-echo.js';
 import { summarize } from '../stats.js';
-import { benchEvent, benchFunction, invokeOk, type BenchFunction } from '../subjects.js';
+import { benchEvent, invokeOk, warmFunction } from '../subjects.js';
 
 export interface HeadlineOptions {
   peer: boolean;
-}
-
-// A warm function and the pids of its instance (started by a first call).
-async function warmFunction(name: BenchFunction, runtime: RuntimeInfo, first: unknown): Promise<{ fn: FunctionHandle; pids: number[] }> {
-  const before = new Set(liveProcessGroups());
-  const fn = await benchFunction(name, runtime);
-  await invokeOk(fn, first);
-  return { fn, pids: liveProcessGroups().filter((pid) => !before.has(pid)) };
 }
 
 const cpuUs = (m: Measured, part: 'all' | 'node' | 'node-main' | 'node-other' | 'subject' = 'all'): number =>
