@@ -61,6 +61,8 @@ export async function headline(runtime: RuntimeInfo, plan: Plan, options: Headli
       figure('warm.cpu.python', '  of which Python', 'µs', cpuUs(m.fgrun!, 'subject'), { label: 'raw echo, Python', value: cpuUs(m.raw!, 'subject') }, n),
       figure('warm.syscalls.node', 'read/write syscalls per request, Node', 'calls', m.fgrun!.nodeSyscalls / m.fgrun!.calls, { label: 'raw echo', value: m.raw!.nodeSyscalls / m.raw!.calls }, n),
       figure('warm.syscalls.python', 'read/write syscalls per request, Python', 'calls', m.fgrun!.subjectSyscalls / m.fgrun!.calls, { label: 'raw echo', value: m.raw!.subjectSyscalls / m.raw!.calls }, n),
+      // Where the scheduler ran each interpreter: one core or two sets the round trip (Method).
+      figure('warm.same-core', 'blocks with the interpreter last on Node\'s core', 'blocks', m.fgrun!.sameCore, { label: 'raw echo', value: m.raw!.sameCore }, m.fgrun!.blocks),
       figure('warm.p50', 'warm invoke p50', 'µs', f.p50, { label: 'raw echo p50', value: r.p50 }, n),
       figure('warm.p99', 'warm invoke p99', 'µs', f.p99, { label: 'raw echo p99', value: r.p99 }, n),
       figure('warm.rate', 'warm invoke, one caller', 'req/s', m.fgrun!.calls / m.fgrun!.seconds, { label: 'raw echo', value: m.raw!.calls / m.raw!.seconds }, n),
@@ -72,6 +74,7 @@ export async function headline(runtime: RuntimeInfo, plan: Plan, options: Headli
       const p = summarize(m.peer.samples);
       const peerCpu = { label: 'serverless-offline', value: cpuUs(m.peer) };
       figures.push(
+        figure('peer.same-core', 'serverless-offline blocks with its interpreter last on Node\'s core', 'blocks', m.peer.sameCore, { label: 'raw echo', value: m.raw!.sameCore }, m.peer.blocks),
         figure('peer.cpu', 'serverless-offline CPU per request', 'µs', cpuUs(m.peer), rawCpu, p.n),
         figure('peer.p50', 'serverless-offline p50', 'µs', p.p50, { label: 'raw echo p50', value: r.p50 }, p.n),
         figure('peer.p99', 'serverless-offline p99', 'µs', p.p99, { label: 'raw echo p99', value: r.p99 }, p.n),
