@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import {
-  encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
+  encodeInvokeBytes, encodeInvokeText, encodeMessage, FrameReader, PROTOCOL_VERSION,
   type CallMessage, type DebugMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { Operation } from './operation.js';
@@ -137,7 +137,7 @@ export class Instance {
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    this.write(encodeInvokeBytes(requestId, event, timeout * 1000));
+    this.write(typeof event === 'string' ? encodeInvokeText(requestId, event, timeout * 1000) : encodeInvokeBytes(requestId, event, timeout * 1000));
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
