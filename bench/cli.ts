@@ -4,6 +4,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { peerMissing } from './peer.js';
+import { straceMissing } from './strace.js';
 import { FULL_PLAN, SMOKE_PLAN } from './plan.js';
 import { formatReport, runtimeTable } from './report.js';
 import { machine, runRuntime, tally, type BenchResult, type RuntimeResult } from './run.js';
@@ -13,10 +14,11 @@ import { inspectRuntimes, normalizeRuntimeId, RUNTIME_IDS, type RuntimeId, type 
 export const DEFAULT_RUNTIMES: readonly RuntimeId[] = ['Python2.7', 'Python3.12'];
 const DEFAULT_OUT = 'bench-results.json';
 
-export const USAGE = `usage: npm run bench -- [--all | --runtime <id>...] [--peer] [--out <file>] [--smoke] [--strict]
+export const USAGE = `usage: npm run bench -- [--all | --runtime <id>...] [--peer] [--strace] [--out <file>] [--smoke] [--strict]
   --all            every supported runtime found (default: ${DEFAULT_RUNTIMES.join(' and ')})
   --runtime <id>   a runtime to benchmark (repeatable), one of ${RUNTIME_IDS.join(', ')}
   --peer           add serverless-offline 14's Python runner to the headline (npm i --no-save serverless-offline@14)
+  --strace         count every syscall per warm request by name on each side with strace (fgrun vs the raw echo)
   --out <file>     where to write the JSON results (default: ${DEFAULT_OUT})
   --smoke          a few calls per benchmark, first runtime only: proves the bench runs (CI); the figures mean nothing
   --strict         exit 1 when a target is missed
@@ -55,6 +57,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
         smoke: { type: 'boolean', default: false },
         strict: { type: 'boolean', default: false },
         peer: { type: 'boolean', default: false },
+        strace: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -80,6 +83,11 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
     io.err(`--peer: ${missing}\n`);
     return 2;
   }
+  const noStrace = args.strace ? straceMissing() : null;
+  if (noStrace) {
+    io.err(`--strace: ${noStrace}\n`);
+    return 2;
+  }
   const plan = args.smoke ? SMOKE_PLAN : FULL_PLAN;
   // Smoke: the first runtime found is enough to prove every suite runs.
   const chosen = args.smoke ? picked.run.filter((r) => r.found).slice(0, 1) : picked.run;
@@ -92,7 +100,7 @@ export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
       skipped.push({ runtime: report.runtime, reason: report.reason ?? 'not found' });
       continue;
     }
-    const result = await runRuntime(report.found, plan, { peer: args.peer }, (suite) => io.err(`${report.runtime}: ${suite}...\n`));
+    const result = await runRuntime(report.found, plan, { peer: args.peer, strace: args.strace }, (suite) => io.err(`${report.runtime}: ${suite}...\n`));
     io.err(runtimeTable(result));
     runtimes.push(result);
   }

@@ -76,3 +76,13 @@ export function treeCpuNs(pid: number, depth = 0): number {
 
 /** Whether this machine has per-thread schedstat (Linux with /proc). */
 export const HAS_SCHEDSTAT = processCpuNs('self') > 0;
+
+// The CPU a process's main thread last ran on (field 39 of /proc/<pid>/task/<pid>/stat), -1 when gone.
+export function lastCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'latin1');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36]);
+  } catch {
+    return -1;
+  }
+}

@@ -2,7 +2,7 @@
 // target it must meet (if any). The targets live here, in one place.
 import { round } from './stats.js';
 
-export type Unit = 'µs' | 'ms' | 'req/s' | 'MB' | 'calls';
+export type Unit = 'µs' | 'ms' | 'req/s' | 'MB' | 'calls' | 'blocks';
 
 export interface Target {
   /** max-ratio: ratio <= limit; min-ratio: ratio >= limit; max-value: value <= limit (in the figure's unit). */

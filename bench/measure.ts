@@ -1,5 +1,5 @@
 // Timing loops: sequential latency samples, interleaved subjects (with their CPU), and concurrent throughput.
-import { processSyscalls, threadCpuNs, treeCpuNs, treeSyscalls } from './cpu.js';
+import { childrenOf, lastCpu, processSyscalls, threadCpuNs, treeCpuNs, treeSyscalls } from './cpu.js';
 
 export type Call = (i: number, worker: number) => Promise<unknown>;
 
@@ -89,6 +89,10 @@ export interface Measured extends Timed {
   /** Read- and write-type syscalls this Node process (every thread) and the subject's processes made. */
   nodeSyscalls: number;
   subjectSyscalls: number;
+  /** Blocks after which the subject's process had last run on the CPU Node's main thread had: the
+   * scheduler's placement, which sets the round trip's cost (one core: two switches; two: two wake-ups). */
+  sameCore: number;
+  blocks: number;
 }
 
 // Every subject alive at once, warmed up, then `rounds` blocks each, the order rotating by one
@@ -99,7 +103,7 @@ export async function rotate<K extends string>(subjects: Record<K, Subject>, tot
   const out = {} as Record<K, Measured>;
   for (const name of names) {
     await timeCalls(warmup, subjects[name].call, -warmup);
-    out[name] = { samples: [], seconds: 0, calls: 0, nodeNs: 0, nodeMainNs: 0, subjectNs: 0, nodeSyscalls: 0, subjectSyscalls: 0 };
+    out[name] = { samples: [], seconds: 0, calls: 0, nodeNs: 0, nodeMainNs: 0, subjectNs: 0, nodeSyscalls: 0, subjectSyscalls: 0, sameCore: 0, blocks: 0 };
   }
   const block = Math.max(1, Math.ceil(total / rounds));
   const rewarm = Math.min(warmup, Math.ceil(block / 10));
@@ -114,6 +118,7 @@ export async function rotate<K extends string>(subjects: Record<K, Subject>, tot
       const node0 = threadCpuNs('self');
       const own0 = subject.pids.reduce((s, pid) => s + treeCpuNs(pid), 0);
       const timed = subject.inside ? await insideCalls(n, subject.call, done) : await timeCalls(n, subject.call, done);
+      const together = subject.pids.length > 0 && lastCpu(leaf(subject.pids[0]!)) === lastCpu(process.pid);
       const node1 = threadCpuNs('self');
       const own1 = subject.pids.reduce((s, pid) => s + treeCpuNs(pid), 0);
       const sys1 = processSyscalls('self');
@@ -127,9 +132,17 @@ export async function rotate<K extends string>(subjects: Record<K, Subject>, tot
       m.subjectNs += own1 - own0;
       m.nodeSyscalls += sys1 - sys0;
       m.subjectSyscalls += ownSys1 - ownSys0;
+      m.blocks++;
+      if (together) m.sameCore++;
     }
   }
   return out;
+}
+
+// The process at the bottom of a subject's tree (the interpreter, when a shell started it).
+function leaf(pid: number, depth = 0): number {
+  const children = childrenOf(pid);
+  return children.length && depth < 8 ? leaf(children[0]!, depth + 1) : pid;
 }
 
 // `n` calls whose results are latencies measured inside the subject.

@@ -16,6 +16,8 @@ export interface Plan {
   headline: { calls: number; rounds: number; contextCalls: number };
   /** Saturation: calls per round, rounds alternating between fgrun and the raw echoes. */
   saturation: { calls: number; rounds: number };
+  /** `--strace`: warm requests counted, per subject. */
+  straceCalls: number;
   /** Whole-process CLI runs of each command. */
   cliRuns: number;
   /** Blocks the calls are split into, alternating between subjects. */
@@ -48,6 +50,7 @@ export const FULL_PLAN: Plan = {
   warmup: 3000,
   headline: { calls: 20000, rounds: 20, contextCalls: 20 },
   saturation: { calls: 10000, rounds: 3 },
+  straceCalls: 2000,
   cliRuns: 10,
   rounds: 10,
   warmCalls: 5000,
@@ -76,6 +79,7 @@ export const SMOKE_PLAN: Plan = {
   warmup: 5,
   headline: { calls: 20, rounds: 2, contextCalls: 5 },
   saturation: { calls: 20, rounds: 1 },
+  straceCalls: 10,
   cliRuns: 1,
   rounds: 2,
   warmCalls: 20,

@@ -12,6 +12,7 @@ import { logHeavy } from './suites/logs.js';
 import { hostMemory } from './suites/memory.js';
 import { pools } from './suites/pool.js';
 import { saturation } from './suites/saturation.js';
+import { straceSyscalls } from './suites/syscalls.js';
 import { FREE, pinnedPlacements, unpinHost, type Placement } from './placement.js';
 import type { RuntimeInfo } from './fgrun.js';
 
@@ -48,14 +49,17 @@ export interface BenchResult {
 export interface RunOptions {
   /** Add serverless-offline's PythonRunner as a subject of the headline. */
   peer: boolean;
+  /** Count every syscall per request by name with strace (the 'syscalls (strace)' suite). */
+  strace: boolean;
 }
 
 type Suite = (runtime: RuntimeInfo, plan: Plan, options: RunOptions, placement: Placement) => Promise<Figure[]>;
 
 /** The benchmarks, in the order they run and print. `placements`: run once in each pinned placement
  * ("pinned"), or once unpinned (the default). */
-const SUITES: Array<{ name: string; run: Suite; placements?: 'pinned' }> = [
+const SUITES: Array<{ name: string; run: Suite; placements?: 'pinned'; only?: keyof RunOptions }> = [
   { name: 'headline (unpinned, interleaved)', run: (r, p, o) => headline(r, p, o) },
+  { name: 'syscalls (strace)', run: (r, p) => straceSyscalls(r, p), only: 'strace' },
   { name: 'warm invoke', run: (r, p, _o, pl) => warmInvoke(r, p, pl), placements: 'pinned' },
   { name: 'context call', run: (r, p, _o, pl) => contextCall(r, p, pl), placements: 'pinned' },
   { name: 'saturation', run: (r, p) => saturation(r, p) },
@@ -87,6 +91,7 @@ export async function runRuntime(runtime: RuntimeInfo, plan: Plan, options: RunO
   const figures: Figure[] = [];
   const pinned = pinnedPlacements();
   for (const suite of SUITES) {
+    if (suite.only && !options[suite.only]) continue;
     for (const placement of suite.placements === 'pinned' ? pinned : [FREE]) {
       progress(suite.placements === 'pinned' ? `${suite.name} [${placement.label}]` : suite.name);
       try {

@@ -1,6 +1,6 @@
 // What the benchmarks call: the bench fixture functions through the public library API, and events.
 import { fileURLToPath } from 'node:url';
-import { createFunction, type FunctionHandle, type RuntimeInfo } from './fgrun.js';
+import { createFunction, liveProcessGroups, type FunctionHandle, type RuntimeInfo } from './fgrun.js';
 
 export type BenchFunction = 'bench-echo' | 'bench-context' | 'bench-logs' | 'bench-work';
 
@@ -10,6 +10,14 @@ export const FUNCTIONS = fileURLToPath(new URL('../fixtures/functions/', import.
 // createFunction() for one of the bench fixtures on one runtime.
 export function benchFunction(name: BenchFunction, runtime: RuntimeInfo, maxInstances = 1): Promise<FunctionHandle> {
   return createFunction({ code: FUNCTIONS + name, runtime: runtime.runtime, pythonPath: runtime.path, timeout: 60 }, { maxInstances });
+}
+
+// A warm function and the pids of its instance (started by a first call).
+export async function warmFunction(name: BenchFunction, runtime: RuntimeInfo, first: unknown): Promise<{ fn: FunctionHandle; pids: number[] }> {
+  const before = new Set(liveProcessGroups());
+  const fn = await benchFunction(name, runtime);
+  await invokeOk(fn, first);
+  return { fn, pids: liveProcessGroups().filter((pid) => !before.has(pid)) };
 }
 
 // Invoke and insist on success: a benchmark of failing calls would measure the wrong thing.

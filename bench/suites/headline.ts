@@ -3,25 +3,17 @@
 // process plus the subject's own processes, from schedstat). Every figure is a ratio to the raw
 // echo of the same run. Subjects: the raw echo, fgrun's trivial handler, a Context call timed from
 // inside a handler, and with --peer serverless-offline's warm Python runner.
-import { liveProcessGroups, type FunctionHandle, type RuntimeInfo } from '../fgrun.js';
+import type { RuntimeInfo } from '../fgrun.js';
 import { figure, type Figure } from '../figures.js';
 import { rotate, type Measured, type Subject } from '../measure.js';
 import { startPeer, type Peer } from '../peer.js';
 import type { Plan } from '../plan.js';
 import { RawEcho } from '../raw-echo.js';
 import { summarize } from '../stats.js';
-import { benchEvent, benchFunction, invokeOk, type BenchFunction } from '../subjects.js';
+import { benchEvent, invokeOk, warmFunction } from '../subjects.js';
 
 export interface HeadlineOptions {
   peer: boolean;
-}
-
-// A warm function and the pids of its instance (started by a first call).
-async function warmFunction(name: BenchFunction, runtime: RuntimeInfo, first: unknown): Promise<{ fn: FunctionHandle; pids: number[] }> {
-  const before = new Set(liveProcessGroups());
-  const fn = await benchFunction(name, runtime);
-  await invokeOk(fn, first);
-  return { fn, pids: liveProcessGroups().filter((pid) => !before.has(pid)) };
 }
 
 const cpuUs = (m: Measured, part: 'all' | 'node' | 'node-main' | 'node-other' | 'subject' = 'all'): number =>
@@ -69,6 +61,8 @@ export async function headline(runtime: RuntimeInfo, plan: Plan, options: Headli
       figure('warm.cpu.python', '  of which Python', 'µs', cpuUs(m.fgrun!, 'subject'), { label: 'raw echo, Python', value: cpuUs(m.raw!, 'subject') }, n),
       figure('warm.syscalls.node', 'read/write syscalls per request, Node', 'calls', m.fgrun!.nodeSyscalls / m.fgrun!.calls, { label: 'raw echo', value: m.raw!.nodeSyscalls / m.raw!.calls }, n),
       figure('warm.syscalls.python', 'read/write syscalls per request, Python', 'calls', m.fgrun!.subjectSyscalls / m.fgrun!.calls, { label: 'raw echo', value: m.raw!.subjectSyscalls / m.raw!.calls }, n),
+      // Where the scheduler ran each interpreter: one core or two sets the round trip (Method).
+      figure('warm.same-core', 'blocks with the interpreter last on Node\'s core', 'blocks', m.fgrun!.sameCore, { label: 'raw echo', value: m.raw!.sameCore }, m.fgrun!.blocks),
       figure('warm.p50', 'warm invoke p50', 'µs', f.p50, { label: 'raw echo p50', value: r.p50 }, n),
       figure('warm.p99', 'warm invoke p99', 'µs', f.p99, { label: 'raw echo p99', value: r.p99 }, n),
       figure('warm.rate', 'warm invoke, one caller', 'req/s', m.fgrun!.calls / m.fgrun!.seconds, { label: 'raw echo', value: m.raw!.calls / m.raw!.seconds }, n),
@@ -80,6 +74,7 @@ export async function headline(runtime: RuntimeInfo, plan: Plan, options: Headli
       const p = summarize(m.peer.samples);
       const peerCpu = { label: 'serverless-offline', value: cpuUs(m.peer) };
       figures.push(
+        figure('peer.same-core', 'serverless-offline blocks with its interpreter last on Node\'s core', 'blocks', m.peer.sameCore, { label: 'raw echo', value: m.raw!.sameCore }, m.peer.blocks),
         figure('peer.cpu', 'serverless-offline CPU per request', 'µs', cpuUs(m.peer), rawCpu, p.n),
         figure('peer.p50', 'serverless-offline p50', 'µs', p.p50, { label: 'raw echo p50', value: r.p50 }, p.n),
         figure('peer.p99', 'serverless-offline p99', 'µs', p.p99, { label: 'raw echo p99', value: r.p99 }, p.n),

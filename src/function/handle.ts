@@ -15,7 +15,7 @@ import type { ResultMessage } from '../protocol/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
 import { findBuild } from '../build/index.js';
 import { functionLayer } from '../bundled/index.js';
-import { buildInvocation } from './build-invocation.js';
+import { buildInvocation, successInvocation, type InvocationFacts } from './build-invocation.js';
 import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
 import { warmUp, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
@@ -198,12 +198,16 @@ class Handle implements FunctionHandle {
     this.pool.release(instance, endedAt);
     const python = warm?.ok ? warm.python : (instance.python ?? this.runtime.version);
     // Fields spelled out: `{ ...facts, more }` costs ~2.5 us in V8 and keeps garbage alive (docs/performance.md).
-    const invocation = buildInvocation({
+    // A success is built from the result as it came (no Answer); a failure goes through answerFor.
+    const success = done?.ok === true;
+    const facts: InvocationFacts = {
       requestId, config: this.config, runtime: this.runtime.runtime, startedAt, endedAt, python, cold: warm?.ok ? warm.cold : null,
       durationMs: done ? done.durationMs : endedAt - t0,
       maxRssKb: done ? done.maxRssKb : outcome.kind === 'timeout' || outcome.kind === 'oom' ? outcome.peakKb : 0,
       functionLog: outcome.log,
-    }, answerFor(outcome, this.config.timeout));
+      body: success && outcome.kind === 'done' && outcome.payload ? outcome.payload.toString('utf8') : '',
+    };
+    const invocation = success ? successInvocation(facts, done!.kind ?? 'none') : buildInvocation(facts, answerFor(outcome, this.config.timeout));
     return stream ? stream.finish(invocation) : invocation;
   }
 
@@ -232,8 +236,7 @@ class Handle implements FunctionHandle {
     const decoder = stream ? new StringDecoder('utf8') : null;
     const onOutput = decoder ? (chunk: Buffer) => stream!.write(decoder.write(chunk)) : undefined;
     const t0 = performance.now();
-    const outcome = await new Promise<Outcome<ResultMessage>>((resolve) => instance.run(requestId, payload, onOutput, resolve, t0));
-    return this.answered(instance, requestId, startedAt, t0, warm, stream, outcome);
+    return new Promise((resolve) => instance.run(requestId, payload, onOutput, (outcome) => resolve(this.answered(instance, requestId, startedAt, t0, warm, stream, outcome)), t0));
   }
 
   stats(): PoolStats {

@@ -100,7 +100,7 @@ export class HttpInstance {
       }
     });
     this.watch = {
-      probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: config.memorySize * 1024, peakKb: 0, deadline: Infinity,
+      probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: config.memorySize * 1024, peakKb: 0, deadline: Infinity, since: 0,
       onOver: (kb) => this.end({ kind: 'oom', peakKb: Math.max(kb, this.watch.peakKb), limitMb: config.memorySize }),
       onDeadline: () => this.end({ kind: 'timeout', peakKb: Math.max(readPeakKb(this.pid), this.watch.peakKb) }),
     };

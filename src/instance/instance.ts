@@ -10,8 +10,8 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { ProtocolError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import {
-  encodeInvokeBytes, encodeMessage, FrameReader, PROTOCOL_VERSION,
-  type CallMessage, type DebugMessage, type FaultMessage, type Frame, type InitializedMessage, type ReadyMessage, type ResultMessage,
+  encodeInvokeBytes, encodeInvokeText, encodeMessage, FrameReader, PROTOCOL_VERSION,
+  type CallMessage, type DebugMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { Operation } from './operation.js';
 import { unexpected, type Outcome, type EndReason } from './outcomes.js';
@@ -28,6 +28,12 @@ import { holdTimeout, releaseTimeout } from './debug-hold.js';
 import type { SandboxLayout } from '../sandbox/index.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
+
+// An event text up to this long goes as one string, which Node encodes into a stack buffer of 16 KB
+// and writes at once (~5% less of Node's CPU per warm request than a frame buffer made in JavaScript);
+// a longer one as one buffer: a string there is flattened, copied and written in pieces (a 6 MB
+// event measured 38 ms of Node's CPU against 29 ms, docs/performance.md).
+const SMALL_EVENT_CHARS = 4096;
 export type { Outcome } from './outcomes.js';
 
 export interface InstanceOptions {
@@ -64,6 +70,8 @@ export class Instance {
   private hasExited = false;
   /** Frames waiting for stdin's 'drain', in order; null while the pipe takes writes. */
   private waiting: Array<string | Buffer> | null = null;
+  /** The done outcome, filled for each operation that succeeds and emptied once it is settled. */
+  private readonly done: Outcome<unknown> & { kind: 'done' } = { kind: 'done', message: null, payload: null, log: '' };
   /** Live log output of the current request, if the caller streams it. */
   private outputListener: ((chunk: Buffer) => void) | null = null;
 
@@ -77,11 +85,11 @@ export class Instance {
     setRef(this.proc, false);
     this.pid = this.proc.pid;
     this.watch = {
-      probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity,
+      probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity, since: 0,
       onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
     };
     this.operation = new Operation(this.watch);
-    this.reader = new FrameReader((f) => this.onFrame(f), (e) => this.onProtocolError(e));
+    this.reader = new FrameReader((message, payload) => this.onFrame(message, payload), (e) => this.onProtocolError(e));
     this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
     this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
     this.proc.stdout.on('data', (chunk: Buffer) => this.reader.push(chunk));
@@ -110,7 +118,7 @@ export class Instance {
   start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
     const { config } = this.options;
     const outcome = new Promise<Outcome<ReadyMessage | FaultMessage>>((resolve) =>
-      this.begin('starting', 'ready', null, performance.now() + (this.options.startTimeoutMs ?? START_TIMEOUT_MS), resolve));
+      this.begin('starting', 'ready', null, performance.now() + (this.options.startTimeoutMs ?? START_TIMEOUT_MS), kept(resolve)));
     this.write(encodeMessage({
       type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
       codeRoot: this.options.sandbox?.codeRoot ?? config.code, paths: this.options.sandbox?.paths ?? config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
@@ -124,24 +132,25 @@ export class Instance {
   initialize(requestId: string): Promise<Outcome<InitializedMessage>> {
     const timeoutMs = this.options.config.initializerTimeout * 1000;
     const deadline = performance.now() + timeoutMs;
-    const outcome = new Promise<Outcome<InitializedMessage>>((resolve) => this.begin('initializing', requestId, this.options.config.initializerTimeout, deadline, resolve));
+    const outcome = new Promise<Outcome<InitializedMessage>>((resolve) => this.begin('initializing', requestId, this.options.config.initializerTimeout, deadline, kept(resolve)));
     this.write(encodeMessage({ type: 'initialize', id: requestId, timeoutMs }));
     return outcome;
   }
 
   // Run the handler on an event already encoded as JSON (UTF-8 bytes, or the text).
   invoke(requestId: string, event: Buffer | string, onOutput?: (chunk: Buffer) => void): Promise<Outcome<ResultMessage>> {
-    return new Promise((resolve) => this.run(requestId, event, onOutput, resolve, performance.now()));
+    return new Promise((resolve) => this.run(requestId, event, onOutput, kept(resolve), performance.now()));
   }
 
   // invoke() for the warm path: `settle` gets the outcome from the frame handler, with no promise
   // of the instance's own in between; `now` is the caller's performance.now() at the request's start.
+  // A done outcome is the instance's one record, emptied once `settle` returns: read it before that.
   run(requestId: string, event: Buffer | string, onOutput: ((chunk: Buffer) => void) | undefined, settle: (outcome: Outcome<ResultMessage>) => void, now: number): void {
     const { timeout } = this.options.config;
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    this.write(encodeInvokeBytes(requestId, event, timeout * 1000));
+    this.write(typeof event === 'string' && event.length <= SMALL_EVENT_CHARS ? encodeInvokeText(requestId, event, timeout * 1000) : encodeInvokeBytes(requestId, event, timeout * 1000));
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
@@ -233,7 +242,15 @@ export class Instance {
         return true;
       }
     }
-    this.finish({ kind: 'done', message, payload: p.payload, log });
+    const done = this.done;
+    done.message = message;
+    done.payload = p.payload;
+    done.log = log;
+    this.finish(done);
+    // Settled: the caller has read it. An idle instance keeps no result body alive.
+    done.message = null;
+    done.payload = null;
+    done.log = '';
     return true;
   }
 
@@ -242,7 +259,7 @@ export class Instance {
     if (p && !p.ended && p.message && p.log !== null) this.complete(p, p.log);
   }
 
-  private onFrame({ message, payload }: Frame): void {
+  private onFrame(message: PythonMessage, payload: Buffer | null): void {
     if (message.type === 'call') return this.answer(message);
     if (message.type === 'debug') return this.onDebug(message);
     const p = this.pending;
@@ -357,4 +374,9 @@ export class Instance {
   get backpressured(): boolean {
     return this.waiting !== null;
   }
+}
+
+// A settle for a promise: a done outcome is copied out of the instance's record, which is reused.
+function kept<M>(resolve: (outcome: Outcome<M>) => void): (outcome: Outcome<M>) => void {
+  return (outcome) => resolve(outcome.kind === 'done' ? { ...outcome } : outcome);
 }

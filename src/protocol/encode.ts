@@ -21,17 +21,27 @@ export function eventBytes(event: unknown): Buffer {
 /** Printable ASCII but `"` and `\\`: an id JSON.stringify quotes as it is. */
 const PLAIN_ID = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-// The invoke frame: header (ASCII even when the request id is not), payload (bytes, or JSON text
-// written as UTF-8 in place: no buffer of its own), "\n", in one buffer. bootstrap/fgrun_protocol.py
-// reads this exact header without json.loads.
-export function encodeInvokeBytes(id: string, payload: Buffer | string, timeoutMs: number): Buffer {
+// The invoke frame's header line (ASCII even when the request id is not) for a payload of `size`
+// bytes. bootstrap/fgrun_protocol.py reads this exact header without json.loads.
+function invokeHeader(id: string, size: number, timeoutMs: number): string {
   const quoted = PLAIN_ID.test(id) ? `"${id}"` : asciiJson(id);
+  return `{"type":"invoke","id":${quoted},"size":${size},"timeoutMs":${timeoutMs}}\n`;
+}
+
+// The invoke frame: header, payload bytes, "\n", in one buffer.
+export function encodeInvokeBytes(id: string, payload: Buffer | string, timeoutMs: number): Buffer {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
-  const header = `{"type":"invoke","id":${quoted},"size":${size},"timeoutMs":${timeoutMs}}\n`;
+  const header = invokeHeader(id, size, timeoutMs);
   const frame = Buffer.allocUnsafe(header.length + size + 1);
   frame.write(header, 0, 'latin1');
   if (typeof payload === 'string') frame.write(payload, header.length, 'utf8');
   else payload.copy(frame, header.length);
   frame[frame.length - 1] = 10;
   return frame;
+}
+
+// The same frame as text, for an event that is JSON text: the pipe's write encodes it to UTF-8 in
+// one pass, with no buffer of its own (the same bytes as encodeInvokeBytes, tested).
+export function encodeInvokeText(id: string, payload: string, timeoutMs: number): string {
+  return invokeHeader(id, Buffer.byteLength(payload, 'utf8'), timeoutMs) + payload + '\n';
 }

@@ -7,10 +7,8 @@ import { pythonMessageSchema, type PythonMessage, type ResultMessage } from '../
 
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;
 
-export interface Frame {
-  message: PythonMessage;
-  payload: Buffer | null;
-}
+/** Receives each frame: its message and, for a result with `size`, the payload (a view of the bytes read). */
+export type OnFrame = (message: PythonMessage, payload: Buffer | null) => void;
 
 export class FrameReader {
   private chunks: Buffer[] = [];
@@ -21,7 +19,7 @@ export class FrameReader {
   private searched = 0;
 
   constructor(
-    private readonly onFrame: (frame: Frame) => void,
+    private readonly onFrame: OnFrame,
     private readonly onError: (error: ProtocolError) => void,
     private readonly limits = { header: MAX_HEADER_BYTES, payload: MAX_PAYLOAD_BYTES },
   ) {}
@@ -49,14 +47,14 @@ export class FrameReader {
       const size = 'size' in message && typeof message.size === 'number' ? message.size : null;
       if (size === null || message.type !== 'result') {
         offset = nl + 1;
-        this.onFrame({ message, payload: null });
+        this.onFrame(message, null);
         continue;
       }
       if (size > this.limits.payload) return this.fail(`payload of ${size} bytes is over the ${this.limits.payload}-byte cap`);
       if (chunk.length - (nl + 1) >= size + 1) {
         const payload = chunk.subarray(nl + 1, nl + 1 + size);
         offset = nl + 2 + size;
-        this.onFrame({ message, payload });
+        this.onFrame(message, payload);
         continue;
       }
       this.pendingHeader = message;
@@ -80,7 +78,7 @@ export class FrameReader {
         const all = this.take(size + 1);
         const message = this.pendingHeader;
         this.pendingHeader = null;
-        this.onFrame({ message, payload: all.subarray(0, size) });
+        this.onFrame(message, all.subarray(0, size));
         continue;
       }
       const nl = this.findNewline();
@@ -96,7 +94,7 @@ export class FrameReader {
         this.pendingHeader = message;
         continue;
       }
-      this.onFrame({ message, payload: null });
+      this.onFrame(message, null);
     }
   }
 

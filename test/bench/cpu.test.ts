@@ -2,7 +2,8 @@
 // work, for this process and for a child's whole tree. Work is measured in CPU, never wall time.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { childrenOf, HAS_SCHEDSTAT, processCpuNs, treeCpuNs } from '../../bench/cpu.js';
+import { cpus } from 'node:os';
+import { childrenOf, HAS_SCHEDSTAT, lastCpu, processCpuNs, treeCpuNs } from '../../bench/cpu.js';
 
 // Burn `ms` of this thread's CPU time (by the kernel's account, whatever else runs).
 function burn(ms: number): void {
@@ -36,5 +37,13 @@ describe.skipIf(!HAS_SCHEDSTAT)('bench CPU accounting (/proc/<pid>/task/*/scheds
     } finally {
       process.kill(-child.pid!, 'SIGKILL');
     }
+  });
+
+  it('reads the CPU a process last ran on (the headline\'s placement), -1 once it is gone', () => {
+    const cpu = lastCpu(process.pid);
+    expect(Number.isInteger(cpu)).toBe(true);
+    expect(cpu).toBeGreaterThanOrEqual(0);
+    expect(cpu).toBeLessThan(cpus().length);
+    expect(lastCpu(2 ** 22 + 1)).toBe(-1);
   });
 });

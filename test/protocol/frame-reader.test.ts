@@ -1,13 +1,13 @@
 // Protocol framing on the host: header lines validated with zod, payloads by byte count, caps.
 import { describe, expect, it } from 'vitest';
-import { FrameReader, isPlainResult, plainResultLine, resultSchema, type Frame } from '../../src/protocol/index.js';
+import { FrameReader, isPlainResult, plainResultLine, resultSchema, type PythonMessage } from '../../src/protocol/index.js';
 import type { ProtocolError } from '../../src/errors.js';
 import { encodeMessage, eventBytes, encodeInvokeBytes } from '../../src/protocol/index.js';
 
 function reader(limits?: { header: number; payload: number }) {
-  const frames: Frame[] = [];
+  const frames: Array<{ message: PythonMessage; payload: Buffer | null }> = [];
   const errors: ProtocolError[] = [];
-  const r = new FrameReader((f) => frames.push(f), (e) => errors.push(e), limits);
+  const r = new FrameReader((message, payload) => frames.push({ message, payload }), (e) => errors.push(e), limits);
   return { r, frames, errors };
 }
 

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunction, type FunctionHandle } from '../../src/index.js';
-import { encodeInvokeBytes, isPlainResult, resultSchema } from '../../src/protocol/index.js';
+import { encodeInvokeBytes, encodeInvokeText, isPlainResult, resultSchema } from '../../src/protocol/index.js';
 import { Instance, LogCollector } from '../../src/instance/index.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
@@ -26,6 +26,8 @@ describe('encodeInvokeBytes', () => {
       expect(frame.subarray(nl + 1)).toEqual(Buffer.concat([payload, Buffer.from('\n')]));
       // The event as text is written as UTF-8 in place: the same frame.
       expect(encodeInvokeBytes(id, '{"k":"中文"}', 3000)).toEqual(frame);
+      // And as one string the pipe encodes (the warm path's frame): the same bytes.
+      expect(Buffer.from(encodeInvokeText(id, '{"k":"中文"}', 3000), 'utf8')).toEqual(frame);
     }
   });
 });

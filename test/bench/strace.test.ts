@@ -1,0 +1,64 @@
+// The bench's opt-in syscall count (`--strace`): strace -c's table read back by name, and a count
+// attached to a live process that makes a known number of one syscall while the action runs.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { SMOKE_PLAN } from '../../bench/plan.js';
+import { countSyscalls, parseStraceSummary, straceMissing } from '../../bench/strace.js';
+import { straceSyscalls } from '../../bench/suites/syscalls.js';
+import { describeEachRuntime } from '../helpers/runtimes.js';
+
+// strace 6's -c table as it writes it (with and without an errors column).
+const TABLE = `% time     seconds  usecs/call     calls    errors syscall
+------ ----------- ----------- --------- --------- ------------------
+ 45.10    0.004513           2      2000           write
+ 30.02    0.003004           1      2000           read
+ 14.88    0.001489           0      2000        12 ioctl
+ 10.00    0.001000           0      2000           getrusage
+------ ----------- ----------- --------- --------- ------------------
+100.00    0.010006           1      8000        12 total
+`;
+
+describe('bench strace mode', () => {
+  it('reads strace -c\'s table by syscall, without its total row', () => {
+    expect(parseStraceSummary(TABLE)).toEqual({ write: 2000, read: 2000, ioctl: 2000, getrusage: 2000 });
+    expect(parseStraceSummary('')).toEqual({});
+  });
+
+  it.skipIf(straceMissing() !== null)('counts the syscalls a live process makes while the action runs, and only those', async () => {
+    // Waits for a line, then asks for its parent's pid 7 times (a getppid syscall each) and says so.
+    const source = "process.stdin.once('data', () => { let p = 0; for (let i = 0; i < 7; i++) p += process.ppid; process.stdout.write(String(p > 0)); })";
+    const child = spawn(process.execPath, ['-e', source], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await once(child, 'spawn');
+      const [counts] = await countSyscalls([child.pid!], async () => {
+        child.stdin.write('go\n');
+        const [reply] = (await once(child.stdout, 'data')) as [Buffer];
+        expect(reply.toString()).toBe('true');
+      });
+      expect(counts!.getppid).toBe(7);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describeEachRuntime('bench --strace suite', (runtime) => {
+  it.skipIf(straceMissing() !== null)('counts each side of a warm request: the read and the write both sides make, and the bootstrap\'s ioctl and getrusage (exactly)', async () => {
+    const plan = { ...SMOKE_PLAN, warmup: 50, straceCalls: 200 };
+    const figures = await straceSyscalls(runtime, plan);
+    const byId = new Map(figures.map((f) => [f.id, f]));
+    for (const name of ['read', 'write']) {
+      // Node's side is this test process, which may read or write a little besides (vitest's own pipes).
+      expect(byId.get(`strace.node.${name}`)!.value).toBeGreaterThanOrEqual(1);
+      expect(byId.get(`strace.node.${name}`)!.baseline.value).toBeGreaterThanOrEqual(1);
+      // One each per request; a rare extra read when a frame arrives in two parts.
+      for (const f of [byId.get(`strace.python.${name}`)!.value, byId.get(`strace.python.${name}`)!.baseline.value]) {
+        expect(f).toBeGreaterThanOrEqual(1);
+        expect(f).toBeLessThan(1.05);
+      }
+    }
+    for (const name of ['ioctl', 'getrusage']) expect(byId.get(`strace.python.${name}`)).toMatchObject({ value: 1, baseline: { value: 0 } });
+    expect(byId.get('strace.python')!.samples).toBe(plan.straceCalls);
+  });
+}, ['Python2.7', 'Python3.12']);
