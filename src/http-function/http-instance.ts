@@ -79,7 +79,7 @@ export class HttpInstance {
     const fence = randomBytes(12).toString('hex');
     const root = workDir(config.code, config.name);
     const box = options.sandbox;
-    const env = buildEnvironment(config, runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot);
+    const env = buildEnvironment(config, runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot, box?.installRoot);
     env.RUNTIME_HANDLER = 'bootstrap';
     // Dependency packages are importable by the server, after its own code (docs/http-functions.md).
     const deps = box?.paths ?? config.dependencies;

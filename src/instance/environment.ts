@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import { INSTALL_ROOT } from '../install/paths.js';
 
 // `codeRoot` is RUNTIME_CODE_ROOT: the `code` link in the function's working folder (work-dir.ts).
-export function buildEnvironment(config: ResolvedConfig, pythonPath: string, logDir: string, codeRoot: string): Record<string, string> {
+export function buildEnvironment(config: ResolvedConfig, pythonPath: string, logDir: string, codeRoot: string, installRoot = INSTALL_ROOT): Record<string, string> {
   return {
     PATH: `${dirname(pythonPath)}:/usr/local/bin:/usr/bin:/bin`,
     LANG: 'C.UTF-8',
@@ -18,12 +18,12 @@ export function buildEnvironment(config: ResolvedConfig, pythonPath: string, log
     PYTHONUNBUFFERED: '1',
     PYTHONDONTWRITEBYTECODE: '1',
     ...config.userData,
-    ...runtimeVariables(config, logDir, codeRoot),
+    ...runtimeVariables(config, logDir, codeRoot, installRoot),
   };
 }
 
 // FunctionGraph's RUNTIME_* variables (contract/environment.ts), every one of them.
-function runtimeVariables(config: ResolvedConfig, logDir: string, codeRoot: string): Record<RuntimeVariable, string> {
+function runtimeVariables(config: ResolvedConfig, logDir: string, codeRoot: string, installRoot: string): Record<RuntimeVariable, string> {
   return {
     RUNTIME_PROJECT_ID: config.projectId,
     RUNTIME_FUNC_NAME: config.name,
@@ -37,7 +37,7 @@ function runtimeVariables(config: ResolvedConfig, logDir: string, codeRoot: stri
     RUNTIME_MAX_RESP_BODY_SIZE: String(MAX_PAYLOAD_BYTES),
     RUNTIME_INITIALIZER_HANDLER: config.initializer ?? '',
     RUNTIME_INITIALIZER_TIMEOUT: String(config.initializerTimeout),
-    RUNTIME_ROOT: INSTALL_ROOT,
+    RUNTIME_ROOT: installRoot,
     RUNTIME_CODE_ROOT: codeRoot,
     RUNTIME_LOG_DIR: logDir,
   };

@@ -79,8 +79,8 @@ export class Instance {
     this.fence = randomBytes(12).toString('hex');
     const root = workDir(options.config.code, options.config.name);
     const box = options.sandbox;
-    const env = buildEnvironment(options.config, options.runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot);
-    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper });
+    const env = buildEnvironment(options.config, options.runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot, box?.installRoot);
+    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper, installRoot: box?.installRoot });
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
     setRef(this.proc, false);
     this.pid = this.proc.pid;

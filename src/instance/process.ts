@@ -3,6 +3,7 @@
 // spawn (nothing per request): a cgroup of its own where one can be made, else the interpreter as
 // the subreaper of what the function starts; the reaper process kills it if the host dies; every
 // instance still alive is killed when the host exits or is interrupted (platform/host-exit.ts).
+import { join } from 'node:path';
 import { PythonShell } from 'python-shell';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -38,6 +39,8 @@ interface SpawnOptions {
   hostSitePackages?: boolean;
   /** The sandbox's bwrap command line (--sandbox, docs/sandbox.md), the interpreter run inside it. */
   sandbox?: readonly string[];
+  /** Where the install root is for the interpreter (a sandbox binds it elsewhere). @default INSTALL_ROOT */
+  installRoot?: string;
 }
 
 /** The shell gate of a sandboxed instance: it waits for "go" on stdin, then becomes bwrap, so the
@@ -49,7 +52,7 @@ const GATE = ['-c', 'read go && exec "$@"', 'fgrun-sandbox'];
 export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>, options: SpawnOptions = {}): PythonProcess {
   if (live.size === 0) onHostExit('kill', killAll);
   const flags = options.hostSitePackages ? ['-u', '-B', '-s'] : ['-u', '-B', '-s', '-S'];
-  const shell = new PythonShell(BOOTSTRAP_MAIN, {
+  const shell = new PythonShell(options.installRoot ? join(options.installRoot, 'bootstrap', 'main.py') : BOOTSTRAP_MAIN, {
     mode: 'binary',
     ...(options.sandbox ? { pythonPath: '/bin/sh', pythonOptions: [...GATE, ...options.sandbox, pythonPath, ...flags] } : { pythonPath, pythonOptions: flags }),
     cwd,

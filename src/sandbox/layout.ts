@@ -5,9 +5,11 @@
 //   /opt/function/deps/<n>   its dependency packages (and its `fgrun build`), read-only, in order
 //   /tmp                     private to the instance, empty, 512 MB
 //   /root, /home             empty (the host's homes are hidden); /home/snuser/log is RUNTIME_LOG_DIR
+//   /home/snuser/runtime     fgrun's bootstrap, read-only (RUNTIME_ROOT, the cloud's runtime folder)
 //   uid 1003, gid 1003       as the cloud runs functions
-// The rest of the host's file system is read-only; the interpreter's prefix and fgrun's own
-// bootstrap are bound back read-only wherever they live (a pyenv build under a home included).
+// The rest of the host's file system is read-only; the interpreter's prefix is bound back read-only
+// wherever it lives (a pyenv build under a home included). fgrun's own files are bound at the cloud's
+// runtime folder, not where they are installed, so a clone under /tmp leaves the private /tmp empty.
 import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { INSTALL_ROOT } from '../install/paths.js';
@@ -34,6 +36,8 @@ export interface SandboxLayout {
   paths: string[];
   logDir: string;
   cwd: string;
+  /** Where fgrun's install root (bootstrap/, pyshim/) is inside: RUNTIME_ROOT. */
+  installRoot: string;
 }
 
 export interface SandboxSpec {
@@ -65,13 +69,14 @@ export function sandboxLayout(spec: SandboxSpec): SandboxLayout {
     ...(spec.network === 'none' ? ['--unshare-net'] : []),
     '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
     '--size', String(CLOUD.tmpBytes), '--tmpfs', '/tmp',
-    '--tmpfs', '/root', '--tmpfs', '/home', '--dir', CLOUD.logDir, '--dir', CLOUD.runtimeRoot,
+    '--tmpfs', '/root', '--tmpfs', '/home', '--dir', CLOUD.logDir, '--ro-bind', INSTALL_ROOT, CLOUD.runtimeRoot,
     '--tmpfs', '/opt', '--dir', CLOUD.cwd, '--ro-bind', spec.code, CLOUD.code,
     ...spec.dependencies.flatMap((dep, i) => ['--ro-bind', dep, paths[i]!]),
     '--ro-bind', pythonPrefix(spec.pythonPath), pythonPrefix(spec.pythonPath),
-    '--ro-bind', INSTALL_ROOT, INSTALL_ROOT,
+    // An HTTP function's relay is started by its host path, beside the folder its socket is in.
+    ...(spec.shared?.length ? ['--ro-bind', INSTALL_ROOT, INSTALL_ROOT] : []),
     ...(spec.shared ?? []).flatMap((dir) => ['--bind', dir, dir]),
     '--chdir', CLOUD.cwd,
   ];
-  return { wrapper: args, codeRoot: CLOUD.code, paths, logDir: CLOUD.logDir, cwd: CLOUD.cwd };
+  return { wrapper: args, codeRoot: CLOUD.code, paths, logDir: CLOUD.logDir, cwd: CLOUD.cwd, installRoot: CLOUD.runtimeRoot };
 }
