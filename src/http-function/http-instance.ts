@@ -84,7 +84,8 @@ export class HttpInstance {
     // Dependency packages are importable by the server, after its own code (docs/http-functions.md).
     const deps = box?.paths ?? config.dependencies;
     if (deps.length > 0) env.PYTHONPATH = deps.join(':');
-    this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper, network: options.network });
+    const inside = box ? { installRoot: box.installRoot, socketsDir: box.sharedAt[0]! } : undefined;
+    this.proc = spawnServer({ pythonPath: runtime.path, command: options.command, cwd: root.cwd, env, fence, wrapper: options.wrapper, network: options.network, ...(inside ? { inside } : {}) });
     this.pid = this.proc.pid;
     this.python = runtime.version;
     this.agent = new Agent({ keepAlive: true, maxSockets: 1 });

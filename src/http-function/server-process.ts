@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SpawnError } from '../errors.js';
 import { sharedLogDir } from '../instance/index.js';
@@ -47,6 +47,8 @@ export interface ServerSpawn {
   wrapper: string[];
   /** slirp4netns, to give the namespace outbound network (needs a bwrap wrapper), or null. */
   network: string | null;
+  /** Under --sandbox: where fgrun's install root and the sockets folder (socketsDir()) are inside. */
+  inside?: { installRoot: string; socketsDir: string };
 }
 
 // fds of the instance's process beyond the log (2), control (3) and events (4) pipes, with outbound
@@ -96,7 +98,11 @@ export function spawnServer(options: ServerSpawn): ServerProcess {
   if (live.size === 0) onHostExit('kill', killAll);
   const dir = socketDir();
   const socketPath = join(dir, 's');
-  const relay = [options.pythonPath, '-S', '-E', '-B', '-s', '-u', RELAY, socketPath, options.fence];
+  // The relay's script and socket as the instance sees them (a sandbox binds both elsewhere).
+  const inside = options.inside;
+  const relayScript = inside ? join(inside.installRoot, 'bootstrap', 'fgrun_http_relay.py') : RELAY;
+  const relaySocket = inside ? join(inside.socketsDir, basename(dir), 's') : socketPath;
+  const relay = [options.pythonPath, '-S', '-E', '-B', '-s', '-u', relayScript, relaySocket, options.fence];
   // A gate: the shell waits for "go" on the control pipe before it becomes bwrap (or the relay), so
   // the cgroup is joined before anything forks (bwrap forks at once, before a join after spawn).
   const file = '/bin/sh';

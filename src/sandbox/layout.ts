@@ -6,6 +6,7 @@
 //   /tmp                     private to the instance, empty, 512 MB
 //   /root, /home             empty (the host's homes are hidden); /home/snuser/log is RUNTIME_LOG_DIR
 //   /home/snuser/runtime     fgrun's bootstrap, read-only (RUNTIME_ROOT, the cloud's runtime folder)
+//   /opt/.fgrun/<n>          an HTTP function's socket folder (the relay's), shared with the host
 //   uid 1003, gid 1003       as the cloud runs functions
 // The rest of the host's file system is read-only; the interpreter's prefix is bound back read-only
 // wherever it lives (a pyenv build under a home included). fgrun's own files are bound at the cloud's
@@ -38,6 +39,8 @@ export interface SandboxLayout {
   cwd: string;
   /** Where fgrun's install root (bootstrap/, pyshim/) is inside: RUNTIME_ROOT. */
   installRoot: string;
+  /** Where each of the spec's `shared` folders is inside, in order. */
+  sharedAt: string[];
 }
 
 export interface SandboxSpec {
@@ -46,7 +49,8 @@ export interface SandboxSpec {
   dependencies: readonly string[];
   pythonPath: string;
   network: 'host' | 'none';
-  /** Host folders the instance must reach at the same path, writable (an HTTP function's socket folder). */
+  /** Host folders the instance must reach, writable (an HTTP function's socket folder), bound at
+   * /opt/.fgrun/<n>: out of /tmp, which stays the instance's own and empty. */
   shared?: readonly string[];
 }
 
@@ -64,6 +68,8 @@ function pythonPrefix(pythonPath: string): string {
 // The bwrap command line and the paths the function sees.
 export function sandboxLayout(spec: SandboxSpec): SandboxLayout {
   const paths = spec.dependencies.map((_, i) => `${CLOUD.deps}/${i}`);
+  const shared = spec.shared ?? [];
+  const sharedAt = shared.map((_, i) => `/opt/.fgrun/${i}`);
   const args = [
     spec.bwrap, '--unshare-user', '--uid', String(CLOUD.uid), '--gid', String(CLOUD.gid), '--unshare-pid', '--unshare-ipc', '--unshare-uts',
     ...(spec.network === 'none' ? ['--unshare-net'] : []),
@@ -73,10 +79,8 @@ export function sandboxLayout(spec: SandboxSpec): SandboxLayout {
     '--tmpfs', '/opt', '--dir', CLOUD.cwd, '--ro-bind', spec.code, CLOUD.code,
     ...spec.dependencies.flatMap((dep, i) => ['--ro-bind', dep, paths[i]!]),
     '--ro-bind', pythonPrefix(spec.pythonPath), pythonPrefix(spec.pythonPath),
-    // An HTTP function's relay is started by its host path, beside the folder its socket is in.
-    ...(spec.shared?.length ? ['--ro-bind', INSTALL_ROOT, INSTALL_ROOT] : []),
-    ...(spec.shared ?? []).flatMap((dir) => ['--bind', dir, dir]),
+    ...shared.flatMap((dir, i) => ['--bind', dir, sharedAt[i]!]),
     '--chdir', CLOUD.cwd,
   ];
-  return { wrapper: args, codeRoot: CLOUD.code, paths, logDir: CLOUD.logDir, cwd: CLOUD.cwd, installRoot: CLOUD.runtimeRoot };
+  return { wrapper: args, codeRoot: CLOUD.code, paths, logDir: CLOUD.logDir, cwd: CLOUD.cwd, installRoot: CLOUD.runtimeRoot, sharedAt };
 }

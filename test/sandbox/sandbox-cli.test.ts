@@ -39,6 +39,9 @@ describe.concurrent('--sandbox from the command line', () => {
     const run = await cli(['invoke', 'fixtures/functions/http-echo', '--sandbox', '--event', event]);
     expect(run.code).toBe(0);
     expect(echoOf(JSON.parse(run.stdout)).echo).toMatchObject({ path: '/boxed', cwd: '/opt/function' });
+    // Its /tmp is its own and empty: the relay's socket folder is bound elsewhere (/opt/.fgrun).
+    const tmp = await cli(['invoke', 'fixtures/functions/http-echo', '--sandbox', '--event', JSON.stringify({ httpMethod: 'GET', path: '/tmp', headers: {}, body: '' })]);
+    expect([tmp.code, Buffer.from(JSON.parse(tmp.stdout).body as string, 'base64').toString()]).toEqual([0, '[]']);
   });
 
   it('matrix --sandbox: every runtime sees the same cloud layout and identity', async () => {
