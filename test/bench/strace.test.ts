@@ -52,9 +52,11 @@ describeEachRuntime('bench --strace suite', (runtime) => {
       // Node's side is this test process, which may read or write a little besides (vitest's own pipes).
       expect(byId.get(`strace.node.${name}`)!.value).toBeGreaterThanOrEqual(1);
       expect(byId.get(`strace.node.${name}`)!.baseline.value).toBeGreaterThanOrEqual(1);
-      // One each per request; a rare extra read when a frame arrives in two parts.
+      // One each per request; a rare extra read when a frame arrives in two parts, and one fewer when
+      // the read the interpreter was blocked in as strace attached goes uncounted (seen under load:
+      // 199 of 200).
       for (const f of [byId.get(`strace.python.${name}`)!.value, byId.get(`strace.python.${name}`)!.baseline.value]) {
-        expect(f).toBeGreaterThanOrEqual(1);
+        expect(f).toBeGreaterThanOrEqual(1 - 1 / plan.straceCalls);
         expect(f).toBeLessThan(1.05);
       }
     }
