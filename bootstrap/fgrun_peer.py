@@ -3,11 +3,13 @@
 # is found in /proc/net/tcp (or tcp6) by its address pair, and its owner's uid compared with ours.
 # Where that table cannot be read (macOS), the owner cannot be known and the connection is refused.
 # Also imported by debug_adapter/sitecustomize.py inside debugpy's adapter process: stdlib only.
+# `socket` is imported where it is used: the bootstrap imports this module at every start, and on
+# Python 2.7 socket brings _ssl and OpenSSL (~6 ms of every cold start, docs/performance.md).
 import os
-import socket
 
 
 def _hex_address(address, family):
+    import socket
     # /proc/net/tcp spells an address as the kernel's 32-bit words in host (little-endian) order.
     host, port = address[0], address[1]
     if family == socket.AF_INET:
@@ -25,6 +27,7 @@ def _hex(data):
 
 # The uid owning the peer's end of `conn`, or None when it cannot be found.
 def peer_uid(conn):
+    import socket
     try:
         family = conn.family
         ours = conn.getsockname()

@@ -15,7 +15,8 @@ from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_platform import PeakRss
 from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
-from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, decode_event, quote_json
+from fgrun_log_end import LogEnd
+from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, decode_event
 
 TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
 _clock = getattr(time, "perf_counter", time.time)
@@ -23,44 +24,6 @@ try:
     from _thread import allocate_lock
 except ImportError:
     from thread import allocate_lock
-try:
-    from fcntl import ioctl
-    from termios import FIONREAD, TIOCOUTQ
-except ImportError:
-    ioctl = FIONREAD = TIOCOUTQ = None
-_STDOUT = sys.__stdout__
-_STDERR = sys.__stderr__
-
-
-# A check of whether the log channel `fd` still holds bytes the host has not read, or None when it
-# cannot tell. The host spawns it as a socket (libuv's stdio "pipes" are socketpairs): the bytes we
-# sent that the reader has not consumed yet are our send queue (SIOCOUTQ). A real pipe: its
-# unread bytes (FIONREAD). When it holds none, the host has read every byte written so far and,
-# being one process reading in order, delivered them to the request's log before it reads the
-# result, so the fence is not needed.
-def unread_check(fd):
-    if ioctl is None:
-        return None
-    try:
-        import stat
-        from array import array
-        mode = os.fstat(fd).st_mode
-        request = TIOCOUTQ if stat.S_ISSOCK(mode) else FIONREAD if stat.S_ISFIFO(mode) else None
-        if request is None:
-            return None
-        # The count lands in a kept array (mutated in place): no new bytes object per request.
-        count = array("i", [0])
-        ioctl(fd, request, count, True)
-    except (IOError, OSError, ValueError, TypeError):
-        return None
-
-    def unread():
-        try:
-            ioctl(fd, request, count, True)
-            return count[0] != 0
-        except (IOError, OSError, ValueError):
-            return True
-    return unread
 
 
 # Encode a handler's return value as FunctionGraph does: None -> "", text as is, else json.dumps.
@@ -87,8 +50,7 @@ def _seconds(name, default):
 class Runner(object):
     def __init__(self, channel, log_fd=2):
         self.channel = channel
-        self.log_fd = log_fd
-        self.fence = ""
+        self.log_end = LogEnd(log_fd)
         self.handler = None
         self.initializer = None
         # Held by the loop between requests, released while one runs: a context call (from any
@@ -108,7 +70,6 @@ class Runner(object):
         self.rss = PeakRss()
         self.current = None
         self.debugger = None
-        self.log_unread = unread_check(log_fd)
 
     # Serve until shutdown or end of input.
     def serve(self):
@@ -131,7 +92,7 @@ class Runner(object):
                 raise ProtocolError("unexpected {0} between requests".format(message["type"]))
 
     def init(self, message):
-        self.fence = message.get("fence", "")
+        self.log_end.fence = message.get("fence", "")
         if message.get("protocol") != PROTOCOL_VERSION:
             self.channel.send({"type": "fault", "target": "handler", "stage": "protocol", "error": {
                 "type": "ProtocolError", "stackTrace": [],
@@ -156,10 +117,10 @@ class Runner(object):
             if message.get("initializer"):
                 self.initializer = load_function(code_root, message["initializer"], "initializer")
         except LoadFault as fault:
-            self.write_fence("ready")
+            self.log_end.fence_now("ready")
             self.channel.send(fault.to_message())
             return False
-        self.write_fence("ready")
+        self.log_end.fence_now("ready")
         version = "{0}.{1}.{2}".format(*sys.version_info[:3])
         self.channel.send({"type": "ready", "protocol": PROTOCOL_VERSION, "python": version, "pid": os.getpid()})
         return True
@@ -216,48 +177,6 @@ class Runner(object):
         with self.lock:
             self.channel.send(message)
 
-    # Flush Python-level buffers, then mark the end of this request's log on fd 2.
-    def write_fence(self, request_id):
-        self.flush_streams()
-        # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
-        data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
-        try:
-            os.write(self.log_fd, data.encode("ascii"))
-        except OSError:
-            pass
-
-    # End a request's log: the fence, or nothing when the host has already read all of it (the
-    # common silent request: one write and one host wake-up less). Returns whether it fenced.
-    def end_log(self, request_id):
-        self.flush_streams()
-        if self.log_unread is not None and not self.log_unread():
-            return False
-        self.write_fence(request_id)
-        return True
-
-    # Flush what the function may have buffered in Python: sys.stdout and sys.stderr, and the
-    # originals too when the function replaced them (they are unbuffered under -u, but a replaced
-    # stream may write into them).
-    def flush_streams(self):
-        out = sys.stdout
-        err = sys.stderr
-        try:
-            out.flush()
-        except Exception:
-            pass
-        try:
-            err.flush()
-        except Exception:
-            pass
-        if out is _STDOUT and err is _STDERR:
-            return
-        for stream in (_STDOUT, _STDERR):
-            if stream is not out and stream is not err:
-                try:
-                    stream.flush()
-                except Exception:
-                    pass
-
     def initialize(self, request_id, timeout_ms=None):
         self.rss.reset()
         start = _clock()
@@ -274,7 +193,7 @@ class Runner(object):
                 reply = {"type": "initialized", "id": request_id, "ok": False, "error": facts}
         self.end()
         reply["durationMs"] = round((_clock() - start) * 1000, 3)
-        self.write_fence(request_id)
+        self.log_end.fence_now(request_id)
         reply["maxRssKb"] = self.rss.peak_kb()
         self.channel.send(reply)
 
@@ -300,7 +219,7 @@ class Runner(object):
         self.end()
         # The log is complete: fence it now (when needed), so the host works on it while the result
         # is encoded and the peak read (~8 us from /proc); neither writes to the log.
-        fenced = self.end_log(request_id)
+        fenced = self.log_end.end(request_id)
         if error is None:
             try:
                 kind, body = encode_body(value)

@@ -5,50 +5,27 @@
 // the log the function wrote before it died.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { aheadAnswers, answerContextCall, UnknownContextMethodError } from '../context.js';
-import type { ResolvedConfig } from '../config/index.js';
 import type { ProtocolError } from '../errors.js';
-import type { RuntimeInfo } from '../runtimes/index.js';
 import {
-  encodeInvokeBytes, encodeInvokeText, encodeMessage, FrameReader, PROTOCOL_VERSION,
+  encodeInvoke, encodeMessage, FrameReader,
   type CallMessage, type DebugMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { Operation } from './operation.js';
-import { unexpected, type Outcome, type EndReason } from './outcomes.js';
+import { kept, unexpected, type Outcome, type EndReason } from './outcomes.js';
 import { stopProcess } from './teardown.js';
-import { buildEnvironment } from './environment.js';
-import { canMove, checkMove, EXIT_DRAIN_MS, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
+import { canMove, checkMove, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
 import { LogCollector } from './log-collector.js';
+import { StdinWriter } from './stdin-writer.js';
 import type { Watch } from './memory-watch.js';
 import { readPeakKb, RssProbe } from '../platform/index.js';
-import { cleanUpAfterExit, killProcess, setRef, spawnPython, type PythonProcess } from './process.js';
-import { sharedLogDir } from './paths.js';
-import { workDir } from './work-dir.js';
+import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
 import { holdTimeout, releaseTimeout } from './debug-hold.js';
-import type { SandboxLayout } from '../sandbox/index.js';
+import { contextReply, initFrame, type InstanceOptions } from './options.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 
-// An event text up to this long goes as one string, which Node encodes into a stack buffer of 16 KB
-// and writes at once (~5% less of Node's CPU per warm request than a frame buffer made in JavaScript);
-// a longer one as one buffer: a string there is flattened, copied and written in pieces (a 6 MB
-// event measured 38 ms of Node's CPU against 29 ms, docs/performance.md).
-const SMALL_EVENT_CHARS = 4096;
 export type { Outcome } from './outcomes.js';
-
-export interface InstanceOptions {
-  config: ResolvedConfig;
-  runtime: RuntimeInfo;
-  startTimeoutMs?: number;
-  /** Serve a debugger on 127.0.0.1:port (docs/debugging.md). */
-  debugPort?: number;
-  /** A debugger waits for a client, holds the function or lets it go, in request `requestId` (null: loading the module). */
-  onDebug?: (message: DebugMessage, requestId: string | null) => void;
-  /** Run in this sandbox (--sandbox, docs/sandbox.md). */
-  sandbox?: SandboxLayout;
-  /** Top-level module -> the sentence its ImportError gets (bundled libraries the layer lacks). */
-  importHints?: Record<string, string>;
-}
+export type { InstanceOptions } from './options.js';
 
 export class Instance {
   private current: InstanceState = 'starting';
@@ -68,8 +45,7 @@ export class Instance {
   private readonly fence: string;
   private readonly exited: Promise<void>;
   private hasExited = false;
-  /** Frames waiting for stdin's 'drain', in order; null while the pipe takes writes. */
-  private waiting: Array<string | Buffer> | null = null;
+  private readonly stdin: StdinWriter;
   /** The done outcome, filled for each operation that succeeds and emptied once it is settled. */
   private readonly done: Outcome<unknown> & { kind: 'done' } = { kind: 'done', message: null, payload: null, log: '' };
   /** Live log output of the current request, if the caller streams it. */
@@ -77,13 +53,11 @@ export class Instance {
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
-    const root = workDir(options.config.code, options.config.name);
-    const box = options.sandbox;
-    const env = buildEnvironment(options.config, options.runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot, box?.installRoot);
-    this.proc = spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper, installRoot: box?.installRoot });
+    this.proc = spawnInstance(options);
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
     setRef(this.proc, false);
     this.pid = this.proc.pid;
+    this.stdin = new StdinWriter(this.proc.stdin);
     this.watch = {
       probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity, since: 0,
       onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
@@ -116,15 +90,9 @@ export class Instance {
   // The handshake with the interpreter the constructor spawned: load the handler (and the
   // initializer) and wait for ready or a load fault.
   start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
-    const { config } = this.options;
     const outcome = new Promise<Outcome<ReadyMessage | FaultMessage>>((resolve) =>
       this.begin('starting', 'ready', null, performance.now() + (this.options.startTimeoutMs ?? START_TIMEOUT_MS), kept(resolve)));
-    this.write(encodeMessage({
-      type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
-      codeRoot: this.options.sandbox?.codeRoot ?? config.code, paths: this.options.sandbox?.paths ?? config.dependencies, fence: this.fence, ...this.proc.containment, debugPort: this.options.debugPort ?? null,
-      answers: aheadAnswers(config), userData: config.userData, timeouts: { handler: config.timeout, initializer: config.initializerTimeout },
-      importHints: this.options.importHints ?? {},
-    }));
+    this.stdin.write(initFrame(this.options, this.fence, this.proc.containment));
     return outcome;
   }
 
@@ -133,7 +101,7 @@ export class Instance {
     const timeoutMs = this.options.config.initializerTimeout * 1000;
     const deadline = performance.now() + timeoutMs;
     const outcome = new Promise<Outcome<InitializedMessage>>((resolve) => this.begin('initializing', requestId, this.options.config.initializerTimeout, deadline, kept(resolve)));
-    this.write(encodeMessage({ type: 'initialize', id: requestId, timeoutMs }));
+    this.stdin.write(encodeMessage({ type: 'initialize', id: requestId, timeoutMs }));
     return outcome;
   }
 
@@ -150,7 +118,7 @@ export class Instance {
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    this.write(typeof event === 'string' && event.length <= SMALL_EVENT_CHARS ? encodeInvokeText(requestId, event, timeout * 1000) : encodeInvokeBytes(requestId, event, timeout * 1000));
+    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000));
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
@@ -277,14 +245,7 @@ export class Instance {
   private answer(call: CallMessage): void {
     const scope = this.pending?.scope;
     if (!scope) return this.onProtocolError(unexpected('call'));
-    let reply: string;
-    try {
-      reply = encodeMessage({ type: 'reply', seq: call.seq, value: answerContextCall(this.options.config, scope, call.method, call.args) });
-    } catch (error) {
-      if (!(error instanceof UnknownContextMethodError)) throw error;
-      reply = encodeMessage({ type: 'reply', seq: call.seq, error: error.message });
-    }
-    this.write(reply);
+    this.stdin.write(contextReply(this.options.config, scope, call));
   }
 
   // A debugger holds the function or lets it go (only ever sent with --debug-port).
@@ -339,44 +300,11 @@ export class Instance {
     this.watch.probe.close();
     if (!this.pending) return;
     // Let the pipes drain: a result (or log line) written just before the exit still counts.
-    const settle = () => this.settleAfterExit(code, signal);
-    if (this.proc.shell.terminated) return settle();
-    const drained = new Promise<void>((r) => this.proc.shell.once('close', () => r()));
-    void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(settle);
-  }
-
-  // Write to the interpreter's stdin, respecting backpressure as the MCP SDK's stdio transport does:
-  // once the pipe is full (a 6 MB event to a reader that is slow or stopped), later frames wait for
-  // 'drain' in order instead of piling up in the stream's buffer.
-  private write(data: string | Buffer): void {
-    if (this.waiting !== null) {
-      this.waiting.push(data);
-      return;
-    }
-    const stdin = this.proc.stdin;
-    if (!stdin.writable || stdin.write(data)) return;
-    this.waiting = [];
-    stdin.once('drain', () => {
-      const queued = this.waiting!;
-      this.waiting = null;
-      for (const [i, next] of queued.entries()) {
-        this.write(next);
-        if (this.waiting !== null) {
-          // Full again: the rest waits behind it, still in order.
-          (this.waiting as Array<string | Buffer>).push(...queued.slice(i + 1));
-          return;
-        }
-      }
-    });
+    afterDrain(this.proc, () => this.settleAfterExit(code, signal));
   }
 
   /** Whether a frame is waiting for the stdin pipe to drain (tests). */
   get backpressured(): boolean {
-    return this.waiting !== null;
+    return this.stdin.backpressured;
   }
-}
-
-// A settle for a promise: a done outcome is copied out of the instance's record, which is reused.
-function kept<M>(resolve: (outcome: Outcome<M>) => void): (outcome: Outcome<M>) => void {
-  return (outcome) => resolve(outcome.kind === 'done' ? { ...outcome } : outcome);
 }

@@ -17,3 +17,8 @@ export type EndReason = DistributiveOmit<Exclude<Outcome<never>, { kind: 'done' 
 export function unexpected(type: string): ProtocolError {
   return new ProtocolError(`unexpected ${type} message from the bootstrap`);
 }
+
+// A settle for a promise: a done outcome is copied out of the instance's record, which is reused.
+export function kept<M>(resolve: (outcome: Outcome<M>) => void): (outcome: Outcome<M>) => void {
+  return (outcome) => resolve(outcome.kind === 'done' ? { ...outcome } : outcome);
+}

@@ -10,6 +10,11 @@ import type { Readable, Writable } from 'node:stream';
 import { InstanceCgroup, killGroup, killTree, onHostExit, reaperForget, reaperWatch } from '../platform/index.js';
 import { BOOTSTRAP_MAIN } from '../install/paths.js';
 import { SpawnError } from '../errors.js';
+import { buildEnvironment } from './environment.js';
+import { EXIT_DRAIN_MS } from './lifecycle.js';
+import type { InstanceOptions } from './options.js';
+import { sharedLogDir } from './paths.js';
+import { workDir } from './work-dir.js';
 
 export interface PythonProcess {
   shell: PythonShell;
@@ -49,7 +54,7 @@ const GATE = ['-c', 'read go && exec "$@"', 'fgrun-sandbox'];
 
 // -S keeps the interpreter's site-packages (and a venv's) off sys.path: in the cloud a function
 // imports only the standard library, its code and its dependency packages (docs/runtimes.md).
-export function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>, options: SpawnOptions = {}): PythonProcess {
+function spawnPython(pythonPath: string, cwd: string, env: Record<string, string>, options: SpawnOptions = {}): PythonProcess {
   if (live.size === 0) onHostExit('kill', killAll);
   const flags = options.hostSitePackages ? ['-u', '-B', '-s'] : ['-u', '-B', '-s', '-S'];
   const shell = new PythonShell(options.installRoot ? join(options.installRoot, 'bootstrap', 'main.py') : BOOTSTRAP_MAIN, {
@@ -91,6 +96,21 @@ export function spawnPython(pythonPath: string, cwd: string, env: Record<string,
     reaperForget(pid);
   });
   return proc;
+}
+
+// The interpreter of an instance, in the function's working folder (or its sandbox) with its environment.
+export function spawnInstance(options: InstanceOptions): PythonProcess {
+  const root = workDir(options.config.code, options.config.name);
+  const box = options.sandbox;
+  const env = buildEnvironment(options.config, options.runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot, box?.installRoot);
+  return spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper, installRoot: box?.installRoot });
+}
+
+// Call `then` once the exited interpreter's pipes have drained (or EXIT_DRAIN_MS passed).
+export function afterDrain(proc: PythonProcess, then: () => void): void {
+  if (proc.shell.terminated) return then();
+  const drained = new Promise<void>((r) => proc.shell.once('close', () => r()));
+  void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(then);
 }
 
 // The SpawnError for an interpreter that did not start (Node leaves no pipes on EMFILE/ENFILE).

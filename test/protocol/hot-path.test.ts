@@ -79,7 +79,7 @@ function pythonUnread(python: string): unknown {
   const src = [
     'import json, os, socket, sys',
     `sys.path[0:0] = [${JSON.stringify(join(ROOT, 'bootstrap'))}, ${JSON.stringify(join(ROOT, 'pyshim'))}]`,
-    'from fgrun_runner import unread_check',
+    'from fgrun_log_end import unread_check',
     'out = {}',
     'a, b = socket.socketpair()',
     'r, w = os.pipe()',

@@ -1,0 +1,97 @@
+# The end of a request's log on the log channel (fd 2's private duplicate): the function's Python
+# buffers flushed, then the fence "\0fgrun:<fence>:<id as a JSON string>\n" that tells the host where
+# the request's log ends, or no fence when the host has already read every byte written so far
+# (docs/protocol.md, "The log").
+import os
+import sys
+
+from fgrun_protocol import quote_json
+
+try:
+    from fcntl import ioctl
+    from termios import FIONREAD, TIOCOUTQ
+except ImportError:
+    ioctl = FIONREAD = TIOCOUTQ = None
+_STDOUT = sys.__stdout__
+_STDERR = sys.__stderr__
+
+
+# A check of whether the log channel `fd` still holds bytes the host has not read, or None when it
+# cannot tell. The host spawns it as a socket (libuv's stdio "pipes" are socketpairs): the bytes we
+# sent that the reader has not consumed yet are our send queue (SIOCOUTQ). A real pipe: its
+# unread bytes (FIONREAD). When it holds none, the host has read every byte written so far and,
+# being one process reading in order, delivered them to the request's log before it reads the
+# result, so the fence is not needed.
+def unread_check(fd):
+    if ioctl is None:
+        return None
+    try:
+        import stat
+        from array import array
+        mode = os.fstat(fd).st_mode
+        request = TIOCOUTQ if stat.S_ISSOCK(mode) else FIONREAD if stat.S_ISFIFO(mode) else None
+        if request is None:
+            return None
+        # The count lands in a kept array (mutated in place): no new bytes object per request.
+        count = array("i", [0])
+        ioctl(fd, request, count, True)
+    except (IOError, OSError, ValueError, TypeError):
+        return None
+
+    def unread():
+        try:
+            ioctl(fd, request, count, True)
+            return count[0] != 0
+        except (IOError, OSError, ValueError):
+            return True
+    return unread
+
+
+# Flush what the function may have buffered in Python: sys.stdout and sys.stderr, and the
+# originals too when the function replaced them (they are unbuffered under -u, but a replaced
+# stream may write into them).
+def flush_streams():
+    out = sys.stdout
+    err = sys.stderr
+    try:
+        out.flush()
+    except Exception:
+        pass
+    try:
+        err.flush()
+    except Exception:
+        pass
+    if out is _STDOUT and err is _STDERR:
+        return
+    for stream in (_STDOUT, _STDERR):
+        if stream is not out and stream is not err:
+            try:
+                stream.flush()
+            except Exception:
+                pass
+
+
+class LogEnd(object):
+    def __init__(self, log_fd):
+        self.log_fd = log_fd
+        self.fence = ""
+        self.unread = unread_check(log_fd)
+
+    # Flush Python-level buffers, then mark the end of this request's log.
+    def fence_now(self, request_id):
+        flush_streams()
+        # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
+        data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
+        try:
+            os.write(self.log_fd, data.encode("ascii"))
+        except OSError:
+            pass
+
+    # End an invoke's log: the fence, or nothing when the host has already read all of it (the
+    # common silent request: one write and one host wake-up less). Returns whether it fenced.
+    def end(self, request_id):
+        flush_streams()
+        if self.unread is not None and not self.unread():
+            return False
+        self.fence_now(request_id)
+        return True
