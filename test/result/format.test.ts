@@ -10,6 +10,12 @@ describe('result formatting', () => {
     expect(logTimestamp(at)).toBe('2026-03-17T10:13:22Z');
   });
 
+  it('stamps each second with its own text, whatever order the seconds come in', () => {
+    const stamps = ['2026-03-17T10:13:22.999Z', '2026-03-17T10:13:23.000Z', '2026-03-17T10:13:22.001Z', '1969-12-31T23:59:59.500Z', '2026-03-17T10:13:22.000Z']
+      .map((iso) => logTimestamp(new Date(iso)));
+    expect(stamps).toEqual(['2026-03-17T10:13:22Z', '2026-03-17T10:13:23Z', '2026-03-17T10:13:22Z', '1969-12-31T23:59:59Z', '2026-03-17T10:13:22Z']);
+  });
+
   it('rounds billing up to the whole millisecond', () => {
     expect([billedDuration(2.049), billedDuration(65.828), billedDuration(3), billedDuration(0.01), billedDuration(3.0000001)]).toEqual([3, 66, 3, 1, 3]);
   });
