@@ -11,7 +11,7 @@
 // file of the store that fgrun reads must be this user's and writable by no one else (ownedBy).
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { RuntimeInfo } from '../runtimes/index.js';
@@ -43,7 +43,7 @@ export function buildRoot(env: NodeJS.ProcessEnv): string {
   if (xdg && isAbsolute(xdg)) return join(xdg, 'fgrun', 'builds');
   const home = env['HOME'];
   if (home && isAbsolute(home)) return join(home, '.cache', 'fgrun', 'builds');
-  return join(tmpdir(), `fgrun-${userInfo().uid}`, 'builds');
+  return join(tmpdir(), `fgrun-${process.geteuid?.() ?? -1}`, 'builds');
 }
 
 // The build folder's name for these inputs (requirementsDigest, sourceDigest) on this interpreter.
@@ -63,7 +63,7 @@ function lastBuildFile(root: string, code: string, runtime: RuntimeInfo): string
 
 // Why `path` cannot be trusted (a link, another user's, writable by others), or null.
 async function notOwned(path: string): Promise<string | null> {
-  const uid = userInfo().uid;
+  const uid = process.geteuid?.() ?? -1;
   let info;
   try {
     info = await lstat(path);

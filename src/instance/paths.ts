@@ -1,6 +1,6 @@
 // The functions' log folder (RUNTIME_LOG_DIR), private to the user.
 import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FgrunError } from '../errors.js';
 
@@ -15,7 +15,7 @@ export function sharedLogDir(): string {
 
 // `<base>/fgrun-<uid>/logs`, each level created 0700, refused when it is a link or another user's.
 export function privateLogDir(base: string): string {
-  const top = join(base, `fgrun-${userInfo().uid}`);
+  const top = join(base, `fgrun-${process.geteuid?.() ?? -1}`);
   const logs = join(top, 'logs');
   for (const dir of [top, logs]) ensurePrivateDir(dir, LOG_FOLDER);
   return logs;
@@ -30,7 +30,8 @@ const LOG_FOLDER: PrivateUse = { folder: "the functions' log folder", holds: 'it
 
 // A folder only this user can use: created 0700, or an existing one of ours (tightened to 0700).
 export function ensurePrivateDir(dir: string, use: PrivateUse): void {
-  const uid = userInfo().uid;
+  // The effective uid, as os.userInfo() gives it, without reading /etc/passwd (a cold start did, 3 times).
+  const uid = process.geteuid?.() ?? -1;
   const unsafe = (why: string, cause?: unknown) => new FgrunError('FGRUN_LOG_DIR_UNSAFE', 'usage', `${use.folder} ${dir} ${why}: fgrun keeps ${use.holds} only in a private folder of its own; remove it, or point TMPDIR at a folder of yours`, { cause, details: { dir } });
   try {
     mkdirSync(dir, { mode: 0o700 });

@@ -1,6 +1,5 @@
 // The serve state folder (--state-dir): where the async journal and the console's test events live.
 import { chmodSync, existsSync, statfsSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 
@@ -24,7 +23,7 @@ export function checkStateDir(dir: string): void {
   if (existing !== resolve(dir)) return;
   const info = statSync(existing);
   if (!info.isDirectory()) throw refuse('is not a folder');
-  const uid = userInfo().uid;
+  const uid = process.geteuid?.() ?? -1;
   if (uid >= 0 && info.uid !== uid) throw refuse(`belongs to another user (uid ${info.uid}, fgrun runs as uid ${uid})`);
   // Ours: private from now on, as the folders fgrun creates there are (0700, files 0600).
   if ((info.mode & 0o077) !== 0) chmodSync(existing, 0o700);
