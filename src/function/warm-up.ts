@@ -2,7 +2,7 @@
 // A failure at any stage becomes the request's answer (entry exception, init error, crash, oom).
 // An initializer that fails (raises, times out, crashes, runs out of memory) abandons its instance
 // and a fresh one tries again, INIT_ATTEMPTS in all, as FunctionGraph does; the last failure answers.
-import { Instance, type InstanceOptions, type Outcome } from '../instance/index.js';
+import { Instance, protocolPair, type InstanceOptions, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { SpawnError } from '../errors.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
@@ -47,9 +47,12 @@ export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, reque
 
 async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal: AbortSignal | undefined, extras: InstanceExtras): Promise<Attempt> {
   let instance: Instance;
+  const protocol = await protocolPair();
   try {
-    instance = new Instance({ config, runtime, ...extras });
+    instance = new Instance({ config, runtime, ...extras, protocol });
   } catch (error) {
+    protocol?.reader.destroy();
+    protocol?.child.destroy();
     // No process at all (EMFILE...): this request's answer is a crash; the host carries on.
     if (!(error instanceof SpawnError)) throw error;
     return { ok: false, answer: errorAnswer('crash', 'crash', 'RuntimeExited', error.message), log: '', python: runtime.version, peakKb: 0, retry: false };

@@ -63,10 +63,12 @@ export class Instance {
       onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
     };
     this.operation = new Operation(this.watch);
-    this.reader = new FrameReader((message, payload) => this.onFrame(message, payload), (e) => this.onProtocolError(e));
+    const pair = options.protocol ?? null;
+    this.reader = new FrameReader((message, payload) => this.onFrame(message, payload), (e) => this.onProtocolError(e), undefined, pair !== null);
     this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
     this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
-    this.proc.stdout.on('data', (chunk: Buffer) => this.reader.push(chunk));
+    if (pair !== null) pair.sink = (chunk) => this.reader.push(chunk);
+    else this.proc.stdout.on('data', (chunk: Buffer) => this.reader.push(chunk));
     this.proc.stdout.once('end', () => this.onProtocolEnd());
     this.proc.stderr.on('data', (chunk: Buffer) => this.logs.push(chunk));
     // python-shell's unpiped stderr is paused: start it flowing into the collector.

@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import { encodeMessage, PROTOCOL_VERSION, type CallMessage, type DebugMessage } from '../protocol/index.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import type { SandboxLayout } from '../sandbox/index.js';
+import type { ProtocolPair } from './protocol-socket.js';
 
 export interface InstanceOptions {
   config: ResolvedConfig;
@@ -18,6 +19,8 @@ export interface InstanceOptions {
   sandbox?: SandboxLayout;
   /** Top-level module -> the sentence its ImportError gets (bundled libraries the layer lacks). */
   importHints?: Record<string, string>;
+  /** The protocol read through a socket pair (protocol-socket.ts); without one, through a stdout pipe. */
+  protocol?: ProtocolPair | null;
 }
 
 // The init frame: what the bootstrap loads, how it contains itself, and the context's answers ahead.

@@ -13,6 +13,7 @@ import { SpawnError } from '../errors.js';
 import { buildEnvironment } from './environment.js';
 import { EXIT_DRAIN_MS } from './lifecycle.js';
 import type { InstanceOptions } from './options.js';
+import type { ProtocolPair } from './protocol-socket.js';
 import { sharedLogDir } from './paths.js';
 import { workDir } from './work-dir.js';
 
@@ -46,6 +47,8 @@ interface SpawnOptions {
   sandbox?: readonly string[];
   /** Where the install root is for the interpreter (a sandbox binds it elsewhere). @default INSTALL_ROOT */
   installRoot?: string;
+  /** The protocol's socket pair: its child end becomes fd 1, its reader is `stdout` (else a pipe). */
+  protocol?: ProtocolPair | null;
 }
 
 /** The shell gate of a sandboxed instance: it waits for "go" on stdin, then becomes bwrap, so the
@@ -63,18 +66,21 @@ function spawnPython(pythonPath: string, cwd: string, env: Record<string, string
     cwd,
     env,
     detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', options.protocol?.child ?? 'pipe', 'pipe'],
   });
   const child = shell.childProcess;
+  // The interpreter has its own copy of the socket now (or never will, when the spawn failed).
+  options.protocol?.child.destroy();
+  const stdout = options.protocol?.reader ?? child.stdout;
   // A failed spawn's 'error' event follows on the next tick: listen before anything can throw.
   shell.on('error', () => {});
   shell.on('pythonError', () => {});
-  if (child.pid === undefined || !child.stdin || !child.stdout || !child.stderr) {
+  if (child.pid === undefined || !child.stdin || !stdout || !child.stderr) {
     // EMFILE/ENFILE leave no pipes at all; ENOENT/EACCES leave a dead child. Either way: no instance.
     child.stdin?.destroy();
-    child.stdout?.destroy();
+    stdout?.destroy();
     child.stderr?.destroy();
-    throw spawnFailure(pythonPath, !child.stdout);
+    throw spawnFailure(pythonPath, !child.stderr);
   }
   const stderr = child.stderr;
   // python-shell keeps every stderr byte in a string and splits it into lines; the log can be
@@ -88,7 +94,7 @@ function spawnPython(pythonPath: string, cwd: string, env: Record<string, string
   if (options.sandbox) child.stdin.write('go\n');
   const reaped = reaperWatch(pythonPath, pid, cgroup?.dir ?? null);
   const proc: PythonProcess = {
-    shell, child, pid, stdin: child.stdin, stdout: child.stdout, stderr, cgroup, containment: { subreaper: cgroup === null, parentDeath: !reaped },
+    shell, child, pid, stdin: child.stdin, stdout, stderr, cgroup, containment: { subreaper: cgroup === null, parentDeath: !reaped },
   };
   live.set(pid, proc);
   child.once('exit', () => {
@@ -103,13 +109,19 @@ export function spawnInstance(options: InstanceOptions): PythonProcess {
   const root = workDir(options.config.code, options.config.name);
   const box = options.sandbox;
   const env = buildEnvironment(options.config, options.runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot, box?.installRoot);
-  return spawnPython(options.runtime.path, root.cwd, env, { hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper, installRoot: box?.installRoot });
+  return spawnPython(options.runtime.path, root.cwd, env, {
+    hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper, installRoot: box?.installRoot, protocol: options.protocol,
+  });
 }
 
-// Call `then` once the exited interpreter's pipes have drained (or EXIT_DRAIN_MS passed).
+// Call `then` once the exited interpreter's pipes have drained (or EXIT_DRAIN_MS passed): python-shell
+// closes after stderr (and its stdout pipe, when fd 1 is one); a protocol socket is waited for apart.
 export function afterDrain(proc: PythonProcess, then: () => void): void {
-  if (proc.shell.terminated) return then();
-  const drained = new Promise<void>((r) => proc.shell.once('close', () => r()));
+  const socketDone = proc.stdout !== proc.child.stdout ? proc.stdout.readableEnded || proc.stdout.destroyed : true;
+  if (proc.shell.terminated && socketDone) return then();
+  const shellClosed = proc.shell.terminated ? Promise.resolve() : new Promise<void>((r) => proc.shell.once('close', () => r()));
+  const socketClosed = socketDone ? Promise.resolve() : new Promise<void>((r) => proc.stdout.once('close', () => r()));
+  const drained = Promise.all([shellClosed, socketClosed]);
   void Promise.race([drained, new Promise<void>((r) => setTimeout(r, EXIT_DRAIN_MS).unref())]).then(then);
 }
 

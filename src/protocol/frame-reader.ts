@@ -22,7 +22,14 @@ export class FrameReader {
     private readonly onFrame: OnFrame,
     private readonly onError: (error: ProtocolError) => void,
     private readonly limits = { header: MAX_HEADER_BYTES, payload: MAX_PAYLOAD_BYTES },
+    /** The chunks pushed are views of one buffer that is read into again once push() returns
+     * (instance/protocol-socket.ts): what outlives the call (payloads, partial frames) is copied. */
+    private readonly reused = false,
   ) {}
+
+  private own(bytes: Buffer): Buffer {
+    return this.reused ? Buffer.from(bytes) : bytes;
+  }
 
   // Feed bytes as they arrive; frames are emitted synchronously, in order.
   push(chunk: Buffer): void {
@@ -31,7 +38,7 @@ export class FrameReader {
       this.fastPath(chunk);
       return;
     }
-    this.chunks.push(chunk);
+    this.chunks.push(this.own(chunk));
     this.buffered += chunk.length;
     this.drain();
   }
@@ -52,7 +59,7 @@ export class FrameReader {
       }
       if (size > this.limits.payload) return this.fail(`payload of ${size} bytes is over the ${this.limits.payload}-byte cap`);
       if (chunk.length - (nl + 1) >= size + 1) {
-        const payload = chunk.subarray(nl + 1, nl + 1 + size);
+        const payload = this.own(chunk.subarray(nl + 1, nl + 1 + size));
         offset = nl + 2 + size;
         this.onFrame(message, payload);
         continue;
@@ -62,7 +69,7 @@ export class FrameReader {
       break;
     }
     if (offset < chunk.length) {
-      const rest = chunk.subarray(offset);
+      const rest = this.own(chunk.subarray(offset));
       this.chunks.push(rest);
       this.buffered = rest.length;
       if (this.pendingHeader === null && this.buffered > this.limits.header) this.fail(`protocol line over the ${this.limits.header}-byte cap`);
