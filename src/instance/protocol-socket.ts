@@ -32,6 +32,8 @@ export async function protocolPair(): Promise<ProtocolPair | null> {
       server.once('connection', resolve);
       server.once('error', reject);
     });
+    // Awaited below only once listening succeeded: a failure before that is the listen's to report.
+    accepted.catch(() => {});
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(path, resolve);

@@ -25,6 +25,19 @@ describe('protocol socket pair', () => {
   });
 });
 
+describe('protocol socket pair, where none can be made', () => {
+  it('answers null (the instance then reads a pipe) instead of failing', async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent-fgrun-test';
+    try {
+      expect(await protocolPair()).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+});
+
 describe('FrameReader on a reused buffer', () => {
   it('keeps payloads and partial frames intact after the buffer is overwritten', () => {
     const frames: Array<{ message: PythonMessage; payload: string | null }> = [];
