@@ -4,12 +4,12 @@
 // `onread` (one reused buffer, a plain callback) is offered only for sockets Node connects itself.
 // So the interpreter's fd 1 is the accepted end of a Unix socket connection the host made, whose
 // connecting end the host reads with `onread`. Node has no socketpair(): each pair is made through a
-// listening socket in a new folder only this user can enter (mkdtemp: 0700; an abstract socket's
-// name would be readable by every user in /proc/net/unix), closed and removed once it has accepted.
-import { mkdtempSync, rmSync } from 'node:fs';
+// listening socket in a new folder only this user can enter (platform/temp.ts: 0700, a random name;
+// an abstract socket's name would be readable by every user in /proc/net/unix), closed and removed
+// once it has accepted.
 import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempFolder, type TempFolder } from '../platform/temp.js';
 
 const READ_BUFFER_BYTES = 64 * 1024;
 
@@ -23,11 +23,11 @@ export interface ProtocolPair {
 
 // A new pair for one instance, or null where none can be made (the instance then reads a stdout pipe).
 export async function protocolPair(): Promise<ProtocolPair | null> {
-  let dir: string | null = null;
+  let dir: TempFolder | null = null;
   const server = createServer();
   try {
-    dir = mkdtempSync(join(tmpdir(), 'fgrun-protocol-'));
-    const path = join(dir, 'p');
+    dir = tempFolder('fgrun-protocol-');
+    const path = join(dir.path, 'p');
     const accepted = new Promise<Socket>((resolve, reject) => {
       server.once('connection', resolve);
       server.once('error', reject);
@@ -54,6 +54,6 @@ export async function protocolPair(): Promise<ProtocolPair | null> {
     return null;
   } finally {
     server.close();
-    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+    dir?.remove();
   }
 }

@@ -4,7 +4,7 @@
 // host-exit.ts, which calls each folder's own removeCallback before the signal is re-raised (tmp's
 // clean-up listens for `exit` only, and a re-raised signal ends the process without one).
 // Folders that persist by design (logs, runtime roots, builds, caches) are not temporary and are
-// not made here (docs/architecture.md, "Temporary and private folders").
+// not made here (docs/security.md, "What fgrun reads back, and how it trusts it").
 import tmp from 'tmp';
 import { onHostExit } from './host-exit.js';
 
