@@ -7,7 +7,7 @@
 // kept: createFunction unpacks.
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { findConfigFile, loadConfigFile } from '../config/file.js';
+import { findConfigFile } from '../config/file-find.js';
 import type { FunctionConfigInput } from '../config/index.js';
 import { applyOverrides, pickFunction } from '../config/merge.js';
 import { ConfigError } from '../errors.js';
@@ -43,6 +43,7 @@ export async function functionSources(code: string | undefined, flags: SourceFla
     if (flags.function !== undefined) throw new ConfigError(`--function ${flags.function} picks a function of a config file: pass --config <file> too`, { field: '--function' });
     return { inputs: [fromFlags], configFile: null };
   }
+  const { loadConfigFile } = await import('../config/file.js');
   const functions = await loadConfigFile(configFile, { unpack: false });
   const picked = flags.function !== undefined || scope === 'one' ? [pickFunction(functions, flags.function, configFile)] : functions;
   if (picked.length > 1) {

@@ -2,8 +2,7 @@
 // The file uses FunctionGraph's own field names (see file-schema.ts); paths are relative to the
 // file's folder; every error is a ConfigError that names the field and the file.
 import { readFile, stat } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { prepareCode } from '../package/index.js';
 import { describeIssue } from './file-issues.js';
@@ -12,8 +11,7 @@ import { FIELDS, userDataKeyProblem, userDataSizeProblem, type Field } from './f
 import type { FunctionConfigInput } from './schema.js';
 import { resolveConfig } from './validate.js';
 
-/** The names `fgrun` looks for in a folder, in this order. */
-export const CONFIG_FILE_NAMES = ['fgrun.json', 'fgrun.yaml', 'fgrun.yml'] as const;
+export { CONFIG_FILE_NAMES, findConfigFile } from './file-find.js';
 
 export interface LoadConfigOptions {
   /**
@@ -43,15 +41,6 @@ export async function loadConfigFile(path: string, options: LoadConfigOptions = 
     prepared.push(ready);
   }
   return prepared;
-}
-
-// The config file in `dir` (fgrun.json, then fgrun.yaml, then fgrun.yml), or null.
-export function findConfigFile(dir = '.'): string | null {
-  for (const name of CONFIG_FILE_NAMES) {
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
 }
 
 // The file's text, or a ConfigError naming it.

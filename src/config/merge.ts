@@ -3,7 +3,6 @@
 // the overrides' winning; CODE given on the command line replaces the file's code.
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { loadConfigFile } from './file.js';
 import type { FunctionConfigInput } from './schema.js';
 
 /** Fields over a file's: what flags (or a library caller) set; the rest comes from the file. */
@@ -34,5 +33,7 @@ export function pickFunction(functions: readonly FunctionConfigInput[], name: st
 // One function of a config file (zip paths kept), with the overrides applied (the library's
 // createFunction({ configFile }); the CLI's rule is cli/function-source.ts, which uses the same parts).
 export async function functionFromFile(file: string, name: string | undefined, overrides: ConfigOverrides = {}, cwd = process.cwd()): Promise<FunctionConfigInput> {
+  // Loaded with the first file: a function given without one never loads the file's schema.
+  const { loadConfigFile } = await import('./file.js');
   return applyOverrides(pickFunction(await loadConfigFile(file, { unpack: false }), name, file), overrides, cwd);
 }

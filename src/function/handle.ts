@@ -21,7 +21,7 @@ import { answerFor } from './answer.js';
 import { warmUp, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
 import { wallDate } from './clock.js';
-import { functionKind, startHttp } from '../http-function/index.js';
+import { classifyFunction } from '../http-function/kind.js';
 import { checkSandboxFields, sandboxFor } from '../sandbox/index.js';
 
 export interface InvokeOptions {
@@ -97,7 +97,7 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
     throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });
   }
   const notice = options.onNotice ?? ((line: string) => process.stderr.write(line + '\n'));
-  const kind = functionKind(await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source));
+  const kind = classifyFunction(await prepareCode('configFile' in source ? await functionFromFile(source.configFile, source.function, source.overrides) : source));
   const input = kind.input;
   if (kind.notice) notice(kind.notice);
   const maxInstances = debugPort !== undefined ? 1 : options.maxInstances;
@@ -114,6 +114,7 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   const dependencies = [...config.dependencies, ...(build.site ? [build.site] : []), ...(layer.site ? [layer.site] : [])];
   const built = dependencies.length === config.dependencies.length ? config : { ...config, dependencies };
   if (built.type === 'http') {
+    const { startHttp } = await import('../http-function/index.js');
     const http = startHttp(built, runtime, { notice, env, debugPort });
     return new Handle(http.config, runtime, http.start, http.release);
   }

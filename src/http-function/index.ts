@@ -1,21 +1,15 @@
-// HTTP functions (docs/http-functions.md): recognised by their `bootstrap` file, run as their own web
-// server per instance. Re-exports and the one entry createFunction() calls.
-import type { FunctionConfigInput, ResolvedConfig } from '../config/index.js';
+// HTTP functions (docs/http-functions.md): recognised by their `bootstrap` file (kind.ts), run as their
+// own web server per instance. The one entry createFunction() calls, and imports only for an HTTP
+// function: an event function's start never loads node:http nor this folder's instance.
+import type { ResolvedConfig } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import type { WarmUp } from '../function/warm-up.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import { localCommand, readBootstrap } from './bootstrap-file.js';
 import { httpIsolation } from './isolation.js';
-import { functionKind as kindOf, kindNotice, withKind } from './kind.js';
 import { warmUpHttp } from './warm-up.js';
 import { socketsDir } from './server-process.js';
 import { sandboxFor } from '../sandbox/index.js';
-
-// The config with its type (and an HTTP function's runtime) filled in, and the line that says a guess.
-export function functionKind<T extends FunctionConfigInput>(input: T): { input: T; notice: string | null } {
-  const kind = kindOf(input);
-  return { input: withKind(input, kind), notice: kindNotice(kind, input.code) };
-}
 
 export interface HttpStart {
   config: ResolvedConfig;
