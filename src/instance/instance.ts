@@ -13,11 +13,11 @@ import {
 import { Operation } from './operation.js';
 import { kept, unexpected, type Outcome, type EndReason } from './outcomes.js';
 import { stopProcess } from './teardown.js';
-import { canMove, checkMove, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
+import { canMove, checkMove, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, PIPE_CLOSED_GRACES, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
 import { LogCollector } from './log-collector.js';
 import { StdinWriter } from './stdin-writer.js';
 import type { Watch } from './memory-watch.js';
-import { readPeakKb, RssProbe } from '../platform/index.js';
+import { processState, readPeakKb, RssProbe } from '../platform/index.js';
 import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
 import { holdTimeout, releaseTimeout } from './debug-hold.js';
 import { contextReply, initFrame, type InstanceOptions } from './options.js';
@@ -286,10 +286,14 @@ export class Instance {
   }
 
   // The protocol pipe closed. Normal when the interpreter exits; a crash when it lives on without it.
-  private onProtocolEnd(): void {
+  // The channel closed: the interpreter is exiting (its exit settles what is pending) or lives on
+  // without it. Only one seen asleep after a grace lives on; a fixed grace alone would misreport a
+  // slow exit on a loaded machine (lifecycle.ts). A request's timeout still bounds the wait.
+  private onProtocolEnd(graces = 0): void {
     if (this.hasExited || this.current === 'stopping') return;
     setTimeout(() => {
       if (this.hasExited || this.current === 'stopping') return;
+      if (graces < PIPE_CLOSED_GRACES && !asleep(this.proc.child.pid ?? -1)) return this.onProtocolEnd(graces + 1);
       if (this.pending) this.end({ kind: 'crash', exitCode: null, signal: null, reason: 'the runtime process closed its protocol channel' });
       else this.kill();
     }, PIPE_CLOSED_GRACE_MS).unref();
@@ -309,4 +313,12 @@ export class Instance {
   get backpressured(): boolean {
     return this.stdin.backpressured;
   }
+}
+
+// Whether a process waits on something (sleeping or stopped) rather than running, exiting or gone.
+// Without /proc (macOS) every process counts as asleep: the grace alone decides, as it did.
+function asleep(pid: number): boolean {
+  const state = processState(pid);
+  if (state === null) return processState(process.pid) === null;
+  return state === 'S' || state === 'T' || state === 't';
 }

@@ -40,5 +40,9 @@ export const STOP_GRACE_MS = 500;
 export const EXIT_DRAIN_MS = 250;
 /** After the host kills a group (timeout, oom...), how long to wait for the exit before settling anyway. */
 export const KILL_SETTLE_MS = 1_000;
-/** The protocol pipe closed but the interpreter lives on: how long before it counts as a crash. */
+/** The protocol pipe closed but the interpreter lives on: how long before it counts as a crash, as
+ * long as it sleeps (waits on something); one still running (on its way out, or descheduled on a
+ * loaded machine) or already exited is given another grace, and its exit settles the request. */
 export const PIPE_CLOSED_GRACE_MS = 250;
+/** At most this many graces for an interpreter that keeps running without its channel (10 s). */
+export const PIPE_CLOSED_GRACES = 40;

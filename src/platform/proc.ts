@@ -50,6 +50,18 @@ export function rssKb(pid: number): number {
   }
 }
 
+// The scheduler state letter of a process (`/proc/<pid>/stat` field 3: R running, S sleeping, D in
+// the kernel, Z exited and not yet reaped...), or null when it is gone or /proc is missing.
+export function processState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The name (field 2) is in parentheses and may hold spaces or ')': the state follows the last ')'.
+    return stat.charAt(stat.lastIndexOf(')') + 2) || null;
+  } catch {
+    return null;
+  }
+}
+
 // The children of every thread of `pid` (a child started from a thread is that thread's child).
 export function childrenOf(pid: number): number[] {
   let tids: string[];

@@ -71,6 +71,16 @@ describe.concurrent('crashes', () => {
       }
     });
 
+    it('closing the protocol pipes and running on, then exiting: the exit code, however long the exit takes past the grace', async () => {
+      const fn = await open();
+      try {
+        // Busy for 1 s (four 250 ms graces) without its channel, as an exit descheduled on a loaded machine.
+        await crashThenRecover(fn, { crash: 'close-pipe', spin: 1, code: 7 }, 'runtime process exited with code 7');
+      } finally {
+        await fn.close();
+      }
+    });
+
     it('SIGKILL from outside while the request runs: "killed by signal SIGKILL"', async () => {
       const fn = await createFunction({ code: fixture('fault-sleep'), runtime: runtime.runtime, pythonPath: runtime.path, timeout: 30 });
       try {
