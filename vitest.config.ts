@@ -1,13 +1,40 @@
 import { defineConfig } from 'vitest/config';
 
+// Files that need a process of their own (docs/testing.md, "How the suite runs"): each reads state a
+// module keeps for the life of its process (a once-per-process notice, sweep or probe cache, the log
+// folder under $TMPDIR, the cgroup switch) or sets the environment before the modules it tests load.
+const OWN_PROCESS = [
+  'test/build/**/*.test.ts',
+  'test/runtimes/**/*.test.ts',
+  'test/package/deep-zip.test.ts',
+  'test/faults/escape-tree.test.ts',
+  'test/faults/soak.test.ts',
+  'test/instance/work-dir.test.ts',
+  'test/http-function/host-port.test.ts',
+];
+
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+  pool: 'forks' as const,
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    // Integration tests spawn interpreters; two workers keep a 2-core machine busy without thrashing.
-    maxWorkers: 2,
+    // Three workers on 2 cores: the tests mostly wait (interpreters starting, 3 s timeouts, servers),
+    // and a third worker fills that wait (measured in docs/testing.md); wait-on-condition tests hold under load.
+    maxWorkers: 3,
     reporters: ['default'],
+    projects: [
+      // First (group 0), so the many short shared files even out the end of the run.
+      { test: { ...shared, name: 'own-process', include: OWN_PROCESS, isolate: true, sequence: { groupOrder: 0 } } },
+      // The rest share a worker (and its imported modules) file after file.
+      {
+        test: {
+          ...shared, name: 'shared', include: ['test/**/*.test.ts'], exclude: OWN_PROCESS, isolate: false,
+          setupFiles: ['test/helpers/restore-env.ts'], sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
