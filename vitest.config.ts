@@ -26,13 +26,14 @@ export default defineConfig({
     maxWorkers: 3,
     reporters: ['default'],
     projects: [
-      // First (group 0), so the many short shared files even out the end of the run.
-      { test: { ...shared, name: 'own-process', include: OWN_PROCESS, isolate: true, sequence: { groupOrder: 0 } } },
+      // One pool run for both (the same groupOrder: no barrier between them); vitest queues projects
+      // in name order, so 'own-process' files start first and the many short shared files even out the end.
+      { test: { ...shared, name: 'own-process', include: OWN_PROCESS, isolate: true } },
       // The rest share a worker (and its imported modules) file after file.
       {
         test: {
           ...shared, name: 'shared', include: ['test/**/*.test.ts'], exclude: OWN_PROCESS, isolate: false,
-          setupFiles: ['test/helpers/restore-env.ts'], sequence: { groupOrder: 1 },
+          setupFiles: ['test/helpers/restore-env.ts'],
         },
       },
     ],
