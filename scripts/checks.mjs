@@ -2,7 +2,7 @@
 //   build, then the type check of src/test/bench  |  the console's type check, knip, dpdm
 // Each lane runs its npm scripts in order and stops at the first that fails; each script's output is
 // printed whole when it ends, so two lanes never interleave lines. Exits 1 if any script failed.
-// Sequentially these steps took ~31 s here; in two lanes ~18 s (docs/testing.md).
+// Sequentially these steps took 31-40 s here; in two lanes 33 s under load, 18 s with a warm tsc cache (docs/testing.md).
 import { spawn } from 'node:child_process';
 
 const LANES = [
