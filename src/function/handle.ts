@@ -76,6 +76,12 @@ export interface CreateOptions {
    * Where to attach is said through onNotice.
    */
   debugPort?: number;
+  /**
+   * The handle serves one request or a few and is closed (the CLI's `invoke`, a matrix): its
+   * instances skip the setup that only many warm requests pay back (the protocol socket pair,
+   * docs/protocol.md), ~5-7 ms of each cold start. @default false
+   */
+  shortLived?: boolean;
 }
 
 /** A function of a config file (fgrun.json / fgrun.yaml), with fields over the file's. */
@@ -118,8 +124,10 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
     const http = startHttp(built, runtime, { notice, env, debugPort });
     return new Handle(http.config, runtime, http.start, http.release);
   }
-  const extras: InstanceExtras = debugPort === undefined ? { importHints: layer.importHints } : {
+  const shortLived = options.shortLived === true;
+  const extras: InstanceExtras = debugPort === undefined ? { importHints: layer.importHints, shortLived } : {
     importHints: layer.importHints,
+    shortLived,
     debugPort,
     onDebug: (message, requestId) => {
       const line = debugLine(message, requestId);

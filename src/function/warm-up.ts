@@ -24,8 +24,8 @@ type Attempt =
   | { ok: true; instance: Instance; preamble: string; python: string }
   | { ok: false; answer: Answer; log: string; python: string; peakKb: number; retry: boolean };
 
-/** Instance options beyond the config and runtime (the debugger's). */
-export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug' | 'sandbox' | 'importHints'>;
+/** Instance options beyond the config and runtime (the debugger's), and whether the handle is short-lived. */
+export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug' | 'sandbox' | 'importHints'> & { shortLived?: boolean };
 
 // Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
 export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {
@@ -47,9 +47,11 @@ export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, reque
 
 async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal: AbortSignal | undefined, extras: InstanceExtras): Promise<Attempt> {
   let instance: Instance;
-  const protocol = await protocolPair();
+  const { shortLived, ...options } = extras;
+  // A short-lived handle's instances read a stdout pipe: the pair pays back only over many requests.
+  const protocol = shortLived ? null : await protocolPair();
   try {
-    instance = new Instance({ config, runtime, ...extras, protocol });
+    instance = new Instance({ config, runtime, ...options, protocol });
   } catch (error) {
     protocol?.reader.destroy();
     protocol?.child.destroy();

@@ -13,15 +13,6 @@ import { tempFolder, type TempFolder } from '../platform/temp.js';
 
 const READ_BUFFER_BYTES = 64 * 1024;
 
-let pairs = true;
-
-// For processes that run one request or a few and exit (cli/one-shot.ts): the pair saves Node's main
-// thread ~2.5 us per warm request, and costs a folder, a listen, a connect and an accept (~5-7 ms and
-// several event-loop turns) before each spawn, so a one-shot command's instances read a stdout pipe.
-export function preferProtocolPipes(): void {
-  pairs = false;
-}
-
 /** A connected pair: the host reads `reader`; `child` becomes the interpreter's fd 1 (then closed here). */
 export interface ProtocolPair {
   reader: Socket;
@@ -31,8 +22,10 @@ export interface ProtocolPair {
 }
 
 // A new pair for one instance, or null where none can be made (the instance then reads a stdout pipe).
+// The pair saves Node's main thread ~2.5 us per warm request and costs a folder, a listen, a connect
+// and an accept (~5-7 ms, several event-loop turns) before the spawn: a handle created `shortLived`
+// (the CLI's invoke, a matrix) makes none (function/warm-up.ts).
 export async function protocolPair(): Promise<ProtocolPair | null> {
-  if (!pairs) return null;
   let dir: TempFolder | null = null;
   const server = createServer();
   try {

@@ -79,7 +79,7 @@ async function runOne(job: Job, runtime: RuntimeInfo, shard: MatrixShardInfo | n
   const rows: MatrixRow[] = [];
   let handle;
   try {
-    handle = await createFunction({ ...job.config, runtime: runtime.runtime }, { env: options.env });
+    handle = await createFunction({ ...job.config, runtime: runtime.runtime }, { env: options.env, shortLived: true });
   } catch (error) {
     return job.events.map((e) => failedRow(job.name, runtime, e.name, error, shard));
   }

@@ -44,7 +44,7 @@ describe('bench strace mode', () => {
 });
 
 describeEachRuntime('bench --strace suite', (runtime) => {
-  it.skipIf(straceMissing() !== null)('counts each side of a warm request: the read and the write both sides make, and the bootstrap\'s ioctl and getrusage (exactly)', async () => {
+  it.skipIf(straceMissing() !== null)('counts each side of a warm request: the read and the write both sides make, and the bootstrap\'s ioctl (exactly) and getrusage', async () => {
     const plan = { ...SMOKE_PLAN, warmup: 50, straceCalls: 200 };
     const figures = await straceSyscalls(runtime, plan);
     const byId = new Map(figures.map((f) => [f.id, f]));
@@ -60,7 +60,13 @@ describeEachRuntime('bench --strace suite', (runtime) => {
         expect(f).toBeLessThan(1.05);
       }
     }
-    for (const name of ['ioctl', 'getrusage']) expect(byId.get(`strace.python.${name}`)).toMatchObject({ value: 1, baseline: { value: 0 } });
+    expect(byId.get('strace.python.ioctl')).toMatchObject({ value: 1, baseline: { value: 0 } });
+    // One getrusage per request, and one more for a request after one that faulted a page (a new
+    // baseline, docs/instances.md): rare on a warm instance (seen: 2 of 200 on 2.7, under load).
+    const getrusage = byId.get('strace.python.getrusage')!;
+    expect(getrusage.baseline.value).toBe(0);
+    expect(getrusage.value).toBeGreaterThanOrEqual(1);
+    expect(getrusage.value).toBeLessThan(1.05);
     expect(byId.get('strace.python')!.samples).toBe(plan.straceCalls);
   });
 }, ['Python2.7', 'Python3.12']);

@@ -1,8 +1,13 @@
 // The protocol's socket pair (instance/protocol-socket.ts) and the frame reader fed from one reused
 // buffer: every frame whole and unchanged, however the bytes are cut, after the buffer is read into again.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFunction } from '../../src/index.js';
 import { protocolPair } from '../../src/instance/index.js';
 import { FrameReader, type PythonMessage } from '../../src/protocol/index.js';
+import { describeEachRuntime } from '../helpers/runtimes.js';
 
 const result = (id: string, body: string) => `{"type":"result","id":"${id}","ok":true,"kind":"str","size":${Buffer.byteLength(body)},"durationMs":0.5,"maxRssKb":9000,"fenced":false}\n${body}\n`;
 
@@ -57,5 +62,46 @@ describe('FrameReader on a reused buffer', () => {
     expect(frames.map((f) => [f.message.type, (f.message as { id: string }).id, f.payload])).toEqual(bodies.map((b, i) => ['result', `r${i}`, b]));
     // The payloads handed out still hold their bytes after every later read.
     expect(kept.map((p) => p?.toString())).toEqual(bodies);
+  });
+});
+
+// What the interpreter's protocol channel is: the bootstrap keeps it on a private fd past stdio. A
+// pair's end carries the listening socket's name (a path in fgrun's private folder); Node's stdio
+// "pipes" are unnamed socketpairs (libuv makes them so).
+const CHANNEL = `import os
+import socket
+
+
+def handler(event, context):
+    names = []
+    for fd in range(3, 64):
+        try:
+            if not os.readlink("/proc/self/fd/{0}".format(fd)).startswith("socket:"):
+                continue
+            s = socket.fromfd(fd, socket.AF_UNIX, socket.SOCK_STREAM)
+            name = s.getsockname()
+            s.close()
+            names.append("pair" if "fgrun-protocol-" in str(name) else "stdio")
+        except (OSError, socket.error):
+            pass
+    return "pair" if "pair" in names else "stdio only"
+`;
+
+describeEachRuntime('the protocol channel a handle gets', (runtime) => {
+  const code = mkdtempSync(join(tmpdir(), 'fgrun-fds-'));
+  writeFileSync(join(code, 'index.py'), CHANNEL);
+  afterAll(() => rmSync(code, { recursive: true, force: true }));
+
+  it('a socket pair by default (serve, the library); a pipe when created shortLived (invoke, matrix)', async () => {
+    for (const [shortLived, kinds] of [[false, 'pair'], [true, 'stdio only']] as const) {
+      const fn = await createFunction({ code, runtime: runtime.runtime, pythonPath: runtime.path }, { shortLived });
+      try {
+        const invocation = await fn.invoke({});
+        expect(invocation.status).toBe('success');
+        expect(invocation.body).toBe(kinds);
+      } finally {
+        await fn.close();
+      }
+    }
   });
 });
