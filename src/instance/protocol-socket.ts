@@ -50,7 +50,12 @@ export async function protocolPair(): Promise<ProtocolPair | null> {
     // A read error ends the socket; the interpreter's exit settles what was pending (instance.ts).
     pair.reader.on('error', () => {});
     const connected = new Promise<void>((resolve) => pair.reader.once('connect', resolve));
-    const failed = new Promise<never>((_, reject) => pair.reader.once('error', reject));
+    // Out of file descriptors, libuv accepts and closes the connection itself (its EMFILE trick) and
+    // the server reports nothing: the connecting end only sees the close.
+    const failed = new Promise<never>((_, reject) => {
+      pair.reader.once('error', reject);
+      pair.reader.once('close', () => reject(new Error('the protocol connection closed before it was accepted')));
+    });
     [pair.child] = await Promise.race([Promise.all([accepted, connected]), failed]);
     return pair;
   } catch {
