@@ -106,7 +106,10 @@ class Connections(object):
                 return
         except (IOError, OSError, socket.error):
             pass
-        # Either side ended: so does the pair (HTTP/1.0 servers close after each response).
+        # Either side ended: so does the pair (HTTP/1.0 servers close after each response). The
+        # server's output written before it closed (or died) goes to the host before the close does.
+        if response:
+            self.log.drain()
         for s in (source, target):
             self.peer.pop(s.fileno(), None)
             try:

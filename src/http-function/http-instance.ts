@@ -173,7 +173,9 @@ export class HttpInstance {
     client.on('socket', (socket) => this.log.track(socket));
     client.on('error', (error) => {
       if (this.pending !== pending || pending.ended) return;
-      this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the server closed the connection without a response (${(error as NodeJS.ErrnoException).code ?? error.message})` });
+      // A server that died: the relay passes on its last output and exits by itself (killed at once,
+      // that output would be lost); one that lives on is killed after the grace.
+      this.end({ kind: 'crash', exitCode: null, signal: null, reason: `the server closed the connection without a response (${(error as NodeJS.ErrnoException).code ?? error.message})` }, KILL_SETTLE_MS);
     });
     if (exchange) sendBody(exchange, client);
     else client.end(req.body);
@@ -248,15 +250,20 @@ export class HttpInstance {
     if (line.startsWith('exit ')) this.exitStatus = Number(line.slice(5));
   }
 
-  // The host ends the operation: remember why, kill the instance, settle once it has exited.
-  private end(reason: EndReason): void {
+  // The host ends the operation: remember why, kill the instance (after `graceMs`, in which it may
+  // exit on its own), settle once it has exited.
+  private end(reason: EndReason, graceMs = 0): void {
     const p = this.pending;
     if (!p || p.ended) return;
     p.ended = reason;
     unwatchMemory(this.watch);
     p.request?.destroy();
-    p.timer = setTimeout(() => this.settleEnded(), KILL_SETTLE_MS);
-    this.kill();
+    const kill = () => {
+      p.timer = setTimeout(() => this.settleEnded(), KILL_SETTLE_MS);
+      this.kill();
+    };
+    if (graceMs > 0) p.timer = setTimeout(kill, graceMs);
+    else kill();
     if (this.closed) this.settleEnded();
   }
 
