@@ -3,10 +3,12 @@
 // the debugger lets go. The memory limit still holds. The context's deadline moves out by the time
 // held, here (scope.deadline) and in the bootstrap (Runner.debug_notice), so
 // getRemainingTimeInMilliSeconds() does not count the time a developer spent at a breakpoint.
+import type { DebugMessage } from '../protocol/index.js';
 import type { Operation } from './operation.js';
+import type { InstanceOptions } from './options.js';
 
 // Suspend the operation's deadline (a second hold changes nothing).
-export function holdTimeout(p: Operation): void {
+function holdTimeout(p: Operation): void {
   if (p.held !== null || p.ended) return;
   const now = performance.now();
   p.held = { at: now, leftMs: Math.max(0, p.watch.deadline - now) };
@@ -15,10 +17,18 @@ export function holdTimeout(p: Operation): void {
 
 // Restore the deadline with what was left when it was held; the context's deadline moves out by
 // the time held.
-export function releaseTimeout(p: Operation): void {
+function releaseTimeout(p: Operation): void {
   if (p.held === null || p.ended) return;
   const now = performance.now();
   if (p.scope) p.scope.deadline += now - p.held.at;
   p.watch.deadline = now + p.held.leftMs;
   p.held = null;
+}
+
+// A debugger holds the function or lets it go (only ever sent with --debug-port): move the
+// deadline, and tell the caller.
+export function onDebugMessage(p: Operation, message: DebugMessage, onDebug: InstanceOptions['onDebug']): void {
+  if (message.state === 'release') releaseTimeout(p);
+  else holdTimeout(p);
+  onDebug?.(message, p.scope?.requestId ?? null);
 }

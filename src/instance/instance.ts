@@ -8,18 +8,19 @@ import { randomBytes } from 'node:crypto';
 import type { ProtocolError } from '../errors.js';
 import {
   encodeInvoke, encodeMessage, FrameReader,
-  type CallMessage, type DebugMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
+  type CallMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { Operation } from './operation.js';
 import { kept, unexpected, type Outcome, type EndReason } from './outcomes.js';
 import { stopProcess } from './teardown.js';
-import { canMove, checkMove, KILL_SETTLE_MS, PIPE_CLOSED_GRACE_MS, PIPE_CLOSED_GRACES, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
+import { canMove, checkMove, KILL_SETTLE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
 import { LogCollector } from './log-collector.js';
 import { StdinWriter } from './stdin-writer.js';
 import type { Watch } from './memory-watch.js';
-import { processState, readPeakKb, RssProbe } from '../platform/index.js';
+import { readPeakKb, RssProbe } from '../platform/index.js';
 import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
-import { holdTimeout, releaseTimeout } from './debug-hold.js';
+import { onDebugMessage } from './debug-hold.js';
+import { afterChannelClosed } from './closed-channel.js';
 import { contextReply, initFrame, type InstanceOptions } from './options.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
@@ -231,7 +232,7 @@ export class Instance {
 
   private onFrame(message: PythonMessage, payload: Buffer | null): void {
     if (message.type === 'call') return this.answer(message);
-    if (message.type === 'debug') return this.onDebug(message);
+    if (message.type === 'debug') return void (this.pending && onDebugMessage(this.pending, message, this.options.onDebug));
     const p = this.pending;
     const id = message.type === 'ready' || message.type === 'fault' ? 'ready' : message.id;
     if (!p || p.id !== id || p.message) return this.onProtocolError(unexpected(message.type));
@@ -248,15 +249,6 @@ export class Instance {
     const scope = this.pending?.scope;
     if (!scope) return this.onProtocolError(unexpected('call'));
     this.stdin.write(contextReply(this.options.config, scope, call));
-  }
-
-  // A debugger holds the function or lets it go (only ever sent with --debug-port).
-  private onDebug(message: DebugMessage): void {
-    const p = this.pending;
-    if (!p) return;
-    if (message.state === 'release') releaseTimeout(p);
-    else holdTimeout(p);
-    this.options.onDebug?.(message, p.scope?.requestId ?? null);
   }
 
   private onFence(id: string, log: string): void {
@@ -285,18 +277,14 @@ export class Instance {
     else this.kill();
   }
 
-  // The protocol pipe closed. Normal when the interpreter exits; a crash when it lives on without it.
-  // The channel closed: the interpreter is exiting (its exit settles what is pending) or lives on
-  // without it. Only one seen asleep after a grace lives on; a fixed grace alone would misreport a
-  // slow exit on a loaded machine (lifecycle.ts). A request's timeout still bounds the wait.
-  private onProtocolEnd(graces = 0): void {
-    if (this.hasExited || this.current === 'stopping') return;
-    setTimeout(() => {
-      if (this.hasExited || this.current === 'stopping') return;
-      if (graces < PIPE_CLOSED_GRACES && !asleep(this.proc.child.pid ?? -1)) return this.onProtocolEnd(graces + 1);
+  // The protocol channel closed: the exit settles what is pending, unless it lives on without it.
+  private onProtocolEnd(): void {
+    const over = () => this.hasExited || this.current === 'stopping';
+    if (over()) return;
+    afterChannelClosed(this.pid, over, () => {
       if (this.pending) this.end({ kind: 'crash', exitCode: null, signal: null, reason: 'the runtime process closed its protocol channel' });
       else this.kill();
-    }, PIPE_CLOSED_GRACE_MS).unref();
+    });
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
@@ -313,12 +301,4 @@ export class Instance {
   get backpressured(): boolean {
     return this.stdin.backpressured;
   }
-}
-
-// Whether a process waits on something (sleeping or stopped) rather than running, exiting or gone.
-// Without /proc (macOS) every process counts as asleep: the grace alone decides, as it did.
-function asleep(pid: number): boolean {
-  const state = processState(pid);
-  if (state === null) return processState(process.pid) === null;
-  return state === 'S' || state === 'T' || state === 't';
 }
