@@ -30,6 +30,7 @@ const budgets = new WeakMap<Socket, Set<Socket>>();
 
 /** The last response each connection owes (pipelined responses go out in order). */
 const owed = new WeakMap<Socket, Promise<void>>();
+const refused = new WeakSet<Socket>();
 
 // Remember the response a request on this socket will send, so a later refusal waits for it.
 export function trackResponse(req: IncomingMessage, res: ServerResponse): void {
@@ -76,6 +77,10 @@ export function exemptFromBudget(socket: Socket | null): void {
 
 // The 400 (malformed) or 408 (too slow) for a request Node's parser gave up on; the handler never sees it.
 function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  // One refusal per connection: a malformed pipelined request waiting for the responses owed before
+  // it is still "in progress" to Node's request timer, whose later 408 must not jump the queue.
+  if (refused.has(socket)) return;
+  refused.add(socket);
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
