@@ -22,7 +22,7 @@ const shared = {
 export default defineConfig({
   test: {
     // Two workers on 2 cores. A third was ~10% faster here, but starves each worker more under load:
-    // two CPU hogs beside it brought out a crash test's race with a 250 ms grace (docs/testing.md).
+    // two CPU hogs beside it brought out a crash test's race with a 250 ms grace, since fixed (docs/testing.md).
     maxWorkers: 2,
     reporters: ['default'],
     projects: [
