@@ -27,6 +27,7 @@ import type { SandboxLayout } from '../sandbox/index.js';
 import { apigResult, cffHeaders, MAX_RESPONSE_BYTES, serverRequest } from './apig-request.js';
 import { killServer, spawnServer, type ServerProcess } from './server-process.js';
 import { FencedLog } from './fenced-log.js';
+import { exitReason } from './exit-reason.js';
 import { machineryKb, ServerRssProbe } from './server-memory.js';
 import { bodyHeaders, bufferResponse, exchangeFor, sendBody, streamResponse } from './exchange.js';
 
@@ -47,9 +48,6 @@ export interface HttpInstanceOptions {
   /** The instance's --sandbox layout (its wrapper is `wrapper`), or null. */
   sandbox: SandboxLayout | null;
 }
-
-/** How many of the bootstrap's last output lines a start failure quotes. */
-const TAIL_LINES = 10;
 
 interface Pending {
   id: string;
@@ -296,15 +294,6 @@ export class HttpInstance {
     if (p.ended) return this.settleEnded();
     const log = this.log.takeAll();
     const status = this.exitStatus;
-    const what = status === null ? 'the HTTP function\'s server was killed' : `the bootstrap exited with status ${status}`;
-    const reason = p.id === 'start' ? `${what} before it listened on 127.0.0.1:8000${tail(log)}` : `${what} while it handled the request`;
-    this.settle({ kind: 'crash', exitCode: status, signal: null, log, reason });
+    this.settle({ kind: 'crash', exitCode: status, signal: null, log, reason: exitReason(p.id === 'start', status, log) });
   }
-}
-
-// ": last lines..." of a start's output, for the error.
-function tail(log: string): string {
-  const lines = log.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
-  if (lines.length === 0) return ' (it wrote nothing)';
-  return `; its last output: ${lines.slice(-TAIL_LINES).join(' | ')}`;
 }
