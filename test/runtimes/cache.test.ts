@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cacheFilePath, discoverRuntimes } from '../../src/runtimes/index.js';
 import { buildFor, fakePyenvRoot, PYENV_ROOT, removeTempDirs, tempDir } from './pyenv-builds.js';
@@ -96,6 +96,18 @@ describe.skipIf(py39 === undefined)('the on-disk probe cache', { timeout: 30_000
     await found39(env);
     editEntry(file, 'micro', 999);
     expect((await found39(env))?.version).toBe(py39!.version);
+  });
+
+  it('answers a probe known in memory without touching the disk cache again', async () => {
+    const cacheHome = tempDir('cache');
+    const file = join(cacheHome, 'fgrun', 'interpreters.json');
+    const env = freshEnv(cacheHome);
+    await found39(env);
+    expect(existsSync(file)).toBe(true);
+    rmSync(file);
+    expect((await found39(env))?.version).toBe(py39!.version);
+    // Neither read nor written back: the answer came from memory alone.
+    expect(existsSync(file)).toBe(false);
   });
 
   it.each([
