@@ -1,6 +1,5 @@
 // createFunction(): the one core that the library, the CLI and the server all call.
 import { performance } from 'node:perf_hooks';
-import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { resolveConfig, type FunctionConfigInput, type ResolvedConfig } from '../config/index.js';
 import { functionFromFile, type ConfigOverrides } from '../config/merge.js';
@@ -21,6 +20,7 @@ import { answerFor } from './answer.js';
 import { warmUp, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
 import { wallDate } from './clock.js';
+import { newRequestId } from './request-id.js';
 import { classifyFunction } from '../http-function/kind.js';
 import { checkSandboxFields, sandboxFor } from '../sandbox/index.js';
 
@@ -188,7 +188,7 @@ class Handle implements FunctionHandle {
     } catch (error) {
       return Promise.reject(error);
     }
-    const requestId = options.requestId ?? randomUUID();
+    const requestId = options.requestId ?? newRequestId();
     const idle = options.onLog ? null : this.pool.acquireIdle();
     if (idle === null) return this.invokeCold(payload, requestId, options);
     // The warm path: one promise, resolved from the instance's frame handler; one clock read.

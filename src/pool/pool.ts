@@ -71,7 +71,9 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   /** Idle members, the least recently used first, and when each became idle (performance.now()). */
   private readonly idle: M[] = [];
   private readonly idleSince: number[] = [];
-  private readonly busy = new Set<M>();
+  /** Members working on a request. An array, not a Set: one member joins and leaves it per request, and
+   * a Set that grows to one entry and shrinks to none rehashes each time (~0.1 us and ~260 bytes). */
+  private readonly busy: M[] = [];
   private starting = 0;
   private readonly queue = new Fifo<Waiter<M>>();
   private readonly stopping = new Set<Promise<void>>();
@@ -90,12 +92,12 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   // Every process the pool holds a slot for: one being retired keeps its slot until it has exited,
   // so the cap is on live interpreters, never exceeded while a killed one is still going.
   private get size(): number {
-    return this.idle.length + this.busy.size + this.starting + this.exiting;
+    return this.idle.length + this.busy.length + this.starting + this.exiting;
   }
 
   stats(): PoolStats {
     return {
-      instances: this.size, idle: this.idle.length, busy: this.busy.size, starting: this.starting, queued: this.queue.length,
+      instances: this.size, idle: this.idle.length, busy: this.busy.length, starting: this.starting, queued: this.queue.length,
       started: this.counts.started, retired: this.counts.retired, peakInstances: this.counts.peak,
     };
   }
@@ -115,7 +117,7 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     for (let instance = this.idle.pop(); instance; instance = this.idle.pop()) {
       this.idleSince.pop();
       if (instance.state === 'idle') {
-        this.busy.add(instance);
+        this.busy.push(instance);
         return instance;
       }
       this.retire(instance, 'kill', 'exited while idle');
@@ -126,15 +128,16 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   // Give an instance back after its request: to the next waiter, to the idle list, or retired;
   // `at` is when its request ended (performance.now(), estimated by the caller: no clock read here).
   release(instance: M, at = performance.now()): void {
-    if (!this.busy.delete(instance)) return;
+    const slot = this.busy.indexOf(instance);
+    if (slot < 0) return;
+    const waiter = instance.state !== 'idle' || this.cancelled ? undefined : this.queue.shift();
+    // Straight to the next waiter, still busy.
+    if (waiter) return waiter.resolve({ kind: 'reuse', instance });
+    const last = this.busy.pop()!;
+    if (slot < this.busy.length) this.busy[slot] = last;
     if (instance.state !== 'idle' || this.cancelled) {
       this.retire(instance, 'kill', instance.state === 'idle' ? 'closed (cancel)' : 'failed its request');
       return this.dispatch();
-    }
-    const waiter = this.queue.shift();
-    if (waiter) {
-      this.busy.add(instance);
-      return waiter.resolve({ kind: 'reuse', instance });
     }
     if (this.phase !== 'open') {
       this.retire(instance, 'stop', 'closed');
@@ -194,7 +197,7 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     }
     this.counts.started++;
     hostLog.debug('instance started', { function: this.options.name, pid: instance.pid });
-    this.busy.add(instance);
+    this.busy.push(instance);
     void instance.exit.then(() => this.forget(instance));
     if (this.cancelled) {
       this.release(instance);
@@ -261,11 +264,11 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     this.cancelled = true;
     for (const waiter of this.queue.drain()) waiter.reject(new ClosedError('the function handle was closed (cancel) before this request started'));
     this.aborter.abort();
-    for (const instance of this.busy) instance.abort('the function handle was closed (cancel) while the request ran');
+    for (const instance of this.busy.slice()) instance.abort('the function handle was closed (cancel) while the request ran');
   }
 
   private checkDrained(): void {
-    if (this.phase !== 'open' && this.busy.size === 0 && this.starting === 0 && this.queue.length === 0) this.onDrained?.();
+    if (this.phase !== 'open' && this.busy.length === 0 && this.starting === 0 && this.queue.length === 0) this.onDrained?.();
   }
 
   private async finishClose(): Promise<void> {
