@@ -141,6 +141,10 @@ describe('plainResultLine (the warm path header read without JSON.parse)', () =>
       form('"a b/c:d"', 'str', '6291456', '0.001', '0', 'false'),
       form('"x"', 'json', '1', '1e-05', '7', 'true'),
       form('"x"', 'json', '1', '123456.75', '9007199254740991', 'false'),
+      // Read at the places the check fixed: commas and colons in the id, every kind, 15-digit counts.
+      form('"a,b:c,\'d\'"', 'none', '12', '3.5E+7', '42', 'true'),
+      form('",,,"', 'str', '900719925474099', '1e-7', '123456789012345', 'false'),
+      form('"id\x7f"', 'json', '0', '0', '0', 'true'),
     ];
     for (const text of lines) {
       const fast = plainResultLine(text);
