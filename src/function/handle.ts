@@ -165,6 +165,9 @@ class LogStream {
   }
 }
 
+/** The options of an invoke without any (no object per request). */
+const NO_OPTIONS: InvokeOptions = Object.freeze({});
+
 class Handle implements FunctionHandle {
   private readonly pool: Pool<FunctionInstance, WarmUp>;
   private closed = false;
@@ -180,7 +183,7 @@ class Handle implements FunctionHandle {
     });
   }
 
-  invoke(event?: unknown, options: InvokeOptions = {}): Promise<Invocation> {
+  invoke(event?: unknown, options: InvokeOptions = NO_OPTIONS): Promise<Invocation> {
     if (this.closed) return Promise.reject(new ClosedError());
     let payload: string;
     try {
