@@ -65,7 +65,7 @@ export class Instance {
     };
     this.operation = new Operation(this.watch);
     const pair = options.protocol ?? null;
-    this.reader = new FrameReader((message, payload) => this.onFrame(message, payload), (e) => this.onProtocolError(e), undefined, pair !== null);
+    this.reader = new FrameReader((message, payload, lent) => this.onFrame(message, payload, lent), (e) => this.onProtocolError(e), undefined, pair !== null, pair !== null);
     this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
     this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
     if (pair !== null) pair.sink = (chunk) => this.reader.push(chunk);
@@ -115,7 +115,8 @@ export class Instance {
 
   // invoke() for the warm path: `settle` gets the outcome from the frame handler, with no promise
   // of the instance's own in between; `now` is the caller's performance.now() at the request's start.
-  // A done outcome is the instance's one record, emptied once `settle` returns: read it before that.
+  // A done outcome is the instance's one record, emptied once `settle` returns: read it (and its
+  // payload, which may be a view of the read buffer) before that.
   run(requestId: string, event: Buffer | string, onOutput: ((chunk: Buffer) => void) | undefined, settle: (outcome: Outcome<ResultMessage>) => void, now: number): void {
     const { timeout } = this.options.config;
     const deadline = now + timeout * 1000;
@@ -230,7 +231,9 @@ export class Instance {
     if (p && !p.ended && p.message && p.log !== null) this.complete(p, p.log);
   }
 
-  private onFrame(message: PythonMessage, payload: Buffer | null): void {
+  // `lent`: the payload is valid only during this call (a done outcome is settled within it; what
+  // still waits, for its log's fence, keeps a copy).
+  private onFrame(message: PythonMessage, payload: Buffer | null, lent: boolean): void {
     if (message.type === 'call') return this.answer(message);
     if (message.type === 'debug') return void (this.pending && onDebugMessage(this.pending, message, this.options.onDebug));
     const p = this.pending;
@@ -243,6 +246,7 @@ export class Instance {
     // read in order), so the collector already holds its whole log.
     if (message.type === 'result' && message.fenced === false && p.log === null) p.log = this.logs.take(true);
     this.maybeComplete();
+    if (lent && payload !== null && p.payload === payload) p.payload = Buffer.from(payload);
   }
 
   private answer(call: CallMessage): void {

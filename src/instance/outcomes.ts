@@ -18,7 +18,8 @@ export function unexpected(type: string): ProtocolError {
   return new ProtocolError(`unexpected ${type} message from the bootstrap`);
 }
 
-// A settle for a promise: a done outcome is copied out of the instance's record, which is reused.
+// A settle for a promise: a done outcome is copied out of the instance's record, which is reused,
+// with its payload (possibly lent from the read buffer, instance.ts onFrame).
 export function kept<M>(resolve: (outcome: Outcome<M>) => void): (outcome: Outcome<M>) => void {
-  return (outcome) => resolve(outcome.kind === 'done' ? { ...outcome } : outcome);
+  return (outcome) => resolve(outcome.kind === 'done' ? { ...outcome, payload: outcome.payload && Buffer.from(outcome.payload) } : outcome);
 }

@@ -7,8 +7,12 @@ import { pythonMessageSchema, type PythonMessage, type ResultMessage } from '../
 
 const MAX_HEADER_BYTES = 8 * 1024 * 1024;
 
-/** Receives each frame: its message and, for a result with `size`, the payload (a view of the bytes read). */
-export type OnFrame = (message: PythonMessage, payload: Buffer | null) => void;
+/**
+ * Receives each frame: its message and, for a result with `size`, the payload (a view of the bytes
+ * read). `lent`: the payload is a view of the reused read buffer, valid only until the call returns
+ * (the reader's `lend` option); the receiver copies what it keeps.
+ */
+export type OnFrame = (message: PythonMessage, payload: Buffer | null, lent: boolean) => void;
 
 export class FrameReader {
   private chunks: Buffer[] = [];
@@ -25,6 +29,9 @@ export class FrameReader {
     /** The chunks pushed are views of one buffer that is read into again once push() returns
      * (instance/protocol-socket.ts): what outlives the call (payloads, partial frames) is copied. */
     private readonly reused = false,
+    /** With `reused`: a payload whole in the chunk is lent to onFrame uncopied (`lent`), for a
+     * receiver that reads it at once (the warm path decodes it into the body in the same call). */
+    private readonly lend = false,
   ) {}
 
   private own(bytes: Buffer): Buffer {
@@ -54,14 +61,15 @@ export class FrameReader {
       const size = 'size' in message && typeof message.size === 'number' ? message.size : null;
       if (size === null || message.type !== 'result') {
         offset = nl + 1;
-        this.onFrame(message, null);
+        this.onFrame(message, null, false);
         continue;
       }
       if (size > this.limits.payload) return this.fail(`payload of ${size} bytes is over the ${this.limits.payload}-byte cap`);
       if (chunk.length - (nl + 1) >= size + 1) {
-        const payload = this.own(chunk.subarray(nl + 1, nl + 1 + size));
+        const view = chunk.subarray(nl + 1, nl + 1 + size);
+        const lent = this.reused && this.lend;
         offset = nl + 2 + size;
-        this.onFrame(message, payload);
+        this.onFrame(message, lent ? view : this.own(view), lent);
         continue;
       }
       this.pendingHeader = message;
@@ -85,7 +93,7 @@ export class FrameReader {
         const all = this.take(size + 1);
         const message = this.pendingHeader;
         this.pendingHeader = null;
-        this.onFrame(message, all.subarray(0, size));
+        this.onFrame(message, all.subarray(0, size), false);
         continue;
       }
       const nl = this.findNewline();
@@ -101,7 +109,7 @@ export class FrameReader {
         this.pendingHeader = message;
         continue;
       }
-      this.onFrame(message, null);
+      this.onFrame(message, null, false);
     }
   }
 

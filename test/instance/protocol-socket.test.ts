@@ -65,6 +65,29 @@ describe('FrameReader on a reused buffer', () => {
   });
 });
 
+describe('FrameReader lending payloads from a reused buffer (the warm path reads them at once)', () => {
+  it('lends a payload whole in its chunk uncopied, and copies one that spans chunks', () => {
+    const seen: Array<{ id: string; body: string; lent: boolean; shares: boolean }> = [];
+    const buffer = Buffer.alloc(4096);
+    const reader = new FrameReader((message, payload, lent) => {
+      seen.push({ id: (message as { id: string }).id, body: payload?.toString() ?? '', lent, shares: payload?.buffer === buffer.buffer });
+    }, (e) => { throw e; }, undefined, true, true);
+    const whole = Buffer.from(result('r0', 'short'));
+    whole.copy(buffer);
+    reader.push(buffer.subarray(0, whole.length));
+    const split = Buffer.from(result('r1', 'x'.repeat(3000)));
+    for (let at = 0; at < split.length; at += 1000) {
+      const n = split.copy(buffer, 0, at, at + 1000);
+      reader.push(buffer.subarray(0, n));
+      buffer.fill(0x21);
+    }
+    expect(seen).toEqual([
+      { id: 'r0', body: 'short', lent: true, shares: true },
+      { id: 'r1', body: 'x'.repeat(3000), lent: false, shares: false },
+    ]);
+  });
+});
+
 // What the interpreter's protocol channel is: the bootstrap keeps it on a private fd past stdio. A
 // pair's end carries the listening socket's name (a path in fgrun's private folder); Node's stdio
 // "pipes" are unnamed socketpairs (libuv makes them so).
