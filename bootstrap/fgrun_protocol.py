@@ -42,16 +42,17 @@ _scan_once = json.JSONDecoder().scan_once
 # The event as json.loads gives it (the same value, the same errors), ~1 us sooner: the host sends
 # compact UTF-8 JSON, which the decoder's scanner reads whole (what JSONDecoder.raw_decode calls,
 # without its Python frame) with no encoding detection or whitespace scans; anything else (a BOM,
-# surrounding spaces, invalid JSON) goes through json.loads.
+# surrounding spaces, invalid JSON or UTF-8) goes through json.loads. Python 2's scanner reads the
+# UTF-8 bytes itself (its strings decoded as json.loads decodes them): ~0.6 us less than decoding first.
 def decode_event(payload):
-    text = payload.decode("utf-8")
+    text = payload if PY2 else payload.decode("utf-8")
     try:
         value, end = _scan_once(text, 0)
         if end == len(text):
             return value
     except (ValueError, StopIteration):
         pass
-    return json.loads(text)
+    return json.loads(payload.decode("utf-8"))
 
 
 _DUMPS = json.dumps
@@ -198,7 +199,14 @@ class Channel(object):
                             "true" if fenced else "false")
         if not PY2:
             header = header.encode("ascii")
-        self._write(b"".join((header, body, b"\n")))
+        data = b"".join((header, body, b"\n"))
+        if self.writer is None:
+            # _write's common case inline: the whole frame in one write.
+            n = os.write(self.write_fd, data)
+            if n == len(data):
+                return
+            data = memoryview(data)[n:]
+        self._write(data)
 
     # Returns (message, payload bytes or None), or (None, None) at end of input.
     def receive(self):
