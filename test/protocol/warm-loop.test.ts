@@ -49,6 +49,10 @@ const ENCODE = [
   'json._default_encoder = json.JSONEncoder(sort_keys=True)',
   'out["encoder"] = [text(p.encode_body({"b": 1, "a": 2})[1]), json.dumps({"b": 1, "a": 2})]',
   'json._default_encoder = stock',
+  'quote = json.encoder.encode_basestring_ascii',
+  'json.encoder.encode_basestring_ascii = lambda s: quote(s.upper())',
+  'out["quote"] = [text(p.encode_body({"b": "x"})[1]), json.dumps({"b": "x"})]',
+  'json.encoder.encode_basestring_ascii = quote',
   'dumps = json.dumps',
   'json.dumps = lambda v: dumps(v, separators=(",", ":"))',
   'out["dumps"] = [text(p.encode_body({"b": [1, 2]})[1]), json.dumps({"b": [1, 2]})]',
@@ -97,6 +101,7 @@ describeEachRuntime('the warm loop', (runtime) => {
     expect(out.after).toEqual([{ value: '[1]' }, { value: '[1]' }]);
     expect(out.default).toEqual(['{"a": "odd"}', '{"a": "odd"}']);
     expect(out.encoder).toEqual(['{"a": 2, "b": 1}', '{"a": 2, "b": 1}']);
+    expect(out.quote).toEqual(['{"B": "X"}', '{"B": "X"}']);
     expect(out.dumps).toEqual(['{"b":[1,2]}', '{"b":[1,2]}']);
   });
 
