@@ -2,6 +2,7 @@
 # buffers flushed, then the fence "\0fgrun:<fence>:<id as a JSON string>\n" that tells the host where
 # the request's log ends, or no fence when the host has already read every byte written so far
 # (docs/protocol.md, "The log").
+import io
 import os
 import sys
 
@@ -47,12 +48,31 @@ def unread_check(fd):
     return unread
 
 
+# Whether the original sys.stdout and sys.stderr can hold no bytes while they stay themselves and
+# write through: Python 3.7+ under -u (the host's flag) gives each a raw FileIO under a write-through
+# text layer, whose every write reaches the fd at once (reconfigure() can turn write_through off:
+# checked per request). Python 3.6's -u text layer is line-buffered instead (a write without a
+# newline stays in it) and Python 2's files are C stdio streams: both always flushed.
+def _originals_hold_nothing():
+    if sys.version_info[:2] < (3, 7):
+        return False
+    try:
+        return all(isinstance(stream.buffer, io.FileIO) for stream in (_STDOUT, _STDERR))
+    except (AttributeError, ValueError):
+        return False
+
+
+_UNBUFFERED = _originals_hold_nothing()
+
+
 # Flush what the function may have buffered in Python: sys.stdout and sys.stderr, and the
 # originals too when the function replaced them (they are unbuffered under -u, but a replaced
-# stream may write into them).
+# stream may write into them). Nothing to do while both are the write-through originals.
 def flush_streams():
     out = sys.stdout
     err = sys.stderr
+    if out is _STDOUT and err is _STDERR and _UNBUFFERED and out.write_through and err.write_through:
+        return
     try:
         out.flush()
     except Exception:

@@ -237,8 +237,10 @@ class PeakRss(object):
 
     # Peak RSS in KiB of the request that just ended (since start where the peak cannot be reset).
     def peak_kb(self):
-        if self.start_kb is not None and not self.stale and self.fault_count() == self.faults:
-            return self.start_kb
+        if self.start_kb is not None and not self.stale:
+            usage = self.rusage(0)
+            if usage.ru_minflt + usage.ru_majflt == self.faults:
+                return self.start_kb
         self.stale = True
         return self.status_peak_kb()
 

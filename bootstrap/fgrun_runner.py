@@ -1,6 +1,5 @@
 # The request loop: init (load handler), initialize (run the initializer once), invoke (run the
 # handler), answering each with exactly one message whatever the user's code does.
-import json
 import os
 import sys
 import time
@@ -16,27 +15,13 @@ from fgrun_loader import load_function
 from fgrun_platform import PeakRss
 from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
 from fgrun_log_end import LogEnd
-from fgrun_protocol import PROTOCOL_VERSION, PY2, ProtocolError, decode_event
+from fgrun_protocol import PROTOCOL_VERSION, ProtocolError, decode_event, encode_body
 
-TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
 _clock = getattr(time, "perf_counter", time.time)
 try:
     from _thread import allocate_lock
 except ImportError:
     from thread import allocate_lock
-
-
-# Encode a handler's return value as FunctionGraph does: None -> "", text as is, else json.dumps.
-def encode_body(value):
-    if value is None:
-        return "none", b""
-    if isinstance(value, TEXT):
-        return "str", value.encode("utf-8")
-    if PY2 and isinstance(value, str):
-        value.decode("utf-8")
-        return "str", value
-    text = json.dumps(value)
-    return "json", text.encode("utf-8") if not isinstance(text, bytes) else text
 
 
 # A timeout the host put in the environment (seconds), FunctionGraph's default when absent or malformed.
@@ -198,11 +183,10 @@ class Runner(object):
         self.channel.send(reply)
 
     def invoke(self, request_id, payload, timeout_ms=None):
-        self.rss.reset()
+        rss = self.rss
+        rss.reset()
         start = _clock()
         error = None
-        body = b""
-        kind = "none"
         context = self.begin(request_id, self.timeouts["handler"], timeout_ms, start)
         try:
             event = decode_event(payload)
@@ -229,10 +213,10 @@ class Runner(object):
             except BaseException as e:
                 error = error_facts(e, None)
                 error["code"] = "result-invalid"
-        duration = round((_clock() - start) * 1000, 3)
-        peak = self.rss.peak_kb()
         if error is None:
-            self.channel.send_result(request_id, kind, body, duration, peak, fenced)
-        else:
-            self.channel.send({"type": "result", "id": request_id, "ok": False, "error": error,
-                               "durationMs": duration, "maxRssKb": peak, "fenced": fenced})
+            # The duration goes unrounded: send_result writes it with 3 decimals.
+            self.channel.send_result(request_id, kind, body, (_clock() - start) * 1000, rss.peak_kb(), fenced)
+            return
+        duration = round((_clock() - start) * 1000, 3)
+        self.channel.send({"type": "result", "id": request_id, "ok": False, "error": error,
+                           "durationMs": duration, "maxRssKb": rss.peak_kb(), "fenced": fenced})
