@@ -1,23 +1,47 @@
-// The host side of the reaper (bootstrap/fgrun_reaper.py): one tiny process per host that kills every
-// instance when the host dies, even by SIGKILL, and even while a handler holds the GIL. Started with
-// the first instance, in its own session (a Ctrl-C to the terminal's group does not reach it), and
-// unref'd (it never keeps the host alive). The host tells it each instance's start and exit, one
-// line each, at spawn and exit only: nothing per request. It ends at end of input: when the host dies
-// (the kernel closes the host's end of the pipe) or exits.
+// The host side of the reaper: one tiny process per host that kills every instance when the host
+// dies, even by SIGKILL, and even while a handler holds the GIL. Started with the first instance, in
+// its own session (a Ctrl-C to the terminal's group does not reach it), and unref'd (it never keeps
+// the host alive). The host tells it each instance's start and exit, one line each, at spawn and exit
+// only: nothing per request. It ends at end of input: when the host dies (the kernel closes the
+// host's end of the pipe) or exits.
+//
+// While the host lives the reaper is `/bin/sh` (WATCH below): it only keeps the list of live
+// instances, and starts in ~1 ms where an interpreter took 10-20 ms of CPU beside the first
+// instance's own start. At end of input it hands the instances still listed to
+// bootstrap/fgrun_reaper.py, which kills them (cgroup.kill, or the process tree and group) and
+// removes their cgroups; with none listed, it removes only the host's cgroup folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The reaper's script, from src/platform or dist/platform. */
 const REAPER = fileURLToPath(new URL('../../bootstrap/fgrun_reaper.py', import.meta.url));
 
+// $1 the interpreter, $2 fgrun_reaper.py. Lines: `+ <pid> [<cgroup>]`, `- <pid>` (anything else is
+// skipped). `pids` is " <pid> <pid> ... ", each live pid's cgroup is in c_<pid>, the host's cgroup
+// folder in `dir`.
+const WATCH = `pids=' ' dir=''
+while read -r op pid cg; do
+  case $pid in ''|*[!0-9]*) continue ;; esac
+  case $op in
+  +) eval "c_$pid=\\$cg"; [ -n "$cg" ] && dir=\${cg%/*}
+     case $pids in *" $pid "*) ;; *) pids="$pids$pid " ;; esac ;;
+  -) case $pids in *" $pid "*) pids="\${pids%% $pid *} \${pids#* $pid }" ;; esac; unset "c_$pid" ;;
+  esac
+done
+if [ "$pids" != ' ' ]; then
+  for pid in $pids; do eval "printf '+ %s %s\\n' $pid \\"\\$c_$pid\\""; done | exec "$1" -S -E -B -s "$2"
+fi
+[ -n "$dir" ] && rmdir "$dir" 2>/dev/null
+exit 0`;
+
 let reaper: ChildProcess | null = null;
 const watched = new Map<number, string>();
 
-// Whether a reaper runs (started with `pythonPath` if there is none yet).
+// Whether a reaper runs (started, to hand its list to `pythonPath`, if there is none yet).
 function ensure(pythonPath: string): boolean {
   if (reaper && reaper.exitCode === null && reaper.signalCode === null && reaper.stdin?.writable) return true;
   try {
-    const child = spawn(pythonPath, ['-S', '-E', '-B', '-s', REAPER], {
+    const child = spawn('/bin/sh', ['-c', WATCH, 'fgrun-reaper', pythonPath, REAPER], {
       detached: true, stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: '/usr/bin:/bin' },
     });
     child.on('error', () => {});
