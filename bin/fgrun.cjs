@@ -8,11 +8,13 @@
 // V8's code cache: compiling its 0.7 MB was ~40-60 ms of every command's start, reading the cache a
 // few (docs/performance.md). CommonJS, this file too, because Node 20 caches no ES module's code
 // and starting its ES module loader for the entry alone cost ~10-20 ms more. The cache is V8's own
-// (vm.Script cachedData): one file per bundle build (size and mtime) and Node version, under
+// (vm.Script cachedData): one file per bundle build (size and mtime), Node version and command, under
 // $XDG_CACHE_HOME/fgrun (default ~/.cache/fgrun, the interpreters' cache beside it), written at exit
 // when missing or rejected, whole or not at all (a temporary file renamed over), and the files of
-// earlier builds then removed. No cache folder, none writable, or FGRUN_CODE_CACHE=off: the bundle
-// simply compiles.
+// earlier builds then removed. Per command, because a cache holds the functions its first run
+// compiled: with one file for all, `fgrun --help` run first left `invoke` compiling its own
+// functions on every run (~20 ms of its start, docs/performance.md). No cache folder, none writable,
+// or FGRUN_CODE_CACHE=off: the bundle simply compiles.
 'use strict';
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -22,15 +24,27 @@ const { constants, Script } = require('node:vm');
 const BUNDLE = join(__dirname, '..', 'dist', 'cli-bundle', 'fgrun.cjs');
 const CACHE_NAME = /^cli-.*\.v8$/;
 
-// The code cache file for this bundle build and this Node, or null.
-function cacheFile(env) {
+// The cache's name for a command line: its command (`invoke`), `-help` added for a help request,
+// `main` when it names none (`fgrun --help`, `fgrun --version`).
+function commandKey(args) {
+  const command = args[0] !== undefined && /^[a-z][a-z-]{0,19}$/.test(args[0]) ? args[0] : 'main';
+  return args.includes('--help') || args.includes('-h') ? `${command}-help` : command;
+}
+
+// The code cache file for this bundle build, this Node and this command, or null.
+function cacheFile(env, args) {
   if (env.FGRUN_CODE_CACHE === 'off') return null;
   const xdg = env.XDG_CACHE_HOME;
   const home = env.HOME;
   const folder = xdg && isAbsolute(xdg) ? join(xdg, 'fgrun') : home && isAbsolute(home) ? join(home, '.cache', 'fgrun') : null;
   if (folder === null) return null;
   const stamp = statSync(BUNDLE);
-  return join(folder, `cli-${process.version}-${process.arch}-${stamp.size}-${Math.trunc(stamp.mtimeMs)}.v8`);
+  return join(folder, `${buildPrefix(stamp)}${commandKey(args)}.v8`);
+}
+
+// What every cache file of this bundle build and this Node starts with.
+function buildPrefix(stamp) {
+  return `cli-${process.version}-${process.arch}-${stamp.size}-${Math.trunc(stamp.mtimeMs)}-`;
 }
 
 function save(file, script) {
@@ -44,14 +58,15 @@ function save(file, script) {
     return; // no cache this time
   }
   try {
-    for (const name of readdirSync(folder)) if (CACHE_NAME.test(name) && join(folder, name) !== file) unlinkSync(join(folder, name));
+    const build = buildPrefix(statSync(BUNDLE));
+    for (const name of readdirSync(folder)) if (CACHE_NAME.test(name) && !name.startsWith(build)) unlinkSync(join(folder, name));
   } catch {
     // left for the next build's first run
   }
 }
 
 const source = readFileSync(BUNDLE, 'utf8');
-const file = cacheFile(process.env);
+const file = cacheFile(process.env, process.argv.slice(2));
 let cachedData;
 if (file !== null) {
   try {

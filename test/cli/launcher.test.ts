@@ -1,6 +1,6 @@
-// bin/fgrun.cjs runs the CLI bundle with V8's code cache (docs/cli.md): made on the first run, read
-// on the next ones, remade when V8 rejects it, never written with FGRUN_CODE_CACHE=off, and the
-// caches of other builds removed. Real processes: the launcher is what a real process runs first.
+// bin/fgrun.cjs runs the CLI bundle with V8's code cache (docs/cli.md): one per command, made on its
+// first run, read on the next ones, remade when V8 rejects it, never written with
+// FGRUN_CODE_CACHE=off, and the caches of other builds removed. Real processes: the launcher is what a real process runs first.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ describe('the CLI launcher', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'fgrun-launcher-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const bundle = statSync(join(ROOT, 'dist', 'cli-bundle', 'fgrun.cjs'));
-  const cacheName = `cli-${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}.v8`;
+  const build = `cli-${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-`;
+  const cacheName = `${build}main.v8`;
   const run = (xdg: string, extra: NodeJS.ProcessEnv = {}) => fgrun(['--version'], { env: { ...process.env, XDG_CACHE_HOME: xdg, ...extra } });
 
   it('writes the code cache on the first run, private, and removes the caches of other builds', async () => {
@@ -48,6 +49,23 @@ describe('the CLI launcher', () => {
     expect(await run(xdg)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
     expect(readFileSync(file).equals(Buffer.alloc(made.length, 7))).toBe(false);
     expect(statSync(file).size).toBeGreaterThan(100_000);
+  });
+
+  it('keeps one cache per command: a first `--help` leaves `event --help` and `event` their own', async () => {
+    const xdg = join(scratch, 'commands');
+    const folder = join(xdg, 'fgrun');
+    const env = { ...process.env, XDG_CACHE_HOME: xdg };
+    // An earlier build's cache in the old one-file form is removed too.
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `cli-${process.version}-${process.arch}-1-1.v8`), 'old');
+    expect((await fgrun(['--help'], { env })).code).toBe(0);
+    const help = statSync(join(folder, `${build}main-help.v8`));
+    expect((await fgrun(['event', '--help'], { env })).code).toBe(0);
+    expect((await fgrun(['event', 'timer'], { env })).code).toBe(0);
+    expect(readdirSync(folder).sort()).toEqual([`${build}event-help.v8`, `${build}event.v8`, `${build}main-help.v8`]);
+    // Each command's cache holds what that command compiled: `event timer` compiles more than `--help`.
+    expect(statSync(join(folder, `${build}event.v8`)).size).toBeGreaterThan(help.size);
+    expect(statSync(join(folder, `${build}main-help.v8`)).mtimeMs).toBe(help.mtimeMs);
   });
 
   it('runs without a cache where the cache folder cannot be made', async () => {
