@@ -31,7 +31,7 @@ done
 if [ "$pids" != ' ' ]; then
   for pid in $pids; do eval "printf '+ %s %s\\n' $pid \\"\\$c_$pid\\""; done | exec "$1" -S -E -B -s "$2"
 fi
-[ -n "$dir" ] && rmdir "$dir" 2>/dev/null
+[ -d "$dir" ] && rmdir "$dir" 2>/dev/null
 exit 0`;
 
 let reaper: ChildProcess | null = null;
@@ -64,8 +64,10 @@ function line(op: '+' | '-', pid: number, cgroup = ''): string {
 
 // Have the reaper kill this instance if the host dies; false when no reaper could be started.
 export function reaperWatch(pythonPath: string, pid: number, cgroupDir: string | null): boolean {
+  // A reaper started now learns the instances watched before this one, then this one.
+  const running = ensure(pythonPath);
   watched.set(pid, cgroupDir ?? '');
-  if (!ensure(pythonPath)) return false;
+  if (!running) return false;
   reaper!.stdin!.write(line('+', pid, cgroupDir ?? ''));
   return true;
 }

@@ -3,7 +3,7 @@
 // The host-death and CLI cases spawn the built library (dist/: run `npm run build` first).
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFunction } from '../../src/index.js';
 import { newestRuntime, runtimesFound } from '../helpers/runtimes.js';
@@ -95,9 +95,13 @@ describe.runIf(newestRuntime).concurrent('process hygiene', () => {
     }
     expect(started).toHaveLength(2 * paths.length);
     expect(started.every(isRunning)).toBe(true);
+    // One reaper for the host, a shell while the host lives (no second interpreter starts beside
+    // the first instance); it ends once it has killed them.
+    const reapers = readFileSync(`/proc/${host.pid}/task/${host.pid}/children`, 'latin1').split(' ').filter(Boolean).map(Number).filter(isReaper);
+    expect(reapers.map((pid) => realpathSync(`/proc/${pid}/exe`))).toEqual([realpathSync('/bin/sh')]);
     host.kill('SIGKILL');
     await exited(host);
-    expect(await stillRunning(started, 20_000)).toEqual([]);
+    expect(await stillRunning([...started, ...reapers], 20_000)).toEqual([]);
   }, 120_000);
 
   it('logs instance starts and retirements at FGRUN_LOG_LEVEL=debug, never a credential', async () => {
