@@ -13,8 +13,10 @@
 // when missing or rejected, whole or not at all (a temporary file renamed over), and the files of
 // earlier builds then removed. Per command, because a cache holds the functions its first run
 // compiled: with one file for all, `fgrun --help` run first left `invoke` compiling its own
-// functions on every run (~20 ms of its start, docs/performance.md). No cache folder, none writable,
-// or FGRUN_CODE_CACHE=off: the bundle simply compiles.
+// functions on every run (~20 ms of its start, docs/performance.md). Each name starts with a hash of
+// the bundle's path, so that two installs (a global one and a project's) do not remove each other's
+// caches at every run. No cache folder, none writable, or FGRUN_CODE_CACHE=off: the bundle simply
+// compiles.
 'use strict';
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -23,6 +25,15 @@ const { constants, Script } = require('node:vm');
 
 const BUNDLE = join(__dirname, '..', 'dist', 'cli-bundle', 'fgrun.cjs');
 const CACHE_NAME = /^cli-.*\.v8$/;
+/** The caches named before they were per install: `cli-v20...`, removed as any other build's. */
+const UNSCOPED_NAME = /^cli-v\d/;
+
+// FNV-1a of the bundle's path, 8 hex digits: which install a cache belongs to (no crypto module to load).
+function installKey() {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < BUNDLE.length; i++) hash = Math.imul(hash ^ BUNDLE.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
 
 // The cache's name for a command line: its command (`invoke`), `-help` added for a help request,
 // `main` when it names none (`fgrun --help`, `fgrun --version`).
@@ -42,9 +53,9 @@ function cacheFile(env, args) {
   return join(folder, `${buildPrefix(stamp)}${commandKey(args)}.v8`);
 }
 
-// What every cache file of this bundle build and this Node starts with.
+// What every cache file of this install, this bundle build and this Node starts with.
 function buildPrefix(stamp) {
-  return `cli-${process.version}-${process.arch}-${stamp.size}-${Math.trunc(stamp.mtimeMs)}-`;
+  return `cli-${installKey()}-${process.version}-${process.arch}-${stamp.size}-${Math.trunc(stamp.mtimeMs)}-`;
 }
 
 function save(file, script) {
@@ -58,8 +69,13 @@ function save(file, script) {
     return; // no cache this time
   }
   try {
+    // This install's caches of other builds (and unscoped ones); other installs' stay.
     const build = buildPrefix(statSync(BUNDLE));
-    for (const name of readdirSync(folder)) if (CACHE_NAME.test(name) && !name.startsWith(build)) unlinkSync(join(folder, name));
+    const install = `cli-${installKey()}-`;
+    for (const name of readdirSync(folder)) {
+      const stale = CACHE_NAME.test(name) && ((name.startsWith(install) && !name.startsWith(build)) || UNSCOPED_NAME.test(name));
+      if (stale) unlinkSync(join(folder, name));
+    }
   } catch {
     // left for the next build's first run
   }
