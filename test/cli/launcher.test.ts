@@ -1,6 +1,7 @@
 // bin/fgrun.cjs runs the CLI bundle with V8's code cache (docs/cli.md): one per command, made on its
 // first run, read on the next ones, remade when V8 rejects it, never written with
-// FGRUN_CODE_CACHE=off, and this install's caches of other builds removed (another install's kept). Real processes: the launcher is what a real process runs first.
+// FGRUN_CODE_CACHE=off, and this install's caches of other builds removed (another install's kept).
+// Real processes: the launcher is what a real process runs first.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
