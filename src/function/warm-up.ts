@@ -5,6 +5,7 @@
 import { Instance, protocolPair, type InstanceOptions, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { SpawnError } from '../errors.js';
+import { preparePythonSchemas } from '../contract/messages.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import type { HttpInstance } from '../http-function/http-instance.js';
 import type { ColdStart } from './build-invocation.js';
@@ -96,7 +97,10 @@ async function stages(instance: Instance, config: ResolvedConfig, runtime: Runti
     instance.kill();
     return { ok: false, answer, log, python, peakKb, retry };
   };
-  const started = await instance.start();
+  const starting = instance.start();
+  // The interpreter starts now: the protocol's schemas are built meanwhile, not when `ready` comes.
+  preparePythonSchemas();
+  const started = await starting;
   if (started.kind !== 'done') return fail(startFailure(started, instance), started.log, false, runtime.version, peakOf(started));
   const ready = started.message;
   if (ready.type === 'fault') {
