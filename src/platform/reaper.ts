@@ -9,7 +9,8 @@
 // instances, and starts in ~1 ms where an interpreter took 10-20 ms of CPU beside the first
 // instance's own start. At end of input it hands the instances still listed to
 // bootstrap/fgrun_reaper.py, which kills them (cgroup.kill, or the process tree and group) and
-// removes their cgroups; with none listed, it removes only the host's cgroup folder.
+// removes their cgroups; with none listed, it removes only the host's cgroup folder. Should that
+// interpreter be gone by then, the shell kills each instance's cgroup (or its tree and group) itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +21,11 @@ const REAPER = fileURLToPath(new URL('../../bootstrap/fgrun_reaper.py', import.m
 // skipped). `pids` is " <pid> <pid> ... ", each live pid's cgroup is in c_<pid>, the host's cgroup
 // folder in `dir`.
 const WATCH = `pids=' ' dir=''
+# Stop and kill every descendant of $1 (Linux's /proc; daemons re-parent to their subreaper, the instance).
+tree() {
+  local c
+  for c in $(cat /proc/$1/task/*/children 2>/dev/null); do kill -STOP "$c"; tree "$c"; kill -9 "$c"; done
+}
 while read -r op pid cg; do
   case $pid in ''|*[!0-9]*) continue ;; esac
   case $op in
@@ -29,7 +35,22 @@ while read -r op pid cg; do
   esac
 done
 if [ "$pids" != ' ' ]; then
-  for pid in $pids; do eval "printf '+ %s %s\\n' $pid \\"\\$c_$pid\\""; done | exec "$1" -S -E -B -s "$2"
+  for pid in $pids; do eval "printf '+ %s %s\\n' $pid \\"\\$c_$pid\\""; done | "$1" -S -E -B -s "$2"
+  # The interpreter is gone (removed since the host started it): cgroup.kill, else the tree and
+  # the group of a pid that is still an fgrun instance, as fgrun_reaper.py does.
+  if [ $? -ge 126 ]; then
+    for pid in $pids; do
+      eval "cg=\\$c_$pid"
+      if [ -n "$cg" ] && echo 1 > "$cg/cgroup.kill"; then :
+      elif grep -qa -e bootstrap/main.py -e bootstrap/fgrun_http_relay.py "/proc/$pid/cmdline"; then
+        kill -STOP "$pid"; tree "$pid"; kill -9 "$pid"; kill -9 -- "-$pid"
+      fi
+    done 2>/dev/null
+    for pid in $pids; do
+      eval "cg=\\$c_$pid"; n=0
+      while [ -n "$cg" ] && [ -d "$cg" ] && ! rmdir "$cg" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.02; n=$((n + 1)); done
+    done
+  fi
 fi
 [ -d "$dir" ] && rmdir "$dir" 2>/dev/null
 exit 0`;

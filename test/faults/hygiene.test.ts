@@ -104,6 +104,35 @@ describe.runIf(newestRuntime).concurrent('process hygiene', () => {
     expect(await stillRunning([...started, ...reapers], 20_000)).toEqual([]);
   }, 120_000);
 
+  it.each([['a cgroup', true], ['no cgroup', false]] as const)('the reaper kills the instances itself when their interpreter is gone by the host\'s death (%s)', async (_, withCgroup) => {
+    // An "instance" (a shell named like the bootstrap, its own group, with a child) watched with an
+    // interpreter that does not exist: fgrun_reaper.py cannot run, the reaper's shell kills it.
+    const script = `
+      import { spawn } from 'node:child_process';
+      import { InstanceCgroup, reaperWatch } from ${JSON.stringify(join(ROOT, 'dist', 'platform', 'index.js'))};
+      const fake = spawn('/bin/sh', ['-c', 'read go; sleep 300 & echo started $!; wait', 'bootstrap/main.py'], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+      const cgroup = process.argv[1] === 'cgroup' ? InstanceCgroup.join(fake.pid) : null;
+      if (process.argv[1] === 'cgroup' && cgroup === null) {
+        fake.kill('SIGKILL');
+        process.stdout.write('no cgroup here\\n');
+        process.exit(0);
+      }
+      reaperWatch('/nonexistent/python', fake.pid, cgroup?.dir ?? null);
+      // Its child starts once it is in its cgroup, as an instance's code runs only then.
+      fake.stdin.write('go\\n');
+      fake.stdout.on('data', (d) => process.stdout.write('fake ' + fake.pid + ' ' + d));
+      setInterval(() => {}, 1000);`;
+    const host = spawn(process.execPath, ['--input-type=module', '-e', script, withCgroup ? 'cgroup' : 'tree'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const seen = await waitFor(host.stdout!, /fake (\d+) started (\d+)\n|no cgroup here\n/);
+    // Where this host cannot make cgroups, the case without one covers the shell's own kill.
+    if (seen[0] === 'no cgroup here\n') return;
+    const [, fake, child] = seen.map(Number);
+    expect([isRunning(fake!), isRunning(child!)]).toEqual([true, true]);
+    host.kill('SIGKILL');
+    await exited(host);
+    expect(await stillRunning([fake!, child!], 20_000)).toEqual([]);
+  });
+
   it('logs instance starts and retirements at FGRUN_LOG_LEVEL=debug, never a credential', async () => {
     const script = `
       import { createFunction } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};
