@@ -8,11 +8,15 @@
 // V8's code cache: compiling its 0.7 MB was ~40-60 ms of every command's start, reading the cache a
 // few (docs/performance.md). CommonJS, this file too, because Node 20 caches no ES module's code
 // and starting its ES module loader for the entry alone cost ~10-20 ms more. The cache is V8's own
-// (vm.Script cachedData): one file per bundle build (size and mtime) and Node version, under
+// (vm.Script cachedData): one file per bundle build (size and mtime), Node version and command, under
 // $XDG_CACHE_HOME/fgrun (default ~/.cache/fgrun, the interpreters' cache beside it), written at exit
 // when missing or rejected, whole or not at all (a temporary file renamed over), and the files of
-// earlier builds then removed. No cache folder, none writable, or FGRUN_CODE_CACHE=off: the bundle
-// simply compiles.
+// earlier builds then removed. Per command, because a cache holds the functions its first run
+// compiled: with one file for all, `fgrun --help` run first left `invoke` compiling its own
+// functions on every run (~20 ms of its start, docs/performance.md). Each name starts with a hash of
+// the bundle's path, so that two installs (a global one and a project's) do not remove each other's
+// caches at every run. No cache folder, none writable, or FGRUN_CODE_CACHE=off: the bundle simply
+// compiles.
 'use strict';
 const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -21,16 +25,37 @@ const { constants, Script } = require('node:vm');
 
 const BUNDLE = join(__dirname, '..', 'dist', 'cli-bundle', 'fgrun.cjs');
 const CACHE_NAME = /^cli-.*\.v8$/;
+/** The caches named before they were per install: `cli-v20...`, removed as any other build's. */
+const UNSCOPED_NAME = /^cli-v\d/;
 
-// The code cache file for this bundle build and this Node, or null.
-function cacheFile(env) {
+// FNV-1a of the bundle's path, 8 hex digits: which install a cache belongs to (no crypto module to load).
+function installKey() {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < BUNDLE.length; i++) hash = Math.imul(hash ^ BUNDLE.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+// The cache's name for a command line: its command (`invoke`), `-help` added for a help request,
+// `main` when it names none (`fgrun --help`, `fgrun --version`).
+function commandKey(args) {
+  const command = args[0] !== undefined && /^[a-z][a-z-]{0,19}$/.test(args[0]) ? args[0] : 'main';
+  return args.includes('--help') || args.includes('-h') ? `${command}-help` : command;
+}
+
+// The code cache file for this bundle build, this Node and this command, or null.
+function cacheFile(env, args) {
   if (env.FGRUN_CODE_CACHE === 'off') return null;
   const xdg = env.XDG_CACHE_HOME;
   const home = env.HOME;
   const folder = xdg && isAbsolute(xdg) ? join(xdg, 'fgrun') : home && isAbsolute(home) ? join(home, '.cache', 'fgrun') : null;
   if (folder === null) return null;
   const stamp = statSync(BUNDLE);
-  return join(folder, `cli-${process.version}-${process.arch}-${stamp.size}-${Math.trunc(stamp.mtimeMs)}.v8`);
+  return join(folder, `${buildPrefix(stamp)}${commandKey(args)}.v8`);
+}
+
+// What every cache file of this install, this bundle build and this Node starts with.
+function buildPrefix(stamp) {
+  return `cli-${installKey()}-${process.version}-${process.arch}-${stamp.size}-${Math.trunc(stamp.mtimeMs)}-`;
 }
 
 function save(file, script) {
@@ -44,14 +69,20 @@ function save(file, script) {
     return; // no cache this time
   }
   try {
-    for (const name of readdirSync(folder)) if (CACHE_NAME.test(name) && join(folder, name) !== file) unlinkSync(join(folder, name));
+    // This install's caches of other builds (and unscoped ones); other installs' stay.
+    const build = buildPrefix(statSync(BUNDLE));
+    const install = `cli-${installKey()}-`;
+    for (const name of readdirSync(folder)) {
+      const stale = CACHE_NAME.test(name) && ((name.startsWith(install) && !name.startsWith(build)) || UNSCOPED_NAME.test(name));
+      if (stale) unlinkSync(join(folder, name));
+    }
   } catch {
     // left for the next build's first run
   }
 }
 
 const source = readFileSync(BUNDLE, 'utf8');
-const file = cacheFile(process.env);
+const file = cacheFile(process.env, process.argv.slice(2));
 let cachedData;
 if (file !== null) {
   try {

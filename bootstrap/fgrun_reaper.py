@@ -1,7 +1,8 @@
-# The reaper: one tiny process per host, started with the host's first instance, that kills every
-# instance when the host dies, whatever state the instances are in (a handler holding the GIL in a
-# C loop cannot run a watchdog thread; this process does not depend on it). It reads lines from the
-# host on stdin:
+# The reaper's end: the host's reaper (src/platform/reaper.ts, a /bin/sh started with the host's
+# first instance) keeps the list of live instances while the host lives, and runs this script once
+# the host is gone, with the instances still listed, to kill every one of them whatever state it is
+# in (a handler holding the GIL in a C loop cannot run a watchdog thread; this process does not
+# depend on it). It reads lines on stdin, as the host writes them:
 #   + <pid> [<cgroup folder>]    an instance started (its interpreter's pid, its cgroup if any)
 #   - <pid>                      that instance exited
 # End of input means the host is gone (its end of the pipe closed when it died, or it exited): each

@@ -1,14 +1,16 @@
 // --event JSON | @file | - : the event as the user gave it, or a ConfigError naming the flag.
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import type { Io } from './io.js';
 
-export async function readEvent(value: string | undefined, stdin: NodeJS.ReadableStream = process.stdin): Promise<unknown> {
+// `io` is asked for stdin only when the event comes from it (Io's stdin is made on first access).
+export async function readEvent(value: string | undefined, io: Pick<Io, 'stdin'> = process): Promise<unknown> {
   if (value === undefined) return {};
   let text: string;
   let where: string;
   if (value === '-') {
     const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     text = Buffer.concat(chunks).toString('utf8');
     where = '--event - (standard input)';
   } else if (value.startsWith('@')) {

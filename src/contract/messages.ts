@@ -16,81 +16,108 @@
 // and a newline. The log travels on stderr, fenced after each request by "\0fgrun:<fence>:<id>\n"
 // (the id as a JSON string: ASCII and one line whatever the request id), except after an invoke
 // whose log the host had already read in full when it ended (`fenced: false`).
+//
+// The schemas are built on first use (z.lazy, each union once), or by preparePythonSchemas() while
+// the host waits for an interpreter to start: built at import they cost a one-shot command ~5 ms
+// before its interpreter could start (docs/performance.md, "Issue 22, fourth pass").
 import { z } from 'zod';
 import { FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 
 export const PROTOCOL_VERSION = 2;
 
-/** Error facts as the bootstrap reports them; the host turns them into FunctionGraph's error body. */
-const pythonErrorSchema = z.object({
-  code: z.enum(PYTHON_ERROR_CODES).optional(),
-  type: z.string(),
-  message: z.string(),
-  stackTrace: z.array(z.string()),
-});
+// The Python side's messages, built once on first use.
+function pythonSchemas() {
+  /** Error facts as the bootstrap reports them; the host turns them into FunctionGraph's error body. */
+  const pythonErrorSchema = z.object({
+    code: z.enum(PYTHON_ERROR_CODES).optional(),
+    type: z.string(),
+    message: z.string(),
+    stackTrace: z.array(z.string()),
+  });
+  const measured = { durationMs: z.number().nonnegative(), maxRssKb: z.number().int().nonnegative() };
+  const ready = z.object({ type: z.literal('ready'), protocol: z.number().int(), python: z.string(), pid: z.number().int() });
+  const fault = z.object({
+    type: z.literal('fault'),
+    target: z.enum(['handler', 'initializer']),
+    stage: z.enum(FAULT_STAGES),
+    error: pythonErrorSchema,
+  });
+  const initialized = z.object({ type: z.literal('initialized'), id: z.string(), ok: z.boolean(), error: pythonErrorSchema.optional(), ...measured });
+  const call = z.object({ type: z.literal('call'), seq: z.number().int(), method: z.string(), args: z.array(z.unknown()) });
+  const result = z.object({
+    type: z.literal('result'),
+    id: z.string(),
+    ok: z.boolean(),
+    kind: z.enum(['none', 'str', 'json']).optional(),
+    size: z.number().int().nonnegative().optional(),
+    error: pythonErrorSchema.optional(),
+    /** false: no fence follows, the host has already read this request's whole log (absent: fenced). */
+    fenced: z.boolean().optional(),
+    ...measured,
+  });
+  /** A debugger (--debug-port) waits for a client or holds the function ('listening' holds too), or let it go. */
+  const debug = z.object({
+    type: z.literal('debug'),
+    state: z.enum(['listening', 'hold', 'release']),
+    tool: z.enum(['debugpy', 'pdb']),
+    port: z.number().int(),
+    /** The code folder as the function sees it: where an IDE's path mapping points (remoteRoot). */
+    codeRoot: z.string(),
+    /** Why pdb serves instead of debugpy. */
+    reason: z.string().optional(),
+  });
+  return { result, all: z.discriminatedUnion('type', [ready, fault, initialized, call, result, debug]) };
+}
 
-const measured = { durationMs: z.number().nonnegative(), maxRssKb: z.number().int().nonnegative() };
+// The host's messages (the bootstrap checks them against its own table).
+function hostSchemas() {
+  return z.discriminatedUnion('type', [
+    z.object({
+      type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()),
+      fence: z.string(), debugPort: z.number().int().nullable(), subreaper: z.boolean(), parentDeath: z.boolean(),
+      /** The context's answers that never change (contract/context-methods.ts AHEAD_METHODS), by method. */
+      answers: z.record(z.string(), z.unknown()),
+      /** getUserData's variables. */
+      userData: z.record(z.string(), z.string()),
+      /** The handler's and the initializer's timeouts, seconds (getRunningTimeInSeconds). */
+      timeouts: z.object({ handler: z.number().int(), initializer: z.number().int() }),
+      /** Top-level module -> the sentence an ImportError of it gets: a bundled library the layer lacks (bundled/layer.ts). */
+      importHints: z.record(z.string(), z.string()),
+    }),
+    /** `timeoutMs`: the time the request has, from the frame's arrival (getRemainingTimeInMilliSeconds). */
+    z.object({ type: z.literal('initialize'), id: z.string(), timeoutMs: z.number().int().nonnegative() }),
+    z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative(), timeoutMs: z.number().int().nonnegative() }),
+    z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
+    z.object({ type: z.literal('shutdown') }),
+  ]);
+}
 
-const readySchema = z.object({ type: z.literal('ready'), protocol: z.number().int(), python: z.string(), pid: z.number().int() });
-const faultSchema = z.object({
-  type: z.literal('fault'),
-  target: z.enum(['handler', 'initializer']),
-  stage: z.enum(FAULT_STAGES),
-  error: pythonErrorSchema,
-});
-const initializedSchema = z.object({ type: z.literal('initialized'), id: z.string(), ok: z.boolean(), error: pythonErrorSchema.optional(), ...measured });
-const callSchema = z.object({ type: z.literal('call'), seq: z.number().int(), method: z.string(), args: z.array(z.unknown()) });
-export const resultSchema = z.object({
-  type: z.literal('result'),
-  id: z.string(),
-  ok: z.boolean(),
-  kind: z.enum(['none', 'str', 'json']).optional(),
-  size: z.number().int().nonnegative().optional(),
-  error: pythonErrorSchema.optional(),
-  /** false: no fence follows, the host has already read this request's whole log (absent: fenced). */
-  fenced: z.boolean().optional(),
-  ...measured,
-});
-/** A debugger (--debug-port) waits for a client or holds the function ('listening' holds too), or let it go. */
-const debugSchema = z.object({
-  type: z.literal('debug'),
-  state: z.enum(['listening', 'hold', 'release']),
-  tool: z.enum(['debugpy', 'pdb']),
-  port: z.number().int(),
-  /** The code folder as the function sees it: where an IDE's path mapping points (remoteRoot). */
-  codeRoot: z.string(),
-  /** Why pdb serves instead of debugpy. */
-  reason: z.string().optional(),
-});
+// `build` called once, on first use.
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+const python = once(pythonSchemas);
+
+/** Build the Python side's schemas now, and check one message (zod sets a union up on its first
+ * check): called while the host waits for an interpreter's start, instead of when `ready` comes. */
+export function preparePythonSchemas(): void {
+  python().all.safeParse({ type: 'ready', protocol: PROTOCOL_VERSION, python: '', pid: 0 });
+}
 
 /** Every message the Python side may send. */
-export const pythonMessageSchema = z.discriminatedUnion('type', [readySchema, faultSchema, initializedSchema, callSchema, resultSchema, debugSchema]);
-export type PythonMessage = z.infer<typeof pythonMessageSchema>;
-export type ReadyMessage = z.infer<typeof readySchema>;
-export type FaultMessage = z.infer<typeof faultSchema>;
-export type InitializedMessage = z.infer<typeof initializedSchema>;
-export type CallMessage = z.infer<typeof callSchema>;
-export type ResultMessage = z.infer<typeof resultSchema>;
-export type DebugMessage = z.infer<typeof debugSchema>;
-
+export const pythonMessageSchema = z.lazy(() => python().all);
+export const resultSchema = z.lazy(() => python().result);
 /** Every message the host may send (the bootstrap checks them against its own table). */
-export const hostMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('init'), protocol: z.number().int(), handler: z.string(), initializer: z.string().nullable(), codeRoot: z.string(), paths: z.array(z.string()),
-    fence: z.string(), debugPort: z.number().int().nullable(), subreaper: z.boolean(), parentDeath: z.boolean(),
-    /** The context's answers that never change (contract/context-methods.ts AHEAD_METHODS), by method. */
-    answers: z.record(z.string(), z.unknown()),
-    /** getUserData's variables. */
-    userData: z.record(z.string(), z.string()),
-    /** The handler's and the initializer's timeouts, seconds (getRunningTimeInSeconds). */
-    timeouts: z.object({ handler: z.number().int(), initializer: z.number().int() }),
-    /** Top-level module -> the sentence an ImportError of it gets: a bundled library the layer lacks (bundled/layer.ts). */
-    importHints: z.record(z.string(), z.string()),
-  }),
-  /** `timeoutMs`: the time the request has, from the frame's arrival (getRemainingTimeInMilliSeconds). */
-  z.object({ type: z.literal('initialize'), id: z.string(), timeoutMs: z.number().int().nonnegative() }),
-  z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative(), timeoutMs: z.number().int().nonnegative() }),
-  z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
-  z.object({ type: z.literal('shutdown') }),
-]);
+export const hostMessageSchema = z.lazy(once(hostSchemas));
+
+type Python = z.infer<ReturnType<typeof pythonSchemas>['all']>;
+export type PythonMessage = z.infer<typeof pythonMessageSchema>;
+export type ReadyMessage = Extract<Python, { type: 'ready' }>;
+export type FaultMessage = Extract<Python, { type: 'fault' }>;
+export type InitializedMessage = Extract<Python, { type: 'initialized' }>;
+export type CallMessage = Extract<Python, { type: 'call' }>;
+export type ResultMessage = z.infer<typeof resultSchema>;
+export type DebugMessage = Extract<Python, { type: 'debug' }>;
 export type HostMessage = z.infer<typeof hostMessageSchema>;

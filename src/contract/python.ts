@@ -8,10 +8,10 @@ import { ERROR_TEXT, FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 import { INITIALIZER_TIMEOUT_SECONDS, LOG_TAIL_BYTES, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS } from './limits.js';
 import { hostMessageSchema, PROTOCOL_VERSION, pythonMessageSchema } from './messages.js';
 
-// { type: [field, optional field?, ...] } from a discriminated union of zod objects.
-export function fieldTable(union: z.ZodDiscriminatedUnion<readonly z.ZodObject[]>): Record<string, string[]> {
+// { type: [field, optional field?, ...] } from a discriminated union of zod objects (built on first use).
+export function fieldTable(union: z.ZodLazy<z.ZodDiscriminatedUnion<readonly z.ZodObject[]>>): Record<string, string[]> {
   const table: Record<string, string[]> = {};
-  for (const option of union.options) {
+  for (const option of union.unwrap().options) {
     const { type, ...fields } = option.shape as Record<string, z.ZodType>;
     const name = (type as z.ZodLiteral<string>).value;
     table[name] = Object.entries(fields).map(([key, schema]) => (schema.safeParse(undefined).success ? `${key}?` : key));

@@ -5,6 +5,7 @@
 import { Instance, protocolPair, type InstanceOptions, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { SpawnError } from '../errors.js';
+import { preparePythonSchemas } from '../contract/messages.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import type { HttpInstance } from '../http-function/http-instance.js';
 import type { ColdStart } from './build-invocation.js';
@@ -45,11 +46,33 @@ export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, reque
   }
 }
 
+/** A protocol pair made ahead for the process's next instance start (null: none made yet). */
+let spare: ReturnType<typeof protocolPair> | null = null;
+
+// A pair for this instance: the one made ahead if there is one (so that the pair's folder, listen,
+// connect and accept, ~1.5-2 ms of event-loop turns, are not before this spawn), else a new one.
+function takePair(): ReturnType<typeof protocolPair> {
+  const pair = spare ?? protocolPair();
+  spare = null;
+  return pair;
+}
+
+// Make the next instance start's pair now, while this one's interpreter starts: unref'd, so an
+// unused one never keeps the host alive (the instance that takes it refs its reader while it works).
+function makeSpare(): void {
+  if (spare !== null) return;
+  spare = protocolPair().then((pair) => {
+    pair?.reader.unref();
+    pair?.child.unref();
+    return pair;
+  });
+}
+
 async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal: AbortSignal | undefined, extras: InstanceExtras): Promise<Attempt> {
   let instance: Instance;
   const { shortLived, ...options } = extras;
   // A short-lived handle's instances read a stdout pipe: the pair pays back only over many requests.
-  const protocol = shortLived ? null : await protocolPair();
+  const protocol = shortLived ? null : await takePair();
   try {
     instance = new Instance({ config, runtime, ...options, protocol });
   } catch (error) {
@@ -59,6 +82,7 @@ async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestI
     if (!(error instanceof SpawnError)) throw error;
     return { ok: false, answer: errorAnswer('crash', 'crash', 'RuntimeExited', error.message), log: '', python: runtime.version, peakKb: 0, retry: false };
   }
+  if (protocol !== null) makeSpare();
   const onAbort = () => instance.abort('the function handle was closed (cancel) while the instance was starting');
   signal?.addEventListener('abort', onAbort);
   try {
@@ -73,7 +97,10 @@ async function stages(instance: Instance, config: ResolvedConfig, runtime: Runti
     instance.kill();
     return { ok: false, answer, log, python, peakKb, retry };
   };
-  const started = await instance.start();
+  const starting = instance.start();
+  // The interpreter starts now: the protocol's schemas are built meanwhile, not when `ready` comes.
+  preparePythonSchemas();
+  const started = await starting;
   if (started.kind !== 'done') return fail(startFailure(started, instance), started.log, false, runtime.version, peakOf(started));
   const ready = started.message;
   if (ready.type === 'fault') {

@@ -1,6 +1,7 @@
-// bin/fgrun.cjs runs the CLI bundle with V8's code cache (docs/cli.md): made on the first run, read
-// on the next ones, remade when V8 rejects it, never written with FGRUN_CODE_CACHE=off, and the
-// caches of other builds removed. Real processes: the launcher is what a real process runs first.
+// bin/fgrun.cjs runs the CLI bundle with V8's code cache (docs/cli.md): one per command, made on its
+// first run, read on the next ones, remade when V8 rejects it, never written with
+// FGRUN_CODE_CACHE=off, and this install's caches of other builds removed (another install's kept).
+// Real processes: the launcher is what a real process runs first.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,27 +11,36 @@ import { ROOT } from '../helpers/fixtures.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
+// The launcher's install key: FNV-1a of the bundle's path, 8 hex digits.
+function fnv(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
 describe('the CLI launcher', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'fgrun-launcher-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
   const bundle = statSync(join(ROOT, 'dist', 'cli-bundle', 'fgrun.cjs'));
-  const cacheName = `cli-${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}.v8`;
+  const install = `cli-${fnv(join(ROOT, 'dist', 'cli-bundle', 'fgrun.cjs'))}-`;
+  const build = `${install}${process.version}-${process.arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-`;
+  const cacheName = `${build}main.v8`;
   const run = (xdg: string, extra: NodeJS.ProcessEnv = {}) => fgrun(['--version'], { env: { ...process.env, XDG_CACHE_HOME: xdg, ...extra } });
 
-  it('writes the code cache on the first run, private, and removes the caches of other builds', async () => {
+  it("writes the code cache on the first run, private, and removes this install's caches of other builds", async () => {
     const xdg = join(scratch, 'first');
     const folder = join(xdg, 'fgrun');
     await run(xdg, { FGRUN_CODE_CACHE: 'off' });
     expect(existsSync(folder)).toBe(false);
-    // A cache of an earlier build, and a file that is not a cache.
-    const stale = join(folder, 'cli-v20.0.0-x64-1-1.v8');
-    const other = join(folder, 'interpreters.json');
+    // Caches of an earlier build (named per install, and before they were), another install's
+    // cache, and a file that is not a cache.
+    const otherInstall = 'cli-00000000-v20.0.0-x64-1-1-invoke.v8';
     mkdirSync(folder, { recursive: true });
-    writeFileSync(stale, 'old');
-    writeFileSync(other, '{}');
+    for (const name of [`${install}v20.0.0-x64-1-1-main.v8`, 'cli-v20.0.0-x64-1-1.v8', otherInstall]) writeFileSync(join(folder, name), 'old');
+    writeFileSync(join(folder, 'interpreters.json'), '{}');
     const first = await run(xdg);
     expect(first).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
-    expect(readdirSync(folder).sort()).toEqual([cacheName, 'interpreters.json']);
+    expect(readdirSync(folder).sort()).toEqual([otherInstall, cacheName, 'interpreters.json'].sort());
     const file = join(folder, cacheName);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(file).size).toBeGreaterThan(100_000);
@@ -48,6 +58,23 @@ describe('the CLI launcher', () => {
     expect(await run(xdg)).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
     expect(readFileSync(file).equals(Buffer.alloc(made.length, 7))).toBe(false);
     expect(statSync(file).size).toBeGreaterThan(100_000);
+  });
+
+  it('keeps one cache per command: a first `--help` leaves `event --help` and `event` their own', async () => {
+    const xdg = join(scratch, 'commands');
+    const folder = join(xdg, 'fgrun');
+    const env = { ...process.env, XDG_CACHE_HOME: xdg };
+    // An earlier build's cache is removed.
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, `${install}${process.version}-${process.arch}-1-1-main.v8`), 'old');
+    expect((await fgrun(['--help'], { env })).code).toBe(0);
+    const help = statSync(join(folder, `${build}main-help.v8`));
+    expect((await fgrun(['event', '--help'], { env })).code).toBe(0);
+    expect((await fgrun(['event', 'timer'], { env })).code).toBe(0);
+    expect(readdirSync(folder).sort()).toEqual([`${build}event-help.v8`, `${build}event.v8`, `${build}main-help.v8`]);
+    // Each command's cache holds what that command compiled: `event timer` compiles more than `--help`.
+    expect(statSync(join(folder, `${build}event.v8`)).size).toBeGreaterThan(help.size);
+    expect(statSync(join(folder, `${build}main-help.v8`)).mtimeMs).toBe(help.mtimeMs);
   });
 
   it('runs without a cache where the cache folder cannot be made', async () => {

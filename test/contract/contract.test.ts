@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_METHODS, hostMessageSchema, PROTOCOL_VERSION, pythonMessageSchema } from '../../src/contract/index.js';
+import { CONTEXT_METHODS, hostMessageSchema, preparePythonSchemas, PROTOCOL_VERSION, pythonMessageSchema, resultSchema } from '../../src/contract/index.js';
 import { fieldTable, pythonContract } from '../../src/contract/python.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { newestRuntime } from '../helpers/runtimes.js';
@@ -35,5 +35,17 @@ describe('the contract', () => {
     expect(tables.python).toEqual(fieldTable(pythonMessageSchema));
     expect(tables.version).toBe(PROTOCOL_VERSION);
     expect(tables.context).toEqual([...CONTEXT_METHODS].sort());
+  });
+
+  it('builds the protocol\'s schemas once, on first use or while an interpreter starts (not at import)', () => {
+    for (const schema of [pythonMessageSchema, resultSchema, hostMessageSchema]) expect(schema._zod.def.type).toBe('lazy');
+    preparePythonSchemas();
+    const union = pythonMessageSchema.unwrap();
+    expect(pythonMessageSchema.unwrap()).toBe(union);
+    expect(union.options).toContain(resultSchema.unwrap());
+    expect(hostMessageSchema.unwrap()).toBe(hostMessageSchema.unwrap());
+    expect(pythonMessageSchema.safeParse({ type: 'ready', protocol: PROTOCOL_VERSION, python: '3.12.1', pid: 7 })).toEqual({
+      success: true, data: { type: 'ready', protocol: PROTOCOL_VERSION, python: '3.12.1', pid: 7 },
+    });
   });
 });

@@ -3,7 +3,7 @@
 // The host-death and CLI cases spawn the built library (dist/: run `npm run build` first).
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFunction } from '../../src/index.js';
 import { newestRuntime, runtimesFound } from '../helpers/runtimes.js';
@@ -95,10 +95,43 @@ describe.runIf(newestRuntime).concurrent('process hygiene', () => {
     }
     expect(started).toHaveLength(2 * paths.length);
     expect(started.every(isRunning)).toBe(true);
+    // One reaper for the host, a shell while the host lives (no second interpreter starts beside
+    // the first instance); it ends once it has killed them.
+    const reapers = readFileSync(`/proc/${host.pid}/task/${host.pid}/children`, 'latin1').split(' ').filter(Boolean).map(Number).filter(isReaper);
+    expect(reapers.map((pid) => realpathSync(`/proc/${pid}/exe`))).toEqual([realpathSync('/bin/sh')]);
     host.kill('SIGKILL');
     await exited(host);
-    expect(await stillRunning(started, 20_000)).toEqual([]);
+    expect(await stillRunning([...started, ...reapers], 20_000)).toEqual([]);
   }, 120_000);
+
+  it.each([['a cgroup', true], ['no cgroup', false]] as const)('the reaper kills the instances itself when their interpreter is gone by the host\'s death (%s)', async (_, withCgroup) => {
+    // An "instance" (a shell named like the bootstrap, its own group, with a child) watched with an
+    // interpreter that does not exist: fgrun_reaper.py cannot run, the reaper's shell kills it.
+    const script = `
+      import { spawn } from 'node:child_process';
+      import { InstanceCgroup, reaperWatch } from ${JSON.stringify(join(ROOT, 'dist', 'platform', 'index.js'))};
+      const fake = spawn('/bin/sh', ['-c', 'read go; sleep 300 & echo started $!; wait', 'bootstrap/main.py'], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+      const cgroup = process.argv[1] === 'cgroup' ? InstanceCgroup.join(fake.pid) : null;
+      if (process.argv[1] === 'cgroup' && cgroup === null) {
+        fake.kill('SIGKILL');
+        process.stdout.write('no cgroup here\\n');
+        process.exit(0);
+      }
+      reaperWatch('/nonexistent/python', fake.pid, cgroup?.dir ?? null);
+      // Its child starts once it is in its cgroup, as an instance's code runs only then.
+      fake.stdin.write('go\\n');
+      fake.stdout.on('data', (d) => process.stdout.write('fake ' + fake.pid + ' ' + d));
+      setInterval(() => {}, 1000);`;
+    const host = spawn(process.execPath, ['--input-type=module', '-e', script, withCgroup ? 'cgroup' : 'tree'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const seen = await waitFor(host.stdout!, /fake (\d+) started (\d+)\n|no cgroup here\n/);
+    // Where this host cannot make cgroups, the case without one covers the shell's own kill.
+    if (seen[0] === 'no cgroup here\n') return;
+    const [, fake, child] = seen.map(Number);
+    expect([isRunning(fake!), isRunning(child!)]).toEqual([true, true]);
+    host.kill('SIGKILL');
+    await exited(host);
+    expect(await stillRunning([fake!, child!], 20_000)).toEqual([]);
+  });
 
   it('logs instance starts and retirements at FGRUN_LOG_LEVEL=debug, never a credential', async () => {
     const script = `

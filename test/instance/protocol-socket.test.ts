@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createFunction } from '../../src/index.js';
 import { protocolPair } from '../../src/instance/index.js';
 import { FrameReader, type PythonMessage } from '../../src/protocol/index.js';
-import { describeEachRuntime } from '../helpers/runtimes.js';
+import { describeEachRuntime, newestRuntime } from '../helpers/runtimes.js';
 
 const result = (id: string, body: string) => `{"type":"result","id":"${id}","ok":true,"kind":"str","size":${Buffer.byteLength(body)},"durationMs":0.5,"maxRssKb":9000,"fenced":false}\n${body}\n`;
 
@@ -126,5 +126,36 @@ describeEachRuntime('the protocol channel a handle gets', (runtime) => {
         await fn.close();
       }
     }
+  });
+});
+
+// function/warm-up.ts makes the pair of a process's next instance start while the last one starts, so
+// that the folder, listen, connect and accept are not before that spawn. Witness: with pairs made
+// impossible (TMPDIR gone) after the first start, the next instance still reads a pair, the one
+// after it a pipe (its pair, made ahead meanwhile, could not be made).
+describe.runIf(newestRuntime)('a pair made ahead', () => {
+  const code = mkdtempSync(join(tmpdir(), 'fgrun-ahead-'));
+  writeFileSync(join(code, 'index.py'), CHANNEL);
+  afterAll(() => rmSync(code, { recursive: true, force: true }));
+
+  it("the next instance start takes the pair made while the last one started", async () => {
+    const channel = async () => {
+      const fn = await createFunction({ code, runtime: newestRuntime!.runtime, pythonPath: newestRuntime!.path });
+      try {
+        return (await fn.invoke({})).body;
+      } finally {
+        await fn.close();
+      }
+    };
+    expect(await channel()).toBe('pair');
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent-fgrun-test';
+    try {
+      expect([await channel(), await channel()]).toEqual(['pair', 'stdio only']);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(await channel()).toBe('pair');
   });
 });

@@ -46,7 +46,7 @@ export function flagError(error: unknown): unknown {
 }
 
 async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): Promise<number> {
-  const event = await readEvent(flags.event, io.stdin);
+  const event = await readEvent(flags.event, io);
   const { input, configFile } = await functionSource(code, flags);
   // One request (or one per save under --watch): no per-instance setup that pays back only over many.
   const create = { onNotice: (line: string) => io.stderr.write(line + '\n'), debugPort: debugPort(flags.debugPort), shortLived: true };

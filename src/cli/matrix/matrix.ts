@@ -66,7 +66,7 @@ async function runMatrixCommand(code: string | undefined, flags: MatrixFlags, io
   if (flags.merge !== undefined) return mergeCommand(code, flags, io);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   const runtimes = parseRuntimeList(flags.runtimes);
-  const events = await readEvents(flags, io.stdin);
+  const events = await readEvents(flags, io);
   const { inputs } = await functionSources(code, flags, 'every');
   const cores = availableParallelism();
   const share = shard ? `, shard ${shard.index}/${shard.count}` : '';
@@ -127,12 +127,12 @@ function checkWritable(file: string): void {
 }
 
 // --event (each) then --events DIR (each *.json), named for reports; {} when there are none.
-async function readEvents(flags: MatrixFlags, stdin: NodeJS.ReadableStream): Promise<MatrixEvent[]> {
+async function readEvents(flags: MatrixFlags, io: Io): Promise<MatrixEvent[]> {
   const events: MatrixEvent[] = [];
   const given = flags.event ?? [];
   for (const [i, value] of given.entries()) {
     const name = value === '-' ? 'stdin' : value.startsWith('@') ? basename(value.slice(1)) : given.length === 1 ? 'event' : `event-${i + 1}`;
-    events.push({ name, event: await readEvent(value, stdin) });
+    events.push({ name, event: await readEvent(value, io) });
   }
   if (flags.events !== undefined) {
     let files: string[];
