@@ -56,19 +56,22 @@ class Runner(object):
         self.current = None
         self.debugger = None
 
-    # Serve until shutdown or end of input.
+    # Serve until shutdown or end of input: "shutdown" (the host asked; it is still there), "closed"
+    # (end of input: the host is gone), or None when init failed.
     def serve(self):
         message, _ = self.channel.receive()
         if message is None:
-            return
+            return "closed"
         if message.get("type") != "init":
             raise ProtocolError("expected init, got {0}".format(message.get("type")))
         if not self.init(message):
-            return
+            return None
         while True:
             message, payload = self.channel.receive()
-            if message is None or message["type"] == "shutdown":
-                return
+            if message is None:
+                return "closed"
+            if message["type"] == "shutdown":
+                return "shutdown"
             if message["type"] == "invoke":
                 self.invoke(message["id"], payload, message.get("timeoutMs"))
             elif message["type"] == "initialize":

@@ -30,12 +30,14 @@ def main():
     fgrun_platform.forget_in_children((in_fd, out_fd, log_fd))
     sys.path[:] = [p for p in sys.path if p not in (here, shim)]
     channel = fgrun_protocol.Channel.from_fds(in_fd, out_fd)
-    fgrun_runner.Runner(channel, log_fd).serve()
+    ended = fgrun_runner.Runner(channel, log_fd).serve()
     # The loop ended: the function's processes end with the instance, daemons included (this
-    # interpreter is their subreaper where there is no cgroup). On `shutdown` stdin is still open;
-    # at end of input the host is gone, and the whole group goes at once.
+    # interpreter is their subreaper where there is no cgroup). On `shutdown` the host is still
+    # there (stdin stays open); at end of input it is gone, and the whole group goes at once. After
+    # a failed init, stdin says which (the check imports `select`: ~1.3 ms of a 3.12 exit, so only
+    # then).
     fgrun_platform.kill_tree(os.getpid())
-    if fgrun_platform.input_closed(in_fd):
+    if ended == "closed" or (ended is None and fgrun_platform.input_closed(in_fd)):
         fgrun_platform.kill_group()
 
 

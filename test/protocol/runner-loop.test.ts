@@ -33,9 +33,16 @@ for line in lines:
         data += body + b"\\n"
 out = io.BytesIO()
 log = tempfile.TemporaryFile()
-fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=out), log_fd=log.fileno()).serve()
+ended = fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=out), log_fd=log.fileno()).serve()
+# How the loop ended decides whether the bootstrap kills its group (bootstrap/main.py).
+def serve(first):
+    data = json.dumps(first).encode("ascii") + b"\\n"
+    return fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=io.BytesIO()), log_fd=log.fileno()).serve()
+closed = serve(lines[0])
+refused = serve(dict(lines[0], protocol=-1))
 log.seek(0)
-sys.stdout.write(json.dumps({"out": out.getvalue().decode("utf-8"), "log": log.read().decode("utf-8")}))
+sys.stdout.write(json.dumps({"out": out.getvalue().decode("utf-8"), "log": log.read().decode("utf-8"),
+                             "ended": [ended, closed, refused]}))
 `;
 
 const code = mkdtempSync(join(tmpdir(), 'fgrun-loop-'));
@@ -91,7 +98,9 @@ afterAll(() => {
 describeEachRuntime('Runner loop in-process', (runtime) => {
   it('answers init, invoke (a context call for what init did not send ahead) and a failing invoke, fences each log, stops at shutdown', () => {
     const run = spawnSync(runtime.path, ['-c', LOOP, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim'), code], { encoding: 'utf8' });
-    const { out, log } = JSON.parse(run.stdout) as { out: string; log: string };
+    const { out, log, ended } = JSON.parse(run.stdout) as { out: string; log: string; ended: unknown[] };
+    // shutdown: the host is there; end of input after init: the host is gone; a refused init: ask stdin.
+    expect(ended).toEqual(['shutdown', 'closed', null]);
     const frames = out.split('\n');
     const ready = JSON.parse(frames[0]!);
     expect(ready).toEqual({ type: 'ready', protocol: PROTOCOL_VERSION, python: runtime.version, pid: expect.any(Number) });
@@ -103,7 +112,8 @@ describeEachRuntime('Runner loop in-process', (runtime) => {
     expect(second).toMatchObject({ type: 'result', id: 'r-2', ok: false, fenced: true, error: { code: 'invocation', type: 'ValueError', message: 'no n' } });
     expect(frames.slice(5)).toEqual(['']);
     // The fences go to the log channel; the function's own output stays on fd 2.
-    expect(log).toBe('\0fgrun:F:"ready"\n\0fgrun:F:"r-1"\n\0fgrun:F:"r-2"\n');
+    expect(log.startsWith('\0fgrun:F:"ready"\n\0fgrun:F:"r-1"\n\0fgrun:F:"r-2"\n')).toBe(true);
+    expect(log.slice(log.indexOf('"r-2"\n') + 6)).toBe('\0fgrun:F:"ready"\n');
     expect(run.stderr).toMatch(/^working\nTraceback \(most recent call last\):\n[\s\S]*ValueError: no n\n$/);
   });
 
