@@ -8,7 +8,7 @@ import { ClosedError, ConfigError } from '../errors.js';
 import { registerSecret } from '../log.js';
 import { sharedLogDir, type Outcome } from '../instance/index.js';
 import { assertSupportedPlatform } from '../platform/index.js';
-import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
+import { Pool, type Acquired, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
 import type { ResultMessage } from '../protocol/index.js';
 import { resolveRuntime, type RuntimeInfo } from '../runtimes/index.js';
@@ -193,7 +193,7 @@ class Handle implements FunctionHandle {
     }
     const requestId = options.requestId ?? newRequestId();
     const idle = options.onLog ? null : this.pool.acquireIdle();
-    if (idle === null) return this.invokeCold(payload, requestId, options);
+    if (idle === null) return options.onLog ? this.invokeCold(payload, requestId, options) : this.invokeQueued(payload, requestId);
     // The warm path: one promise, resolved from the instance's frame handler; one clock read.
     return new Promise((resolve) => {
       const t0 = performance.now();
@@ -223,12 +223,24 @@ class Handle implements FunctionHandle {
     return stream ? stream.finish(invocation) : invocation;
   }
 
-  // A request that starts an instance, waits for one, or streams its log.
-  private async invokeCold(payload: string, requestId: string, options: InvokeOptions): Promise<Invocation> {
+  // A request without a log stream that found no instance idle: it waits in the pool's queue and is
+  // written in the release() of the request before it (Pool.acquireThen: with 2 instances and 8
+  // callers, the instance works on it while the host builds the answer before it), or starts one.
+  private invokeQueued(payload: string, requestId: string): Promise<Invocation> {
     const startedAt = performance.now();
+    return new Promise((resolve, reject) => this.pool.acquireThen(requestId, (got) => {
+      if (got instanceof Promise) return resolve(this.invokeCold(payload, requestId, NO_OPTIONS, startedAt, got));
+      const t0 = performance.now();
+      got.run(requestId, payload, undefined, (outcome: Outcome<ResultMessage>) => resolve(this.answered(got, requestId, startedAt, t0, null, null, outcome)), t0);
+    }, reject));
+  }
+
+  // A request that starts an instance (`acquiring` when the pool already gave it the slot), waits
+  // for one, or streams its log.
+  private async invokeCold(payload: string, requestId: string, options: InvokeOptions, startedAt = performance.now(), acquiring?: Promise<Acquired<FunctionInstance, WarmUp>>): Promise<Invocation> {
     const stream = options.onLog ? new LogStream(options.onLog) : null;
-    const idle = this.pool.acquireIdle();
-    const acquired = idle ? { instance: idle, warmUp: null } : await this.pool.acquire(requestId);
+    const idle = acquiring ? null : this.pool.acquireIdle();
+    const acquired = idle ? { instance: idle, warmUp: null } : await (acquiring ?? this.pool.acquire(requestId));
     if (acquired.instance === null) {
       const w = acquired.warmUp as Extract<WarmUp, { ok: false }>;
       stream?.write(startLine(requestId, this.config.version, wallDate(startedAt)), 'frame');

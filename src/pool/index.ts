@@ -1,1 +1,1 @@
-export { Pool, type CloseMode, type PoolMember, type PoolStats } from './pool.js';
+export { Pool, type Acquired, type CloseMode, type PoolMember, type PoolStats } from './pool.js';

@@ -110,6 +110,19 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     return this.startFor(requestId);
   }
 
+  // acquire() for a caller that takes a released instance in the release() call itself: `take` gets
+  // the instance (at once when one is idle; else from release(), so no promise hop lies between one
+  // request's answer and the next request's frame: the instance's next work is written before the
+  // answer is built), or acquire()'s promise when the request starts an instance in a free slot.
+  // `fail` gets ClosedError (the pool is closed, or cancelled while the request waits).
+  acquireThen(requestId: string, take: (got: M | Promise<Acquired<M, W>>) => void, fail: (error: Error) => void): void {
+    if (this.phase !== 'open') return fail(new ClosedError());
+    const redeem = (ticket: Ticket<M>) => take(ticket.kind === 'reuse' ? ticket.instance : this.startFor(requestId));
+    const ticket = this.ticketNow();
+    if (ticket) redeem(ticket);
+    else this.queue.push({ resolve: redeem, reject: fail });
+  }
+
   // An idle instance for a request, at once, or null (then acquire()): the warm path's one call, with
   // no promise to wait on.
   acquireIdle(): M | null {

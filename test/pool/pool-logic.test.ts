@@ -80,6 +80,47 @@ describe('pool logic (no processes)', () => {
     expect(started).toEqual(['r1']);
   });
 
+  it('acquireThen: a waiting request gets a released member inside release() itself, in FIFO order with acquire()', async () => {
+    const { p, started } = pool(1);
+    const got: string[] = [];
+    const fail = (e: Error) => got.push(`failed: ${e.message}`);
+    let a: Member | null = null;
+    p.acquireThen('r1', (m) => { got.push('r1 starts'); void (m as Promise<{ instance: Member | null }>).then((w) => { a = w.instance; }); }, fail);
+    await until(() => a !== null);
+    const third = p.acquire('r3');
+    // Queued behind r3: served second, and synchronously from release().
+    p.acquireThen('r4', (m) => got.push(m === a ? 'r4 reuses' : 'r4 other'), fail);
+    expect(p.stats().queued).toBe(2);
+    p.release(a!);
+    expect((await third).instance).toBe(a);
+    expect(got).toEqual(['r1 starts']);
+    p.release(a!);
+    expect(got).toEqual(['r1 starts', 'r4 reuses']);
+    expect(p.stats()).toMatchObject({ busy: 1, queued: 0, idle: 0 });
+    p.release(a!);
+    // Idle: taken at once.
+    p.acquireThen('r5', (m) => got.push(m === a ? 'r5 reuses' : 'r5 other'), fail);
+    expect(got.at(-1)).toBe('r5 reuses');
+    p.release(a!);
+    await p.close('drain');
+    p.acquireThen('r6', () => got.push('r6 ran'), fail);
+    expect(got.at(-1)).toBe('failed: the function handle is closed: create a new one with createFunction()');
+    expect(started).toEqual(['r1']);
+  });
+
+  it('acquireThen: a waiting request is rejected with ClosedError on close(\'cancel\')', async () => {
+    const { p } = pool(1);
+    const a = (await p.acquire('r1')).instance!;
+    const failures: Error[] = [];
+    p.acquireThen('r2', () => failures.push(new Error('ran')), (e) => failures.push(e));
+    const closing = p.close('cancel');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(ClosedError);
+    p.release(a);
+    await closing;
+    expect(a.calls).toEqual(['abort: the function handle was closed (cancel) while the request ran', 'kill']);
+  });
+
   it('gives a retired member\'s slot to the head of the queue, which starts a fresh member', async () => {
     const { p, started } = pool(1);
     const a = (await p.acquire('r1')).instance!;
