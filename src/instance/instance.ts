@@ -159,7 +159,8 @@ export class Instance {
       settle({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '', reason });
       return false;
     }
-    this.move(state);
+    // The move checkMove() allows, checked just above (one lookup of the lifecycle per request).
+    this.current = state;
     // The shared ticker keeps the deadline and the memory limit, and the event loop alive meanwhile.
     const watch = this.watch;
     watch.peakKb = 0;

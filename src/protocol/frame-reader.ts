@@ -193,7 +193,7 @@ export function plainResultLine(line: string): ResultMessage | null {
   const peakAt = durationEnd + 12;
   const peakEnd = line.indexOf(',', peakAt);
   const size = count(line, sizeAt, sizeEnd);
-  const durationMs = Number(line.slice(durationAt, durationEnd));
+  const durationMs = decimal(line, durationAt, durationEnd);
   const maxRssKb = count(line, peakAt, peakEnd);
   if (!Number.isSafeInteger(size) || !Number.isSafeInteger(maxRssKb) || !Number.isFinite(durationMs)) return null;
   return { type: 'result', id: line.slice(ID_AT, idEnd), ok: true, kind, size, durationMs, maxRssKb, fenced: line.charCodeAt(peakEnd + 10) === 116 };
@@ -205,6 +205,28 @@ function count(line: string, from: number, to: number): number {
   let n = 0;
   for (let j = from; j < to; j++) n = n * 10 + (line.charCodeAt(j) - 48);
   return n;
+}
+
+/** 10 ** k, exact as doubles up to 10 ** 22. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+// The number in `digits[.digits]` from `from` to `to` (the check fixed the form), as Number() reads
+// it without the slice and its string-to-number conversion: up to 15 digits are an exact integer m,
+// and m / 10 ** k (k the digits after the point, exact up to 22) is one correctly rounded division,
+// so the very double Number() makes (the fast path of strtod, Clinger 1990). An exponent, or more
+// digits, goes to Number().
+function decimal(line: string, from: number, to: number): number {
+  let m = 0;
+  let point = -1;
+  for (let j = from; j < to; j++) {
+    const c = line.charCodeAt(j);
+    if (c === 46) point = j;
+    else if (c >= 48 && c <= 57) m = m * 10 + (c - 48);
+    else return Number(line.slice(from, to));
+  }
+  const places = point < 0 ? 0 : to - point - 1;
+  if (to - from - (point < 0 ? 0 : 1) > EXACT_DIGITS) return Number(line.slice(from, to));
+  return places === 0 ? m : m / POWERS_OF_TEN[places]!;
 }
 
 const RESULT_KEYS = new Set(['type', 'id', 'ok', 'kind', 'size', 'durationMs', 'maxRssKb', 'fenced']);

@@ -155,6 +155,18 @@ describe('plainResultLine (the warm path header read without JSON.parse)', () =>
     }
   });
 
+  it('reads a duration as the very double Number() makes, without its string conversion', () => {
+    const texts = ['0.000', '0.001', '0.021', '0.1', '0.3', '12.345', '999.999', '1000', '65432.125', '0.000000000000001',
+      '123456789012.345', '1234567890123456.5', '0.30000000000000004', '9007199254740993', '1.5e3', '2E-4'];
+    // Every form the bootstrap's %.3f writes for durations up to 10 s, and a spread of longer ones.
+    for (let us = 0; us <= 10_000_000; us += 997) texts.push((us / 1000).toFixed(3));
+    for (let i = 0; i < 2000; i++) texts.push((Math.random() * 10 ** (i % 16)).toFixed(i % 10));
+    for (const text of texts) {
+      const fast = plainResultLine(form('"x"', 'json', '1', text, '1', 'false'));
+      expect(Object.is(fast?.durationMs, Number(text)), text).toBe(true);
+    }
+  });
+
   it('leaves everything else to JSON.parse and zod: escapes, other orders, errors, odd numbers', () => {
     const others = [
       form('"quote\\"back"', 'json', '3', '1.0', '1', 'false'),
