@@ -154,7 +154,8 @@ export class Instance {
   // Start an operation that `settle` ends (`timeoutSeconds` its phase's timeout, null for the start);
   // false (settled at once, as a crash) when the instance cannot take it.
   private begin<M>(state: InstanceState, id: string, timeoutSeconds: number | null, deadline: number, settle: (outcome: Outcome<M>) => void): boolean {
-    if (this.pending || (this.current !== state && !canMove(this.current, state))) {
+    // idle -> busy, every warm request's move, is allowed without a lookup of the lifecycle's table.
+    if (this.pending || (this.current !== state && !(this.current === 'idle' && state === 'busy') && !canMove(this.current, state))) {
       const reason = this.pending ? 'the instance is already working on another request' : `the instance is ${this.current}`;
       settle({ kind: 'crash', exitCode: this.proc.child.exitCode, signal: this.proc.child.signalCode, log: '', reason });
       return false;
@@ -177,7 +178,9 @@ export class Instance {
     this.pending = null;
     this.outputListener = null;
     if (outcome.kind === 'done' && !this.hasExited && this.current !== 'stopping') {
-      this.move('idle');
+      // busy -> idle (the warm path's move) without a lookup; any other through the lifecycle's check.
+      if (this.current === 'busy') this.current = 'idle';
+      else this.move('idle');
     } else if (!this.hasExited) {
       this.kill();
     }
