@@ -7,7 +7,7 @@ import { prepareCode } from '../package/index.js';
 import { ClosedError, ConfigError } from '../errors.js';
 import { registerSecret } from '../log.js';
 import { sharedLogDir, type Outcome } from '../instance/index.js';
-import { assertSupportedPlatform } from '../platform/index.js';
+import { assertSupportedPlatform, primeCgroupJoin } from '../platform/index.js';
 import { Pool, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
 import type { ResultMessage } from '../protocol/index.js';
@@ -110,6 +110,8 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   const config = resolveConfig(maxInstances === undefined ? input : { ...input, maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
+  // An instance's cgroup join follows in ~5-15 ms on an invoke: its kernel wait passes meanwhile.
+  primeCgroupJoin();
   sharedLogDir();
   checkSandboxFields(config, env);
   const build = await findBuild(config.code, runtime, env);

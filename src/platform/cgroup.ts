@@ -5,13 +5,14 @@
 // delegated), or FGRUN_CGROUP=off, every call gives null and the instance falls back to the
 // subreaper and the process tree (docs/instances.md says what each fallback still guarantees).
 // Only membership and kill are used: the memory controller is rarely delegated and charges page cache.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFile, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { onHostExit } from './host-exit.js';
 import { signal } from './proc.js';
 
 let hostDir: string | null | undefined;
 let count = 0;
+let priming = false;
 const live = new Set<InstanceCgroup>();
 
 // `<mount>/<the host's own cgroup>` of the v2 hierarchy, or null.
@@ -78,6 +79,27 @@ function removeQuietly(dir: string): boolean {
 /** The folder under which instances get their cgroups, or null where cgroups cannot be used here. */
 export function cgroupFolder(): string | null {
   return hostFolder();
+}
+
+/**
+ * Makes the next instance's join fast, where cgroups are used: called ~5-30 ms before a spawn. A
+ * write to any cgroup.procs takes the kernel's cgroup_threadgroup_rwsem for writing, and when no
+ * other write took it within about one RCU grace period, the writer first sleeps through a grace
+ * period (6-16 ms here, a 2-core machine): that was the instance's join, on Node's main thread,
+ * before the init frame could go (docs/performance.md, "Issue 22, fifth pass"). This writes the
+ * host's own pid into the cgroup it is already in (a migration that moves nothing), on the thread
+ * pool, so the grace period passes while the host resolves the function; a join in the following
+ * ~10 ms then takes 0.2-1.5 ms. Nothing depends on it: refused (not root, not delegated), late or
+ * early, the join simply waits as before.
+ */
+export function primeCgroupJoin(): void {
+  if (priming) return;
+  const base = hostFolder();
+  if (base === null) return;
+  priming = true;
+  writeFile(join(dirname(base), 'cgroup.procs'), String(process.pid), () => {
+    priming = false;
+  });
 }
 
 /** One instance's cgroup. */
