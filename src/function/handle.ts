@@ -98,6 +98,8 @@ export interface ConfigFileSource {
 // handle (instances start lazily).
 export async function createFunction(source: FunctionConfigInput | ConfigFileSource, options: CreateOptions = {}): Promise<FunctionHandle> {
   assertSupportedPlatform();
+  // An instance's cgroup join follows in ~10-20 ms on an invoke: its kernel wait passes meanwhile.
+  primeCgroupJoin();
   const { debugPort } = options;
   if (debugPort !== undefined && !(Number.isInteger(debugPort) && debugPort >= 1 && debugPort <= 65535)) {
     throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });
@@ -110,8 +112,6 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
   const config = resolveConfig(maxInstances === undefined ? input : { ...input, maxInstances });
   const env = options.env ?? process.env;
   const runtime = await resolveRuntime(config.runtime, { env, pythonPath: config.pythonPath });
-  // An instance's cgroup join follows in ~5-15 ms on an invoke: its kernel wait passes meanwhile.
-  primeCgroupJoin();
   sharedLogDir();
   checkSandboxFields(config, env);
   const build = await findBuild(config.code, runtime, env);

@@ -5,7 +5,7 @@
 // delegated), or FGRUN_CGROUP=off, every call gives null and the instance falls back to the
 // subreaper and the process tree (docs/instances.md says what each fallback still guarantees).
 // Only membership and kill are used: the memory controller is rarely delegated and charges page cache.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFile, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, write, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { onHostExit } from './host-exit.js';
 import { signal } from './proc.js';
@@ -96,9 +96,18 @@ export function primeCgroupJoin(): void {
   if (priming) return;
   const base = hostFolder();
   if (base === null) return;
+  let fd: number;
+  try {
+    fd = openSync(join(dirname(base), 'cgroup.procs'), 'w');
+  } catch {
+    return;
+  }
+  // Opened here, written on the thread pool: one call there, which needs nothing of the main thread
+  // (fs.writeFile's open, write and close each wait for it, and it is busy until the spawn).
   priming = true;
-  writeFile(join(dirname(base), 'cgroup.procs'), String(process.pid), () => {
+  write(fd, String(process.pid), () => {
     priming = false;
+    closeSync(fd);
   });
 }
 
