@@ -6,11 +6,12 @@
 // subreaper and the process tree (docs/instances.md says what each fallback still guarantees).
 // Only membership and kill are used: the memory controller is rarely delegated and charges page cache.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, write, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { onHostExit } from './host-exit.js';
 import { signal } from './proc.js';
 
 let hostDir: string | null | undefined;
+let own: string | null | undefined;
 let count = 0;
 let priming = false;
 const live = new Set<InstanceCgroup>();
@@ -30,12 +31,17 @@ function ownCgroup(): string | null {
   }
 }
 
+// The host's own cgroup, looked up once (null when cgroups are off or not v2 here).
+function hostCgroup(): string | null {
+  if (own === undefined) own = process.platform !== 'linux' || process.env.FGRUN_CGROUP === 'off' ? null : ownCgroup();
+  return own;
+}
+
 // The host's folder, created once (null when cgroups cannot be used here).
 function hostFolder(): string | null {
   if (hostDir !== undefined) return hostDir;
   hostDir = null;
-  if (process.platform !== 'linux' || process.env.FGRUN_CGROUP === 'off') return null;
-  const own = ownCgroup();
+  const own = hostCgroup();
   if (own === null) return null;
   removeStale(own);
   const dir = join(own, `fgrun-${process.pid}`);
@@ -94,11 +100,12 @@ export function cgroupFolder(): string | null {
  */
 export function primeCgroupJoin(): void {
   if (priming) return;
-  const base = hostFolder();
-  if (base === null) return;
+  // Not hostFolder(): its sweep and mkdir (~1 ms) wait for the join, which follows the spawn.
+  const cgroup = hostCgroup();
+  if (cgroup === null) return;
   let fd: number;
   try {
-    fd = openSync(join(dirname(base), 'cgroup.procs'), 'w');
+    fd = openSync(join(cgroup, 'cgroup.procs'), 'w');
   } catch {
     return;
   }
