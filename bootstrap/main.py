@@ -1,6 +1,7 @@
 # The entry the interpreter runs: claim stdio for the protocol, then serve requests.
 # `main.py --probe` is the host's runtime probe: it proves the bootstrap imports on this interpreter
 # and prints [major, minor, micro, sys.executable, protocol version] as one JSON line.
+import gc
 import os
 import sys
 
@@ -30,6 +31,14 @@ def main():
     fgrun_platform.forget_in_children((in_fd, out_fd, log_fd))
     sys.path[:] = [p for p in sys.path if p not in (here, shim)]
     channel = fgrun_protocol.Channel.from_fds(in_fd, out_fd)
+    # What the bootstrap allocated so far (its modules and the standard library's) is moved out of
+    # the collector's sight before the function's module is imported: the interpreter's orderly exit
+    # then no longer traverses it (3.12: 7 of its ~10 ms after `shutdown`, docs/performance.md), nor
+    # does a full collection during a request. The function's own objects stay collectable, so its
+    # finalizers and atexit handlers run at exit as before. gc.freeze is 3.7+ (not on 2.7 and 3.6).
+    freeze = getattr(gc, "freeze", None)
+    if freeze is not None:
+        freeze()
     ended = fgrun_runner.Runner(channel, log_fd).serve()
     # The loop ended: the function's processes end with the instance, daemons included (this
     # interpreter is their subreaper where there is no cgroup). On `shutdown` the host is still

@@ -1,6 +1,7 @@
 // Which build a function runs with: the one for its requirements.txt as it is now, else the last
 // build of that folder (with a notice that it is out of date), else none (with a hint to build).
-import { readFile, realpath } from 'node:fs/promises';
+// Sync reads: they answer before every instance start, where a thread-pool round trip each cost more.
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import { requirementsDigest } from './inputs.js';
@@ -21,8 +22,8 @@ export async function findBuild(code: string, runtime: RuntimeInfo, env: NodeJS.
   let requirements: Buffer;
   let folder: string;
   try {
-    folder = await realpath(code);
-    requirements = await readFile(join(folder, REQUIREMENTS_FILE));
+    folder = realpathSync(code);
+    requirements = readFileSync(join(folder, REQUIREMENTS_FILE));
   } catch {
     return NONE;
   }

@@ -10,7 +10,10 @@
 // share one build, any change (or a new interpreter patch release) is a new build. Every folder and
 // file of the store that fgrun reads must be this user's and writable by no one else (ownedBy).
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+// The store's checks and reads are sync (each answers before an instance start, faster than a
+// thread-pool round trip); its writes (builds) stay on the thread pool.
+import { lstatSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
@@ -66,7 +69,7 @@ async function notOwned(path: string): Promise<string | null> {
   const uid = process.geteuid?.() ?? -1;
   let info;
   try {
-    info = await lstat(path);
+    info = lstatSync(path);
   } catch {
     return null;
   }
@@ -88,7 +91,7 @@ export async function untrustedBuild(folder: string): Promise<string | null> {
 // build.json of a build folder, or null when it is missing or not a build.
 export async function readRecord(folder: string): Promise<BuildRecord | null> {
   try {
-    return RecordSchema.parse(JSON.parse(await readFile(join(folder, 'build.json'), 'utf8')));
+    return RecordSchema.parse(JSON.parse(readFileSync(join(folder, 'build.json'), 'utf8')));
   } catch {
     return null;
   }
@@ -99,7 +102,7 @@ export async function readLastBuild(root: string, code: string, runtime: Runtime
   const file = lastBuildFile(root, code, runtime);
   if (await notOwned(join(root, 'last')) || await notOwned(file)) return null;
   try {
-    const value = JSON.parse(await readFile(file, 'utf8')) as { build?: unknown };
+    const value = JSON.parse(readFileSync(file, 'utf8')) as { build?: unknown };
     return typeof value.build === 'string' && /^[\w.-]+$/.test(value.build) ? value.build : null;
   } catch {
     return null;

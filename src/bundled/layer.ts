@@ -4,7 +4,7 @@
 //
 //   <store>/bundled/<runtime>-<X.Y.Z>/site/          pip's --target, one library at a time
 //   <store>/bundled/<runtime>-<X.Y.Z>/bundled.json   which were installed, which failed and why
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { buildRoot, untrustedBuild } from '../build/store.js';
@@ -31,7 +31,7 @@ export function layerFolder(runtime: RuntimeInfo, env: NodeJS.ProcessEnv): strin
 export async function readLayer(folder: string): Promise<LayerRecord | null> {
   if (await untrustedBuild(folder)) return null;
   try {
-    return LayerSchema.parse(JSON.parse(await readFile(join(folder, 'bundled.json'), 'utf8')));
+    return LayerSchema.parse(JSON.parse(readFileSync(join(folder, 'bundled.json'), 'utf8')));
   } catch {
     return null;
   }

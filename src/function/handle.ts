@@ -7,7 +7,7 @@ import { prepareCode } from '../package/index.js';
 import { ClosedError, ConfigError } from '../errors.js';
 import { registerSecret } from '../log.js';
 import { sharedLogDir, type Outcome } from '../instance/index.js';
-import { assertSupportedPlatform } from '../platform/index.js';
+import { assertSupportedPlatform, primeCgroupJoin } from '../platform/index.js';
 import { Pool, type Acquired, type CloseMode, type PoolStats } from '../pool/index.js';
 import { startLine, type Invocation } from '../result/index.js';
 import type { ResultMessage } from '../protocol/index.js';
@@ -98,6 +98,8 @@ export interface ConfigFileSource {
 // handle (instances start lazily).
 export async function createFunction(source: FunctionConfigInput | ConfigFileSource, options: CreateOptions = {}): Promise<FunctionHandle> {
   assertSupportedPlatform();
+  // An instance's cgroup join follows in ~10-20 ms on an invoke: its kernel wait passes meanwhile.
+  primeCgroupJoin();
   const { debugPort } = options;
   if (debugPort !== undefined && !(Number.isInteger(debugPort) && debugPort >= 1 && debugPort <= 65535)) {
     throw new ConfigError(`debugPort must be a port number from 1 to 65535, got ${debugPort}`, { field: 'debugPort' });

@@ -1,7 +1,7 @@
 // prepareCode(): a config whose code and dependencies may be .zip packages -> the same config with
 // folders only, which is what createFunction takes. Folders (and paths that do not exist, which
 // resolveConfig reports) pass through unchanged.
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PackageError } from './errors.js';
 import { CODE_LIMITS, DEPENDENCY_LIMITS, type PackageLimits } from './limits.js';
@@ -30,7 +30,7 @@ async function preparePackage(path: string, field: string, limits: PackageLimits
   const absolute = resolve(path);
   let isFile: boolean;
   try {
-    isFile = (await stat(absolute)).isFile();
+    isFile = statSync(absolute).isFile();
   } catch {
     return path;
   }

@@ -5,13 +5,15 @@
 // delegated), or FGRUN_CGROUP=off, every call gives null and the instance falls back to the
 // subreaper and the process tree (docs/instances.md says what each fallback still guarantees).
 // Only membership and kill are used: the memory controller is rarely delegated and charges page cache.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, write, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onHostExit } from './host-exit.js';
 import { signal } from './proc.js';
 
 let hostDir: string | null | undefined;
+let own: string | null | undefined;
 let count = 0;
+let priming = false;
 const live = new Set<InstanceCgroup>();
 
 // `<mount>/<the host's own cgroup>` of the v2 hierarchy, or null.
@@ -29,12 +31,17 @@ function ownCgroup(): string | null {
   }
 }
 
+// The host's own cgroup, looked up once (null when cgroups are off or not v2 here).
+function hostCgroup(): string | null {
+  if (own === undefined) own = process.platform !== 'linux' || process.env.FGRUN_CGROUP === 'off' ? null : ownCgroup();
+  return own;
+}
+
 // The host's folder, created once (null when cgroups cannot be used here).
 function hostFolder(): string | null {
   if (hostDir !== undefined) return hostDir;
   hostDir = null;
-  if (process.platform !== 'linux' || process.env.FGRUN_CGROUP === 'off') return null;
-  const own = ownCgroup();
+  const own = hostCgroup();
   if (own === null) return null;
   removeStale(own);
   const dir = join(own, `fgrun-${process.pid}`);
@@ -78,6 +85,37 @@ function removeQuietly(dir: string): boolean {
 /** The folder under which instances get their cgroups, or null where cgroups cannot be used here. */
 export function cgroupFolder(): string | null {
   return hostFolder();
+}
+
+/**
+ * Makes the next instance's join fast, where cgroups are used: called ~5-30 ms before a spawn. A
+ * write to any cgroup.procs takes the kernel's cgroup_threadgroup_rwsem for writing, and when no
+ * other write took it within about one RCU grace period, the writer first sleeps through a grace
+ * period (6-16 ms here, a 2-core machine): that was the instance's join, on Node's main thread,
+ * before the init frame could go (docs/performance.md, "Issue 22, fifth pass"). This writes the
+ * host's own pid into the cgroup it is already in (a migration that moves nothing), on the thread
+ * pool, so the grace period passes while the host resolves the function; a join in the following
+ * ~10 ms then takes 0.2-1.5 ms. Nothing depends on it: refused (not root, not delegated), late or
+ * early, the join simply waits as before.
+ */
+export function primeCgroupJoin(): void {
+  if (priming) return;
+  // Not hostFolder(): its sweep and mkdir (~1 ms) wait for the join, which follows the spawn.
+  const cgroup = hostCgroup();
+  if (cgroup === null) return;
+  let fd: number;
+  try {
+    fd = openSync(join(cgroup, 'cgroup.procs'), 'w');
+  } catch {
+    return;
+  }
+  // Opened here, written on the thread pool: one call there, which needs nothing of the main thread
+  // (fs.writeFile's open, write and close each wait for it, and it is busy until the spawn).
+  priming = true;
+  write(fd, String(process.pid), () => {
+    priming = false;
+    closeSync(fd);
+  });
 }
 
 /** One instance's cgroup. */

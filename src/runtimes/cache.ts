@@ -6,8 +6,10 @@
 // A pyenv shim's entry is keyed by what decides its answer (shim-key.ts), stamped with the interpreter's file.
 // A missing, corrupt or unwritable file is never an error: the cache is just empty or not saved.
 
-import { constants } from 'node:fs';
-import { access, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+// Reads are sync (a few µs each, where each thread-pool round trip was ~0.1-0.5 ms on a loaded
+// machine, one after the other before every spawn); the rare write stays on the thread pool.
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { isVirtualEnvExecutable, probeEnv, runProbe, type Interpreter, type ProbeResult } from './probe.js';
@@ -103,7 +105,7 @@ export class DiskCache {
 // The entries of a cache file, or none when it is missing, unreadable, not JSON or not the expected shape.
 async function readEntries(file: string): Promise<Entries> {
   try {
-    const result = CacheFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    const result = CacheFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     return result.success ? result.data.entries : {};
   } catch {
     return {};
@@ -135,15 +137,15 @@ export async function probeCandidate(candidate: string, setup: ProbeSetup): Prom
   let real: string;
   let stamp: { mtimeMs: number; size: number };
   try {
-    real = await realpath(candidate);
-    const stats = await stat(real);
+    real = realpathSync(candidate);
+    const stats = statSync(real);
     if (!stats.isFile()) return { ok: false, reason: 'not a file' };
     stamp = { mtimeMs: stats.mtimeMs, size: stats.size };
   } catch {
     return { ok: false, reason: 'not found' };
   }
   try {
-    await access(real, constants.X_OK);
+    accessSync(real, constants.X_OK);
   } catch {
     return { ok: false, reason: 'not executable' };
   }
@@ -189,7 +191,7 @@ async function probeShim(candidate: string, real: string, stamp: { mtimeMs: numb
   if (cached !== null && cached.path.startsWith(FAILED)) return { ok: false, reason: cached.path.slice(FAILED.length) };
   if (cached !== null) {
     try {
-      const target = await stat(cached.path);
+      const target = statSync(cached.path);
       if (target.mtimeMs === cached.mtimeMs && target.size === cached.size) return { ok: true, interpreter: { path: cached.path, major: cached.major, minor: cached.minor, micro: cached.micro } };
     } catch {
       // the interpreter is gone: probe again
@@ -198,7 +200,7 @@ async function probeShim(candidate: string, real: string, stamp: { mtimeMs: numb
   const result = await probeOnce(candidate, real, stamp, setup);
   try {
     if (result.ok) {
-      const target = await stat(result.interpreter.path);
+      const target = statSync(result.interpreter.path);
       await disk.set(shimStamp, { mtimeMs: target.mtimeMs, size: target.size }, result.interpreter);
     } else {
       await disk.set(shimStamp, stamp, { path: FAILED + result.reason, major: 0, minor: 0, micro: 0 });

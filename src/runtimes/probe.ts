@@ -2,6 +2,7 @@
 // there and reads back what the interpreter is; and judges whether it serves a runtime.
 
 import { execFile, type ExecFileException } from 'node:child_process';
+import { accessSync } from 'node:fs';
 import { access, realpath } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -114,11 +115,12 @@ async function interpreterPath(executable: string): Promise<string | null> {
 }
 
 // Python treats an executable as a venv's when pyvenv.cfg sits beside it or one folder up (PEP 405).
+// Sync checks: asked before every spawn, where two thread-pool round trips cost more than the calls.
 export async function isVirtualEnvExecutable(executable: string): Promise<boolean> {
   const bin = dirname(executable);
   for (const folder of [bin, dirname(bin)]) {
     try {
-      await access(join(folder, 'pyvenv.cfg'));
+      accessSync(join(folder, 'pyvenv.cfg'));
       return true;
     } catch {
       // not this folder

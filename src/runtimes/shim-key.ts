@@ -3,7 +3,7 @@
 // $PYENV_ROOT/version (pyenv-version-name / pyenv-version-file). This is the key that pins all of
 // it, so the on-disk cache can keep a shim's answer and a CLI start need not run the shim's chain of
 // bash scripts (~100 ms idle, seconds on a loaded machine) while nothing that decides it changed.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 // The shims folder of the pyenv installation this environment uses.
@@ -15,7 +15,7 @@ function shimsDir(env: Record<string, string>): string | null {
 // The text of a file, or null.
 async function text(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { commandDescription } from '../descriptions.js';
 import { createFunction, loadFailureReport, type FunctionHandle } from '../../function/index.js';
 import { ConfigError } from '../../errors.js';
+import { primeCgroupJoin } from '../../platform/index.js';
 import { summaryLine } from '../../result/index.js';
 import { addFunctionOptions, debugPort, DEBUG_PORT_HELP, FLAG_FOR_FIELD, type FunctionFlags } from '../function-options.js';
 import { readEvent } from '../event-input.js';
@@ -46,6 +47,8 @@ export function flagError(error: unknown): unknown {
 }
 
 async function runInvoke(code: string | undefined, flags: InvokeFlags, io: Io): Promise<number> {
+  // The instance's cgroup join comes in ~20 ms: its kernel wait passes meanwhile (platform/cgroup.ts).
+  if (!flags.watch) primeCgroupJoin();
   const event = await readEvent(flags.event, io);
   const { input, configFile } = await functionSource(code, flags);
   // One request (or one per save under --watch): no per-instance setup that pays back only over many.
