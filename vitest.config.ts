@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Files that need a process of their own (docs/testing.md, "How the suite runs"): each reads state a
-// module keeps for the life of its process (a once-per-process notice, sweep or probe cache, the log
+// module keeps for the life of its process (a once-per-process notice, sweep or probe cache, its own descriptor count, the log
 // folder under $TMPDIR, the cgroup switch) or sets the environment before the modules it tests load.
 const OWN_PROCESS = [
   'test/build/**/*.test.ts',
@@ -11,6 +11,7 @@ const OWN_PROCESS = [
   'test/faults/soak.test.ts',
   'test/instance/work-dir.test.ts',
   'test/http-function/host-port.test.ts',
+  'test/platform/cgroup-prime.test.ts',
 ];
 
 const shared = {

@@ -13,7 +13,8 @@ import { signal } from './proc.js';
 let hostDir: string | null | undefined;
 let own: string | null | undefined;
 let count = 0;
-let priming = false;
+/** Settles when the prime in flight has closed its descriptor (null: none in flight). */
+let priming: Promise<void> | null = null;
 const live = new Set<InstanceCgroup>();
 
 // `<mount>/<the host's own cgroup>` of the v2 hierarchy, or null.
@@ -111,11 +112,21 @@ export function primeCgroupJoin(): void {
   }
   // Opened here, written on the thread pool: one call there, which needs nothing of the main thread
   // (fs.writeFile's open, write and close each wait for it, and it is busy until the spawn).
-  priming = true;
-  write(fd, String(process.pid), () => {
-    priming = false;
-    closeSync(fd);
+  priming = new Promise((settled) => {
+    write(fd, String(process.pid), () => {
+      priming = null;
+      closeSync(fd);
+      settled();
+    });
   });
+}
+
+/**
+ * Settles once no prime holds a descriptor: a server waits for it before it listens, so that what
+ * it holds open from then on is only what it serves (its descriptor count is its clients').
+ */
+export function primeSettled(): Promise<void> {
+  return priming ?? Promise.resolve();
 }
 
 /** One instance's cgroup. */

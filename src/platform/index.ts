@@ -2,6 +2,6 @@
 export { onHostExit } from './host-exit.js';
 export { tempFolder } from './temp.js';
 export { childrenOf, killGroup, killTree, processState, readPeakKb, RssProbe, rssKb } from './proc.js';
-export { cgroupFolder, InstanceCgroup, primeCgroupJoin } from './cgroup.js';
+export { cgroupFolder, InstanceCgroup, primeCgroupJoin, primeSettled } from './cgroup.js';
 export { reaperForget, reaperWatch } from './reaper.js';
 export { assertSupportedPlatform } from './support.js';

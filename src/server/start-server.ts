@@ -1,6 +1,7 @@
 // startServer(): create the served functions, bind, and serve them through one FgrunServer
 // (server.ts): its journal, routes and request handlers wired up, or a ConfigError naming the flag.
 import { ConfigError } from '../errors.js';
+import { primeSettled } from '../platform/index.js';
 import { resumeAsync } from './fgs/async-api.js';
 import { AsyncJournal } from './fgs/async-journal.js';
 import { AsyncStore } from './fgs/async-store.js';
@@ -27,6 +28,9 @@ export async function startServer(options: ServeOptions): Promise<FgrunServer> {
   const limits = connectionLimits(options.limits);
   const journal = options.stateDir === undefined ? null : openJournal(options.stateDir);
   const registry = await Registry.create(options.functions, { maxInstances: options.maxInstances, env: options.env, maxMemory: options.maxMemory, debugPort: options.debugPort, onNotice: options.onNotice }, options.createHandle);
+  // createFunction primed the first instance's cgroup join on the thread pool (platform/cgroup.ts): its
+  // descriptor is closed before the server listens.
+  await primeSettled();
   const host = options.host ?? DEFAULT_HOST;
   const http = createLimitedServer(limits);
   try {

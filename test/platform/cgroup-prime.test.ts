@@ -3,10 +3,10 @@
 // move nothing: the host stays where it was, and a join right after it still holds its process.
 // Where this machine gives fgrun no cgroup, the prime is a no-op and the test says why it skips.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cgroupFolder, InstanceCgroup, primeCgroupJoin } from '../../src/platform/index.js';
+import { cgroupFolder, InstanceCgroup, primeCgroupJoin, primeSettled } from '../../src/platform/index.js';
 
 const folder = cgroupFolder();
 const ownLine = () => readFileSync('/proc/self/cgroup', 'latin1').split('\n').find((l) => l.startsWith('0::'));
@@ -31,5 +31,15 @@ describe.skipIf(folder === null)('the cgroup join primed ahead (no cgroup v2 wri
     } finally {
       sleeper.kill('SIGKILL');
     }
+  });
+
+  it('holds its descriptor only until primeSettled() resolves (a server listens after it: its fd count is its clients\')', async () => {
+    await primeSettled();
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    primeCgroupJoin();
+    expect(fds()).toBe(before + 1);
+    await primeSettled();
+    expect(fds()).toBe(before);
   });
 });
