@@ -4,8 +4,8 @@
 // over the original, delete and re-create, new sub-folders), where a bare fs.watch goes blind after
 // the first rename (docs/watch.md). It is imported on first use, so commands that never watch
 // never load it.
-import { statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 
 export interface PathWatcher {
@@ -45,6 +45,50 @@ function ignoredBy(folders: string[], files: Set<string>, fileParents: Set<strin
   };
 }
 
+/**
+ * When a new folder is listed again (ms after chokidar reports it). chokidar reads a new folder before
+ * it watches it (chokidar 4, handler.js `_handleDir`: `_handleRead`, then `_watchWithNodeFs`), so a
+ * file created between the two (a folder made and filled at once, under load) is never reported.
+ */
+const RELIST_MS = [100, 500, 2000];
+/** Entries read at most per listing of a new folder (a folder dropped in with a whole tree). */
+const RELIST_LIMIT = 10_000;
+
+// What a path is now (inode, size, mtime), or 'missing': a report of a path unchanged since the
+// burst that carried it starts no new one.
+function stamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+// The files under a new folder, ignored ones left out, at most RELIST_LIMIT entries read.
+function filesUnder(dir: string, ignored: (path: string) => boolean): string[] {
+  const found: string[] = [];
+  const stack = [dir];
+  let read = 0;
+  while (stack.length > 0 && read < RELIST_LIMIT) {
+    const folder = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      continue; // gone again, or unreadable
+    }
+    for (const entry of entries) {
+      if (++read > RELIST_LIMIT) break;
+      const path = join(folder, entry.name);
+      if (ignored(path)) continue;
+      if (entry.isDirectory()) stack.push(path);
+      else found.push(path);
+    }
+  }
+  return found;
+}
+
 // Call onChange(changedPaths) after each burst of changes under `paths` (folders or files);
 // resolves once the initial scan is done, so that every later change is seen.
 export async function watchPaths(paths: string[], onChange: (changed: string[]) => void, options: WatchPathsOptions = {}): Promise<PathWatcher> {
@@ -67,28 +111,38 @@ export async function watchPaths(paths: string[], onChange: (changed: string[]) 
     }
   }
   const { watch } = await import('chokidar');
-  const watcher: FSWatcher = watch([...folders, ...fileParents], {
-    ignored: ignoredBy(folders, files, fileParents),
-    ignoreInitial: true,
-    persistent: true,
-  });
+  const ignored = ignoredBy(folders, files, fileParents);
+  const watcher: FSWatcher = watch([...folders, ...fileParents], { ignored, ignoreInitial: true, persistent: true });
   const pending = new Set<string>();
+  /** Each path as the last burst that carried it found it (stamp()). */
+  const carried = new Map<string, string>();
+  const relists = new Set<NodeJS.Timeout>();
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   const note = (path: string) => {
-    if (closed) return;
-    pending.add(resolve(path));
+    const absolute = resolve(path);
+    if (closed || carried.get(absolute) === stamp(absolute)) return;
+    pending.add(absolute);
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
       const changed = [...pending].sort();
       pending.clear();
+      for (const path of changed) carried.set(path, stamp(path));
       if (!closed) onChange(changed);
     }, debounceMs);
   };
-  // A new empty folder changes nothing a function imports; what lands in it does (an 'add').
+  // A new empty folder changes nothing a function imports; what lands in it does (an 'add', or a
+  // file found when it is listed again: RELIST_MS).
   watcher.on('all', (event, path) => {
-    if (event !== 'addDir') note(path);
+    if (event !== 'addDir') return note(path);
+    for (const ms of RELIST_MS) {
+      const relist = setTimeout(() => {
+        relists.delete(relist);
+        for (const file of filesUnder(resolve(path), ignored)) note(file);
+      }, ms);
+      relists.add(relist);
+    }
   });
   // A folder that cannot be read (permissions) is left out; the function's own checks report it.
   watcher.on('error', () => {});
@@ -108,6 +162,7 @@ export async function watchPaths(paths: string[], onChange: (changed: string[]) 
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      for (const relist of relists) clearTimeout(relist);
       await watcher.close();
     },
   };

@@ -79,4 +79,36 @@ describe('watchPaths', () => {
       await watcher.close();
     }
   });
+  it('a folder made and filled at once is one change, however often it is listed again; a later edit in it is another', { timeout: 300_000 }, async () => {
+    const dir = join(tmp, 'filled');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'index.py'), source(0));
+    const bursts: string[][] = [];
+    const watcher = await watchPaths([dir], (changed) => bursts.push(changed), { debounceMs: 50 });
+    try {
+      // chokidar reports the new folder's files, and the folder is listed again 100, 500 and 2000 ms
+      // after it appeared: unchanged since the burst that carried them, they start no other.
+      mkdirSync(join(dir, 'pkg', 'deep'), { recursive: true });
+      writeFileSync(join(dir, 'pkg', '__init__.py'), '');
+      writeFileSync(join(dir, 'pkg', 'deep', 'mod.py'), 'V = 1\n');
+      writeFileSync(join(dir, 'pkg', 'deep', 'mod.pyc'), 'compiled');
+      await until(() => bursts.flat().includes(join(dir, 'pkg', 'deep', 'mod.py')), () => `bursts: ${JSON.stringify(bursts)}`);
+      // Past the last listing (2 s after the folders appeared), with a marker to wait on.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      writeFileSync(join(dir, 'marker.py'), '');
+      await until(() => bursts.flat().includes(join(dir, 'marker.py')), () => `bursts: ${JSON.stringify(bursts)}`);
+      const reported = bursts.flat();
+      expect(reported.filter((p) => p === join(dir, 'pkg', '__init__.py'))).toHaveLength(1);
+      expect(reported.filter((p) => p === join(dir, 'pkg', 'deep', 'mod.py'))).toHaveLength(1);
+      expect(reported).not.toContain(join(dir, 'pkg', 'deep', 'mod.pyc'));
+      expect(bursts[bursts.length - 1]).toEqual([join(dir, 'marker.py')]);
+      // An edit of a file the listings saw is a change again.
+      const seen = bursts.length;
+      writeFileSync(join(dir, 'pkg', 'deep', 'mod.py'), 'V = 22\n');
+      await until(() => bursts.length > seen, () => 'no change reported for mod.py');
+      expect(bursts.slice(seen)).toEqual([[join(dir, 'pkg', 'deep', 'mod.py')]]);
+    } finally {
+      await watcher.close();
+    }
+  });
 });
