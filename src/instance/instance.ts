@@ -7,17 +7,17 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import type { ProtocolError } from '../errors.js';
 import {
-  encodeInvoke, encodeMessage, FrameReader,
+  encodeInvoke, encodeMessage,
   type CallMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { Operation } from './operation.js';
 import { kept, unexpected, type Outcome, type EndReason } from './outcomes.js';
 import { stopProcess } from './teardown.js';
 import { canMove, checkMove, KILL_SETTLE_MS, START_TIMEOUT_MS, type InstanceState } from './lifecycle.js';
-import { LogCollector } from './log-collector.js';
+import type { LogCollector } from './log-collector.js';
+import { openChannels } from './channels.js';
 import { StdinWriter } from './stdin-writer.js';
-import type { Watch } from './memory-watch.js';
-import { readPeakKb, RssProbe } from '../platform/index.js';
+import { instanceWatch, type Watch } from './memory-watch.js';
 import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
 import { onDebugMessage } from './debug-hold.js';
 import { afterChannelClosed } from './closed-channel.js';
@@ -36,7 +36,6 @@ export class Instance {
   initialized = false;
   readonly pid: number;
   private readonly proc: PythonProcess;
-  private readonly reader: FrameReader;
   private readonly logs: LogCollector;
   /** The memory limit and deadline watch, reused by each operation (one at a time). */
   private readonly watch: Watch;
@@ -59,25 +58,18 @@ export class Instance {
     setRef(this.proc, false);
     this.pid = this.proc.pid;
     this.stdin = new StdinWriter(this.proc.stdin);
-    this.watch = {
-      probe: new RssProbe(this.pid, this.proc.cgroup?.procsPath ?? null), limitKb: options.config.memorySize * 1024, peakKb: 0, deadline: Infinity, since: 0,
-      onOver: (kb) => this.onMemoryOver(kb), onDeadline: () => this.onTimeout(),
-    };
+    this.watch = instanceWatch(this.pid, this.proc.cgroup?.procsPath ?? null, options.config.memorySize, (reason) => this.end(reason));
     this.operation = new Operation(this.watch);
-    const pair = options.protocol ?? null;
-    this.reader = new FrameReader((message, payload, lent) => this.onFrame(message, payload, lent), (e) => this.onProtocolError(e), undefined, pair !== null, pair !== null);
-    this.logs = new LogCollector(this.fence, (id, log) => this.onFence(id, log));
-    this.logs.onOutput = (chunk) => this.outputListener?.(chunk);
-    if (pair !== null) pair.sink = (chunk) => this.reader.push(chunk);
-    else this.proc.stdout.on('data', (chunk: Buffer) => this.reader.push(chunk));
-    this.proc.stdout.once('end', () => this.onProtocolEnd());
-    this.proc.stderr.on('data', (chunk: Buffer) => this.logs.push(chunk));
-    // python-shell's unpiped stderr is paused: start it flowing into the collector.
-    this.proc.stderr.resume();
-    this.exited = new Promise((resolve) => {
-      this.proc.child.once('exit', (code, signal) => { this.onExit(code, signal); resolve(); });
-      this.proc.child.once('error', () => { this.onExit(null, null); resolve(); });
+    const channels = openChannels(this.proc, options.protocol ?? null, this.fence, {
+      onFrame: (message, payload, lent) => this.onFrame(message, payload, lent),
+      onProtocolError: (e) => this.onProtocolError(e),
+      onProtocolEnd: () => this.onProtocolEnd(),
+      onFence: (id, log) => this.onFence(id, log),
+      onOutput: (chunk) => this.outputListener?.(chunk),
+      onExit: (code, signal) => this.onExit(code, signal),
     });
+    this.logs = channels.logs;
+    this.exited = channels.exited;
   }
 
   /** Where the instance is in its lifecycle. */
@@ -265,19 +257,6 @@ export class Instance {
       p.log = log;
       this.maybeComplete();
     }
-  }
-
-  private onTimeout(): void {
-    const p = this.pending;
-    if (!p) return;
-    this.end({ kind: 'timeout', peakKb: Math.max(readPeakKb(this.pid), p.watch.peakKb) });
-  }
-
-  private onMemoryOver(rssKb: number): void {
-    const p = this.pending;
-    if (!p) return;
-    const peakKb = Math.max(rssKb, p.watch.peakKb, readPeakKb(this.pid));
-    this.end({ kind: 'oom', peakKb, limitMb: this.options.config.memorySize });
   }
 
   private onProtocolError(error: ProtocolError): void {

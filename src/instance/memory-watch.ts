@@ -16,7 +16,8 @@
 // interpreter's own high-water mark (VmHWM, reset per request by the bootstrap) is checked when the
 // request ends, so every request that went over its limit is answered `oom` (see instance.ts).
 import { performance } from 'node:perf_hooks';
-import type { RssProbe } from '../platform/index.js';
+import { readPeakKb, RssProbe } from '../platform/index.js';
+import type { EndReason } from './outcomes.js';
 
 /** How often working instances are sampled. Kill latency is at most two ticks plus the read. */
 const MEMORY_SAMPLE_MS = 10;
@@ -36,6 +37,19 @@ export interface Watch {
   onOver: (rssKb: number) => void;
   /** Called once the deadline has passed; the watch ends. */
   onDeadline: () => void;
+}
+
+// The watch of an event function's instance (`pid`, and its cgroup's `procsPath` where it has
+// one) against its memory size, ending its operation through `end`: oom with the highest of the
+// sample that crossed the limit, the peak sampled before and the interpreter's VmHWM; timeout with
+// the peak so far.
+export function instanceWatch(pid: number, procsPath: string | null, memorySizeMb: number, end: (reason: EndReason) => void): Watch {
+  const watch: Watch = {
+    probe: new RssProbe(pid, procsPath), limitKb: memorySizeMb * 1024, peakKb: 0, deadline: Infinity, since: 0,
+    onOver: (kb) => end({ kind: 'oom', peakKb: Math.max(kb, watch.peakKb, readPeakKb(pid)), limitMb: memorySizeMb }),
+    onDeadline: () => end({ kind: 'timeout', peakKb: Math.max(readPeakKb(pid), watch.peakKb) }),
+  };
+  return watch;
 }
 
 // The working instances' watches: an array, not a Set. One watch joins and leaves it per request,
