@@ -2,7 +2,8 @@
 // blocks whose order rotates, each with its latency percentiles and its CPU per request (this Node
 // process plus the subject's own processes, from schedstat). Every figure is a ratio to the raw
 // echo of the same run. Subjects: the raw echo, fgrun's trivial handler, a Context call timed from
-// inside a handler, and with --peer serverless-offline's warm Python runner.
+// inside a handler, with --peer serverless-offline's warm Python runner, and a second raw echo
+// process: the run's own A/A, how far two identical subjects land apart in it (its noise floor).
 import type { RuntimeInfo } from '../fgrun.js';
 import { figure, type Figure } from '../figures.js';
 import { rotate, type Measured, type Subject } from '../measure.js';
@@ -22,9 +23,11 @@ const cpuUs = (m: Measured, part: 'all' | 'node' | 'node-main' | 'node-other' | 
 export async function headline(runtime: RuntimeInfo, plan: Plan, options: HeadlineOptions): Promise<Figure[]> {
   const h = plan.headline;
   const raw = new RawEcho(runtime.path);
-  const closers: Array<() => Promise<void>> = [() => raw.close()];
+  const twin = new RawEcho(runtime.path);
+  const closers: Array<() => Promise<void>> = [() => raw.close(), () => twin.close()];
   try {
     await raw.send({ id: 0, event: benchEvent(0) });
+    await twin.send({ id: 0, event: benchEvent(0) });
     const echo = await warmFunction('bench-echo', runtime, benchEvent(0));
     closers.push(() => echo.fn.close());
     const ctx = await warmFunction('bench-context', runtime, { calls: 1 });
@@ -36,6 +39,7 @@ export async function headline(runtime: RuntimeInfo, plan: Plan, options: Headli
     }
     const subjects: Record<string, Subject> = {
       raw: { call: (i) => raw.send({ id: i, event: benchEvent(i) }), pids: [raw.pid] },
+      twin: { call: (i) => twin.send({ id: i, event: benchEvent(i) }), pids: [twin.pid] },
       fgrun: { call: (i) => invokeOk(echo.fn, benchEvent(i)), pids: echo.pids },
       // One invoke of `contextCalls` Context calls every `contextCalls` indices: as many Context
       // round trips as the others make calls (the rest resolve at once, with no samples).
@@ -65,6 +69,10 @@ export async function headline(runtime: RuntimeInfo, plan: Plan, options: Headli
       // Each subject's share of blocks against the blocks measured: a count against the raw echo's
       // own count would divide by zero whenever the scheduler kept the raw echo off Node's core.
       figure('raw.same-core', 'raw echo blocks with its interpreter last on Node\'s core', 'blocks', m.raw!.sameCore, { label: 'blocks measured', value: m.raw!.blocks }, m.raw!.blocks),
+      // The A/A: the same loop in a second process, against the first. How far it lands from 1x is
+      // how far apart two identical subjects can land in this run (scheduler placement, the host).
+      figure('raw.aa.cpu', 'A/A: a second raw echo process, CPU per request', 'µs', cpuUs(m.twin!), rawCpu, m.twin!.calls),
+      figure('raw.aa.p50', 'A/A: a second raw echo process, p50', 'µs', summarize(m.twin!.samples).p50, { label: 'raw echo p50', value: r.p50 }, m.twin!.samples.length),
       figure('warm.same-core', 'blocks with the interpreter last on Node\'s core', 'blocks', m.fgrun!.sameCore, { label: 'blocks measured', value: m.fgrun!.blocks }, m.fgrun!.blocks),
       figure('warm.p50', 'warm invoke p50', 'µs', f.p50, { label: 'raw echo p50', value: r.p50 }, n),
       figure('warm.p99', 'warm invoke p99', 'µs', f.p99, { label: 'raw echo p99', value: r.p99 }, n),

@@ -22,7 +22,7 @@ const PINNED = pinnedPlacements();
  * pinned rows per placement, then the other suites at the smoke plan's sizes. */
 const FIGURE_IDS = [
   'warm.cpu', 'warm.cpu.node', 'warm.cpu.node.main', 'warm.cpu.node.other', 'warm.cpu.python', 'warm.syscalls.node', 'warm.syscalls.python',
-  'raw.same-core', 'warm.same-core', 'warm.p50', 'warm.p99', 'warm.rate', 'context.p50', 'context.vs-warm', 'context.p99',
+  'raw.same-core', 'raw.aa.cpu', 'raw.aa.p50', 'warm.same-core', 'warm.p50', 'warm.p99', 'warm.rate', 'context.p50', 'context.vs-warm', 'context.p99',
   ...PINNED.flatMap((p) => ['warm.p50', 'warm.p99', 'warm.rate'].map((id) => id + p.suffix)),
   ...PINNED.flatMap((p) => ['context.p50', 'context.p99'].map((id) => id + p.suffix)),
   'saturation',
