@@ -97,12 +97,17 @@ export interface Measured extends Timed {
 
 // Every subject alive at once, warmed up, then `rounds` blocks each, the order rotating by one
 // every round (so no subject always follows the same one), CPU read around each block. Each block
-// starts with a few unrecorded calls (see interleave).
-export async function rotate<K extends string>(subjects: Record<K, Subject>, total: number, rounds: number, warmup: number): Promise<Record<K, Measured>> {
+// starts with a few unrecorded calls (see interleave). A subject given as several processes alike
+// (an array) runs its blocks on them in turn, each warmed up, and is measured as one.
+export async function rotate<K extends string>(subjects: Record<K, Subject | Subject[]>, total: number, rounds: number, warmup: number): Promise<Record<K, Measured>> {
   const names = Object.keys(subjects) as K[];
+  const copies = (name: K): Subject[] => {
+    const s = subjects[name];
+    return Array.isArray(s) ? s : [s];
+  };
   const out = {} as Record<K, Measured>;
   for (const name of names) {
-    await timeCalls(warmup, subjects[name].call, -warmup);
+    for (const copy of copies(name)) await timeCalls(warmup, copy.call, -warmup);
     out[name] = { samples: [], seconds: 0, calls: 0, nodeNs: 0, nodeMainNs: 0, subjectNs: 0, nodeSyscalls: 0, subjectSyscalls: 0, sameCore: 0, blocks: 0 };
   }
   const block = Math.max(1, Math.ceil(total / rounds));
@@ -111,7 +116,8 @@ export async function rotate<K extends string>(subjects: Record<K, Subject>, tot
     const n = Math.min(block, total - done);
     for (let k = 0; k < names.length; k++) {
       const name = names[(round + k) % names.length]!;
-      const subject = subjects[name];
+      const all = copies(name);
+      const subject = all[round % all.length]!;
       await timeCalls(rewarm, subject.call, -rewarm);
       const sys0 = processSyscalls('self');
       const ownSys0 = subject.pids.reduce((s, pid) => s + treeSyscalls(pid), 0);

@@ -2,12 +2,14 @@
 // blocks whose order rotates, each with its latency percentiles and its CPU per request (this Node
 // process plus the subject's own processes, from schedstat). Every figure is a ratio to the raw
 // echo of the same run. Subjects: the raw echo, fgrun's trivial handler, a Context call timed from
-// inside a handler, with --peer serverless-offline's warm Python runner, and a second raw echo
-// process: the run's own A/A, how far two identical subjects land apart in it (its noise floor).
+// inside a handler, with --peer serverless-offline's warm Python runner, and a second raw echo: the
+// run's own A/A, how far two identical subjects land apart in it (its noise floor). Each subject
+// runs as `plan.headline.processes` processes alike, its blocks spread over them, so that no one
+// process's placement by the scheduler decides its figures.
 import type { RuntimeInfo } from '../fgrun.js';
 import { figure, type Figure } from '../figures.js';
 import { rotate, type Measured, type Subject } from '../measure.js';
-import { startPeer, type Peer } from '../peer.js';
+import { startPeer } from '../peer.js';
 import type { Plan } from '../plan.js';
 import { RawEcho } from '../raw-echo.js';
 import { summarize } from '../stats.js';
@@ -22,34 +24,42 @@ const cpuUs = (m: Measured, part: 'all' | 'node' | 'node-main' | 'node-other' | 
 
 export async function headline(runtime: RuntimeInfo, plan: Plan, options: HeadlineOptions): Promise<Figure[]> {
   const h = plan.headline;
-  const raw = new RawEcho(runtime.path);
-  const twin = new RawEcho(runtime.path);
-  const closers: Array<() => Promise<void>> = [() => raw.close(), () => twin.close()];
-  try {
-    await raw.send({ id: 0, event: benchEvent(0) });
-    await twin.send({ id: 0, event: benchEvent(0) });
-    const echo = await warmFunction('bench-echo', runtime, benchEvent(0));
-    closers.push(() => echo.fn.close());
-    const ctx = await warmFunction('bench-context', runtime, { calls: 1 });
-    closers.push(() => ctx.fn.close());
-    let peer: Peer | null = null;
-    if (options.peer) {
-      peer = await startPeer(runtime.path);
-      closers.push(() => peer!.close());
+  const closers: Array<() => Promise<void>> = [];
+  // Each subject runs as `h.processes` processes alike, its blocks spread over them (bench/plan.ts).
+  const each = async <T>(start: () => Promise<T>, close: (t: T) => Promise<void>): Promise<T[]> => {
+    const made: T[] = [];
+    for (let k = 0; k < h.processes; k++) {
+      const t = await start();
+      closers.push(() => close(t));
+      made.push(t);
     }
-    const subjects: Record<string, Subject> = {
-      raw: { call: (i) => raw.send({ id: i, event: benchEvent(i) }), pids: [raw.pid] },
-      twin: { call: (i) => twin.send({ id: i, event: benchEvent(i) }), pids: [twin.pid] },
-      fgrun: { call: (i) => invokeOk(echo.fn, benchEvent(i)), pids: echo.pids },
+    return made;
+  };
+  const rawEcho = async (): Promise<RawEcho> => {
+    const echo = new RawEcho(runtime.path);
+    await echo.send({ id: 0, event: benchEvent(0) });
+    return echo;
+  };
+  try {
+    const raws = await each(rawEcho, (e) => e.close());
+    const twins = await each(rawEcho, (e) => e.close());
+    const echoes = await each(() => warmFunction('bench-echo', runtime, benchEvent(0)), (e) => e.fn.close());
+    const ctxs = await each(() => warmFunction('bench-context', runtime, { calls: 1 }), (e) => e.fn.close());
+    const peers = options.peer ? await each(() => startPeer(runtime.path), (p) => p.close()) : [];
+    const echoSubject = (e: RawEcho): Subject => ({ call: (i) => e.send({ id: i, event: benchEvent(i) }), pids: [e.pid] });
+    const subjects: Record<string, Subject[]> = {
+      raw: raws.map(echoSubject),
+      twin: twins.map(echoSubject),
+      fgrun: echoes.map((e) => ({ call: (i) => invokeOk(e.fn, benchEvent(i)), pids: e.pids })),
       // One invoke of `contextCalls` Context calls every `contextCalls` indices: as many Context
       // round trips as the others make calls (the rest resolve at once, with no samples).
-      context: {
+      context: ctxs.map((ctx) => ({
         call: async (i) => (i % h.contextCalls === 0 ? JSON.parse(await invokeOk(ctx.fn, { calls: h.contextCalls })) as number[] : []),
         pids: ctx.pids,
         inside: true,
-      },
+      })),
     };
-    if (peer) subjects.peer = { call: (i) => peer.call(benchEvent(i)), pids: [peer.pid] };
+    if (peers.length) subjects.peer = peers.map((peer) => ({ call: (i) => peer.call(benchEvent(i)), pids: [peer.pid] }));
     const m = await rotate(subjects, h.calls, h.rounds, plan.warmup);
     const r = summarize(m.raw!.samples);
     const f = summarize(m.fgrun!.samples);
