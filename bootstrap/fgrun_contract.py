@@ -8,7 +8,7 @@ PROTOCOL_VERSION = 2
 HOST_MESSAGES = {
     "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts", "importHints"),
     "initialize": ("id", "timeoutMs"),
-    "invoke": ("id", "size", "timeoutMs"),
+    "invoke": ("id", "size", "timeoutMs", "linger?"),
     "reply": ("seq", "value?", "error?"),
     "shutdown": (),
 }

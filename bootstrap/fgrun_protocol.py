@@ -5,7 +5,8 @@
 #               codeRoot, paths, fence, debugPort,  fault       {target, stage, error}
 #               subreaper, parentDeath}
 #   initialize {id}                                initialized {id, ok, error?, durationMs, maxRssKb}
-#   invoke     {id, size} + <size bytes of event>  call        {seq, method, args}
+#   invoke     {id, size, timeoutMs, linger}       call        {seq, method, args}
+#              + <size bytes of event>
 #   reply      {seq, value | error}                result      {id, ok, kind?, size?, error?,
 #   shutdown   {}                                               durationMs, maxRssKb, fenced?} + <size bytes>
 #                                                  debug       {state, tool, port, codeRoot, reason?}
@@ -113,6 +114,8 @@ def encode_body(value):
 _INVOKE = b'{"type":"invoke","id":"'
 _SIZE = b'","size":'
 _TIMEOUT = b',"timeoutMs":'
+_LINGER = b',"linger":'
+_FLAGS = {b"true": True, b"false": False}
 _ID_AT = len(_INVOKE)
 _SIZE_LEN = len(_SIZE)
 # Payloads under this many bytes are read together with their newline.
@@ -129,13 +132,17 @@ def _invoke_header(line):
     if end < 0 or line.find(b"\\", _ID_AT, end) >= 0:
         return None
     numbers = line[end + _SIZE_LEN:-2].split(_TIMEOUT)
-    if len(numbers) != 2 or not numbers[0].isdigit() or not numbers[1].isdigit():
+    if len(numbers) != 2 or not numbers[0].isdigit():
+        return None
+    timeout, _, linger = numbers[1].partition(_LINGER)
+    linger = _FLAGS.get(linger)
+    if linger is None or not timeout.isdigit():
         return None
     try:
         request_id = line[_ID_AT:end].decode("ascii")
     except ValueError:
         return None
-    return {"type": "invoke", "id": request_id, "size": int(numbers[0]), "timeoutMs": int(numbers[1])}
+    return {"type": "invoke", "id": request_id, "size": int(numbers[0]), "timeoutMs": int(timeout), "linger": linger}
 
 
 def _set_cloexec(fd):

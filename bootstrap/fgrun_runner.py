@@ -14,6 +14,7 @@ from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
 from fgrun_platform import PeakRss
 from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
+from fgrun_linger import Linger
 from fgrun_log_end import LogEnd
 from fgrun_protocol import PROTOCOL_VERSION, ProtocolError, decode_event, encode_body
 
@@ -55,6 +56,8 @@ class Runner(object):
         self.rss = PeakRss()
         self.current = None
         self.debugger = None
+        # Spin-then-block for the next request (fgrun_linger.py); None where input has no descriptor.
+        self.linger = Linger.for_reader(channel.reader)
 
     # Serve until shutdown or end of input: "shutdown" (the host asked; it is still there), "closed"
     # (end of input: the host is gone), or None when init failed.
@@ -66,6 +69,8 @@ class Runner(object):
             raise ProtocolError("expected init, got {0}".format(message.get("type")))
         if not self.init(message):
             return None
+        # Not while a debugger may hold the function between requests.
+        linger = self.linger if self.debugger is None else None
         while True:
             message, payload = self.channel.receive()
             if message is None:
@@ -74,6 +79,8 @@ class Runner(object):
                 return "shutdown"
             if message["type"] == "invoke":
                 self.invoke(message["id"], payload, message.get("timeoutMs"))
+                if linger is not None:
+                    linger.after_result(message.get("linger") is True)
             elif message["type"] == "initialize":
                 self.initialize(message["id"], message.get("timeoutMs"))
             else:

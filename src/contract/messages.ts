@@ -86,7 +86,9 @@ function hostSchemas() {
     }),
     /** `timeoutMs`: the time the request has, from the frame's arrival (getRemainingTimeInMilliSeconds). */
     z.object({ type: z.literal('initialize'), id: z.string(), timeoutMs: z.number().int().nonnegative() }),
-    z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative(), timeoutMs: z.number().int().nonnegative() }),
+    /** `linger`: after its result, poll for the next request a moment before blocking (bootstrap/fgrun_linger.py): the host
+     * says so while this is the only operation it has running (memory-watch.ts soleWorker). */
+    z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative(), timeoutMs: z.number().int().nonnegative(), linger: z.boolean().optional() }),
     z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
     z.object({ type: z.literal('shutdown') }),
   ]);

@@ -17,7 +17,7 @@ import { canMove, checkMove, KILL_SETTLE_MS, START_TIMEOUT_MS, type InstanceStat
 import type { LogCollector } from './log-collector.js';
 import { openChannels } from './channels.js';
 import { StdinWriter } from './stdin-writer.js';
-import { instanceWatch, type Watch } from './memory-watch.js';
+import { instanceWatch, soleWorker, type Watch } from './memory-watch.js';
 import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
 import { onDebugMessage } from './debug-hold.js';
 import { afterChannelClosed } from './closed-channel.js';
@@ -114,7 +114,7 @@ export class Instance {
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000));
+    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, soleWorker()));
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.

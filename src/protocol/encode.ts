@@ -23,15 +23,15 @@ const PLAIN_ID = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 // The invoke frame's header line (ASCII even when the request id is not) for a payload of `size`
 // bytes. bootstrap/fgrun_protocol.py reads this exact header without json.loads.
-function invokeHeader(id: string, size: number, timeoutMs: number): string {
+function invokeHeader(id: string, size: number, timeoutMs: number, linger: boolean): string {
   const quoted = PLAIN_ID.test(id) ? `"${id}"` : asciiJson(id);
-  return `{"type":"invoke","id":${quoted},"size":${size},"timeoutMs":${timeoutMs}}\n`;
+  return `{"type":"invoke","id":${quoted},"size":${size},"timeoutMs":${timeoutMs},"linger":${linger}}\n`;
 }
 
 // The invoke frame: header, payload bytes, "\n", in one buffer.
-export function encodeInvokeBytes(id: string, payload: Buffer | string, timeoutMs: number): Buffer {
+export function encodeInvokeBytes(id: string, payload: Buffer | string, timeoutMs: number, linger = false): Buffer {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
-  const header = invokeHeader(id, size, timeoutMs);
+  const header = invokeHeader(id, size, timeoutMs, linger);
   const frame = Buffer.allocUnsafe(header.length + size + 1);
   frame.write(header, 0, 'latin1');
   if (typeof payload === 'string') frame.write(payload, header.length, 'utf8');
@@ -42,8 +42,8 @@ export function encodeInvokeBytes(id: string, payload: Buffer | string, timeoutM
 
 // The same frame as text, for an event that is JSON text: the pipe's write encodes it to UTF-8 in
 // one pass, with no buffer of its own (the same bytes as encodeInvokeBytes, tested).
-export function encodeInvokeText(id: string, payload: string, timeoutMs: number): string {
-  return invokeHeader(id, Buffer.byteLength(payload, 'utf8'), timeoutMs) + payload + '\n';
+export function encodeInvokeText(id: string, payload: string, timeoutMs: number, linger = false): string {
+  return invokeHeader(id, Buffer.byteLength(payload, 'utf8'), timeoutMs, linger) + payload + '\n';
 }
 
 // An event text up to this long goes as one string, which Node encodes into a stack buffer of 16 KB
@@ -53,6 +53,6 @@ export function encodeInvokeText(id: string, payload: string, timeoutMs: number)
 const SMALL_EVENT_CHARS = 4096;
 
 // The invoke frame in the form the pipe writes fastest: text for a short event text, else bytes.
-export function encodeInvoke(id: string, event: Buffer | string, timeoutMs: number): string | Buffer {
-  return typeof event === 'string' && event.length <= SMALL_EVENT_CHARS ? encodeInvokeText(id, event, timeoutMs) : encodeInvokeBytes(id, event, timeoutMs);
+export function encodeInvoke(id: string, event: Buffer | string, timeoutMs: number, linger = false): string | Buffer {
+  return typeof event === 'string' && event.length <= SMALL_EVENT_CHARS ? encodeInvokeText(id, event, timeoutMs, linger) : encodeInvokeBytes(id, event, timeoutMs, linger);
 }

@@ -73,7 +73,8 @@ describe('host frames', () => {
     expect(encodeMessage({ type: 'reply', seq: 3, value: 'hé世' })).toBe('{"type":"reply","seq":3,"value":"h\\u00e9\\u4e16"}\n');
     const payload = eventBytes({ name: 'é' });
     const frame = encodeInvokeBytes('id-1', payload, 3000);
-    expect(frame.toString('utf8')).toBe('{"type":"invoke","id":"id-1","size":13,"timeoutMs":3000}\n{"name":"é"}\n');
+    expect(frame.toString('utf8')).toBe('{"type":"invoke","id":"id-1","size":13,"timeoutMs":3000,"linger":false}\n{"name":"é"}\n');
+    expect(encodeInvokeBytes('id-1', payload, 3000, true).toString('utf8')).toBe('{"type":"invoke","id":"id-1","size":13,"timeoutMs":3000,"linger":true}\n{"name":"é"}\n');
     expect(payload.length).toBe(13);
   });
 });

@@ -16,18 +16,19 @@ const IDS = ['11111111-2222-4333-8444-555555555555', '', 'quote"back\\slash', '�
 
 describe('encodeInvokeBytes', () => {
   it('writes an ASCII header that JSON.parse reads back to the same id, then the payload and a newline', () => {
-    for (const id of IDS) {
+    for (const [i, id] of IDS.entries()) {
+      const linger = i % 2 === 0;
       const payload = Buffer.from('{"k":"中文"}', 'utf8');
-      const frame = encodeInvokeBytes(id, payload, 3000);
+      const frame = encodeInvokeBytes(id, payload, 3000, linger);
       const nl = frame.indexOf(10);
       const header = frame.subarray(0, nl);
       expect(header.every((b) => b < 128), id).toBe(true);
-      expect(JSON.parse(header.toString('latin1'))).toEqual({ type: 'invoke', id, size: payload.length, timeoutMs: 3000 });
+      expect(JSON.parse(header.toString('latin1'))).toEqual({ type: 'invoke', id, size: payload.length, timeoutMs: 3000, linger });
       expect(frame.subarray(nl + 1)).toEqual(Buffer.concat([payload, Buffer.from('\n')]));
       // The event as text is written as UTF-8 in place: the same frame.
-      expect(encodeInvokeBytes(id, '{"k":"中文"}', 3000)).toEqual(frame);
+      expect(encodeInvokeBytes(id, '{"k":"中文"}', 3000, linger)).toEqual(frame);
       // And as one string the pipe encodes (the warm path's frame): the same bytes.
-      expect(Buffer.from(encodeInvokeText(id, '{"k":"中文"}', 3000), 'utf8')).toEqual(frame);
+      expect(Buffer.from(encodeInvokeText(id, '{"k":"中文"}', 3000, linger), 'utf8')).toEqual(frame);
     }
   });
 });
@@ -206,11 +207,18 @@ describeEachRuntime('hot-path frames', (runtime) => {
   });
 
   it('reads invoke headers without json.loads exactly as json.loads would, falling back on escapes', () => {
-    const lines = IDS.map((id) => encodeInvokeBytes(id, Buffer.from('{}'), 259200000).toString('latin1').split('\n')[0]! + '\n');
-    lines.push('{"type":"invoke","id":"x","size":-1,"timeoutMs":3}\n', '{"type":"invoke","size":2,"id":"x","timeoutMs":3}\n', '{"type":"invoke","id":"x","size":2}\n', '{"type":"invoke","id":"x","size":2,"timeoutMs":-3}\n', '{"type":"reply","seq":1,"value":2}\n');
+    const lines = IDS.map((id, i) => encodeInvokeBytes(id, Buffer.from('{}'), 259200000, i === 1).toString('latin1').split('\n')[0]! + '\n');
+    lines.push(
+      '{"type":"invoke","id":"x","size":-1,"timeoutMs":3,"linger":false}\n', '{"type":"invoke","size":2,"id":"x","timeoutMs":3,"linger":false}\n',
+      '{"type":"invoke","id":"x","size":2}\n', '{"type":"invoke","id":"x","size":2,"timeoutMs":-3,"linger":false}\n', '{"type":"reply","seq":1,"value":2}\n',
+      // Without `linger` (a host before it), or with a value that is not a boolean: json.loads.
+      '{"type":"invoke","id":"x","size":2,"timeoutMs":3}\n', '{"type":"invoke","id":"x","size":2,"timeoutMs":3,"linger":1}\n',
+    );
     const read = pythonReads(runtime.path, lines);
     const fast = read.map(([f]) => f !== null);
-    expect(fast).toEqual([true, true, false, false, false, false, false, false, false, false, false]);
+    expect(fast).toEqual([true, true, false, false, false, false, false, false, false, false, false, false, false]);
+    expect(read.slice(0, 2).map(([f]) => (f as { linger: boolean }).linger)).toEqual([false, true]);
+    expect(read.slice(11).map(([, slow]) => (slow as { linger?: unknown }).linger)).toEqual([undefined, 1]);
     for (const [f, slow] of read) if (f !== null) expect(f).toEqual(slow);
   });
 

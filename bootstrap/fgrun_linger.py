@@ -1,0 +1,95 @@
+# Spin, then block, for the next request (docs/performance.md, "Linger"). After a result is written
+# the interpreter polls its input for up to WINDOW before it blocks in read(). Where an idle CPU
+# halts (a virtual machine without guest halt-polling, as this project's CI machine is), a reader
+# blocked in read() costs the host's write a wake-up of the halted CPU and itself a cold start; a
+# caller that sends its next request within the window finds the interpreter still running, and
+# the answer comes back before the host's own CPU has gone idle. Only for a caller that keeps it
+# busy: lingering starts once two results are less than ARM apart (never after the first, so a
+# one-shot invoke neither lingers nor imports select), and stops after MISSES windows in a row
+# passed with no request, for twice as many results each time; requests spaced out cost a clock
+# read each.
+import os
+import time
+
+_clock = getattr(time, "perf_counter", time.time)
+_yield = getattr(os, "sched_yield", None) or (lambda: None)
+
+# Seconds: the longest spin; the time between two results under which lingering starts.
+WINDOW = 0.0001
+ARM = 0.001
+# Windows in a row that pass with no request before lingering stops, and the most results it then
+# lets pass before it may start again (a caller just slower than the window wastes ~MISSES windows
+# in MAX_BACKOFF requests).
+MISSES = 4
+MAX_BACKOFF = 1024
+
+
+def _poller(fd):
+    import select
+    poll = select.poll()
+    poll.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    return poll.poll
+
+
+class Linger(object):
+    # `fd`: the protocol's input; `poller(fd)` gives a function that polls it with a timeout in ms
+    # (select.poll's, made when lingering first starts); `clock`: seconds.
+    def __init__(self, fd, poller=_poller, clock=_clock):
+        self.fd = fd
+        self.active = False
+        self.misses = 0
+        # After lingering stops, results to let pass before it may start again: doubled each time
+        # it stops, back to 1 once a window catches a request.
+        self.skip = 0
+        self.backoff = 1
+        self.sent_at = None
+        self.poll = None
+        self.poller = poller
+        self.clock = clock
+
+    # A Linger for a channel's reader, or None when it has no descriptor to poll (a test's reader).
+    @classmethod
+    def for_reader(cls, reader):
+        try:
+            return cls(reader.fileno())
+        except (AttributeError, IOError, OSError, ValueError):
+            return None
+
+    # A result has been written: poll the input for up to WINDOW when lingering and `allowed` (the
+    # host's word in the invoke frame: it has nothing else running). True when input arrived
+    # meanwhile. Two results less than ARM apart (a caller that keeps the instance busy) start
+    # lingering. All of it after the result's write, off the round trip's path.
+    def after_result(self, allowed=True):
+        if not allowed:
+            self.sent_at = None
+            return False
+        clock = self.clock
+        now = clock()
+        last = self.sent_at
+        self.sent_at = now
+        if not self.active:
+            if self.skip > 0:
+                self.skip -= 1
+                return False
+            if last is None or now - last >= ARM:
+                return False
+            self.active = True
+            self.misses = 0
+        poll = self.poll
+        if poll is None:
+            poll = self.poll = self.poller(self.fd)
+        end = now + WINDOW
+        pause = _yield
+        while not poll(0):
+            # Any other runnable task on this CPU goes first (os.sched_yield, Python 3.3+).
+            pause()
+            if clock() >= end:
+                self.misses += 1
+                if self.misses >= MISSES:
+                    self.active = False
+                    self.skip = self.backoff
+                    self.backoff = min(self.backoff * 2, MAX_BACKOFF)
+                return False
+        self.misses = 0
+        self.backoff = 1
+        return True

@@ -1,0 +1,171 @@
+// Spin-then-block for the next request (bootstrap/fgrun_linger.py, docs/performance.md "Linger"):
+// when the interpreter polls for the next request after a result, and when it stops. The policy is
+// driven with a clock and a poll of the test's own (each poll takes 26 µs of that clock: a window
+// of 100 µs is 4 polls), so every
+// count is exact; then the real poll on a real socket pair. The host's side (`linger` in the invoke
+// frame, only while one operation runs in the host) is checked through a real instance.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Instance } from '../../src/instance/index.js';
+import { soleWorker } from '../../src/instance/memory-watch.js';
+import { resolveConfig } from '../../src/config/index.js';
+import { describeEachRuntime } from '../helpers/runtimes.js';
+import { fixture, ROOT } from '../helpers/fixtures.js';
+import { availableParallelism } from 'node:os';
+
+const POLICY = [
+  'import json, sys',
+  `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
+  'import fgrun_linger as L',
+  't = [0.0]',
+  'ready = [False]',
+  'polls = [0]',
+  'made = [0]',
+  'def clock():',
+  '    return t[0]',
+  'def poller(fd):',
+  '    made[0] += 1',
+  '    def poll(ms):',
+  '        polls[0] += 1',
+  '        t[0] += 0.000026',
+  '        return [(fd, 1)] if ready[0] else []',
+  '    return poll',
+  'g = L.Linger(7, poller, clock)',
+  'out = []',
+  'def step(name, gap, allowed=True):',
+  '    t[0] += gap',
+  '    before = polls[0]',
+  '    found = g.after_result(allowed)',
+  '    out.append([name, found, polls[0] - before, g.active, made[0]])',
+  'step("first result", 0)',
+  'step("50 us later: lingers, nothing comes (miss 1)", 0.00005)',
+  'ready[0] = True',
+  'step("the next request is there", 0.00005)',
+  'ready[0] = False',
+  'for n in range(4):',
+  '    step("miss %d" % (n + 1), 0.00005)',
+  'step("stopped: 1 result let pass", 0.00005)',
+  'step("lingers again (miss 1)", 0.00005)',
+  'for n in range(3):',
+  '    step("miss %d" % (n + 2), 0.00005)',
+  'step("stopped: 2 results let pass (1)", 0.00005)',
+  'step("stopped: 2 results let pass (2)", 0.00005)',
+  'ready[0] = True',
+  'step("lingers again, catches one", 0.00005)',
+  'step("the host says another operation runs", 0.00005, False)',
+  'step("alone again", 0.00005)',
+  'ready[0] = False',
+  'for n in range(4):',
+  '    step("miss %d" % (n + 1), 0.00005)',
+  'step("stopped: 1 result let pass (back to 1 after a catch)", 0.00005)',
+  'step("2 ms later: a caller spaced out", 0.002)',
+  'step("50 us later again", 0.00005)',
+  'sys.stdout.write(json.dumps({"steps": out, "window": L.WINDOW, "arm": L.ARM}))',
+].join('\n');
+
+const REAL = [
+  'import json, socket, sys',
+  `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
+  'import fgrun_linger as L',
+  'a, b = socket.socketpair()',
+  'g = L.Linger(a.fileno())',
+  'out = [g.after_result(), g.after_result()]',
+  'b.sendall(b"next\\n")',
+  'out.append(g.after_result())',
+  'a.recv(16)',
+  'out.append(g.after_result())',
+  'b.close()',
+  'out.append(g.after_result())',
+  'out.append(L.Linger.for_reader(object()) is None)',
+  'sys.stdout.write(json.dumps(out))',
+].join('\n');
+
+describeEachRuntime('linger after a result', (runtime) => {
+  it('starts when two results come less than ARM apart, spins at most WINDOW, stops after 4 misses for twice as long each time', () => {
+    const { steps, window, arm } = JSON.parse(execFileSync(runtime.path, ['-c', POLICY]).toString()) as { steps: Array<[string, boolean, number, boolean, number]>; window: number; arm: number };
+    expect([window, arm]).toEqual([0.0001, 0.001]);
+    // [step, found input, polls made, lingering after it, pollers made]
+    expect(steps).toEqual([
+      ['first result', false, 0, false, 0],
+      ['50 us later: lingers, nothing comes (miss 1)', false, 4, true, 1],
+      ['the next request is there', true, 1, true, 1],
+      ['miss 1', false, 4, true, 1],
+      ['miss 2', false, 4, true, 1],
+      ['miss 3', false, 4, true, 1],
+      ['miss 4', false, 4, false, 1],
+      ['stopped: 1 result let pass', false, 0, false, 1],
+      ['lingers again (miss 1)', false, 4, true, 1],
+      ['miss 2', false, 4, true, 1],
+      ['miss 3', false, 4, true, 1],
+      ['miss 4', false, 4, false, 1],
+      ['stopped: 2 results let pass (1)', false, 0, false, 1],
+      ['stopped: 2 results let pass (2)', false, 0, false, 1],
+      ['lingers again, catches one', true, 1, true, 1],
+      ['the host says another operation runs', false, 0, true, 1],
+      ['alone again', true, 1, true, 1],
+      ['miss 1', false, 4, true, 1],
+      ['miss 2', false, 4, true, 1],
+      ['miss 3', false, 4, true, 1],
+      ['miss 4', false, 4, false, 1],
+      ['stopped: 1 result let pass (back to 1 after a catch)', false, 0, false, 1],
+      ['2 ms later: a caller spaced out', false, 0, false, 1],
+      ['50 us later again', false, 4, true, 1],
+    ]);
+  });
+
+  it('polls a real socket: finds input that is there, and the peer\'s close', () => {
+    const out = JSON.parse(execFileSync(runtime.path, ['-c', REAL]).toString()) as boolean[];
+    // Two results in a row arm it (the second spins its window and finds nothing); input waiting
+    // is found; drained, a window passes empty; a closed peer ends the poll at once (POLLHUP).
+    expect(out).toEqual([false, false, true, false, true, true]);
+  });
+});
+
+describeEachRuntime('the host\'s word on lingering', (runtime) => {
+  const config = () => resolveConfig({ code: fixture('context-dump'), runtime: runtime.runtime, pythonPath: runtime.path });
+  let instances: Instance[] = [];
+  beforeAll(async () => {
+    instances = [new Instance({ config: config(), runtime }), new Instance({ config: config(), runtime })];
+    for (const instance of instances) expect((await instance.start()).kind).toBe('done');
+  });
+  afterAll(async () => {
+    for (const instance of instances) await instance.stop();
+  });
+
+  // The header line of each invoke frame an instance writes while `body` runs (the fixture's context
+  // calls' replies left out).
+  async function headers(body: () => Promise<unknown>): Promise<string[]> {
+    const sent: string[] = [];
+    const restore = instances.map((instance) => {
+      const stdin = (instance as unknown as { stdin: { write(data: string | Buffer): void } }).stdin;
+      const write = stdin.write.bind(stdin);
+      stdin.write = (data) => {
+        const line = String(data).split('\n')[0]!;
+        if (line.startsWith('{"type":"invoke"')) sent.push(line);
+        write(data);
+      };
+      return () => { stdin.write = write; };
+    });
+    try {
+      await body();
+    } finally {
+      for (const r of restore) r();
+    }
+    return sent;
+  }
+
+  it('says linger while its operation is the only one running in the host, on more than one CPU', async () => {
+    const multicore = availableParallelism() > 1;
+    expect(soleWorker()).toBe(false);
+    const alone = await headers(async () => expect((await instances[0]!.invoke('one', Buffer.from('{}'))).kind).toBe('done'));
+    expect(alone).toEqual([`{"type":"invoke","id":"one","size":2,"timeoutMs":3000,"linger":${multicore}}`]);
+    // Two at once: the first begins alone, the second does not.
+    const both = await headers(() => Promise.all([instances[0]!.invoke('a', Buffer.from('{}')), instances[1]!.invoke('b', Buffer.from('{}'))]));
+    expect(both).toEqual([
+      `{"type":"invoke","id":"a","size":2,"timeoutMs":3000,"linger":${multicore}}`,
+      '{"type":"invoke","id":"b","size":2,"timeoutMs":3000,"linger":false}',
+    ]);
+    expect(soleWorker()).toBe(false);
+  });
+});
