@@ -18,6 +18,7 @@ import type { LogCollector } from './log-collector.js';
 import { openChannels } from './channels.js';
 import { StdinWriter } from './stdin-writer.js';
 import { instanceWatch, soleWorker, type Watch } from './memory-watch.js';
+import { LINGER_MS, QUICK_MS, stayAwake } from './linger.js';
 import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
 import { onDebugMessage } from './debug-hold.js';
 import { afterChannelClosed } from './closed-channel.js';
@@ -50,6 +51,10 @@ export class Instance {
   private readonly done: Outcome<unknown> & { kind: 'done' } = { kind: 'done', message: null, payload: null, log: '' };
   /** Live log output of the current request, if the caller streams it. */
   private outputListener: ((chunk: Buffer) => void) | null = null;
+  /** Whether the last invoke's handler was quick: the next answer is waited for awake (linger.ts). */
+  private quick = false;
+  /** Whether an operation still waits for its answer (while the loop stays awake for it). */
+  private readonly answerDue = (): boolean => this.pending !== null && this.pending.message === null;
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
@@ -114,7 +119,9 @@ export class Instance {
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, soleWorker()));
+    const linger = soleWorker();
+    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, linger));
+    if (linger && this.quick) stayAwake(this.answerDue, now + LINGER_MS);
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
@@ -210,6 +217,7 @@ export class Instance {
         return true;
       }
     }
+    if (message.type === 'result') this.quick = message.durationMs < QUICK_MS;
     const done = this.done;
     done.message = message;
     done.payload = p.payload;

@@ -1,0 +1,24 @@
+// The host's half of lingering (bootstrap/fgrun_linger.py is the interpreter's; docs/performance.md,
+// "Linger"). While an invoke is the only operation running in the host (the frame's `linger`) and
+// the instance's last handler was quick, the event loop is kept from sleeping until the answer comes,
+// for up to LINGER_MS: each turn is a setImmediate, so libuv polls with a zero timeout instead of
+// blocking. The answer then finds Node's CPU running, and neither side pays the wake-up of a halted
+// CPU (on this project's CI machine, ~a quarter of each side's CPU per request). Other events are
+// served as usual meanwhile: the loop turns, it is not blocked.
+import { performance } from 'node:perf_hooks';
+
+/** The longest the loop stays awake for one answer, ms: the interpreter's own window. */
+export const LINGER_MS = 0.1;
+/** A handler that ran under this (its durationMs) lets the next answer be waited for awake. */
+export const QUICK_MS = 0.05;
+
+const clock = (): number => performance.now();
+
+// Keep the event loop turning until `waiting()` is false or the clock passes `until`
+// (performance.now() ms). `schedule` and `now` are setImmediate and the clock but in tests.
+export function stayAwake(waiting: () => boolean, until: number, schedule: (turn: () => void) => unknown = setImmediate, now: () => number = clock): void {
+  const turn = (): void => {
+    if (waiting() && now() < until) schedule(turn);
+  };
+  schedule(turn);
+}
