@@ -21,6 +21,9 @@ PYTHON_MESSAGES = {
     "debug": ("state", "tool", "port", "codeRoot", "reason?"),
 }
 
+# How long either side stays awake for the other's answer while an invoke lingers, microseconds.
+LINGER_WINDOW_US = 100
+
 # The largest event and response body, bytes.
 MAX_PAYLOAD_BYTES = 6291456
 

@@ -11,11 +11,14 @@
 import os
 import time
 
+from fgrun_contract import LINGER_WINDOW_US
+
 _clock = getattr(time, "perf_counter", time.time)
 _yield = getattr(os, "sched_yield", None) or (lambda: None)
 
-# Seconds: the longest spin; the time between two results under which lingering starts.
-WINDOW = 0.0001
+# Seconds: the longest spin (the contract's window, which the host waits awake too); the time
+# between two results under which lingering starts.
+WINDOW = LINGER_WINDOW_US / 1e6
 ARM = 0.001
 # Windows in a row that pass with no request before lingering stops, and the most results it then
 # lets pass before it may start again (a caller just slower than the window wastes ~MISSES windows

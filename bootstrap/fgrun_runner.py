@@ -69,8 +69,7 @@ class Runner(object):
             raise ProtocolError("expected init, got {0}".format(message.get("type")))
         if not self.init(message):
             return None
-        # Not while a debugger may hold the function between requests.
-        linger = self.linger if self.debugger is None else None
+        linger = self.linger
         while True:
             message, payload = self.channel.receive()
             if message is None:

@@ -94,6 +94,11 @@ function hostSchemas() {
   ]);
 }
 
+/** How long either side stays awake for the other's answer while an invoke lingers (the frame's
+ * `linger`), µs: the bootstrap polls its input this long after a result (bootstrap/fgrun_linger.py),
+ * the host keeps its event loop turning this long for the answer (src/instance/linger.ts). */
+export const LINGER_WINDOW_US = 100;
+
 // `build` called once, on first use.
 function once<T>(build: () => T): () => T {
   let built: T | undefined;

@@ -6,9 +6,10 @@
 // CPU (on this project's CI machine, ~a quarter of each side's CPU per request). Other events are
 // served as usual meanwhile: the loop turns, it is not blocked.
 import { performance } from 'node:perf_hooks';
+import { LINGER_WINDOW_US } from '../contract/messages.js';
 
-/** The longest the loop stays awake for one answer, ms: the interpreter's own window. */
-export const LINGER_MS = 0.1;
+/** The longest the loop stays awake for one answer, ms: the interpreter's own window (the contract's). */
+export const LINGER_MS = LINGER_WINDOW_US / 1000;
 /** A handler that ran under this (its durationMs) lets the next answer be waited for awake. */
 export const QUICK_MS = 0.05;
 

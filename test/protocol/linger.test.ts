@@ -14,10 +14,15 @@ import { describeEachRuntime } from '../helpers/runtimes.js';
 import { fixture, ROOT } from '../helpers/fixtures.js';
 import { availableParallelism } from 'node:os';
 
-const POLICY = [
-  'import json, sys',
+// What each snippet starts with: the bootstrap's folder on the path, fgrun_linger as L.
+const IMPORT_LINGER = [
+  'import json, socket, sys',
   `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
   'import fgrun_linger as L',
+];
+
+const POLICY = [
+  ...IMPORT_LINGER,
   't = [0.0]',
   'ready = [False]',
   'polls = [0]',
@@ -65,9 +70,7 @@ const POLICY = [
 ].join('\n');
 
 const REAL = [
-  'import json, socket, sys',
-  `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
-  'import fgrun_linger as L',
+  ...IMPORT_LINGER,
   'a, b = socket.socketpair()',
   'g = L.Linger(a.fileno())',
   'out = [g.after_result(), g.after_result()]',
