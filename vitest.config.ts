@@ -12,6 +12,7 @@ const OWN_PROCESS = [
   'test/instance/work-dir.test.ts',
   'test/http-function/host-port.test.ts',
   'test/platform/cgroup-prime.test.ts',
+  'test/platform/cpu-budget.test.ts',
 ];
 
 const shared = {

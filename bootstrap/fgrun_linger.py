@@ -14,7 +14,6 @@ import time
 from fgrun_contract import LINGER_WINDOW_US
 
 _clock = getattr(time, "perf_counter", time.time)
-_yield = getattr(os, "sched_yield", None) or (lambda: None)
 
 # Seconds: the longest spin (the contract's window, which the host waits awake too); the time
 # between two results under which lingering starts.
@@ -25,6 +24,36 @@ ARM = 0.001
 # in MAX_BACKOFF requests).
 MISSES = 4
 MAX_BACKOFF = 1024
+
+
+def _noop():
+    return None
+
+
+# sched_yield(2): a task waiting for this CPU runs first (the host, when the scheduler put both on
+# one core: without it a spin would hold the core for the whole window while the request it waits
+# for cannot be sent). os.sched_yield on Python 3.3+; on 2.7, libc's through _ctypes, the module
+# under ctypes (about 1 ms to load where ctypes takes 6-11 ms), made when lingering first starts.
+def yielder():
+    found = getattr(os, "sched_yield", None)
+    if found is not None:
+        return found
+    try:
+        import _ctypes
+
+        class Int(_ctypes._SimpleCData):
+            _type_ = "i"
+
+        class Libc(object):
+            _handle = _ctypes.dlopen(None, 0)
+
+        class Function(_ctypes.CFuncPtr):
+            _flags_ = _ctypes.FUNCFLAG_CDECL
+            _restype_ = Int
+
+        return Function(("sched_yield", Libc()))
+    except Exception:
+        return _noop
 
 
 def _poller(fd):
@@ -47,6 +76,7 @@ class Linger(object):
         self.backoff = 1
         self.sent_at = None
         self.poll = None
+        self.pause = None
         self.poller = poller
         self.clock = clock
 
@@ -81,10 +111,11 @@ class Linger(object):
         poll = self.poll
         if poll is None:
             poll = self.poll = self.poller(self.fd)
+            self.pause = yielder()
         end = now + WINDOW
-        pause = _yield
+        pause = self.pause
         while not poll(0):
-            # Any other runnable task on this CPU goes first (os.sched_yield, Python 3.3+).
+            # Any other runnable task on this CPU goes first.
             pause()
             if clock() >= end:
                 self.misses += 1

@@ -15,9 +15,8 @@
 // its end reads the interpreter's own peak anyway. A spike shorter than a tick is not seen here, but the
 // interpreter's own high-water mark (VmHWM, reset per request by the bootstrap) is checked when the
 // request ends, so every request that went over its limit is answered `oom` (see instance.ts).
-import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { readPeakKb, RssProbe } from '../platform/index.js';
+import { cpuBudget, readPeakKb, RssProbe } from '../platform/index.js';
 import type { EndReason } from './outcomes.js';
 
 /** How often working instances are sampled. Kill latency is at most two ticks plus the read. */
@@ -63,14 +62,15 @@ let ticks = 0;
 
 let refed = false;
 
-/** Whether this host may use more than one CPU (its affinity allows it). */
-const MULTICORE = availableParallelism() > 1;
+/** Whether this host may keep two CPUs busy (its affinity and its cgroups' quota allow it); read at first use. */
+let multicore: boolean | undefined;
 
 // Whether the operation just begun is the only one working in this host, which has another CPU
 // for it: its interpreter may then linger for the next request after its result (the invoke
 // frame's `linger`, bootstrap/fgrun_linger.py) without taking a CPU anything else here needs.
+// Lingering keeps both sides running, two CPUs, so a quota under two rules it out (cpu-budget.ts).
 export function soleWorker(): boolean {
-  return MULTICORE && watched.length === 1;
+  return watched.length === 1 && (multicore ??= cpuBudget() >= 2);
 }
 
 // Start watching a working instance.

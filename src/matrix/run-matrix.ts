@@ -1,10 +1,10 @@
 // runMatrix(): one or more functions on several runtimes, each with every event, runtimes in
 // parallel (bounded by the machine's cores), then every outcome compared with the newest runtime's.
-import { availableParallelism } from 'node:os';
 import { resolveConfig, type FunctionConfigInput } from '../config/index.js';
 import { ConfigError, RuntimeError, isFgrunError } from '../errors.js';
 import { createFunction } from '../function/index.js';
 import { prepareCode } from '../package/index.js';
+import { cpuSlots } from '../platform/index.js';
 import { inspectRuntimes, RUNTIME_IDS, type RuntimeId, type RuntimeInfo } from '../runtimes/index.js';
 import type { Invocation } from '../result/index.js';
 import { mapBounded } from './bounded.js';
@@ -61,7 +61,7 @@ export async function runMatrix(input: FunctionConfigInput | readonly FunctionCo
       if (mine.length) jobs.push({ ...fn, runtime: report.runtime, events: mine, report });
     }
   }
-  const limit = Math.max(1, options.concurrency ?? availableParallelism());
+  const limit = Math.max(1, options.concurrency ?? cpuSlots());
   const perJob = await mapBounded(jobs, limit, async (job) => {
     if (!job.report.found) {
       const reason = job.report.reason ?? 'no interpreter found';

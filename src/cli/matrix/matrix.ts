@@ -3,11 +3,11 @@
 // For CI: --ignore fields that change per run, --require-all, --shard I/N and --merge of the shards.
 import '../one-shot.js';
 import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { commandDescription } from '../descriptions.js';
 import { ConfigError } from '../../errors.js';
+import { cpuSlots } from '../../platform/index.js';
 import { mergeShardFiles, parseIgnorePaths, parseRuntimeList, parseShard, runMatrix, toJUnit, type MatrixEvent, type MatrixReport } from '../../matrix/index.js';
 import { readEvent } from '../event-input.js';
 import { addFunctionOptions, type FunctionFlags } from '../function-options.js';
@@ -68,7 +68,7 @@ async function runMatrixCommand(code: string | undefined, flags: MatrixFlags, io
   const runtimes = parseRuntimeList(flags.runtimes);
   const events = await readEvents(flags, io);
   const { inputs } = await functionSources(code, flags, 'every');
-  const cores = availableParallelism();
+  const cores = cpuSlots();
   const share = shard ? `, shard ${shard.index}/${shard.count}` : '';
   const several = inputs.length > 1 ? `${inputs.length} functions, ` : '';
   io.stderr.write(`fgrun matrix: ${several}${runtimes.join(', ')} (${Math.min(cores, runtimes.length)} at a time), ${events.length} event${events.length === 1 ? '' : 's'}${share}\n`);

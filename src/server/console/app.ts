@@ -1,12 +1,12 @@
 // The console: its page at `/`, its assets, and its API under /console/api (docs/console.md). It
 // listens to the invocation feed, keeps the last 1,000 invocations and pushes them to open pages.
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError, isFgrunError } from '../../errors.js';
 import { EVENT_TEMPLATES, generateEvent } from '../../events/index.js';
 import { MAX_EVENT_BYTES } from '../../function/index.js';
 import { runMatrix } from '../../matrix/index.js';
 import { logTail } from '../../result/index.js';
+import { cpuSlots } from '../../platform/index.js';
 import { parseEvent } from '../body.js';
 import { ApiError } from '../errors.js';
 import type { InvocationFeed } from '../invocation-feed.js';
@@ -169,7 +169,7 @@ export class ConsoleApp {
     try {
       const { pythonPath: _p, runtime: _r, ...config } = fn.config;
       const name = typeof request.name === 'string' && request.name !== '' ? request.name : 'event';
-      const report = await runMatrix(config, [{ name, event: request.event }], { env: fn.createOptions.env, concurrency: availableParallelism(), ignore });
+      const report = await runMatrix(config, [{ name, event: request.event }], { env: fn.createOptions.env, concurrency: cpuSlots(), ignore });
       sendJson(res, 200, { ...report, rows: report.rows.map((r) => ({ ...r, log: logTail(r.log) })) });
     } catch (error) {
       if (error instanceof ConfigError || (isFgrunError(error) && !(error instanceof ApiError))) throw new ApiError('invalid-parameter', (error as Error).message, { cause: error });
