@@ -53,6 +53,8 @@ export class Instance {
   private outputListener: ((chunk: Buffer) => void) | null = null;
   /** Whether the last invoke's handler was quick: the next answer is waited for awake (linger.ts). */
   private quick = false;
+  /** Whether this instance has had an invoke: its first never lingers (nothing is known of the pace yet). */
+  private invoked = false;
   /** Whether an operation still waits for its answer (while the loop stays awake for it). */
   private readonly answerDue = (): boolean => this.pending !== null && this.pending.message === null;
 
@@ -119,7 +121,9 @@ export class Instance {
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    const linger = soleWorker();
+    // A one-shot invoke never asks soleWorker(), whose first call reads the host's CPU budget.
+    const linger = this.invoked && soleWorker();
+    this.invoked = true;
     this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, linger));
     if (linger && this.quick) stayAwake(this.answerDue, now + LINGER_MS);
   }

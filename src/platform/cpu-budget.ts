@@ -8,7 +8,7 @@
 // (https://docs.kernel.org/scheduler/sched-bwc.html).
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** CPUs a cgroup v2 `cpu.max` allows (Infinity: "max", no limit; null: not a cpu.max). */
 export function cpuMaxCpus(text: string): number | null {
@@ -77,7 +77,7 @@ function folderLimit(version: 1 | 2, dir: string): number | null {
 // subtree of it (its root).
 function place(mount: { root: string; point: string }, path: string): { dir: string; mount: string } {
   const relative = mount.root !== '/' && path.startsWith(mount.root) ? path.slice(mount.root.length) : path;
-  return { dir: join(mount.point, relative), mount: mount.point };
+  return { dir: resolve(mount.point, `.${relative}`), mount: resolve(mount.point) };
 }
 
 /**
@@ -101,7 +101,7 @@ export function cgroupCpuLimit(pid: number | 'self' = 'self'): number {
     } catch {
       // No such file at this level (the root of a v2 hierarchy has no cpu.max): no limit here.
     }
-    if (dir === cgroup.mount || dir === dirname(dir)) break;
+    if (dir.length <= cgroup.mount.length) break;
   }
   return lowest;
 }
