@@ -17,8 +17,8 @@ import { canMove, checkMove, KILL_SETTLE_MS, START_TIMEOUT_MS, type InstanceStat
 import type { LogCollector } from './log-collector.js';
 import { openChannels } from './channels.js';
 import { StdinWriter } from './stdin-writer.js';
-import { instanceWatch, soleWorker, type Watch } from './memory-watch.js';
-import { LINGER_MS, QUICK_MS, stayAwake } from './linger.js';
+import { instanceWatch, type Watch } from './memory-watch.js';
+import { Pace } from './linger.js';
 import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
 import { onDebugMessage } from './debug-hold.js';
 import { afterChannelClosed } from './closed-channel.js';
@@ -51,12 +51,8 @@ export class Instance {
   private readonly done: Outcome<unknown> & { kind: 'done' } = { kind: 'done', message: null, payload: null, log: '' };
   /** Live log output of the current request, if the caller streams it. */
   private outputListener: ((chunk: Buffer) => void) | null = null;
-  /** Whether the last invoke's handler was quick: the next answer is waited for awake (linger.ts). */
-  private quick = false;
-  /** Whether this instance has had an invoke: its first never lingers (nothing is known of the pace yet). */
-  private invoked = false;
-  /** Whether an operation still waits for its answer (while the loop stays awake for it). */
-  private readonly answerDue = (): boolean => this.pending !== null && this.pending.message === null;
+  /** The caller's pace: whether an invoke may linger, and the loop stay awake for its answer. */
+  private readonly pace = new Pace(() => this.pending !== null && this.pending.message === null);
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
@@ -121,11 +117,7 @@ export class Instance {
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    // A one-shot invoke never asks soleWorker(), whose first call reads the host's CPU budget.
-    const linger = this.invoked && soleWorker();
-    this.invoked = true;
-    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, linger));
-    if (linger && this.quick) stayAwake(this.answerDue, now + LINGER_MS);
+    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, this.pace.invoking(now)));
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
@@ -221,7 +213,7 @@ export class Instance {
         return true;
       }
     }
-    if (message.type === 'result') this.quick = message.durationMs < QUICK_MS;
+    if (message.type === 'result') this.pace.answered(message.durationMs);
     const done = this.done;
     done.message = message;
     done.payload = p.payload;

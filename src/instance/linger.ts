@@ -7,6 +7,7 @@
 // served as usual meanwhile: the loop turns, it is not blocked.
 import { performance } from 'node:perf_hooks';
 import { LINGER_WINDOW_US } from '../contract/messages.js';
+import { soleWorker } from './memory-watch.js';
 
 /** The longest the loop stays awake for one answer, ms: the interpreter's own window (the contract's). */
 export const LINGER_MS = LINGER_WINDOW_US / 1000;
@@ -22,4 +23,30 @@ export function stayAwake(waiting: () => boolean, until: number, schedule: (turn
     if (waiting() && now() < until) schedule(turn);
   };
   schedule(turn);
+}
+
+/** One instance's side of lingering: what it knows of its caller's pace. */
+export class Pace {
+  /** Whether the last invoke's handler was quick: the next answer is waited for awake. */
+  private quick = false;
+  /** Whether the instance has had an invoke: its first never lingers (nothing is known of the pace
+   * yet, and a one-shot invoke never asks soleWorker(), whose first call reads the CPU budget). */
+  private invoked = false;
+
+  /** `answerDue`: whether the instance's operation still waits for its answer. */
+  constructor(private readonly answerDue: () => boolean) {}
+
+  // An invoke frame goes now (`now`: performance.now() ms): whether it may linger (the frame's
+  // `linger`). When it may and the last handler was quick, the loop stays awake for the answer.
+  invoking(now: number): boolean {
+    const linger = this.invoked && soleWorker();
+    this.invoked = true;
+    if (linger && this.quick) stayAwake(this.answerDue, now + LINGER_MS);
+    return linger;
+  }
+
+  // A result came: its handler ran `durationMs`.
+  answered(durationMs: number): void {
+    this.quick = durationMs < QUICK_MS;
+  }
 }
