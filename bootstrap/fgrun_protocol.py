@@ -20,7 +20,6 @@
 import io
 import json
 import os
-import re
 import sys
 
 # The message tables come from the contract (generated from the host's schemas).
@@ -112,26 +111,39 @@ def encode_body(value):
     return "json", text.encode("utf-8") if not isinstance(text, bytes) else text
 
 
-# The invoke header exactly as the host writes it (src/protocol/encode.ts), matched by one compiled
-# pattern instead of json.loads (~1.5 us less per request; 0.25-0.35 us less than slicing it apart
-# by hand, 2.7 and 3.12); None for anything else, which then goes through json.loads. An id with an
-# escape (a backslash) or a byte outside ASCII always takes the json.loads path.
-_INVOKE_HEADER = re.compile(br'\{"type":"invoke","id":"([^"\\]*)","size":(\d+),"timeoutMs":(\d+),"linger":(true|false)\}\n\Z')
-_match_invoke = _INVOKE_HEADER.match
+_INVOKE = b'{"type":"invoke","id":"'
+_SIZE = b'","size":'
+_TIMEOUT = b',"timeoutMs":'
+_LINGER = b',"linger":'
+_FLAGS = {b"true": True, b"false": False}
+_ID_AT = len(_INVOKE)
+_SIZE_LEN = len(_SIZE)
 # Payloads under this many bytes are read together with their newline.
 _SMALL = 16384
 
 
+# The invoke header exactly as the host writes it (src/protocol/encode.ts), read without json.loads
+# (~1 us less per request); None for anything else, which then goes through json.loads. An id with
+# an escape (a backslash) always takes the json.loads path. (One compiled pattern reads it 0.25-0.35
+# us sooner, but compiling it adds 0.3 ms to every 2.7 cold start, 0.13 ms on 3.12.)
 def _invoke_header(line):
-    found = _match_invoke(line)
-    if found is None:
+    if not line.startswith(_INVOKE) or not line.endswith(b"}\n"):
         return None
-    request_id, size, timeout, linger = found.groups()
+    end = line.find(_SIZE, _ID_AT)
+    if end < 0 or line.find(b"\\", _ID_AT, end) >= 0:
+        return None
+    numbers = line[end + _SIZE_LEN:-2].split(_TIMEOUT)
+    if len(numbers) != 2 or not numbers[0].isdigit():
+        return None
+    timeout, _, linger = numbers[1].partition(_LINGER)
+    linger = _FLAGS.get(linger)
+    if linger is None or not timeout.isdigit():
+        return None
     try:
-        request_id = request_id.decode("ascii")
+        request_id = line[_ID_AT:end].decode("ascii")
     except ValueError:
         return None
-    return {"type": "invoke", "id": request_id, "size": int(size), "timeoutMs": int(timeout), "linger": linger == b"true"}
+    return {"type": "invoke", "id": request_id, "size": int(numbers[0]), "timeoutMs": int(timeout), "linger": linger}
 
 
 def _set_cloexec(fd):
