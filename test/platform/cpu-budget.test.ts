@@ -14,6 +14,7 @@ import { Instance } from '../../src/instance/index.js';
 import { cfsQuotaCpus, cpuMaxCpus } from '../../src/platform/cpu-budget.js';
 import { cgroupCpuLimit, cpuBudget, cpuCgroup } from '../../src/platform/index.js';
 import { fixture } from '../helpers/fixtures.js';
+import { invokeHeaders } from '../helpers/invoke-headers.js';
 import { newestRuntime } from '../helpers/runtimes.js';
 
 it('reads a cgroup v2 cpu.max and a v1 quota over its period as CPUs', () => {
@@ -102,16 +103,9 @@ describe.skipIf(where === null)(`a CPU quota (${typeof made === 'string' ? `skip
     const instance = new Instance({ config: resolveConfig({ code: fixture('context-dump'), runtime: runtime!.runtime, pythonPath: runtime!.path }), runtime: runtime! });
     try {
       expect((await instance.start()).kind).toBe('done');
-      const sent: string[] = [];
-      const stdin = (instance as unknown as { stdin: { write(data: string | Buffer): void } }).stdin;
-      const write = stdin.write.bind(stdin);
-      stdin.write = (data) => {
-        const line = String(data).split('\n')[0]!;
-        if (line.startsWith('{"type":"invoke"')) sent.push(line);
-        write(data);
-      };
-      for (const id of ['first', 'alone']) expect((await instance.invoke(id, Buffer.from('{}'))).kind).toBe('done');
-      stdin.write = write;
+      const sent = await invokeHeaders([instance], async () => {
+        for (const id of ['first', 'alone']) expect((await instance.invoke(id, Buffer.from('{}'))).kind).toBe('done');
+      });
       // Alone in the host, on a 2-CPU machine: what says linger elsewhere (test/protocol/linger.test.ts).
       // (An instance's first invoke never lingers anywhere.)
       expect(sent).toEqual(['{"type":"invoke","id":"first","size":2,"timeoutMs":3000,"linger":false}', '{"type":"invoke","id":"alone","size":2,"timeoutMs":3000,"linger":false}']);

@@ -12,6 +12,7 @@ import { soleWorker } from '../../src/instance/memory-watch.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
 import { fixture, ROOT } from '../helpers/fixtures.js';
+import { invokeHeaders } from '../helpers/invoke-headers.js';
 import { cpuBudget } from '../../src/platform/index.js';
 
 // What each snippet starts with: the bootstrap's folder on the path, fgrun_linger as L.
@@ -150,27 +151,7 @@ describeEachRuntime('the host\'s word on lingering', (runtime) => {
     for (const instance of instances) await instance.stop();
   });
 
-  // The header line of each invoke frame an instance writes while `body` runs (the fixture's context
-  // calls' replies left out).
-  async function headers(body: () => Promise<unknown>): Promise<string[]> {
-    const sent: string[] = [];
-    const restore = instances.map((instance) => {
-      const stdin = (instance as unknown as { stdin: { write(data: string | Buffer): void } }).stdin;
-      const write = stdin.write.bind(stdin);
-      stdin.write = (data) => {
-        const line = String(data).split('\n')[0]!;
-        if (line.startsWith('{"type":"invoke"')) sent.push(line);
-        write(data);
-      };
-      return () => { stdin.write = write; };
-    });
-    try {
-      await body();
-    } finally {
-      for (const r of restore) r();
-    }
-    return sent;
-  }
+  const headers = (body: () => Promise<unknown>): Promise<string[]> => invokeHeaders(instances, body);
 
   it('says linger while its operation is the only one running in the host, with two CPUs to keep busy', async () => {
     const multicore = cpuBudget() >= 2;
