@@ -1,6 +1,7 @@
 // The CPUs the host may keep busy (src/platform/cpu-budget.ts): its affinity, lowered to its
 // cgroups' CFS quota, the lowest on the way up. A host whose budget is under two CPUs never lingers
-// (the invoke frame says `"linger":false`): both sides spinning would burn a container's quota.
+// (the invoke frame says `"linger":false`): both sides spinning would burn a container's quota. A
+// matrix runs as many runtimes at once as the budget has whole CPUs.
 // Real cgroups where this machine lets the test make them (root, a cpu controller mounted); it says
 // why it skips otherwise. This file moves its own process into a cgroup: it runs in a process of
 // its own (vitest.config.ts).
@@ -12,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/index.js';
 import { Instance } from '../../src/instance/index.js';
 import { cfsQuotaCpus, cpuMaxCpus } from '../../src/platform/cpu-budget.js';
-import { cgroupCpuLimit, cpuBudget, cpuCgroup } from '../../src/platform/index.js';
+import { cgroupCpuLimit, cpuBudget, cpuCgroup, cpuSlots } from '../../src/platform/index.js';
 import { fixture } from '../helpers/fixtures.js';
 import { invokeHeaders } from '../helpers/invoke-headers.js';
-import { newestRuntime } from '../helpers/runtimes.js';
+import { newestRuntime, runtimesFound } from '../helpers/runtimes.js';
+import { fgrunInProcess } from '../helpers/cli-io.js';
 
 it('reads a cgroup v2 cpu.max and a v1 quota over its period as CPUs', () => {
   expect(cpuMaxCpus('max 100000\n')).toBe(Infinity);
@@ -112,5 +114,15 @@ describe.skipIf(where === null)(`a CPU quota (${typeof made === 'string' ? `skip
     } finally {
       await instance.stop();
     }
+  });
+
+  it.skipIf(runtimesFound.length < 2)('runs a matrix one runtime at a time under 1.5 CPUs (needs two runtimes)', async () => {
+    writeFileSync(join(root, 'cgroup.procs'), String(process.pid));
+    expect(cpuBudget()).toBe(1.5);
+    expect(cpuSlots()).toBe(1);
+    const two = runtimesFound.slice(-2).map((r) => r.runtime);
+    const run = await fgrunInProcess(['matrix', fixture('echo'), '--runtimes', two.join(',')]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n')[0]).toBe(`fgrun matrix: ${two.join(', ')} (1 at a time), 1 event`);
   });
 });
