@@ -7,6 +7,7 @@
 // Only membership and kill are used: the memory controller is rarely delegated and charges page cache.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, write, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cgroupDir } from './cgroup-paths.js';
 import { onHostExit } from './host-exit.js';
 import { signal } from './proc.js';
 
@@ -20,13 +21,7 @@ const live = new Set<InstanceCgroup>();
 // `<mount>/<the host's own cgroup>` of the v2 hierarchy, or null.
 function ownCgroup(): string | null {
   try {
-    const line = readFileSync('/proc/self/cgroup', 'latin1').split('\n').find((l) => l.startsWith('0::'));
-    const mount = readFileSync('/proc/self/mountinfo', 'latin1').split('\n').map((l) => l.split(' ')).find((f) => f[f.indexOf('-') + 1] === 'cgroup2');
-    if (!line || !mount) return null;
-    // The path is relative to the cgroup namespace; the mount may show only a subtree of it.
-    const path = line.slice(3).trim();
-    const root = mount[3]!;
-    return join(mount[4]!, root !== '/' && path.startsWith(root) ? path.slice(root.length) : path);
+    return cgroupDir('self')?.dir ?? null;
   } catch {
     return null;
   }

@@ -8,7 +8,10 @@
 // (https://docs.kernel.org/scheduler/sched-bwc.html).
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { cgroupDir, type CgroupDir } from './cgroup-paths.js';
+
+const read = (file: string): string => readFileSync(file, 'latin1');
 
 /** CPUs a cgroup v2 `cpu.max` allows (Infinity: "max", no limit; null: not a cpu.max). */
 export function cpuMaxCpus(text: string): number | null {
@@ -28,56 +31,14 @@ function cpus(quota: number, period: number): number | null {
   return Number.isInteger(quota) && Number.isInteger(period) && quota > 0 && period > 0 ? quota / period : null;
 }
 
-/** Where the cpu controller of a process is. */
-export interface CpuCgroup {
-  /** The hierarchy's version: v1 `cpu.cfs_quota_us`/`cpu.cfs_period_us`, v2 `cpu.max`. */
-  version: 1 | 2;
-  /** The process's own folder, and the hierarchy's mount point (the walk stops there). */
-  dir: string;
-  mount: string;
-}
-
-const read = (file: string): string => readFileSync(file, 'latin1');
-
-/**
- * The cpu controller's folder for process `pid`: v1 when a v1 hierarchy has the cpu controller (it
- * then is not on the v2 one), else v2. null when neither is mounted here. Throws when /proc cannot
- * be read.
- */
-export function cpuCgroup(pid: number | 'self' = 'self'): CpuCgroup | null {
-  const lines = read(`/proc/${pid}/cgroup`).split('\n').filter(Boolean).map((l) => {
-    const first = l.indexOf(':');
-    const second = l.indexOf(':', first + 1);
-    return { controllers: l.slice(first + 1, second).split(','), path: l.slice(second + 1) };
-  });
-  // mountinfo: "id parent dev root mountpoint options [optional...] - fstype source superoptions".
-  const mounts = read('/proc/self/mountinfo').split('\n').filter(Boolean).map((l) => {
-    const f = l.split(' ');
-    const dash = f.indexOf('-');
-    return { root: f[3]!, point: f[4]!.replace(/\\040/g, ' '), type: f[dash + 1]!, options: (f[dash + 3] ?? '').split(',') };
-  });
-  const v1 = lines.find((l) => l.controllers.includes('cpu'));
-  if (v1) {
-    const mount = mounts.find((m) => m.type === 'cgroup' && m.options.includes('cpu'));
-    if (!mount) return null;
-    return { version: 1, ...place(mount, v1.path) };
-  }
-  const v2 = lines.find((l) => l.controllers.length === 1 && l.controllers[0] === '');
-  const mount = mounts.find((m) => m.type === 'cgroup2');
-  if (!v2 || !mount) return null;
-  return { version: 2, ...place(mount, v2.path) };
+/** The cpu controller's folder for process `pid` (cgroup-paths.ts); throws when /proc cannot be read. */
+export function cpuCgroup(pid: number | 'self' = 'self'): CgroupDir | null {
+  return cgroupDir(pid, 'cpu');
 }
 
 // The limit set in one folder of the hierarchy (null: none readable there).
 function folderLimit(version: 1 | 2, dir: string): number | null {
   return version === 1 ? cfsQuotaCpus(read(join(dir, 'cpu.cfs_quota_us')), read(join(dir, 'cpu.cfs_period_us'))) : cpuMaxCpus(read(join(dir, 'cpu.max')));
-}
-
-// The folder of cgroup `path` (relative to the cgroup namespace) under a mount that may show only a
-// subtree of it (its root).
-function place(mount: { root: string; point: string }, path: string): { dir: string; mount: string } {
-  const relative = mount.root !== '/' && path.startsWith(mount.root) ? path.slice(mount.root.length) : path;
-  return { dir: resolve(mount.point, `.${relative}`), mount: resolve(mount.point) };
 }
 
 /**
@@ -86,7 +47,7 @@ function place(mount: { root: string; point: string }, path: string): { dir: str
  */
 export function cgroupCpuLimit(pid: number | 'self' = 'self'): number {
   if (process.platform !== 'linux') return Infinity;
-  let cgroup: CpuCgroup | null;
+  let cgroup: CgroupDir | null;
   try {
     cgroup = cpuCgroup(pid);
   } catch {
