@@ -84,6 +84,8 @@ describe.skipIf(where === null)(`a CPU quota (${typeof made === 'string' ? `skip
     const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
     try {
       writeFileSync(join(inner, 'cgroup.procs'), String(sleeper.pid));
+      // Its folder, found from /proc/<pid>/cgroup and this namespace's mounts: the one made here.
+      expect(cpuCgroup(sleeper.pid!)).toEqual({ version: where!.version, dir: inner, mount: cpuCgroup('self')!.mount });
       // Its own folder sets none: the parent's 1.5 CPUs hold.
       expect(cgroupCpuLimit(sleeper.pid!)).toBe(1.5);
       limit(inner, 0.5);
