@@ -249,3 +249,23 @@ class Channel(object):
             if len(payload) != size or len(self.reader.read(1)) != 1:
                 return None, None
         return message, payload
+
+
+# A channel whose frames never interleave, whichever threads send them. With a debugger
+# (--debug-port) a thread the function started sends a `debug` frame whenever it reaches a
+# breakpoint, also while the loop writes a result: os.write lets other threads run, and the kernel
+# takes a large result in pieces, between which the small frame could land. Made only then
+# (Runner.init); without a debugger every frame is written by a thread that holds the runner's
+# request lock, and send_result's os.write stays lock-free. `lock`: a new thread.allocate_lock().
+class SerialChannel(Channel):
+    def __init__(self, channel, lock):
+        Channel.__init__(self, channel.reader, channel.write_fd, channel.writer)
+        self.write_lock = lock
+
+    def send(self, message, payload=None):
+        with self.write_lock:
+            Channel.send(self, message, payload)
+
+    def send_result(self, request_id, kind, body, duration_ms, max_rss_kb, fenced=True):
+        with self.write_lock:
+            Channel.send_result(self, request_id, kind, body, duration_ms, max_rss_kb, fenced)

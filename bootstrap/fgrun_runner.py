@@ -16,7 +16,7 @@ from fgrun_platform import PeakRss
 from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
 from fgrun_linger import Linger
 from fgrun_log_end import LogEnd
-from fgrun_protocol import PROTOCOL_VERSION, ProtocolError, decode_event, encode_body
+from fgrun_protocol import PROTOCOL_VERSION, ProtocolError, SerialChannel, decode_event, encode_body
 
 _clock = getattr(time, "perf_counter", time.time)
 try:
@@ -104,6 +104,8 @@ class Runner(object):
         sys.path[0:0] = [code_root] + list(message.get("paths") or [])
         fgrun_isolation.set_bundled_hints(message.get("importHints"))
         if message.get("debugPort"):
+            # A breakpoint's notice may come from any thread, at any time: frames go out whole.
+            self.channel = SerialChannel(self.channel, allocate_lock())
             self.debugger = Debugger(message["debugPort"], code_root, self.debug_notice)
             self.debugger.install()
         try:
@@ -154,22 +156,20 @@ class Runner(object):
 
     # Tell the host a debugger holds (or released) the function: its timeout waits meanwhile, and the
     # running context's deadline moves out by the time held, as the host's does (instance/debug-hold.ts).
+    # Outside a request (a thread's breakpoint between requests) no request is held, here or in the
+    # host. Sent at once from any thread (the channel is a SerialChannel), not under self.lock: the
+    # loop holds that between requests, and the host is to say where to attach now, not at the next request.
     def debug_notice(self, state, tool, reason=None):
         if state == "release":
             if self.held_at is not None and self.current is not None:
                 self.current._deadline += _clock() - self.held_at
             self.held_at = None
-        elif self.held_at is None:
+        elif self.held_at is None and self.current is not None:
             self.held_at = _clock()
         message = {"type": "debug", "state": state, "tool": tool, "port": self.debugger.port, "codeRoot": self.debugger.code_root}
         if reason:
             message["reason"] = reason
-        if self.current is None:
-            # Loading the module (a breakpoint at import): this thread holds the lock already.
-            self.channel.send(message)
-            return
-        with self.lock:
-            self.channel.send(message)
+        self.channel.send(message)
 
     def initialize(self, request_id, timeout_ms=None):
         self.rss.reset()

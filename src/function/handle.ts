@@ -131,8 +131,8 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
     importHints: layer.importHints,
     shortLived,
     debugPort,
-    onDebug: (message, requestId) => {
-      const line = debugLine(message, requestId);
+    onDebug: (message, during) => {
+      const line = debugLine(message, during);
       if (line) notice(line);
     },
   };

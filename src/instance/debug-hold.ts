@@ -3,6 +3,7 @@
 // the debugger lets go. The memory limit still holds. The context's deadline moves out by the time
 // held, here (scope.deadline) and in the bootstrap (Runner.debug_notice), so
 // getRemainingTimeInMilliSeconds() does not count the time a developer spent at a breakpoint.
+// A message that comes while no operation runs holds nothing, then or later.
 import type { DebugMessage } from '../protocol/index.js';
 import type { Operation } from './operation.js';
 import type { InstanceOptions } from './options.js';
@@ -26,9 +27,12 @@ function releaseTimeout(p: Operation): void {
 }
 
 // A debugger holds the function or lets it go (only ever sent with --debug-port): move the
-// deadline, and tell the caller.
-export function onDebugMessage(p: Operation, message: DebugMessage, onDebug: InstanceOptions['onDebug']): void {
+// operation's deadline, and tell the caller. With no operation `p` (a thread the function started
+// reached a breakpoint between requests) there is nothing to hold, and nothing is held later on its
+// account: the caller is only told, so that it can say where to attach.
+export function onDebugMessage(p: Operation | null, message: DebugMessage, onDebug: InstanceOptions['onDebug']): void {
+  if (p === null) return onDebug?.(message, 'outside');
   if (message.state === 'release') releaseTimeout(p);
   else holdTimeout(p);
-  onDebug?.(message, p.scope?.requestId ?? null);
+  onDebug?.(message, p.scope ? { request: p.scope.requestId } : 'load');
 }

@@ -27,7 +27,7 @@ import { contextReply, initFrame, type InstanceOptions } from './options.js';
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 
 export type { Outcome } from './outcomes.js';
-export type { InstanceOptions } from './options.js';
+export type { DebugDuring, InstanceOptions } from './options.js';
 
 export class Instance {
   private current: InstanceState = 'starting';
@@ -235,7 +235,7 @@ export class Instance {
   // still waits, for its log's fence, keeps a copy).
   private onFrame(message: PythonMessage, payload: Buffer | null, lent: boolean): void {
     if (message.type === 'call') return this.answer(message);
-    if (message.type === 'debug') return void (this.pending && onDebugMessage(this.pending, message, this.options.onDebug));
+    if (message.type === 'debug') return onDebugMessage(this.pending, message, this.options.onDebug);
     const p = this.pending;
     const id = message.type === 'ready' || message.type === 'fault' ? 'ready' : message.id;
     if (!p || p.id !== id || p.message) return this.onProtocolError(unexpected(message.type));

@@ -7,14 +7,20 @@ import type { RuntimeInfo } from '../runtimes/index.js';
 import type { SandboxLayout } from '../sandbox/index.js';
 import type { ProtocolPair } from './protocol-socket.js';
 
+/**
+ * When a debugger's message came: in a request (its id), while the module loads (the start), or
+ * outside any operation (a thread the function started reached a breakpoint between requests).
+ */
+export type DebugDuring = { request: string } | 'load' | 'outside';
+
 export interface InstanceOptions {
   config: ResolvedConfig;
   runtime: RuntimeInfo;
   startTimeoutMs?: number;
   /** Serve a debugger on 127.0.0.1:port (docs/debugging.md). */
   debugPort?: number;
-  /** A debugger waits for a client, holds the function or lets it go, in request `requestId` (null: loading the module). */
-  onDebug?: (message: DebugMessage, requestId: string | null) => void;
+  /** A debugger waits for a client, holds the function or lets it go, during `during`. */
+  onDebug?: (message: DebugMessage, during: DebugDuring) => void;
   /** Run in this sandbox (--sandbox, docs/sandbox.md). */
   sandbox?: SandboxLayout;
   /** Top-level module -> the sentence its ImportError gets (bundled libraries the layer lacks). */

@@ -8,24 +8,10 @@ import { fixture } from '../helpers/fixtures.js';
 import { describeEachRuntime, newestRuntime } from '../helpers/runtimes.js';
 import { fgrunInProcess, startCli } from '../helpers/cli-io.js';
 import { connectTo, freePort } from './socket-client.js';
+import { noticeWaiter } from './notices.js';
 
 const PROMPT = '(Pdb) ';
 const prompts = (n: number) => (data: Buffer) => data.toString().split(PROMPT).length - 1 >= n;
-
-// Resolves with the first notice that `test` accepts.
-function noticeWaiter(test: (line: string) => boolean) {
-  const seen: string[] = [];
-  let wake: (line: string) => void = () => {};
-  const found = new Promise<string>((resolve) => { wake = resolve; });
-  return {
-    seen,
-    found,
-    onNotice: (line: string) => {
-      seen.push(line);
-      if (test(line)) wake(line);
-    },
-  };
-}
 
 describeEachRuntime('--debug-port with pdb', (runtime) => {
   const modern = runtime.runtime !== 'Python2.7' && runtime.runtime !== 'Python3.6';
