@@ -50,7 +50,9 @@ class Runner(object):
         self.user_data = None
         # What the function set on a context (set_state, set_instance_id): kept for the instance's life.
         self.local = {}
-        # When a debugger began to hold the function (_clock()), or None.
+        # The context a debugger holds (None: none) and since when (_clock()). Only the context named
+        # stands still: a notice that saw a request running and lands after its end holds nobody else.
+        self.held_for = None
         self.held_at = None
         self.seq = 0
         self.rss = PeakRss()
@@ -150,7 +152,7 @@ class Runner(object):
     def end(self):
         self.lock.acquire()
         self.current = None
-        self.held_at = None
+        self.held_for = None
         if self.debugger is not None:
             self.debugger.after_request()
 
@@ -159,13 +161,20 @@ class Runner(object):
     # Outside a request (a thread's breakpoint between requests) no request is held, here or in the
     # host. Sent at once from any thread (the channel is a SerialChannel), not under self.lock: the
     # loop holds that between requests, and the host is to say where to attach now, not at the next request.
+    # `current` is read once: the loop may end its request meanwhile (end() clears held_for), and a
+    # hold that lands after that names a context no request runs with any more. The order of the
+    # stores is the order Context.getRemainingTimeInMilliSeconds reads them in.
     def debug_notice(self, state, tool, reason=None):
+        current = self.current
         if state == "release":
-            if self.held_at is not None and self.current is not None:
-                self.current._deadline += _clock() - self.held_at
-            self.held_at = None
-        elif self.held_at is None and self.current is not None:
+            held = self.held_for
+            at = self.held_at
+            self.held_for = None
+            if held is not None and at is not None:
+                held._deadline += _clock() - at
+        elif current is not None and self.held_for is not current:
             self.held_at = _clock()
+            self.held_for = current
         message = {"type": "debug", "state": state, "tool": tool, "port": self.debugger.port, "codeRoot": self.debugger.code_root}
         if reason:
             message["reason"] = reason

@@ -48,8 +48,10 @@ class Context(object):
 
     def getRemainingTimeInMilliSeconds(self):
         runner = self._runner
-        # While a debugger holds this context's request, its clock stands still.
-        now = runner.held_at if runner.held_at is not None and runner.current is self else _clock()
+        # While a debugger holds this context, its clock stands still (held_for before held_at: a
+        # hold stores them the other way round).
+        at = runner.held_at if runner.held_for is self else None
+        now = _clock() if at is None else at
         left = (self._deadline - now) * 1000
         return int(left) if left > 0 else 0
 
