@@ -6,23 +6,38 @@ PROTOCOL_VERSION = 2
 
 # Message types and their fields, one table per direction; "?" marks a field that may be absent.
 HOST_MESSAGES = {
-    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts", "importHints"),
+    "init": ("protocol", "handler", "initializer", "codeRoot", "paths", "fence", "debugPort", "subreaper", "parentDeath", "answers", "userData", "timeouts", "importHints", "map?"),
     "initialize": ("id", "timeoutMs"),
     "invoke": ("id", "size", "timeoutMs", "linger?"),
     "reply": ("seq", "value?", "error?"),
     "shutdown": (),
+    "bell": (),
 }
 PYTHON_MESSAGES = {
-    "ready": ("protocol", "python", "pid"),
+    "ready": ("protocol", "python", "pid", "mapped?"),
     "fault": ("target", "stage", "error"),
     "initialized": ("id", "ok", "error?", "durationMs", "maxRssKb"),
     "call": ("seq", "method", "args"),
     "result": ("id", "ok", "kind?", "size?", "error?", "fenced?", "durationMs", "maxRssKb"),
     "debug": ("state", "tool", "port", "codeRoot", "reason?"),
+    "bell": (),
 }
 
 # How long either side stays awake for the other's answer while an invoke lingers, microseconds.
 LINGER_WINDOW_US = 100
+
+# The mapped channel's layout: offsets and sizes in bytes (docs/protocol.md).
+MAPPED_CHANNEL = {
+    "bytes": 135168,
+    "requestSeq": 0,
+    "resultSeq": 64,
+    "pythonAwake": 128,
+    "hostAwake": 192,
+    "token": 256,
+    "request": 4096,
+    "result": 69632,
+    "frameBytes": 65532,
+}
 
 # The largest event and response body, bytes.
 MAX_PAYLOAD_BYTES = 6291456

@@ -24,6 +24,8 @@ ARM = 0.001
 # in MAX_BACKOFF requests).
 MISSES = 4
 MAX_BACKOFF = 1024
+# With the mapped channel: turns of the spin between two polls of the socket.
+POLL_EVERY = 8
 
 
 def _noop():
@@ -79,6 +81,10 @@ class Linger(object):
         self.pause = None
         self.poller = poller
         self.clock = clock
+        # The mapped channel (fgrun_map.py) once init set it up: the spin reads the next request's
+        # number there, and polls the socket only every POLL_EVERY turns (a frame too large for the
+        # map, or one that is not an invoke).
+        self.mapped = None
 
     # A Linger for a channel's reader, or None when it has no descriptor to poll (a test's reader).
     @classmethod
@@ -114,16 +120,37 @@ class Linger(object):
             self.pause = yielder()
         end = now + WINDOW
         pause = self.pause
+        mapped = self.mapped
+        if mapped is not None:
+            mapped.wake()
+            ready = mapped.ready
+            turns = 0
+            while not ready():
+                pause()
+                turns += 1
+                if (turns % POLL_EVERY == 0 and poll(0)) or clock() >= end:
+                    break
+            else:
+                return self.caught()
+            return self.caught() if poll(0) or ready() else self.missed()
         while not poll(0):
             # Any other runnable task on this CPU goes first.
             pause()
             if clock() >= end:
-                self.misses += 1
-                if self.misses >= MISSES:
-                    self.active = False
-                    self.skip = self.backoff
-                    self.backoff = min(self.backoff * 2, MAX_BACKOFF)
-                return False
+                return self.missed()
+        return self.caught()
+
+    # A window caught the next request.
+    def caught(self):
         self.misses = 0
         self.backoff = 1
         return True
+
+    # A window passed with no request.
+    def missed(self):
+        self.misses += 1
+        if self.misses >= MISSES:
+            self.active = False
+            self.skip = self.backoff
+            self.backoff = min(self.backoff * 2, MAX_BACKOFF)
+        return False

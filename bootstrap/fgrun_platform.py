@@ -9,6 +9,7 @@
 #   descendants/kill_tree /proc/<pid>/task/*/children (Linux); elsewhere only the process group
 #   PeakRss               /proc/self/clear_refs + VmHWM (Linux); elsewhere ru_maxrss, the peak since start
 import os
+import stat
 import sys
 
 SIGKILL = 9
@@ -19,6 +20,16 @@ PR_SET_CHILD_SUBREAPER = 36
 
 # Close every descriptor above 2 except `keep`: an fd the host inherited without close-on-exec must
 # not reach the function.
+# `fd` when it is open on a regular file, else None.
+def regular_file(fd):
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            return fd
+    except OSError:
+        pass
+    return None
+
+
 def close_inherited_fds(keep):
     fds = None
     for folder in ("/proc/self/fd", "/dev/fd"):

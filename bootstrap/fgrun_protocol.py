@@ -178,6 +178,10 @@ class Channel(object):
         self.reader = reader
         self.write_fd = write_fd
         self.writer = writer
+        # The mapped channel (fgrun_map.py) once init set it up, and whether the request being served
+        # came through it (its result then goes back the same way).
+        self.mapped = None
+        self.via_map = False
 
     @classmethod
     def from_fds(cls, in_fd, out_fd):
@@ -213,6 +217,10 @@ class Channel(object):
                             "true" if fenced else "false")
         if not PY2:
             header = header.encode("ascii")
+        if self.via_map:
+            self.via_map = False
+            if self.mapped.publish(header, body):
+                return
         data = b"".join((header, body, b"\n"))
         if self.writer is None:
             # _write's common case inline: the whole frame in one write.
@@ -222,8 +230,36 @@ class Channel(object):
             data = memoryview(data)[n:]
         self._write(data)
 
-    # Returns (message, payload bytes or None), or (None, None) at end of input.
+    # The next message between requests as (message, payload bytes or None), or (None, None) at end of
+    # input: from the mapped channel when the host put an invoke there, else from the socket (which
+    # the loop blocks on only after saying so in the mapped channel and looking there once more).
     def receive(self):
+        mapped = self.mapped
+        if mapped is not None:
+            got = mapped.take()
+            if got is None:
+                mapped.sleep()
+                got = mapped.take()
+            if got is not None:
+                self.via_map = True
+                return got
+        self.via_map = False
+        return self.read_frame()
+
+    # The next message from the socket as receive() returns it; a bell (the host put an invoke in the
+    # mapped channel while this side slept) when the channel holds it, else it is passed over: a
+    # bell that crossed a request the loop found awake.
+    def read_frame(self):
+        while True:
+            message, payload = self._read_socket()
+            if message is None or message["type"] != "bell":
+                return message, payload
+            got = self.mapped.take() if self.mapped is not None else None
+            if got is not None:
+                self.via_map = True
+                return got
+
+    def _read_socket(self):
         line = self.reader.readline()
         if not line:
             return None, None

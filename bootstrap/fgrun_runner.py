@@ -34,8 +34,11 @@ def _seconds(name, default):
 
 
 class Runner(object):
-    def __init__(self, channel, log_fd=2):
+    # `map_fd`: the descriptor the host may have offered as the mapped channel (fgrun_map.py), kept
+    # open until init says whether it did.
+    def __init__(self, channel, log_fd=2, map_fd=None):
         self.channel = channel
+        self.map_fd = map_fd
         self.log_end = LogEnd(log_fd)
         self.handler = None
         self.initializer = None
@@ -110,6 +113,7 @@ class Runner(object):
             self.channel = SerialChannel(self.channel, allocate_lock())
             self.debugger = Debugger(message["debugPort"], code_root, self.debug_notice)
             self.debugger.install()
+        mapped = self.open_map(message.get("map"))
         try:
             self.handler = load_function(code_root, message["handler"], "handler")
             if message.get("initializer"):
@@ -120,15 +124,33 @@ class Runner(object):
             return False
         self.log_end.fence_now("ready")
         version = "{0}.{1}.{2}".format(*sys.version_info[:3])
-        self.channel.send({"type": "ready", "protocol": PROTOCOL_VERSION, "python": version, "pid": os.getpid()})
+        ready = {"type": "ready", "protocol": PROTOCOL_VERSION, "python": version, "pid": os.getpid()}
+        if mapped is not None:
+            ready["mapped"] = True
+        self.channel.send(ready)
         return True
+
+    # The mapped channel init offers, unless a debugger runs (its frames come from any thread, and
+    # go whole through the socket). The descriptor is closed either way, before the function loads.
+    def open_map(self, offer):
+        fd = self.map_fd
+        self.map_fd = None
+        if fd is None:
+            return None
+        import fgrun_map
+        mapped = fgrun_map.open_map(fd, None if self.debugger is not None else offer, self.channel.write_fd)
+        if mapped is not None:
+            self.channel.mapped = mapped
+            if self.linger is not None:
+                self.linger.mapped = mapped
+        return mapped
 
     # Ask the host for a context value (one round trip), for any context, while a request runs.
     def call(self, method, args):
         with self.lock:
             self.seq += 1
             self.channel.send({"type": "call", "seq": self.seq, "method": method, "args": args})
-            message, _ = self.channel.receive()
+            message, _ = self.channel.read_frame()
             if message is None:
                 # The host is gone mid-request: take the function's processes with us.
                 fgrun_platform.kill_tree(os.getpid())

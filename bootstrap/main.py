@@ -18,6 +18,11 @@ def main():
     import fgrun_protocol
     import fgrun_runner
     import fgrun_platform
+    # Fd 3 may be the host's offer of a mapped channel: kept until init says (fgrun_map.py), and its
+    # module imported here, while fgrun's folder is on the path and its bytecode is cached.
+    map_fd = fgrun_platform.regular_file(3)
+    if map_fd is not None:
+        import fgrun_map  # noqa: F401 (Runner.open_map imports it again, from sys.modules)
     sys.dont_write_bytecode = write_bytecode
     if sys.argv[1:] == ["--probe"]:
         import json
@@ -26,7 +31,7 @@ def main():
         return
     fgrun_isolation.prepare()
     # No descriptor the host inherited reaches the function; forked children drop the protocol's.
-    fgrun_platform.close_inherited_fds(())
+    fgrun_platform.close_inherited_fds(() if map_fd is None else (map_fd,))
     in_fd, out_fd, log_fd = fgrun_protocol.claim_stdio()
     fgrun_platform.forget_in_children((in_fd, out_fd, log_fd))
     sys.path[:] = [p for p in sys.path if p not in (here, shim)]
@@ -39,7 +44,7 @@ def main():
     freeze = getattr(gc, "freeze", None)
     if freeze is not None:
         freeze()
-    ended = fgrun_runner.Runner(channel, log_fd).serve()
+    ended = fgrun_runner.Runner(channel, log_fd, map_fd).serve()
     # The loop ended: the function's processes end with the instance, daemons included (this
     # interpreter is their subreaper where there is no cgroup). On `shutdown` the host is still
     # there (stdin stays open); at end of input it is gone, and the whole group goes at once. After

@@ -35,7 +35,8 @@ function pythonSchemas() {
     stackTrace: z.array(z.string()),
   });
   const measured = { durationMs: z.number().nonnegative(), maxRssKb: z.number().int().nonnegative() };
-  const ready = z.object({ type: z.literal('ready'), protocol: z.number().int(), python: z.string(), pid: z.number().int() });
+  /** `mapped`: the bootstrap maps the channel the host offered in init's `map` (absent: it does not). */
+  const ready = z.object({ type: z.literal('ready'), protocol: z.number().int(), python: z.string(), pid: z.number().int(), mapped: z.boolean().optional() });
   const fault = z.object({
     type: z.literal('fault'),
     target: z.enum(['handler', 'initializer']),
@@ -66,7 +67,9 @@ function pythonSchemas() {
     /** Why pdb serves instead of debugpy. */
     reason: z.string().optional(),
   });
-  return { result, all: z.discriminatedUnion('type', [ready, fault, initialized, call, result, debug]) };
+  /** A result waits in the mapped channel and the host had said it sleeps (docs/protocol.md, "The mapped channel"). */
+  const bell = z.object({ type: z.literal('bell') });
+  return { result, all: z.discriminatedUnion('type', [ready, fault, initialized, call, result, debug, bell]) };
 }
 
 // The host's messages (the bootstrap checks them against its own table).
@@ -83,6 +86,9 @@ function hostSchemas() {
       timeouts: z.object({ handler: z.number().int(), initializer: z.number().int() }),
       /** Top-level module -> the sentence an ImportError of it gets: a bundled library the layer lacks (bundled/layer.ts). */
       importHints: z.record(z.string(), z.string()),
+      /** The mapped channel the host offers on fd 3 (docs/protocol.md), proved by the token it wrote at
+       * MAPPED_CHANNEL.token; absent: none is offered. */
+      map: z.object({ fd: z.number().int(), token: z.string() }).optional(),
     }),
     /** `timeoutMs`: the time the request has, from the frame's arrival (getRemainingTimeInMilliSeconds). */
     z.object({ type: z.literal('initialize'), id: z.string(), timeoutMs: z.number().int().nonnegative() }),
@@ -91,6 +97,8 @@ function hostSchemas() {
     z.object({ type: z.literal('invoke'), id: z.string(), size: z.number().int().nonnegative(), timeoutMs: z.number().int().nonnegative(), linger: z.boolean().optional() }),
     z.object({ type: z.literal('reply'), seq: z.number().int(), value: z.unknown().optional(), error: z.string().optional() }),
     z.object({ type: z.literal('shutdown') }),
+    /** An invoke waits in the mapped channel and the bootstrap had said it sleeps. */
+    z.object({ type: z.literal('bell') }),
   ]);
 }
 
@@ -98,6 +106,22 @@ function hostSchemas() {
  * `linger`), µs: the bootstrap polls its input this long after a result (bootstrap/fgrun_linger.py),
  * the host keeps its event loop turning this long for the answer (src/instance/linger.ts). */
 export const LINGER_WINDOW_US = 100;
+
+/** The mapped channel (docs/protocol.md): a tmpfs file both sides map or read at fixed offsets, through
+ * which a lingering invoke and its result travel without a socket. Offsets in bytes; each sequence
+ * number is a little-endian uint32, each awake flag one byte (1: spinning, reads the map; 0: asleep,
+ * ring its bell), each frame region a little-endian uint32 length and then the frame's bytes. */
+export const MAPPED_CHANNEL = {
+  bytes: 135168,
+  requestSeq: 0,
+  resultSeq: 64,
+  pythonAwake: 128,
+  hostAwake: 192,
+  token: 256,
+  request: 4096,
+  result: 69632,
+  frameBytes: 65532,
+} as const;
 
 // `build` called once, on first use.
 function once<T>(build: () => T): () => T {

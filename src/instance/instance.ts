@@ -5,9 +5,9 @@
 // the log the function wrote before it died.
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import type { ProtocolError } from '../errors.js';
+import { ProtocolError } from '../errors.js';
 import {
-  encodeInvoke, encodeMessage,
+  encodeInvoke, encodeMessage, FrameReader,
   type CallMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { Operation } from './operation.js';
@@ -23,6 +23,7 @@ import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type 
 import { onDebugMessage } from './debug-hold.js';
 import { afterChannelClosed } from './closed-channel.js';
 import { contextReply, initFrame, type InstanceOptions } from './options.js';
+import { BELL, MappedChannel } from './mapped-channel.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 
@@ -90,7 +91,7 @@ export class Instance {
   start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
     const outcome = new Promise<Outcome<ReadyMessage | FaultMessage>>((resolve) =>
       this.begin('starting', 'ready', null, performance.now() + (this.options.startTimeoutMs ?? START_TIMEOUT_MS), kept(resolve)));
-    this.stdin.write(initFrame(this.options, this.fence, this.proc.containment));
+    this.stdin.write(initFrame(this.options, this.fence, this.proc.containment, this.proc.map));
     return outcome;
   }
 
@@ -117,7 +118,11 @@ export class Instance {
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
     this.outputListener = onOutput ?? null;
-    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, this.pace.invoking(now)));
+    const linger = this.pace.invoking(now);
+    const map = this.pace.map;
+    // A lingering invoke goes through the mapped channel when it fits, and nothing waits before it on stdin.
+    if (linger && map !== null && !this.stdin.backpressured && map.send(requestId, event, timeout * 1000)) return;
+    this.stdin.write(encodeInvoke(requestId, event, timeout * 1000, linger));
   }
 
   // End the current operation as a crash with `reason` (e.g. close() cancelling it) and kill the group.
@@ -236,10 +241,17 @@ export class Instance {
   private onFrame(message: PythonMessage, payload: Buffer | null, lent: boolean): void {
     if (message.type === 'call') return this.answer(message);
     if (message.type === 'debug') return onDebugMessage(this.pending, message, this.options.onDebug);
+    if (message.type === 'bell') {
+      this.pace.map?.poll();
+      return;
+    }
     const p = this.pending;
     const id = message.type === 'ready' || message.type === 'fault' ? 'ready' : message.id;
     if (!p || p.id !== id || p.message) return this.onProtocolError(unexpected(message.type));
-    if (message.type === 'ready') this.python = message.python;
+    if (message.type === 'ready') {
+      this.python = message.python;
+      if (message.mapped === true) this.attachMap();
+    }
     p.message = message;
     p.payload = payload;
     // No fence follows: every log byte the request wrote was read before this frame (same process,
@@ -247,6 +259,16 @@ export class Instance {
     if (message.type === 'result' && message.fenced === false && p.log === null) p.log = this.logs.take(true);
     this.maybeComplete();
     if (lent && payload !== null && p.payload === payload) p.payload = Buffer.from(payload);
+  }
+
+  // The bootstrap maps the channel offered in init: results it publishes there come through a reader
+  // of their own (each is one whole frame, read into a reused buffer).
+  private attachMap(): void {
+    const offer = this.proc.map;
+    if (offer === null || this.pace.map !== null) return;
+    const reader = new FrameReader((message, payload, lent) => this.onFrame(message, payload, lent), (e) => this.onProtocolError(e), undefined, true, true);
+    this.pace.map = new MappedChannel(offer.fd, (frame) => reader.push(frame), () => this.stdin.write(BELL),
+      (why) => this.onProtocolError(new ProtocolError(`the mapped channel holds ${why}`)));
   }
 
   private answer(call: CallMessage): void {
@@ -281,11 +303,18 @@ export class Instance {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.hasExited = true;
     this.current = 'stopped';
+    this.pace.map?.detach();
     cleanUpAfterExit(this.proc);
     this.watch.probe.close();
     if (!this.pending) return;
     // Let the pipes drain: a result (or log line) written just before the exit still counts.
     afterDrain(this.proc, () => this.settleAfterExit(code, signal));
+  }
+
+  /** The invokes and results that went through the mapped channel (tests, diagnostics); null: none is mapped. */
+  get mapped(): { requests: number; results: number } | null {
+    const map = this.pace.map;
+    return map === null ? null : { requests: map.sent, results: map.taken };
   }
 
   /** Whether a frame is waiting for the stdin pipe to drain (tests). */

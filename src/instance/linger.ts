@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { LINGER_WINDOW_US } from '../contract/messages.js';
 import { soleWorker } from './memory-watch.js';
+import type { MappedChannel } from './mapped-channel.js';
 
 /** The longest the loop stays awake for one answer, ms: the interpreter's own window (the contract's). */
 export const LINGER_MS = LINGER_WINDOW_US / 1000;
@@ -17,10 +18,14 @@ export const QUICK_MS = 0.05;
 const clock = (): number => performance.now();
 
 // Keep the event loop turning until `waiting()` is false or the clock passes `until`
-// (performance.now() ms). `schedule` and `now` are setImmediate and the clock but in tests.
-export function stayAwake(waiting: () => boolean, until: number, schedule: (turn: () => void) => unknown = setImmediate, now: () => number = clock): void {
+// (performance.now() ms). `schedule` and `now` are setImmediate and the clock but in tests. With a
+// mapped channel, each turn also looks for the answer there, and a window that passes without it
+// ends with the host saying it sleeps (and a last look: mapped-channel.ts).
+export function stayAwake(waiting: () => boolean, until: number, schedule: (turn: () => void) => unknown = setImmediate, now: () => number = clock, map: MappedChannel | null = null): void {
   const turn = (): void => {
-    if (waiting() && now() < until) schedule(turn);
+    if (!waiting() || (map !== null && map.poll())) return;
+    if (now() < until) schedule(turn);
+    else map?.sleep();
   };
   schedule(turn);
 }
@@ -33,15 +38,25 @@ export class Pace {
    * yet, and a one-shot invoke never asks soleWorker(), whose first call reads the CPU budget). */
   private invoked = false;
 
+  /** The instance's mapped channel, once its bootstrap maps it: what lingers goes through it. */
+  map: MappedChannel | null = null;
+
   /** `answerDue`: whether the instance's operation still waits for its answer. */
   constructor(private readonly answerDue: () => boolean) {}
 
   // An invoke frame goes now (`now`: performance.now() ms): whether it may linger (the frame's
-  // `linger`). When it may and the last handler was quick, the loop stays awake for the answer.
+  // `linger`). When it may and the last handler was quick, the loop stays awake for the answer
+  // (and says so in the mapped channel first); otherwise it sleeps on the socket.
   invoking(now: number): boolean {
     const linger = this.invoked && soleWorker();
     this.invoked = true;
-    if (linger && this.quick) stayAwake(this.answerDue, now + LINGER_MS);
+    const map = this.map;
+    if (linger && this.quick) {
+      map?.wake();
+      stayAwake(this.answerDue, now + LINGER_MS, setImmediate, clock, map);
+    } else {
+      map?.sleep(false);
+    }
     return linger;
   }
 

@@ -6,6 +6,7 @@ import { encodeMessage, PROTOCOL_VERSION, type CallMessage, type DebugMessage } 
 import type { RuntimeInfo } from '../runtimes/index.js';
 import type { SandboxLayout } from '../sandbox/index.js';
 import type { ProtocolPair } from './protocol-socket.js';
+import { MAP_FD, type MapOffer } from './mapped-channel.js';
 
 /**
  * When a debugger's message came: in a request (its id), while the module loads (the start), or
@@ -27,16 +28,20 @@ export interface InstanceOptions {
   importHints?: Record<string, string>;
   /** The protocol read through a socket pair (protocol-socket.ts); without one, through a stdout pipe. */
   protocol?: ProtocolPair | null;
+  /** Offer the mapped channel (mapped-channel.ts) where the host can: with a socket pair, without a
+   * debugger, on x86-64 Linux with a tmpfs /dev/shm, unless FGRUN_MAPPED_CHANNEL=0. @default true */
+  mapped?: boolean;
 }
 
 // The init frame: what the bootstrap loads, how it contains itself, and the context's answers ahead.
-export function initFrame(options: InstanceOptions, fence: string, containment: { subreaper: boolean; parentDeath: boolean }): string {
+export function initFrame(options: InstanceOptions, fence: string, containment: { subreaper: boolean; parentDeath: boolean }, map: MapOffer | null = null): string {
   const { config } = options;
   return encodeMessage({
     type: 'init', protocol: PROTOCOL_VERSION, handler: config.handler, initializer: config.initializer ?? null,
     codeRoot: options.sandbox?.codeRoot ?? config.code, paths: options.sandbox?.paths ?? config.dependencies, fence, ...containment, debugPort: options.debugPort ?? null,
     answers: aheadAnswers(config), userData: config.userData, timeouts: { handler: config.timeout, initializer: config.initializerTimeout },
     importHints: options.importHints ?? {},
+    ...(map ? { map: { fd: MAP_FD, token: map.token } } : {}),
   });
 }
 

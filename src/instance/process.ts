@@ -16,6 +16,8 @@ import type { InstanceOptions } from './options.js';
 import type { ProtocolPair } from './protocol-socket.js';
 import { sharedLogDir } from './paths.js';
 import { workDir } from './work-dir.js';
+import { offerMap, type MapOffer } from './mapped-channel.js';
+import { closeSync } from 'node:fs';
 
 export interface PythonProcess {
   shell: PythonShell;
@@ -28,6 +30,8 @@ export interface PythonProcess {
   cgroup: InstanceCgroup | null;
   /** What the bootstrap asks of the kernel at init: without a cgroup, to be the subreaper; without a reaper, to die with the host. */
   containment: { subreaper: boolean; parentDeath: boolean };
+  /** The mapped channel offered to it as fd 3 (mapped-channel.ts), closed here once it exits; null: none. */
+  map: MapOffer | null;
 }
 
 const live = new Map<number, PythonProcess>();
@@ -49,6 +53,8 @@ interface SpawnOptions {
   installRoot?: string;
   /** The protocol's socket pair: its child end becomes fd 1, its reader is `stdout` (else a pipe). */
   protocol?: ProtocolPair | null;
+  /** A mapped channel to offer: its file becomes fd 3. */
+  map?: MapOffer | null;
 }
 
 /** The shell gate of a sandboxed instance: it waits for "go" on stdin, then becomes bwrap, so the
@@ -66,7 +72,7 @@ function spawnPython(pythonPath: string, cwd: string, env: Record<string, string
     cwd,
     env,
     detached: true,
-    stdio: ['pipe', options.protocol?.child ?? 'pipe', 'pipe'],
+    stdio: options.map ? ['pipe', options.protocol?.child ?? 'pipe', 'pipe', options.map.fd] : ['pipe', options.protocol?.child ?? 'pipe', 'pipe'],
   });
   const child = shell.childProcess;
   // The interpreter has its own copy of the socket now (or never will, when the spawn failed).
@@ -80,6 +86,7 @@ function spawnPython(pythonPath: string, cwd: string, env: Record<string, string
     child.stdin?.destroy();
     stdout?.destroy();
     child.stderr?.destroy();
+    if (options.map) closeSync(options.map.fd);
     throw spawnFailure(pythonPath, !child.stderr);
   }
   const stderr = child.stderr;
@@ -94,7 +101,7 @@ function spawnPython(pythonPath: string, cwd: string, env: Record<string, string
   if (options.sandbox) child.stdin.write('go\n');
   const reaped = reaperWatch(pythonPath, pid, cgroup?.dir ?? null);
   const proc: PythonProcess = {
-    shell, child, pid, stdin: child.stdin, stdout, stderr, cgroup, containment: { subreaper: cgroup === null, parentDeath: !reaped },
+    shell, child, pid, stdin: child.stdin, stdout, stderr, cgroup, containment: { subreaper: cgroup === null, parentDeath: !reaped }, map: options.map ?? null,
   };
   live.set(pid, proc);
   child.once('exit', () => {
@@ -109,8 +116,11 @@ export function spawnInstance(options: InstanceOptions): PythonProcess {
   const root = workDir(options.config.code, options.config.name);
   const box = options.sandbox;
   const env = buildEnvironment(options.config, options.runtime.path, box?.logDir ?? sharedLogDir(), box?.codeRoot ?? root.codeRoot, box?.installRoot);
+  // Offered where lingering can pay (a warm instance, read through its socket pair) and no debugger
+  // sends frames from other threads.
+  const map = options.protocol && options.debugPort === undefined && options.mapped !== false ? offerMap() : null;
   return spawnPython(options.runtime.path, root.cwd, env, {
-    hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper, installRoot: box?.installRoot, protocol: options.protocol,
+    hostSitePackages: options.config.hostSitePackages, sandbox: box?.wrapper, installRoot: box?.installRoot, protocol: options.protocol, map,
   });
 }
 
@@ -152,6 +162,10 @@ export function killProcess(proc: PythonProcess): void {
 // After the interpreter exited: end whatever it left (its group, its cgroup) and remove the cgroup.
 export function cleanUpAfterExit(proc: PythonProcess): void {
   killGroup(proc.pid, 'SIGKILL');
+  if (proc.map) {
+    closeSync(proc.map.fd);
+    proc.map = null;
+  }
   const cgroup = proc.cgroup;
   if (!cgroup) return;
   cgroup.kill();
