@@ -35,6 +35,13 @@ const invoke = (id: string, event: string): string => latin1(encodeInvokeBytes(i
 const header = (id: string, event: string) => ({ type: 'invoke', id, size: Buffer.byteLength(event), timeoutMs: 3000, linger: true });
 
 const EVENT = '{"k":"中文"}';
+// The event whose invoke frame is exactly frameBytes long: the largest the map carries.
+const LARGEST = (() => {
+  // The header's length depends on the size's digits: the size of a first guess gives the right one.
+  const headerFor = (size: number) => encodeInvokeBytes('max', 'x'.repeat(size), 3000, true).length - size - 1;
+  const size = M.frameBytes - 1 - headerFor(M.frameBytes - 1 - headerFor(M.frameBytes));
+  return `"${'x'.repeat(size - 2)}"`;
+})();
 const PRETTY = '{\n  "a": 1\n}';
 // Every frame the script reads, written by the host's encoder. Ids with a quote or a non-ASCII
 // character come escaped in the header (asciiJson): json.loads reads them, not the fast path.
@@ -60,6 +67,7 @@ const FRAMES = {
   map7: invoke('map-7', '{}'),
   map8: invoke('map-8', '{}'),
   spin: invoke('spin', '{}'),
+  largest: invoke('max', LARGEST),
 };
 
 const SCRIPT = String.raw`
@@ -300,6 +308,9 @@ def section_take():
         take("length 0")
         put_request(view, FRAMES["after"], 19)
         take("a good frame after errors")
+        put_request(view, FRAMES["largest"], 20)
+        take("frameBytes long")
+        out[-1][1] = [len(FRAMES["largest"]), out[-1][1][0]["size"], out[-1][1][1] == text(FRAMES["largest"][-1 - out[-1][1][0]["size"]:-1])]
         # Around 2**32: the numbers wrap, both sides alike.
         m.taken = 0xFFFFFFFE
         m.want = U32.pack(0xFFFFFFFF)
@@ -675,6 +686,11 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
     const noFrame = { ProtocolError: 'the mapped channel holds no frame' };
     const noInvoke = { ProtocolError: 'the mapped channel holds no invoke' };
     const malformed = { ProtocolError: 'malformed mapped frame' };
+    // The host escapes these ids in the header: the bootstrap's fast path leaves them to json.loads.
+    expect([FRAMES.quote.split('\n')[0], FRAMES.accent.split('\n')[0]]).toEqual([
+      '{"type":"invoke","id":"say \\"hi\\"","size":2,"timeoutMs":3000,"linger":true}',
+      '{"type":"invoke","id":"caf\\u00e9","size":3,"timeoutMs":3000,"linger":true}',
+    ]);
     expect(out.take).toEqual([
       ['nothing yet', null, [], 0, false],
       ['plain id', ok('req-1', EVENT), ['header'], 1, false],
@@ -699,6 +715,8 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
       ['length 2**32 - 1', noFrame, [], 17, false],
       ['length 0', noFrame, [], 18, false],
       ['a good frame after errors', ok('after-errors', '{}'), ['header'], 19, false],
+      // [frame length, size, payload = the frame's bytes before its newline]
+      ['frameBytes long', [M.frameBytes, Buffer.byteLength(LARGEST), true], ['header'], 20, false],
       ['number 2**32 - 1', ok('w1', '1'), ['header'], 0xffffffff, false],
       ['number 0 after it', ok('w2', '2'), ['header'], 0, false],
       ['then 1', ok('w3', '3'), ['header'], 1, false],
