@@ -16,7 +16,7 @@ import os
 import struct
 
 from fgrun_contract import MAPPED_CHANNEL
-from fgrun_protocol import ProtocolError, _invoke_header
+from fgrun_protocol import PY2, ProtocolError, _invoke_header, _set_cloexec
 
 try:
     from _thread import allocate_lock
@@ -42,7 +42,8 @@ _RESULT = MAPPED_CHANNEL["result"]
 
 
 # The channel on `fd` when init's `offer` names it and the file holds its token, on x86-64; None
-# otherwise. The descriptor is closed either way: the mapping stays, the function never sees the fd.
+# otherwise. The descriptor is closed either way: the mapping stays, with the one descriptor mmap
+# keeps of its own, close-on-exec (_map).
 def open_map(fd, offer, write_fd):
     if fd is None:
         return None
@@ -50,7 +51,7 @@ def open_map(fd, offer, write_fd):
         token = (offer or {}).get("token")
         if not token or offer.get("fd") != fd or os.uname()[4] != "x86_64" or os.fstat(fd).st_size != _SIZE:
             return None
-        view = mmap.mmap(fd, _SIZE)
+        view = _map(fd)
         if view[_TOKEN:_TOKEN + len(token)] != token.encode("ascii"):
             view.close()
             return None
@@ -59,6 +60,27 @@ def open_map(fd, offer, write_fd):
         return None
     finally:
         os.close(fd)
+
+
+# mmap.mmap(fd) keeps a duplicate of `fd` while the mapping lives (before 3.13), at the lowest number
+# free. From 3.4 that duplicate is close-on-exec; on 2.7 it is not, and every program the function
+# starts (subprocess's close_fds is False there) would inherit the channel's file, which the
+# protocol's own descriptors never are (claim_stdio): marked here. Its number is the one a dup of
+# `fd` takes just before (nothing else runs at init), checked to be the same file before it is marked.
+def _map(fd):
+    if not PY2:
+        return mmap.mmap(fd, _SIZE)
+    kept = os.dup(fd)
+    os.close(kept)
+    view = mmap.mmap(fd, _SIZE)
+    try:
+        mine = os.fstat(fd)
+        its = os.fstat(kept)
+        if (its.st_dev, its.st_ino) == (mine.st_dev, mine.st_ino):
+            _set_cloexec(kept)
+    except OSError:
+        pass
+    return view
 
 
 class Mapped(object):
