@@ -12,6 +12,8 @@ import { Instance, protocolPair, type InstanceOptions, type Outcome } from '../.
 import { BELL, MAP_FD, MappedChannel, offerMap, type MapOffer } from '../../src/instance/mapped-channel.js';
 import { MAPPED_CHANNEL as M, type ResultMessage } from '../../src/contract/messages.js';
 import { invokeHeader } from '../../src/protocol/encode.js';
+import { LINGER_MS, Pace } from '../../src/instance/linger.js';
+import { instanceWatch, soleWorker, unwatchMemory, watchMemory } from '../../src/instance/memory-watch.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { cpuBudget } from '../../src/platform/index.js';
 import type { RuntimeInfo } from '../../src/runtimes/index.js';
@@ -314,6 +316,47 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
       expect(read(fd, M.hostAwake, 1)[0]).toBe(1);
       expect([delivered, failures, b.rings, map.sent, map.taken]).toEqual([[], [], 1, 1, 0]);
     } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe.skipIf(NO_LINGER !== null)(`the host's linger with a map${skipped(NO_LINGER)}`, () => {
+  it('a linger still turning when the next invoke begins stops there: only the current invoke\'s linger ends by saying the host sleeps', async () => {
+    const { fd, map, failures } = bench();
+    // One operation working in this host, as while an instance serves an invoke (soleWorker()).
+    const watch = instanceWatch(process.pid, null, 1 << 20, () => {});
+    watchMemory(watch);
+    try {
+      expect(soleWorker()).toBe(true);
+      // Each call of sleep() that looks for the answer: a linger that ended.
+      const ends: number[] = [];
+      const own = map as unknown as { sleep?: MappedChannel['sleep'] };
+      own.sleep = function (this: MappedChannel, look = true): void {
+        if (look) ends.push(performance.now());
+        MappedChannel.prototype.sleep.call(this, look);
+      };
+      // The answer never comes: each linger turns to its window's end.
+      const pace = new Pace(() => true);
+      pace.map = map;
+      expect(pace.invoking(performance.now())).toBe(false);
+      pace.answered(0);
+      expect(pace.invoking(performance.now())).toBe(true);
+      expect(read(fd, M.hostAwake, 1)[0]).toBe(1);
+      // The next invoke, while the first one's linger still turns (its answer came by the socket).
+      const second = performance.now();
+      expect(pace.invoking(second)).toBe(true);
+      while (performance.now() <= second + LINGER_MS) await turn();
+      // A turn more for each linger to see its window passed.
+      await turn();
+      await turn();
+      expect(ends).toHaveLength(1);
+      expect(ends[0]).toBeGreaterThanOrEqual(second + LINGER_MS);
+      expect(read(fd, M.hostAwake, 1)[0]).toBe(0);
+      expect(failures).toEqual([]);
+    } finally {
+      unwatchMemory(watch);
+      watch.probe.close();
       closeSync(fd);
     }
   });
