@@ -37,6 +37,8 @@ export class Pace {
   /** Whether the instance has had an invoke: its first never lingers (nothing is known of the pace
    * yet, and a one-shot invoke never asks soleWorker(), whose first call reads the CPU budget). */
   private invoked = false;
+  /** Invokes begun: a linger keeps turning only for the invoke that started it. */
+  private invokes = 0;
 
   /** The instance's mapped channel, once its bootstrap maps it: what lingers goes through it. */
   map: MappedChannel | null = null;
@@ -51,9 +53,14 @@ export class Pace {
     const linger = this.invoked && soleWorker();
     this.invoked = true;
     const map = this.map;
+    const invoke = ++this.invokes;
     if (linger && this.quick) {
       map?.wake();
-      stayAwake(this.answerDue, now + LINGER_MS, setImmediate, clock, map);
+      // Bound to this invoke: a linger still turning when the next invoke begins (its answer came
+      // through the socket, and the caller's next request came before the linger's next turn) stops
+      // at that turn, and never ends by saying in the mapped channel that the host sleeps, in the
+      // middle of the next invoke's own linger (whose result would then take the socket).
+      stayAwake(() => this.invokes === invoke && this.answerDue(), now + LINGER_MS, setImmediate, clock, map);
     } else {
       map?.sleep(false);
     }
