@@ -18,8 +18,6 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
-# Close every descriptor above 2 except `keep`: an fd the host inherited without close-on-exec must
-# not reach the function.
 # `fd` when it is open on a regular file, else None.
 def regular_file(fd):
     try:
@@ -30,6 +28,8 @@ def regular_file(fd):
     return None
 
 
+# Close every descriptor above 2 except `keep`: an fd the host inherited without close-on-exec must
+# not reach the function.
 def close_inherited_fds(keep):
     fds = None
     for folder in ("/proc/self/fd", "/dev/fd"):
