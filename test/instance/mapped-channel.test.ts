@@ -643,16 +643,23 @@ describeEachRuntime('the mapped channel', (runtime) => {
       expect(wrong(await instance.invoke('quick', '{"reply":"q"}'), 'quick', 'q')).toBeNull();
     }
 
-    // Quick invokes until the bootstrap is seen spinning on the file after one (its flag says so):
-    // a caller slower than its window (after a large answer, say) stops its linger, for as many
-    // results as its back-off says (fgrun_linger.py, up to MAX_BACKOFF = 1024), and it starts
-    // again once two results come less than ARM apart.
-    async function spinning(): Promise<void> {
+    // Quick invokes until the bootstrap is seen spinning on the file after one (its flag says so,
+    // looked at for up to 0.3 ms after each: with CPU hogs beside the suite the bootstrap may get its
+    // CPU a moment later; not longer, for its linger starts only once two results come less than
+    // ARM = 1 ms apart): a caller slower than its window (after a large answer, say) stops its linger,
+    // for as many results as its back-off says (fgrun_linger.py, up to MAX_BACKOFF = 1024), and it
+    // starts again once two results come less than ARM apart. `required`: throw when it never spun
+    // (else false: a test whose claims hold whichever way its invokes go only loses coverage).
+    async function spinning(required = true): Promise<boolean> {
       const fd = channelOf(instance).fd;
       for (let i = 0; i < 4096; i++) {
         await quick();
-        if (read(fd, M.pythonAwake, 1)[0] === 1) return;
+        const until = performance.now() + 0.3;
+        do {
+          if (read(fd, M.pythonAwake, 1)[0] === 1) return true;
+        } while (performance.now() < until);
       }
+      if (!required) return false;
       throw new Error('the bootstrap never spun after 4096 quick invokes');
     }
 
@@ -864,7 +871,7 @@ describeEachRuntime('the mapped channel', (runtime) => {
       let awake = 0;
       const missed: string[] = [];
       for (const [i, { us, pause }] of plan.entries()) {
-        if (i % block === 0) await spinning();
+        if (i % block === 0) await spinning(false);
         if (pause === 'immediate') await turn();
         else if (pause === 'timer') await new Promise((resolve) => setTimeout(resolve, 0));
         else if (pause !== 'none') {
