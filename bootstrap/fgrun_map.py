@@ -16,7 +16,8 @@ import os
 import struct
 
 from fgrun_contract import MAPPED_CHANNEL
-from fgrun_protocol import PY2, ProtocolError, _invoke_header, _set_cloexec
+from fgrun_platform import set_cloexec
+from fgrun_protocol import PY2, ProtocolError, _invoke_header
 
 try:
     from _thread import allocate_lock
@@ -77,13 +78,21 @@ def _map(fd):
         mine = os.fstat(fd)
         its = os.fstat(kept)
         if (its.st_dev, its.st_ino) == (mine.st_dev, mine.st_ino):
-            _set_cloexec(kept)
+            set_cloexec(kept)
     except OSError:
         pass
     return view
 
 
 class Mapped(object):
+    # A child forked from the interpreter (a daemon the function starts) unmaps the channel at once,
+    # closing mmap's descriptor of it (fgrun_platform.in_children).
+    def forget(self):
+        try:
+            self.view.close()
+        except (EnvironmentError, ValueError):
+            pass
+
     def __init__(self, view, write_fd):
         self.view = view
         self.write_fd = write_fd

@@ -46,6 +46,16 @@ def close_inherited_fds(keep):
                 pass
 
 
+# Mark `fd` close-on-exec (Python 2's os.open and os.dup leave it inheritable; 3.4+ do not).
+def set_cloexec(fd):
+    try:
+        import fcntl
+        flags = fcntl.fcntl(fd, fcntl.F_GETFD)
+        fcntl.fcntl(fd, fcntl.F_SETFD, flags | fcntl.FD_CLOEXEC)
+    except (ImportError, IOError, OSError):
+        pass
+
+
 # Make every child forked from now on close `fds` (the protocol's own) at once.
 def forget_in_children(fds):
     def close_all():
@@ -54,13 +64,19 @@ def forget_in_children(fds):
                 os.close(fd)
             except OSError:
                 pass
+    in_children(close_all)
+
+
+# Run `action` in every child forked from now on, at once (close-on-exec covers only children that
+# exec; a forked daemon keeps every descriptor otherwise).
+def in_children(action):
     if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=close_all)
+        os.register_at_fork(after_in_child=action)
         return
     for name in ("fork", "forkpty"):
         original = getattr(os, name, None)
         if original is not None:
-            setattr(os, name, _closing(original, close_all))
+            setattr(os, name, _closing(original, action))
 
 
 def _closing(original, close_all):
@@ -187,6 +203,14 @@ else:
         return os.read(fd, 16384)
 
 
+# A descriptor of the bootstrap's own, not inherited by a program the function starts (2.7's
+# os.open leaves it inheritable; 3.4+ already do not).
+def _private(fd):
+    if sys.version_info[0] == 2:
+        set_cloexec(fd)
+    return fd
+
+
 # Peak resident memory of this interpreter during one request, in one syscall in the common case
 # (docs/instances.md). Linux: writing "5" to /proc/self/clear_refs resets the peak (VmHWM) to the
 # current RSS. A baseline is that reset, the RSS it left (the short /proc/self/statm) and the
@@ -205,9 +229,11 @@ class PeakRss(object):
         self.faults = None
         # Whether the next request needs a new baseline (the last one faulted, or none was taken).
         self.stale = True
+        # A forked child (a daemon) keeps none of them: they read and reset this interpreter's peak.
+        in_children(self.forget)
         try:
-            self.status_fd = os.open("/proc/self/status", os.O_RDONLY)
-            self.clear_fd = os.open("/proc/self/clear_refs", os.O_WRONLY)
+            self.status_fd = _private(os.open("/proc/self/status", os.O_RDONLY))
+            self.clear_fd = _private(os.open("/proc/self/clear_refs", os.O_WRONLY))
             os.write(self.clear_fd, b"5")
         except (IOError, OSError):
             self.clear_fd = None
@@ -216,10 +242,19 @@ class PeakRss(object):
             import resource
             self.page_kb = resource.getpagesize() // 1024
             self.rusage = resource.getrusage
-            self.statm_fd = os.open("/proc/self/statm", os.O_RDONLY)
+            self.statm_fd = _private(os.open("/proc/self/statm", os.O_RDONLY))
             self.faults = self.fault_count()
         except (ImportError, IOError, OSError, ValueError):
             self.statm_fd = None
+
+    def forget(self):
+        for fd in (self.status_fd, self.clear_fd, self.statm_fd):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.status_fd = self.clear_fd = self.statm_fd = None
 
     # Page faults of the whole process (every thread) so far.
     def fault_count(self):

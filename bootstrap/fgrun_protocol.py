@@ -24,6 +24,7 @@ import sys
 
 # The message tables come from the contract (generated from the host's schemas).
 from fgrun_contract import HOST_MESSAGES, PROTOCOL_VERSION  # noqa: F401 (PROTOCOL_VERSION re-exported)
+from fgrun_platform import set_cloexec
 
 PY2 = sys.version_info[0] == 2
 TEXT = unicode if PY2 else str  # noqa: F821 (Python 2 only)
@@ -146,15 +147,6 @@ def _invoke_header(line):
     return {"type": "invoke", "id": request_id, "size": int(numbers[0]), "timeoutMs": int(timeout), "linger": linger}
 
 
-def _set_cloexec(fd):
-    try:
-        import fcntl
-        flags = fcntl.fcntl(fd, fcntl.F_GETFD)
-        fcntl.fcntl(fd, fcntl.F_SETFD, flags | fcntl.FD_CLOEXEC)
-    except (ImportError, IOError, OSError):
-        pass
-
-
 # Take fds 0 and 1 for the protocol and give the function /dev/null and the log instead,
 # so nothing the function (or its children) does can read or write protocol bytes. A private
 # duplicate of the log (fd 2) carries the fences: a function that closes fd 2, or dups something
@@ -164,7 +156,7 @@ def claim_stdio():
     out_fd = os.dup(1)
     log_fd = os.dup(2)
     for fd in (in_fd, out_fd, log_fd):
-        _set_cloexec(fd)
+        set_cloexec(fd)
     null_fd = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null_fd, 0)
     os.close(null_fd)

@@ -140,6 +140,7 @@ class Runner(object):
         import fgrun_map
         mapped = fgrun_map.open_map(fd, None if self.debugger is not None else offer, self.channel.write_fd)
         if mapped is not None:
+            fgrun_platform.in_children(mapped.forget)
             self.channel.mapped = mapped
             if self.linger is not None:
                 self.linger.mapped = mapped

@@ -49,10 +49,28 @@ export function escapeCases(mode: string, env: NodeJS.ProcessEnv): void {
           const sockets = (p: number) => [...new Set(targets(p).filter((t) => t.startsWith('socket:') || t.startsWith('pipe:')))].sort();
           expect(sockets(pid)).toHaveLength(3);
           expect(sockets(daemon)).toEqual([log]);
+          // Nor the bootstrap's own files: its /proc readers (the request's memory peak) and the mapped
+          // channel (mmap's copy of fd 3). On 2.7 both are plain os.open/dup descriptors, inherited
+          // across exec (subprocess's close_fds is False there) unless the bootstrap marks them.
+          expect(targets(daemon).filter((t) => t.startsWith('/proc/') || t.includes('fgrun-map-'))).toEqual([]);
         } finally {
           await fn.close();
         }
         expect(await stillRunning([pid, daemon], 10_000)).toEqual([]);
+      });
+
+      it('a program the function starts inherits none of the bootstrap\'s descriptors', async () => {
+        const fn = await createFunction({ code: fixture('fault-escape'), runtime: runtime.runtime, pythonPath: runtime.path });
+        try {
+          // Twice: the second on a warm instance, whose mapped channel is in use.
+          for (let i = 0; i < 2; i++) {
+            const { child_fds } = (await fn.invoke({ child_fds: true })).result as { child_fds: string[] };
+            // Only the descriptor of the listing itself (its /proc/<pid>/fd folder) is open above 2.
+            expect(child_fds.filter((t) => !/^\/proc\/\d+\/fd$/.test(t))).toEqual([]);
+          }
+        } finally {
+          await fn.close();
+        }
       });
     }, undefined, { concurrent: true });
 
