@@ -12,7 +12,7 @@ from fgrun_context import Context
 from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
 from fgrun_errors import LoadFault, error_facts, log_traceback
 from fgrun_loader import load_function
-from fgrun_platform import PeakRss
+from fgrun_peak import PeakRss
 from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
 from fgrun_linger import Linger
 from fgrun_log_end import LogEnd

@@ -11,16 +11,16 @@ import { describeEachRuntime } from '../helpers/runtimes.js';
 const COUNT = `
 import json, os, sys
 sys.path[:0] = [sys.argv[1]]
-import fgrun_platform
+import fgrun_peak
 calls = []
 def counting(name, fn):
     def wrapped(*args):
         calls.append(name)
         return fn(*args)
     return wrapped
-fgrun_platform.os.write = counting("write", os.write)
-fgrun_platform._read_at_start = counting("read", fgrun_platform._read_at_start)
-rss = fgrun_platform.PeakRss()
+fgrun_peak.os.write = counting("write", os.write)
+fgrun_peak._read_at_start = counting("read", fgrun_peak._read_at_start)
+rss = fgrun_peak.PeakRss()
 rss.rusage = counting("getrusage", rss.rusage)
 quiet = []
 for i in range(200):

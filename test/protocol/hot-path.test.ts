@@ -100,7 +100,7 @@ function pythonUnread(python: string): unknown {
   return JSON.parse(execFileSync(python, ['-c', src]).toString());
 }
 
-// The bootstrap's per-request peak (fgrun_platform.PeakRss) over four windows, against the kernel's
+// The bootstrap's per-request peak (fgrun_peak.PeakRss) over four windows, against the kernel's
 // own VmHWM (read from /proc/self/status right after) and whether the status file was read at all:
 // quiet (five times: the first ones take the faults of starting up; Python 3.9 here still faulted in the third), holding 24 MiB (faults: the status path), quiet again, and freeing memory between two
 // windows (RSS shrinks without a fault: the quiet window must report the RSS after the shrink).
@@ -108,7 +108,7 @@ function pythonPeaks(python: string): Array<{ peak: number; hwm: number; status:
   const src = [
     'import json, os, sys',
     `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
-    'from fgrun_platform import PeakRss',
+    'from fgrun_peak import PeakRss',
     'rss = PeakRss()',
     'reads = []',
     'read_status = rss.status_peak_kb',
