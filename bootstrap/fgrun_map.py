@@ -27,7 +27,8 @@ except ImportError:
 _U32 = struct.Struct("<I")
 _pack = _U32.pack
 _unpack = _U32.unpack
-BELL = b'{"type":"bell"}\n'
+# The bell frame the bootstrap writes: the contract's `bell`, encoded as Channel.send encodes a frame.
+BELL = json.dumps({"type": "bell"}, separators=(",", ":")).encode("ascii") + b"\n"
 _AWAKE = b"\x01"
 _ASLEEP = b"\x00"
 

@@ -17,7 +17,7 @@ import { closeSync, constants, ftruncateSync, openSync, readSync, statfsSync, un
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MAPPED_CHANNEL as M } from '../contract/messages.js';
-import { invokeHeader } from '../protocol/encode.js';
+import { encodeMessage, invokeHeader } from '../protocol/encode.js';
 
 /** statfs(2)'s f_type of a tmpfs: pages in memory only, never written back to a disk. */
 const TMPFS_MAGIC = 0x01021994;
@@ -81,8 +81,8 @@ const ASLEEP = Buffer.from([0]);
 const FENCE = new Int32Array(new SharedArrayBuffer(4));
 /** A result's first read: its length and a frame up to this size in one pread. */
 const FIRST_READ = 2048;
-/** The bell frame, both directions. */
-export const BELL = '{"type":"bell"}\n';
+/** The bell frame the host writes (the contract's `bell`, encoded as every host frame is). */
+export const BELL = encodeMessage({ type: 'bell' });
 
 // A full memory fence: a sequentially consistent store (xchg on x86-64).
 function fence(): void {
