@@ -2,7 +2,7 @@
 # The facts the host and the bootstrap agree on; test/contract/python-twin.test.ts fails when stale.
 
 # The protocol version both sides speak.
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 # Message types and their fields, one table per direction; "?" marks a field that may be absent.
 HOST_MESSAGES = {
@@ -36,7 +36,10 @@ MAPPED_CHANNEL = {
     "token": 256,
     "request": 4096,
     "result": 69632,
-    "frameBytes": 65532,
+    "regionBytes": 65536,
+    "requestHead": 12,
+    "resultHead": 24,
+    "resultKinds": ("none", "str", "json"),
 }
 
 # The largest event and response body, bytes.

@@ -17,7 +17,7 @@ import struct
 
 from fgrun_contract import MAPPED_CHANNEL
 from fgrun_platform import set_cloexec
-from fgrun_protocol import PY2, ProtocolError, _invoke_header
+from fgrun_protocol import PY2, ProtocolError
 
 try:
     from _thread import allocate_lock
@@ -33,7 +33,6 @@ _AWAKE = b"\x01"
 _ASLEEP = b"\x00"
 
 _SIZE = MAPPED_CHANNEL["bytes"]
-_FRAME = MAPPED_CHANNEL["frameBytes"]
 _REQ_SEQ = MAPPED_CHANNEL["requestSeq"]
 _RES_SEQ = MAPPED_CHANNEL["resultSeq"]
 _PY_AWAKE = MAPPED_CHANNEL["pythonAwake"]
@@ -41,6 +40,17 @@ _HOST_AWAKE = MAPPED_CHANNEL["hostAwake"]
 _TOKEN = MAPPED_CHANNEL["token"]
 _REQUEST = MAPPED_CHANNEL["request"]
 _RESULT = MAPPED_CHANNEL["result"]
+_REGION = MAPPED_CHANNEL["regionBytes"]
+# The frames' heads (the contract's layout): the request's event length, timeoutMs and id length; the
+# result's body length, the request it answers, durationMs, maxRssKb, kind and fenced. Read and
+# written in place (struct's *_from / *_into on the map), with no header text to format or parse.
+_REQUEST_HEAD = struct.Struct("<IIH")
+_REQUEST_AT = _REQUEST + MAPPED_CHANNEL["requestHead"]
+_REQUEST_END = _REQUEST + _REGION
+_RESULT_HEAD = struct.Struct("<IIdIBB")
+_RESULT_AT = _RESULT + MAPPED_CHANNEL["resultHead"]
+_RESULT_MOST = _REGION - MAPPED_CHANNEL["resultHead"]
+_KINDS = dict((kind, code) for code, kind in enumerate(MAPPED_CHANNEL["resultKinds"]))
 
 
 # The channel on `fd` when init's `offer` names it and the file holds its token, on x86-64; None
@@ -111,28 +121,24 @@ class Mapped(object):
     def ready(self):
         return self.view[_REQ_SEQ:_REQ_SEQ + 4] == self.want
 
-    # The next request as (message, payload) when it is in the file, else None.
+    # The next request as (message, payload) when it is in the file, else None: the invoke message the
+    # socket's frame would have given (its `linger` true), and the event's bytes.
     def take(self):
         view = self.view
         if view[_REQ_SEQ:_REQ_SEQ + 4] != self.want:
             return None
         self.taken = (self.taken + 1) & 0xFFFFFFFF
         self.want = _pack((self.taken + 1) & 0xFFFFFFFF)
-        start = _REQUEST + 4
-        end = start + _unpack(view[_REQUEST:start])[0]
-        newline = view.find(b"\n", start, end)
-        if end - start > _FRAME or newline < 0:
-            raise ProtocolError("the mapped channel holds no frame")
-        line = view[start:newline + 1]
-        message = _invoke_header(line)
-        if message is None:
-            try:
-                message = json.loads(line.decode("ascii"))
-            except ValueError as e:
-                raise ProtocolError("malformed mapped frame: {0}".format(e))
-        if not isinstance(message, dict) or message.get("type") != "invoke" or newline + 2 + message.get("size", -1) != end:
-            raise ProtocolError("the mapped channel holds no invoke: {0!r}".format(line[:200]))
-        return message, view[newline + 1:end - 1]
+        size, timeout_ms, id_bytes = _REQUEST_HEAD.unpack_from(view, _REQUEST)
+        middle = _REQUEST_AT + id_bytes
+        end = middle + size
+        if end > _REQUEST_END:
+            raise ProtocolError("the mapped channel holds no invoke: an id of {0} bytes and an event of {1}".format(id_bytes, size))
+        try:
+            request_id = view[_REQUEST_AT:middle].decode("utf-8")
+        except UnicodeError:
+            raise ProtocolError("the mapped channel holds no invoke: its id is not UTF-8")
+        return {"type": "invoke", "id": request_id, "size": size, "timeoutMs": timeout_ms, "linger": True}, view[middle:end]
 
     # The loop spins on the file for the next request: the host need not ring.
     def wake(self):
@@ -148,21 +154,17 @@ class Mapped(object):
             self._acquire()
             self._release()
 
-    # Publish a result frame (its header line, its body, a newline); False when the socket is to carry
-    # it: it does not fit, or the host already said it sleeps (its socket wakes it, a bell would be
-    # one more read for the same). Rings the host's bell when the host said it sleeps meanwhile.
-    def publish(self, header, body):
-        size = len(header) + len(body) + 1
+    # Publish the result of the request taken last (a success: its body of `kind`, the duration in ms,
+    # the peak in KB, whether a fence follows in the log); False when the socket is to carry it: it
+    # does not fit, or the host already said it sleeps (its socket wakes it, a bell would be one more
+    # read for the same). Rings the host's bell when the host said it sleeps meanwhile.
+    def publish(self, kind, body, duration_ms, max_rss_kb, fenced):
+        size = len(body)
         view = self.view
-        if size > _FRAME or view[_HOST_AWAKE:_HOST_AWAKE + 1] != _AWAKE:
+        if size > _RESULT_MOST or view[_HOST_AWAKE:_HOST_AWAKE + 1] != _AWAKE:
             return False
-        start = _RESULT + 4
-        middle = start + len(header)
-        end = middle + len(body)
-        view[_RESULT:start] = _pack(size)
-        view[start:middle] = header
-        view[middle:end] = body
-        view[end:end + 1] = b"\n"
+        _RESULT_HEAD.pack_into(view, _RESULT, size, self.taken, duration_ms, max_rss_kb, _KINDS[kind], 1 if fenced else 0)
+        view[_RESULT_AT:_RESULT_AT + size] = body
         self.published = (self.published + 1) & 0xFFFFFFFF
         view[_RES_SEQ:_RES_SEQ + 4] = _pack(self.published)
         self._acquire()

@@ -205,14 +205,14 @@ class Channel(object):
     # request); what json.dumps(..., separators=(",", ":")) would give but for key order, and the
     # duration (ms) with exactly 3 decimals ("%.3f": the value of round(ms, 3), ~0.4 us sooner).
     def send_result(self, request_id, kind, body, duration_ms, max_rss_kb, fenced=True):
+        if self.via_map:
+            self.via_map = False
+            if self.mapped.publish(kind, body, duration_ms, max_rss_kb, fenced):
+                return
         header = _RESULT % (quote_json(request_id), kind, len(body), duration_ms, max_rss_kb,
                             "true" if fenced else "false")
         if not PY2:
             header = header.encode("ascii")
-        if self.via_map:
-            self.via_map = False
-            if self.mapped.publish(header, body):
-                return
         data = b"".join((header, body, b"\n"))
         if self.writer is None:
             # _write's common case inline: the whole frame in one write.

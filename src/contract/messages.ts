@@ -23,7 +23,7 @@
 import { z } from 'zod';
 import { FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 // The Python side's messages, built once on first use.
 function pythonSchemas() {
@@ -110,7 +110,13 @@ export const LINGER_WINDOW_US = 100;
 /** The mapped channel (docs/protocol.md): a tmpfs file both sides map or read at fixed offsets, through
  * which a lingering invoke and its result travel without a socket. Offsets in bytes; each sequence
  * number is a little-endian uint32, each awake flag one byte (1: spinning, reads the map; 0: asleep,
- * ring its bell), each frame region a little-endian uint32 length and then the frame's bytes. */
+ * ring its bell). Each region (`regionBytes`) holds one frame in binary, all numbers little-endian:
+ * - the request, a head of `requestHead` bytes: the event's length (uint32 at 0), `timeoutMs` (uint32
+ *   at 4), the id's UTF-8 length (uint16 at 8), then the id and the event;
+ * - the result, a head of `resultHead` bytes: the body's length (uint32 at 0), the sequence number of
+ *   the request it answers (uint32 at 4), `durationMs` (float64 at 8), `maxRssKb` (uint32 at 16),
+ *   `kind` (uint8 at 20: the index in `resultKinds`), `fenced` (uint8 at 21: 1 or 0), then the body.
+ * Only a success goes this way; its fields are a `result` message's. */
 export const MAPPED_CHANNEL = {
   bytes: 135168,
   requestSeq: 0,
@@ -120,7 +126,10 @@ export const MAPPED_CHANNEL = {
   token: 256,
   request: 4096,
   result: 69632,
-  frameBytes: 65532,
+  regionBytes: 65536,
+  requestHead: 12,
+  resultHead: 24,
+  resultKinds: ['none', 'str', 'json'],
 } as const;
 
 // `build` called once, on first use.

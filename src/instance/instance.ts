@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '../errors.js';
 import {
-  encodeInvoke, encodeMessage, FrameReader,
+  encodeInvoke, encodeMessage,
   type CallMessage, type FaultMessage, type InitializedMessage, type PythonMessage, type ReadyMessage, type ResultMessage,
 } from '../protocol/index.js';
 import { Operation } from './operation.js';
@@ -261,13 +261,12 @@ export class Instance {
     if (lent && payload !== null && p.payload === payload) p.payload = Buffer.from(payload);
   }
 
-  // The bootstrap maps the channel offered in init: results it publishes there come through a reader
-  // of their own (each is one whole frame, read into a reused buffer).
+  // The bootstrap maps the channel offered in init: results it publishes there come as messages
+  // read from the file's binary head, each body a view of a reused buffer (lent to onFrame).
   private attachMap(): void {
     const offer = this.proc.map;
     if (offer === null || this.pace.map !== null) return;
-    const reader = new FrameReader((message, payload, lent) => this.onFrame(message, payload, lent), (e) => this.onProtocolError(e), undefined, true, true);
-    this.pace.map = new MappedChannel(offer.fd, (frame) => reader.push(frame), () => this.stdin.write(BELL),
+    this.pace.map = new MappedChannel(offer.fd, (message, body) => this.onFrame(message, body, true), () => this.stdin.write(BELL),
       (why) => this.onProtocolError(new ProtocolError(`the mapped channel holds ${why}`)));
   }
 

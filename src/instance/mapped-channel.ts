@@ -16,8 +16,8 @@
 import { closeSync, constants, ftruncateSync, openSync, readSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { MAPPED_CHANNEL as M } from '../contract/messages.js';
-import { encodeMessage, invokeHeader } from '../protocol/encode.js';
+import { MAPPED_CHANNEL as M, type ResultMessage } from '../contract/messages.js';
+import { encodeMessage } from '../protocol/encode.js';
 
 /** statfs(2)'s f_type of a tmpfs: pages in memory only, never written back to a disk. */
 const TMPFS_MAGIC = 0x01021994;
@@ -79,8 +79,11 @@ export function offerMap(): MapOffer | null {
 const AWAKE = Buffer.from([1]);
 const ASLEEP = Buffer.from([0]);
 const FENCE = new Int32Array(new SharedArrayBuffer(4));
-/** A result's first read: its length and a frame up to this size in one pread. */
+/** A result's first read: its head and a body up to FIRST_READ - resultHead bytes in one pread. */
 const FIRST_READ = 2048;
+/** The most an invoke's id and event, or a result's body, may take in the file. */
+const REQUEST_MOST = M.regionBytes - M.requestHead;
+const RESULT_MOST = M.regionBytes - M.resultHead;
 /** The bell frame the host writes (the contract's `bell`, encoded as every host frame is). */
 export const BELL = encodeMessage({ type: 'bell' });
 
@@ -107,18 +110,21 @@ export class MappedChannel {
   /** The interpreter exited: its descriptor is closed (or soon reused), nothing is read or written. */
   private detached = false;
 
-  /** `deliver`: a result frame (a view valid only during the call); `ring`: write the bootstrap's
+  /** The id of the last invoke sent through the file: its result names the request by number. */
+  private sentId = '';
+
+  /** `deliver`: a result (its body a view valid only during the call); `ring`: write the bootstrap's
    * bell to its socket; `fail`: the file holds what no bootstrap writes. */
   constructor(
     readonly fd: number,
-    private readonly deliver: (frame: Buffer) => void,
+    private readonly deliver: (message: ResultMessage, body: Buffer) => void,
     private readonly ring: () => void,
     private readonly fail: (why: string) => void,
   ) {}
 
-  // Write an invoke frame (its `linger` true) into the file, or false when the socket is to carry it:
-  // it is too large, or the last invoke found the bootstrap asleep and it still is. Rings the
-  // bootstrap's bell when it said it sleeps.
+  // Write an invoke (its `linger` true) into the file, in the contract's binary layout, or false
+  // when the socket is to carry it: it is too large, its timeout no uint32 of ms, or the last invoke
+  // found the bootstrap asleep and it still is. Rings the bootstrap's bell when it said it sleeps.
   send(id: string, event: Buffer | string, timeoutMs: number): boolean {
     if (this.detached) return false;
     if (this.sleepy) {
@@ -128,20 +134,23 @@ export class MappedChannel {
       if (this.flag[0] !== 1) return false;
       this.sleepy = false;
     }
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 0xffffffff) return false;
     const size = typeof event === 'string' ? Buffer.byteLength(event, 'utf8') : event.length;
-    if (size >= M.frameBytes) return false;
-    const header = invokeHeader(id, size, timeoutMs, true);
-    const length = header.length + size + 1;
-    if (length > M.frameBytes) return false;
-    const out = (this.out ??= Buffer.allocUnsafe(4 + M.frameBytes));
-    out.writeUInt32LE(length, 0);
-    out.write(header, 4, 'latin1');
-    if (typeof event === 'string') out.write(event, 4 + header.length, 'utf8');
-    else event.copy(out, 4 + header.length);
-    out[4 + length - 1] = 10;
+    const idBytes = Buffer.byteLength(id, 'utf8');
+    if (size > REQUEST_MOST || idBytes + size > REQUEST_MOST) return false;
+    const out = (this.out ??= Buffer.allocUnsafe(M.regionBytes));
+    out.writeUInt32LE(size, 0);
+    out.writeUInt32LE(timeoutMs, 4);
+    out.writeUInt16LE(idBytes, 8);
+    out.writeUInt16LE(0, 10);
+    const at = M.requestHead + idBytes;
+    out.write(id, M.requestHead, 'utf8');
+    if (typeof event === 'string') out.write(event, at, 'utf8');
+    else event.copy(out, at);
     const fd = this.fd;
-    writeSync(fd, out, 0, 4 + length, M.request);
+    writeSync(fd, out, 0, at + size, M.request);
     this.sent = (this.sent + 1) >>> 0;
+    this.sentId = id;
     this.number.writeUInt32LE(this.sent, 0);
     writeSync(fd, this.number, 0, 4, M.requestSeq);
     fence();
@@ -165,18 +174,26 @@ export class MappedChannel {
     this.taken = next;
     const first = this.first;
     readSync(fd, first, 0, FIRST_READ, M.result);
-    const length = first.readUInt32LE(0);
-    if (length > M.frameBytes || length === 0) {
-      this.fail(`a mapped result of ${length} bytes`);
-      return true;
+    const size = first.readUInt32LE(0);
+    const answers = first.readUInt32LE(4);
+    const durationMs = first.readDoubleLE(8);
+    const kind = M.resultKinds[first[20]!];
+    const fenced = first[21];
+    if (size > RESULT_MOST) this.fail(`a mapped result of ${size} bytes`);
+    else if (answers !== this.sent) this.fail(`a mapped result for request ${answers} (${this.sent} was sent)`);
+    else if (kind === undefined || (fenced !== 0 && fenced !== 1) || !(durationMs >= 0) || durationMs === Infinity) this.fail('a mapped result with a malformed head');
+    else {
+      let body: Buffer;
+      if (M.resultHead + size <= FIRST_READ) body = first.subarray(M.resultHead, M.resultHead + size);
+      else {
+        const whole = (this.whole ??= Buffer.allocUnsafe(RESULT_MOST));
+        readSync(fd, whole, 0, size, M.result + M.resultHead);
+        body = whole.subarray(0, size);
+      }
+      // The duration with the three decimals the socket's header gives it.
+      const message: ResultMessage = { type: 'result', id: this.sentId, ok: true, kind, size, durationMs: Math.round(durationMs * 1000) / 1000, maxRssKb: first.readUInt32LE(16), fenced: fenced === 1 };
+      this.deliver(message, body);
     }
-    if (4 + length <= FIRST_READ) {
-      this.deliver(first.subarray(4, 4 + length));
-      return true;
-    }
-    const whole = (this.whole ??= Buffer.allocUnsafe(M.frameBytes));
-    readSync(fd, whole, 0, length, M.result + 4);
-    this.deliver(whole.subarray(0, length));
     return true;
   }
 
