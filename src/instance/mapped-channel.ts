@@ -84,6 +84,8 @@ const FIRST_READ = 2048;
 /** The most an invoke's id and event, or a result's body, may take in the file. */
 const REQUEST_MOST = M.regionBytes - M.requestHead;
 const RESULT_MOST = M.regionBytes - M.resultHead;
+/** A duration past this (~31 years) is no bootstrap's. */
+const MAX_DURATION_MS = 1e12;
 /** The bell frame the host writes (the contract's `bell`, encoded as every host frame is). */
 export const BELL = encodeMessage({ type: 'bell' });
 
@@ -181,7 +183,7 @@ export class MappedChannel {
     const fenced = first[21];
     if (size > RESULT_MOST) this.fail(`a mapped result of ${size} bytes`);
     else if (answers !== this.sent) this.fail(`a mapped result for request ${answers} (${this.sent} was sent)`);
-    else if (kind === undefined || (fenced !== 0 && fenced !== 1) || !(durationMs >= 0) || durationMs === Infinity) this.fail('a mapped result with a malformed head');
+    else if (kind === undefined || (fenced !== 0 && fenced !== 1) || !(durationMs >= 0 && durationMs < MAX_DURATION_MS)) this.fail('a mapped result with a malformed head');
     else {
       let body: Buffer;
       if (M.resultHead + size <= FIRST_READ) body = first.subarray(M.resultHead, M.resultHead + size);
@@ -190,7 +192,8 @@ export class MappedChannel {
         readSync(fd, whole, 0, size, M.result + M.resultHead);
         body = whole.subarray(0, size);
       }
-      // The duration with the three decimals the socket's header gives it.
+      // The duration to three decimals, as the socket's header has it (there Python's "%.3f": the two
+      // roundings may differ by 0.001 ms on a near-tie).
       const message: ResultMessage = { type: 'result', id: this.sentId, ok: true, kind, size, durationMs: Math.round(durationMs * 1000) / 1000, maxRssKb: first.readUInt32LE(16), fenced: fenced === 1 };
       this.deliver(message, body);
     }
