@@ -1,19 +1,21 @@
 // The bootstrap's side of the mapped channel (bootstrap/fgrun_map.py; docs/protocol.md, "The mapped
 // channel"), in-process with each real interpreter: open_map's checks of the host's offer, take() of
-// the frame the host wrote, publish() of a result and its bell, the awake flag, Channel.receive's
-// order (the map, then the flag stored and the map once more, then the socket; bells), and the
-// linger's spin on the map. One interpreter runs every case on memory it shares with the test's
-// "host" (a file or an anonymous shared mapping written with plain slices), with the races the
-// protocol guards against placed deterministically by hooks (the host's flag flipped inside the
-// publisher's fence, a frame written while the reader stores its flag, or while it blocks on the
-// socket). A second interpreter maps a file the host's own code (src/instance/mapped-channel.ts)
-// offered and wrote, and publishes the result the host's code reads back.
+// the binary request the host wrote, publish() of a binary result and its bell, the awake flag,
+// Channel.receive's order (the map, then the flag stored and the map once more, then the socket;
+// bells), and the linger's spin on the map. One interpreter runs every case on memory it shares with
+// the test's "host" (a file or an anonymous shared mapping written with plain slices), with the races
+// the protocol guards against placed deterministically by hooks (the host's flag flipped inside the
+// publisher's fence, a request written while the reader stores its flag, or while it blocks on the
+// socket). The requests are laid out here field by field from the contract's description
+// (src/contract/messages.ts, MAPPED_CHANNEL), apart from the host's code, and the results are read
+// back the same way. A second interpreter maps a file the host's own code
+// (src/instance/mapped-channel.ts) offered and wrote, and publishes the result the host's code reads.
 import { spawnSync } from 'node:child_process';
-import { closeSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { machine } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { MAPPED_CHANNEL as M } from '../../src/contract/messages.js';
+import { MAPPED_CHANNEL as M, type ResultMessage } from '../../src/contract/messages.js';
 import { MappedChannel, offerMap } from '../../src/instance/mapped-channel.js';
 import { encodeInvokeBytes } from '../../src/protocol/encode.js';
 import { ROOT } from '../helpers/fixtures.js';
@@ -25,49 +27,141 @@ const BELL = '{"type":"bell"}\n';
 
 // Bytes as the interpreter sends them back: one char per byte.
 const latin1 = (b: Buffer | string): string => (typeof b === 'string' ? b : b.toString('latin1'));
+const utf8 = (s: string): string => latin1(Buffer.from(s, 'utf8'));
 const u32 = (n: number): string => {
   const b = Buffer.alloc(4);
   b.writeUInt32LE(n >>> 0, 0);
   return latin1(b);
 };
-// The invoke frames the host writes (src/protocol/encode.ts), as bytes.
-const invoke = (id: string, event: string): string => latin1(encodeInvokeBytes(id, event, 3000, true));
-const header = (id: string, event: string) => ({ type: 'invoke', id, size: Buffer.byteLength(event), timeoutMs: 3000, linger: true });
+
+// The layout as the contract describes it, written here with literal offsets (the first test checks
+// the contract, on both sides, still says so).
+const REQUEST_HEAD = 12;
+const RESULT_HEAD = 24;
+const REGION = 65536;
+/** The most bytes an invoke's id and event, or a result's body, may take. */
+const REQUEST_MOST = REGION - REQUEST_HEAD;
+const RESULT_MOST = REGION - RESULT_HEAD;
+
+// A request region as the host lays it out: the event's length (uint32 at 0), timeoutMs (uint32 at
+// 4), the id's UTF-8 length (uint16 at 8), 0 (uint16 at 10), the id at 12, then the event. `head`
+// overrides what the head says (the bytes written stay the id's and the event's).
+function request(
+  id: string | Buffer,
+  event: string | Buffer,
+  timeoutMs = 3000,
+  head: { size?: number; idBytes?: number; reserved?: number } = {},
+): string {
+  const idBytes = typeof id === 'string' ? Buffer.from(id, 'utf8') : id;
+  const eventBytes = typeof event === 'string' ? Buffer.from(event, 'utf8') : event;
+  const b = Buffer.alloc(12 + idBytes.length + eventBytes.length);
+  b.writeUInt32LE(head.size ?? eventBytes.length, 0);
+  b.writeUInt32LE(timeoutMs, 4);
+  b.writeUInt16LE(head.idBytes ?? idBytes.length, 8);
+  b.writeUInt16LE(head.reserved ?? 0, 10);
+  idBytes.copy(b, 12);
+  eventBytes.copy(b, 12 + idBytes.length);
+  return latin1(b);
+}
+
+// A result region read back (as the interpreter sends it, one char per byte): the body's length
+// (uint32 at 0), the request it answers (uint32 at 4), durationMs (float64 at 8), maxRssKb (uint32 at
+// 16), kind (uint8 at 20), fenced (uint8 at 21), then the body at 24 (all the rest of the text).
+interface Published {
+  size: number;
+  answers: number;
+  durationMs: number;
+  maxRssKb: number;
+  kind: number;
+  fenced: number;
+  body: string;
+}
+function readResult(region: string): Published | string {
+  const b = Buffer.from(region, 'latin1');
+  if (b.length < RESULT_HEAD) return `only ${b.length} bytes: ${JSON.stringify(region)}`;
+  return {
+    size: b.readUInt32LE(0),
+    answers: b.readUInt32LE(4),
+    durationMs: b.readDoubleLE(8),
+    maxRssKb: b.readUInt32LE(16),
+    kind: b[20]!,
+    fenced: b[21]!,
+    body: latin1(b.subarray(RESULT_HEAD)),
+  };
+}
+// The kinds' codes: their index in the contract's resultKinds.
+const KIND = { none: 0, str: 1, json: 2 } as const;
+const published = (size: number, answers: number, durationMs: number, maxRssKb: number, kind: keyof typeof KIND, fenced: number, body: string): Published => ({
+  size,
+  answers,
+  durationMs,
+  maxRssKb,
+  kind: KIND[kind],
+  fenced,
+  body,
+});
+
+// The message take() gives for a request (the socket's invoke message, `linger` true).
+const header = (id: string, event: string, timeoutMs = 3000) => ({ type: 'invoke', id, size: Buffer.byteLength(event), timeoutMs, linger: true });
 
 const EVENT = '{"k":"中文"}';
-// The event whose invoke frame is exactly frameBytes long: the largest the map carries.
-const LARGEST = (() => {
-  // The header's length depends on the size's digits: the size of a first guess gives the right one.
-  const headerFor = (size: number) => encodeInvokeBytes('max', 'x'.repeat(size), 3000, true).length - size - 1;
-  const size = M.frameBytes - 1 - headerFor(M.frameBytes - 1 - headerFor(M.frameBytes));
-  return `"${'x'.repeat(size - 2)}"`;
-})();
 const PRETTY = '{\n  "a": 1\n}';
-// Every frame the script reads, written by the host's encoder. Ids with a quote or a non-ASCII
-// character come escaped in the header (asciiJson): json.loads reads them, not the fast path.
-const FRAMES = {
-  plain: invoke('req-1', EVENT),
-  quote: invoke('say "hi"', '{}'),
-  accent: invoke('caf\u00e9', '[1]'),
-  empty: invoke('e', ''),
-  pretty: invoke('p', PRETTY),
-  after: invoke('after-errors', '{}'),
-  wrap1: invoke('w1', '1'),
-  wrap2: invoke('w2', '2'),
-  wrap3: invoke('w3', '3'),
-  map1: invoke('map-1', '{"m":1}'),
+// 12 + 3 + its length: the region exactly.
+const FITS = `"${'x'.repeat(REQUEST_MOST - 3 - 2)}"`;
+const LONGEST_ID = 'i'.repeat(REQUEST_MOST);
+const LONGEST_EVENT = `"${'e'.repeat(REQUEST_MOST - 2)}"`;
+const LONG_EVENT = `["${'l'.repeat(300)}"]`;
+// Ids: a quote and a backslash (no escaping: the id's bytes as they are), characters of 2, 3 and 4
+// bytes in UTF-8.
+const QUOTE_ID = 'say "hi" \\o/';
+const WIDE_ID = '中文-😀';
+// The requests the script reads from the map, laid out above.
+const MAP = {
+  plain: request('req-1', EVENT),
+  quote: request(QUOTE_ID, '{}'),
+  accent: request('café', '[1]'),
+  wide: request(WIDE_ID, '"x"'),
+  emptyEvent: request('e', ''),
+  emptyId: request('', '{"no":"id"}'),
+  pretty: request('p', PRETTY),
+  timeout0: request('t0', '0', 0),
+  timeoutMost: request('t1', '1', 0xffffffff),
+  timeoutMixed: request('t2', '2', 0x89abcdef),
+  long: request('long', LONG_EVENT),
+  short: request('s', '1'),
+  reserved: request('r', '{}', 3000, { reserved: 0xffff }),
+  fits: request('max', FITS),
+  longestId: request(LONGEST_ID, ''),
+  longestEvent: request('', LONGEST_EVENT),
+  // The region holds the same bytes as `fits`; its head says one byte more.
+  overByOne: request('max', FITS, 3000, { size: Buffer.byteLength(FITS) + 1 }),
+  // Heads alone, saying more than the region holds.
+  idOverByOne: request('', '', 3000, { idBytes: REQUEST_MOST + 1, size: 0 }),
+  mostOfBoth: request('', '', 3000, { idBytes: 0xffff, size: 0xffffffff }),
+  eventMost: request('', '', 3000, { idBytes: 1, size: 0xffffffff }),
+  badId: request(Buffer.from([0x69, 0xff]), '{}'),
+  cutId: request(Buffer.from('caf\xc3', 'latin1'), '{}'),
+  after: request('after-errors', '{}'),
+  wrap1: request('w1', '1'),
+  wrap2: request('w2', '2'),
+  wrap3: request('w3', '3'),
+  map1: request('map-1', '{"m":1}'),
+  map2: request('map-2', '{"m":2}'),
+  map3: request('map-3', '{"m":3}'),
+  map6: request('map-6', '{}'),
+  map7: request('map-7', '{}'),
+  map8: request('map-8', '{}'),
+  map9: request('map-9', '{}'),
+  spin: request('spin', '{}'),
+};
+// The invoke frames the host writes to the socket (src/protocol/encode.ts), as bytes.
+const invoke = (id: string, event: string): string => latin1(encodeInvokeBytes(id, event, 3000, true));
+const SOCKET = {
   sock1: invoke('sock-1', '{"s":1}'),
-  map2: invoke('map-2', '{"m":2}'),
   sock2: invoke('sock-2', '{"s":2}'),
-  map3: invoke('map-3', '{"m":3}'),
   sock3: invoke('sock-3', '{"s":3}'),
   sock4: invoke('sock-4', '{"s":4}'),
-  map6: invoke('map-6', '{}'),
   sock6: invoke('sock-6', '{}'),
-  map7: invoke('map-7', '{}'),
-  map8: invoke('map-8', '{}'),
-  spin: invoke('spin', '{}'),
-  largest: invoke('max', LARGEST),
 };
 
 const SCRIPT = String.raw`
@@ -82,9 +176,15 @@ import fgrun_runner
 C = fgrun_contract.MAPPED_CHANNEL
 SIZE = C["bytes"]
 REQ_SEQ, RES_SEQ, PY_AWAKE, HOST_AWAKE = C["requestSeq"], C["resultSeq"], C["pythonAwake"], C["hostAwake"]
-REQUEST, RESULT, TOKEN_AT, FRAME = C["request"], C["result"], C["token"], C["frameBytes"]
+REQUEST, RESULT, TOKEN_AT = C["request"], C["result"], C["token"]
+# The layout's numbers as the test writes them (section_contract checks the contract says the same).
+REQUEST_HEAD, RESULT_HEAD, REGION = 12, 24, 65536
 U32 = struct.Struct("<I")
-FRAMES = dict((k, v.encode("latin-1")) for k, v in json.loads(sys.stdin.read()).items())
+MASK = 0xFFFFFFFF
+GIVEN = json.loads(sys.stdin.read())
+# The host's requests in the map's layout, and its invoke frames on the socket.
+FRAMES = dict((k, v.encode("latin-1")) for k, v in GIVEN["map"].items())
+SOCKET = dict((k, v.encode("latin-1")) for k, v in GIVEN["socket"].items())
 TOKEN = "0123456789abcdef0123456789abcdef"
 BELL = b'{"type":"bell"}\n'
 SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
@@ -150,17 +250,15 @@ def drain(r):
         data += chunk
 
 
-# The host's writes: a request frame (its length, the frame) and its number.
-def put_request(view, frame, seq, length=None):
-    view[REQUEST:REQUEST + 4] = U32.pack(len(frame) if length is None else length)
-    view[REQUEST + 4:REQUEST + 4 + len(frame)] = frame
+# The host's writes: a request region (laid out by the test) at the request's offset, then its number.
+def put_request(view, region, seq):
+    view[REQUEST:REQUEST + len(region)] = region
     view[REQ_SEQ:REQ_SEQ + 4] = U32.pack(seq)
 
 
-def error_name(e):
-    if isinstance(e, P.ProtocolError):
-        return {"ProtocolError": str(e).split(":")[0]}
-    return {type(e).__name__: str(e)}
+# The map's layout as the bootstrap's copy of the contract gives it.
+def section_contract():
+    return dict((k, list(v) if isinstance(v, tuple) else v) for k, v in C.items())
 
 
 def section_open():
@@ -242,91 +340,90 @@ def section_open():
 def section_take():
     view = mmap.mmap(-1, SIZE)
     m = M.Mapped(view, -1)
-    paths = []
-    real_header = M._invoke_header
-
-    def header(line):
-        got = real_header(line)
-        paths.append("header" if got is not None else "json")
-        return got
-
-    M._invoke_header = header
     out = []
 
+    # [case, (message, payload, the id is text, the payload bytes) | None | the error, taken after,
+    #  ready() after]
     def take(name):
-        del paths[:]
         try:
             got = m.take()
-            res = None if got is None else [got[0], text(got[1])]
+            if got is None:
+                res = None
+            else:
+                res = [got[0], text(got[1]), isinstance(got[0]["id"], P.TEXT), type(got[1]) is bytes]
         except Exception as e:
-            res = error_name(e)
-        out.append([name, res, list(paths), m.taken, m.ready()])
+            res = {type(e).__name__: str(e)}
+        out.append([name, res, m.taken, m.ready()])
 
-    try:
-        take("nothing yet")
-        put_request(view, FRAMES["plain"], 1)
-        take("plain id")
-        take("the same number again")
-        put_request(view, FRAMES["quote"], 3)
-        take("a number ahead")
-        view[REQ_SEQ:REQ_SEQ + 4] = U32.pack(0)
-        take("a number behind")
-        put_request(view, FRAMES["quote"], 2)
-        take("a quote in the id")
-        put_request(view, FRAMES["accent"], 3)
-        take("a non-ASCII id")
-        put_request(view, FRAMES["empty"], 4)
-        take("an empty event")
-        put_request(view, FRAMES["pretty"], 5)
-        take("newlines in the event")
-        put_request(view, b'{"type":"reply","seq":1}\n', 6)
-        take("a reply")
-        put_request(view, b'{"type":"bell"}\n', 7)
-        take("a bell")
-        # The bytes after the length hold an older frame's newlines: only the length counts.
-        put_request(view, b'{"type":"invoke"', 8)
-        take("no newline")
-        put_request(view, b'{"type":"invoke","id":"s","size":3,"timeoutMs":3000,"linger":true}\nabcd\n', 9)
-        take("size 3, 4 bytes")
-        put_request(view, b'{"type":"invoke","id":"s","size":5,"timeoutMs":3000,"linger":true}\nabcd\n', 10)
-        take("size 5, 4 bytes")
-        put_request(view, FRAMES["plain"], 11, len(FRAMES["plain"]) - 1)
-        take("length one short")
-        put_request(view, FRAMES["plain"], 12, len(FRAMES["plain"]) + 1)
-        take("length one long")
-        put_request(view, b'{"type":"invoke",}\n', 13)
-        take("malformed JSON")
-        put_request(view, b'{"type":"invoke","id":"\xe9","size":0,"timeoutMs":1,"linger":true}\n\n', 14)
-        take("a raw non-ASCII byte")
-        put_request(view, b'[1]\n', 15)
-        take("not an object")
-        put_request(view, FRAMES["plain"], 16, FRAME + 1)
-        take("length frameBytes + 1")
-        put_request(view, FRAMES["plain"], 17, 0xFFFFFFFF)
-        take("length 2**32 - 1")
-        put_request(view, FRAMES["plain"], 18, 0)
-        take("length 0")
-        put_request(view, FRAMES["after"], 19)
-        take("a good frame after errors")
-        put_request(view, FRAMES["largest"], 20)
-        take("frameBytes long")
-        out[-1][1] = [len(FRAMES["largest"]), out[-1][1][0]["size"], out[-1][1][1] == text(FRAMES["largest"][-1 - out[-1][1][0]["size"]:-1])]
-        # Around 2**32: the numbers wrap, both sides alike.
-        m.taken = 0xFFFFFFFE
-        m.want = U32.pack(0xFFFFFFFF)
-        put_request(view, FRAMES["wrap1"], 0xFFFFFFFF)
-        take("number 2**32 - 1")
-        put_request(view, FRAMES["wrap2"], 0)
-        take("number 0 after it")
-        put_request(view, FRAMES["wrap3"], 1)
-        take("then 1")
-    finally:
-        M._invoke_header = real_header
+    take("nothing yet")
+    put_request(view, FRAMES["plain"], 1)
+    take("an ASCII id, a UTF-8 event")
+    take("the same number again")
+    put_request(view, FRAMES["quote"], 3)
+    take("a number ahead")
+    view[REQ_SEQ:REQ_SEQ + 4] = U32.pack(0)
+    take("a number behind")
+    put_request(view, FRAMES["quote"], 2)
+    take("a quote and a backslash in the id")
+    put_request(view, FRAMES["accent"], 3)
+    take("a two-byte character in the id")
+    put_request(view, FRAMES["wide"], 4)
+    take("three- and four-byte characters in the id")
+    put_request(view, FRAMES["emptyEvent"], 5)
+    take("an empty event")
+    put_request(view, FRAMES["emptyId"], 6)
+    take("an empty id")
+    put_request(view, FRAMES["pretty"], 7)
+    take("newlines in the event")
+    put_request(view, FRAMES["timeout0"], 8)
+    take("timeoutMs 0")
+    put_request(view, FRAMES["timeoutMost"], 9)
+    take("timeoutMs 2**32 - 1")
+    put_request(view, FRAMES["timeoutMixed"], 10)
+    take("timeoutMs 0x89abcdef")
+    put_request(view, FRAMES["long"], 11)
+    take("a long request")
+    # Over the longer request's bytes: only the lengths count.
+    put_request(view, FRAMES["short"], 12)
+    take("a short request over its bytes")
+    put_request(view, FRAMES["reserved"], 13)
+    take("the uint16 after the id's length set")
+    put_request(view, FRAMES["fits"], 14)
+    take("12 + id + event: the region exactly")
+    put_request(view, FRAMES["longestId"], 15)
+    take("the longest id, no event")
+    put_request(view, FRAMES["longestEvent"], 16)
+    take("no id, the longest event")
+    put_request(view, FRAMES["overByOne"], 17)
+    take("one byte more")
+    put_request(view, FRAMES["idOverByOne"], 18)
+    take("an id one byte too long")
+    put_request(view, FRAMES["mostOfBoth"], 19)
+    take("both lengths at their most")
+    put_request(view, FRAMES["eventMost"], 20)
+    take("an event of 2**32 - 1 bytes")
+    put_request(view, FRAMES["badId"], 21)
+    take("an id with a byte 0xff")
+    put_request(view, FRAMES["cutId"], 22)
+    take("an id cut inside a character")
+    put_request(view, FRAMES["after"], 23)
+    take("a good request after errors")
+    # Around 2**32: the numbers wrap, both sides alike.
+    m.taken = 0xFFFFFFFE
+    m.want = U32.pack(0xFFFFFFFF)
+    put_request(view, FRAMES["wrap1"], 0xFFFFFFFF)
+    take("number 2**32 - 1")
+    put_request(view, FRAMES["wrap2"], 0)
+    take("number 0 after it")
+    put_request(view, FRAMES["wrap3"], 1)
+    take("then 1")
     return out
 
 
 def section_publish():
     view = mmap.mmap(-1, SIZE)
+    # Stale bytes where results go: what a publish leaves of them is seen.
+    view[RESULT:SIZE] = b"\xee" * (SIZE - RESULT)
     r, w = nonblocking_pipe()
     m = M.Mapped(view, w)
     real_acquire = m._acquire
@@ -342,37 +439,103 @@ def section_publish():
         return real_acquire()
 
     m._acquire = acquire
-    head = b'{"type":"result","id":"p-1","ok":true,"kind":"json","size":7,"durationMs":0.500,"maxRssKb":10,"fenced":true}\n'
     out = []
 
-    def publish(name, header, body, flag, flip=None):
+    # take: the host writes the next request and take() takes it first; published: the last
+    # result's number, set first.
+    def publish(name, kind, body, duration_ms, max_rss_kb, fenced, flag=b"\x01", flip=None, take=True, published=None):
+        if take:
+            put_request(view, FRAMES["plain"], (m.taken + 1) & MASK)
+            if m.take() is None:
+                raise AssertionError("no request to take")
+        if published is not None:
+            m.published = published
         view[HOST_AWAKE:HOST_AWAKE + 1] = flag
         host[0] = flip
         del fences[:]
         before = view[:]
-        ok = m.publish(header, body)
+        ok = m.publish(kind, body, duration_ms, max_rss_kb, fenced)
         after = view[:]
-        n = U32.unpack(after[RESULT:RESULT + 4])[0]
-        # Every byte outside the number, the result region and the host's flag is as it was.
+        end = RESULT + RESULT_HEAD + len(body)
+        # Every byte outside the number, the host's flag, the result's head and its body is as it was.
         same = (before[:RES_SEQ] == after[:RES_SEQ] and before[RES_SEQ + 4:HOST_AWAKE] == after[RES_SEQ + 4:HOST_AWAKE]
-                and before[HOST_AWAKE + 1:RESULT] == after[HOST_AWAKE + 1:RESULT]
-                and before[RESULT + 4 + n:] == after[RESULT + 4 + n:])
-        out.append([name, ok, m.published, text(after[RES_SEQ:RES_SEQ + 4]), before != after, same,
-                    list(fences), drain(r)])
-        return text(after[RESULT:RESULT + 4 + n])
+                and before[HOST_AWAKE + 1:RESULT] == after[HOST_AWAKE + 1:RESULT] and before[end:] == after[end:])
+        out.append([name, ok, m.taken, m.published, text(after[RES_SEQ:RES_SEQ + 4]), before != after, same,
+                    list(fences), drain(r), text(after[RESULT:end]) if ok else None])
 
-    asleep = publish("the host asleep", head, b'{"a":1}', b"\x00")
-    publish("the host's flag 2", head, b'{"a":1}', b"\x02")
-    first = publish("the host awake", head, b'{"a":1}', b"\x01")
-    second = publish("again", b'{"type":"result"}\n', b"[]", b"\x01")
-    publish("frameBytes + 1", b"h" * 100 + b"\n", b"x" * (FRAME - 101), b"\x01")
-    full = publish("frameBytes", b"h" * 100 + b"\n", b"x" * (FRAME - 102), b"\x01")
-    publish("the host sleeps meanwhile", head, b'{"a":2}', b"\x01", b"\x00")
-    publish("the host stays awake", head, b'{"a":3}', b"\x01", b"\x01")
+    publish("the host asleep", "json", b'{"a":1}', 0.5, 10, True, b"\x00")
+    publish("the host's flag 2", "json", b'{"a":1}', 0.5, 10, True, b"\x02", take=False)
+    publish("json, fenced", "json", b'{"a":1}', 0.123456789, 0x12345678, True, take=False)
+    publish("str, not fenced", "str", u"caf\u00e9".encode("utf-8"), 1234.5678, 0x87654321, False)
+    publish("none", "none", b"", 0.0, 1, True)
+    publish("a body of 65513 bytes", "json", b'"' + b"x" * (REGION - RESULT_HEAD - 1) + b'"', 2.5, 3, True)
+    publish("a body of 65512 bytes", "json", b'"' + b"y" * (REGION - RESULT_HEAD - 2) + b'"', 2.5, 3, True, take=False)
+    m.taken = 0xFFFFFFFE
+    m.want = U32.pack(0xFFFFFFFF)
+    publish("request and result 2**32 - 1", "json", b"1", 1e-06, 0xFFFFFFFF, True, published=0xFFFFFFFE)
+    publish("request and result 0 after them", "json", b"2", 7, 0, False)
+    publish("the host sleeps meanwhile", "json", b'{"a":2}', 0.5, 10, True, b"\x01", b"\x00")
+    publish("the host stays awake", "json", b'{"a":3}', 0.5, 10, True, b"\x01", b"\x01")
     os.close(r)
     os.close(w)
-    return {"steps": out, "asleep": asleep, "first": first, "second": second,
-            "full": [len(full), text(U32.pack(FRAME)), full[4:105], full[-2:]]}
+    return out
+
+
+# A map that logs its slices' reads and stores ([get|set, offset]), and at the result number's store
+# what the result's head and body (as long as the head then says) hold. struct's pack_into and unpack_from
+# reach its bytes directly, unlogged.
+class Recording(bytearray):
+    def __init__(self, size, log):
+        bytearray.__init__(self, size)
+        self.log = log
+
+    def __getitem__(self, k):
+        self.log.append(["get", k.start])
+        return bytearray.__getitem__(self, k)
+
+    def __setitem__(self, k, v):
+        entry = ["set", k.start]
+        if k.start == RES_SEQ:
+            n = min(U32.unpack(bytes(bytearray.__getitem__(self, slice(RESULT, RESULT + 4))))[0], REGION - RESULT_HEAD)
+            entry.append(text(bytes(bytearray.__getitem__(self, slice(RESULT, RESULT + RESULT_HEAD + n)))))
+        self.log.append(entry)
+        bytearray.__setitem__(self, k, v)
+
+
+# Each side's order of stores, fence and loads (Dekker's), on a recording map.
+def section_order():
+    log = []
+    view = Recording(SIZE, log)
+    r, w = nonblocking_pipe()
+    m = M.Mapped(view, w)
+    real_acquire = m._acquire
+    flip = [None]
+
+    def acquire():
+        log.append(["fence"])
+        if flip[0] is not None:
+            bytearray.__setitem__(view, slice(HOST_AWAKE, HOST_AWAKE + 1), flip[0])
+        return real_acquire()
+
+    m._acquire = acquire
+    out = {}
+
+    def steps(name, call):
+        del log[:]
+        got = call()
+        out[name] = [got, list(log), drain(r)]
+
+    bytearray.__setitem__(view, slice(HOST_AWAKE, HOST_AWAKE + 1), b"\x01")
+    m.taken = 5
+    steps("publish", lambda: m.publish("json", b'{"a":1}', 0.5, 10, True))
+    flip[0] = b"\x00"
+    steps("publish, the host asleep at the fence", lambda: m.publish("str", b"abc", 0.5, 10, False))
+    steps("publish, the host asleep", lambda: m.publish("str", b"abc", 0.5, 10, False))
+    steps("wake", m.wake)
+    steps("sleep", m.sleep)
+    os.close(r)
+    os.close(w)
+    return out
 
 
 def section_flag():
@@ -459,52 +622,60 @@ def section_receive():
         return [message, None if payload is None else text(payload), ch.via_map, list(log), ch.reader.io.tell(),
                 ord(ch.mapped.view[PY_AWAKE:PY_AWAKE + 1])]
 
-    ch, view, log, r = channel(FRAMES["sock1"])
+    ch, view, log, r = channel(SOCKET["sock1"])
     ch.mapped.wake()
     put_request(view, FRAMES["map1"], 1)
     out["map first"] = [receive(ch, log), receive(ch, log)]
 
-    ch, view, log, r = channel(FRAMES["sock2"])
+    ch, view, log, r = channel(SOCKET["sock2"])
     ch.mapped.wake()
-    # The host writes the next frame just as the loop stores its flag (it saw the loop awake: no bell).
+    # The host writes the next request just as the loop stores its flag (it saw the loop awake: no bell).
     ch.mapped.on_sleep = lambda: put_request(view, FRAMES["map2"], 1)
     out["written while it stores its flag"] = [receive(ch, log), receive(ch, log)]
 
-    ch, view, log, r = channel(BELL + FRAMES["sock3"])
+    ch, view, log, r = channel(BELL + SOCKET["sock3"])
     ch.mapped.wake()
     # The host writes while the loop blocks on the socket, and rings.
     ch.reader.hook = lambda: put_request(view, FRAMES["map3"], 1)
     out["a bell, then the map"] = [receive(ch, log), receive(ch, log)]
 
-    ch, view, log, r = channel(BELL + FRAMES["sock4"])
+    ch, view, log, r = channel(BELL + SOCKET["sock4"])
     out["a stale bell"] = [receive(ch, log)]
 
     ch, view, log, r = channel(BELL)
     out["a bell, then the end"] = [receive(ch, log)]
 
     # Each result goes back the way its request came.
-    ch, view, log, r = channel(FRAMES["sock6"])
+    ch, view, log, r = channel(SOCKET["sock6"])
     view[HOST_AWAKE:HOST_AWAKE + 1] = b"\x01"
     put_request(view, FRAMES["map6"], 1)
     routes = []
 
-    def result(request_id, body):
-        ch.send_result(request_id, "json", body, 1.5, 100)
-        n = U32.unpack(view[RESULT:RESULT + 4])[0]
-        routes.append([request_id, ch.via_map, text(view[RES_SEQ:RES_SEQ + 4]), text(view[RESULT + 4:RESULT + 4 + n]), drain(r)])
+    # [id, via_map after the result, number in the map, the result's region in the map (head and
+    #  body, its length as the head says), socket bytes]
+    def result(request_id, kind, body, duration_ms, max_rss_kb, fenced):
+        ch.send_result(request_id, kind, body, duration_ms, max_rss_kb, fenced)
+        n = min(U32.unpack(view[RESULT:RESULT + 4])[0], REGION - RESULT_HEAD)
+        routes.append([request_id, ch.via_map, text(view[RES_SEQ:RES_SEQ + 4]), text(view[RESULT:RESULT + RESULT_HEAD + n]), drain(r)])
 
     got = receive(ch, log)
     routes.append([got[0]["id"], got[2]])
-    result("map-6", b'{"r":6}')
+    result("map-6", "json", b'{"r":6}', 1.5, 100, True)
     got = receive(ch, log)
     routes.append([got[0]["id"], got[2]])
-    result("sock-6", b'{"r":7}')
+    result("sock-6", "json", b'{"r":7}', 1.5, 100, True)
     put_request(view, FRAMES["map7"], 2)
     got = receive(ch, log)
     routes.append([got[0]["id"], got[2]])
     # The host went to sleep meanwhile: the socket carries the result.
     view[HOST_AWAKE:HOST_AWAKE + 1] = b"\x00"
-    result("map-7", b'{"r":8}')
+    result("map-7", "json", b'{"r":8}', 1.5, 100, True)
+    # Awake again: a str result, no fence, each field as send_result was given it.
+    view[HOST_AWAKE:HOST_AWAKE + 1] = b"\x01"
+    put_request(view, FRAMES["map9"], 3)
+    got = receive(ch, log)
+    routes.append([got[0]["id"], got[2]])
+    result("map-9", "str", u"caf\u00e9".encode("utf-8"), 0.25, 7, False)
     out["routes"] = routes
 
     # A context call's reply: read from the socket, the map not looked at.
@@ -594,8 +765,9 @@ def section_linger():
 
 
 results = {}
-for name, section in (("open", section_open), ("take", section_take), ("publish", section_publish),
-                      ("flag", section_flag), ("receive", section_receive), ("linger", section_linger)):
+for name, section in (("contract", section_contract), ("open", section_open), ("take", section_take),
+                      ("publish", section_publish), ("order", section_order), ("flag", section_flag),
+                      ("receive", section_receive), ("linger", section_linger)):
     try:
         results[name] = section()
     except Exception:
@@ -603,7 +775,9 @@ for name, section in (("open", section_open), ("take", section_take), ("publish"
 sys.stdout.write(json.dumps(results))
 `;
 
-// The host's own code writes the frame and reads the result; the interpreter maps the file as fd 3.
+// The host's own code writes the request and reads the result; the interpreter maps the file as fd 3,
+// receives through its channel and sends the result as argv[4] says: [kind, fenced, durationMs,
+// maxRssKb], the body the event's bytes reversed (their first 65512, the most a result carries).
 const ROUND_TRIP = String.raw`
 import errno, fcntl, io, json, os, sys
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
@@ -611,7 +785,10 @@ import fgrun_map as M
 import fgrun_protocol as P
 r, w = os.pipe()
 fcntl.fcntl(r, fcntl.F_SETFL, fcntl.fcntl(r, fcntl.F_GETFL) | os.O_NONBLOCK)
+# Room for a result the socket would carry instead (F_SETPIPE_SZ): the case fails, never hangs.
+fcntl.fcntl(w, 1031, 1 << 20)
 m = M.open_map(3, json.loads(sys.argv[3]), w)
+kind, fenced, duration_ms, max_rss_kb = json.loads(sys.argv[4])
 try:
     os.fstat(3)
     fd3 = "open"
@@ -621,32 +798,49 @@ ch = P.Channel(io.BytesIO(b""), write_fd=w)
 ch.mapped = m
 message, payload = ch.receive()
 via_map = ch.via_map
-ch.send_result(message["id"], "json", payload[::-1], 2.5, 4096)
-try:
-    written = os.read(r, 100)
-except OSError:
-    written = b""
-sys.stdout.write(json.dumps({"mapped": type(m).__name__, "fd3": fd3, "message": message,
+ch.send_result(message["id"], kind, payload[::-1][:65512], duration_ms, max_rss_kb, fenced)
+written = b""
+while True:
+    try:
+        chunk = os.read(r, 1 << 20)
+    except OSError:
+        break
+    if not chunk:
+        break
+    written += chunk
+sys.stdout.write(json.dumps({"mapped": type(m).__name__, "fd3": fd3, "message": message, "taken": m.taken,
                              "payload": payload.decode("utf-8"), "via_map": via_map, "socket": written.decode("latin-1")}))
 `;
 
 type Step = [string, ...unknown[]];
 interface Out {
+  contract: Record<string, unknown>;
   open: Record<string, unknown>;
   take: Step[];
-  publish: { steps: Step[]; asleep: string; first: string; second: string; full: [number, string, string, string] };
+  publish: Step[];
+  order: Record<string, [unknown, unknown[][], string]>;
   flag: Step[];
   receive: Record<string, unknown>;
   linger: { steps: Step[]; pollEvery: number; window: number };
 }
 
-const resultHeader = (id: string, size: number, duration: string, peak: number) =>
-  `{"type":"result","id":"${id}","ok":true,"kind":"json","size":${size},"durationMs":${duration},"maxRssKb":${peak},"fenced":true}\n`;
+// The result header the socket carries (the text frame's, unchanged by the map).
+const resultHeader = (id: string, size: number, duration: string, peak: number, fenced = true) =>
+  `{"type":"result","id":"${id}","ok":true,"kind":"json","size":${size},"durationMs":${duration},"maxRssKb":${peak},"fenced":${fenced}}\n`;
+
+// A step's result regions (the column `at`) read back field by field.
+const readColumn = (steps: Step[], at: number): unknown[][] =>
+  steps.map((step) => step.map((value, i) => (i === at && typeof value === 'string' ? readResult(value) : value)));
 
 describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
   let sections: Out;
   beforeAll(() => {
-    const run = spawnSync(runtime.path, ['-c', SCRIPT, BOOTSTRAP, SHIM], { input: JSON.stringify(FRAMES), encoding: 'utf8' });
+    const run = spawnSync(runtime.path, ['-c', SCRIPT, BOOTSTRAP, SHIM], {
+      input: JSON.stringify({ map: MAP, socket: SOCKET }),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     sections = JSON.parse(run.stdout) as Out;
@@ -658,6 +852,27 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
       if (typeof value.failed === 'string') throw new Error(value.failed);
       return value;
     },
+  });
+
+  it('the contract, on both sides, lays the map out as the cases here are written', () => {
+    const layout = {
+      bytes: 135168,
+      requestSeq: 0,
+      resultSeq: 64,
+      pythonAwake: 128,
+      hostAwake: 192,
+      token: 256,
+      request: 4096,
+      result: 69632,
+      regionBytes: REGION,
+      requestHead: REQUEST_HEAD,
+      resultHead: RESULT_HEAD,
+      resultKinds: ['none', 'str', 'json'],
+    };
+    expect(M).toEqual(layout);
+    expect(out.contract).toEqual(layout);
+    // Each region ends where the next thing begins: the result's at the file's end.
+    expect([M.request + M.regionBytes, M.result + M.regionBytes]).toEqual([M.result, M.bytes]);
   });
 
   it('open_map maps the offered file only when its fd, size and token match, on x86-64, and closes the fd every time', () => {
@@ -680,67 +895,94 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
     expect(out.open['no fd']).toEqual(['NoneType']);
   });
 
-  it('take() gives the host\'s frame as (message, payload) at the next number only, rejects what is no invoke, wraps at 2**32', () => {
-    // [case, (message, payload) | null | error, header path, taken after, ready() after]
-    const ok = (id: string, event: string) => [header(id, event), latin1(Buffer.from(event, 'utf8'))];
-    const noFrame = { ProtocolError: 'the mapped channel holds no frame' };
-    const noInvoke = { ProtocolError: 'the mapped channel holds no invoke' };
-    const malformed = { ProtocolError: 'malformed mapped frame' };
-    // The host escapes these ids in the header: the bootstrap's fast path leaves them to json.loads.
-    expect([FRAMES.quote.split('\n')[0], FRAMES.accent.split('\n')[0]]).toEqual([
-      '{"type":"invoke","id":"say \\"hi\\"","size":2,"timeoutMs":3000,"linger":true}',
-      '{"type":"invoke","id":"caf\\u00e9","size":3,"timeoutMs":3000,"linger":true}',
-    ]);
+  it('take() reads the id and the event at their offsets at the next number only, refuses lengths past the region and ids not UTF-8, wraps at 2**32', () => {
+    // [case, (message, payload, the id is text, the payload bytes) | null | error, taken after, ready() after]
+    const ok = (id: string, event: string, timeoutMs = 3000) => [header(id, event, timeoutMs), utf8(event), true, true];
+    const tooLong = (idBytes: number, size: number) => ({
+      ProtocolError: `the mapped channel holds no invoke: an id of ${idBytes} bytes and an event of ${size}`,
+    });
+    const notUtf8 = { ProtocolError: 'the mapped channel holds no invoke: its id is not UTF-8' };
+    // The region's bytes as laid out: the id at 12, the event right after it.
+    expect(MAP.plain).toBe(`${u32(Buffer.byteLength(EVENT))}${u32(3000)}\x05\x00\x00\x00req-1${utf8(EVENT)}`);
+    expect([MAP.fits.length, MAP.overByOne.length, MAP.longestId.length, MAP.longestEvent.length]).toEqual([REGION, REGION, REGION, REGION]);
     expect(out.take).toEqual([
-      ['nothing yet', null, [], 0, false],
-      ['plain id', ok('req-1', EVENT), ['header'], 1, false],
-      ['the same number again', null, [], 1, false],
-      ['a number ahead', null, [], 1, false],
-      ['a number behind', null, [], 1, false],
-      ['a quote in the id', ok('say "hi"', '{}'), ['json'], 2, false],
-      ['a non-ASCII id', ok('caf\u00e9', '[1]'), ['json'], 3, false],
-      ['an empty event', ok('e', ''), ['header'], 4, false],
-      ['newlines in the event', ok('p', PRETTY), ['header'], 5, false],
-      ['a reply', noInvoke, ['json'], 6, false],
-      ['a bell', noInvoke, ['json'], 7, false],
-      ['no newline', noFrame, [], 8, false],
-      ['size 3, 4 bytes', noInvoke, ['header'], 9, false],
-      ['size 5, 4 bytes', noInvoke, ['header'], 10, false],
-      ['length one short', noInvoke, ['header'], 11, false],
-      ['length one long', noInvoke, ['header'], 12, false],
-      ['malformed JSON', malformed, ['json'], 13, false],
-      ['a raw non-ASCII byte', malformed, ['json'], 14, false],
-      ['not an object', noInvoke, ['json'], 15, false],
-      ['length frameBytes + 1', noFrame, [], 16, false],
-      ['length 2**32 - 1', noFrame, [], 17, false],
-      ['length 0', noFrame, [], 18, false],
-      ['a good frame after errors', ok('after-errors', '{}'), ['header'], 19, false],
-      // [frame length, size, payload = the frame's bytes before its newline]
-      ['frameBytes long', [M.frameBytes, Buffer.byteLength(LARGEST), true], ['header'], 20, false],
-      ['number 2**32 - 1', ok('w1', '1'), ['header'], 0xffffffff, false],
-      ['number 0 after it', ok('w2', '2'), ['header'], 0, false],
-      ['then 1', ok('w3', '3'), ['header'], 1, false],
+      ['nothing yet', null, 0, false],
+      ['an ASCII id, a UTF-8 event', ok('req-1', EVENT), 1, false],
+      ['the same number again', null, 1, false],
+      ['a number ahead', null, 1, false],
+      ['a number behind', null, 1, false],
+      ['a quote and a backslash in the id', ok(QUOTE_ID, '{}'), 2, false],
+      ['a two-byte character in the id', ok('café', '[1]'), 3, false],
+      ['three- and four-byte characters in the id', ok(WIDE_ID, '"x"'), 4, false],
+      ['an empty event', ok('e', ''), 5, false],
+      ['an empty id', ok('', '{"no":"id"}'), 6, false],
+      ['newlines in the event', ok('p', PRETTY), 7, false],
+      ['timeoutMs 0', ok('t0', '0', 0), 8, false],
+      ['timeoutMs 2**32 - 1', ok('t1', '1', 0xffffffff), 9, false],
+      ['timeoutMs 0x89abcdef', ok('t2', '2', 0x89abcdef), 10, false],
+      ['a long request', ok('long', LONG_EVENT), 11, false],
+      ['a short request over its bytes', ok('s', '1'), 12, false],
+      // The id's length is the uint16 at 8 alone.
+      ['the uint16 after the id\'s length set', ok('r', '{}'), 13, false],
+      ['12 + id + event: the region exactly', ok('max', FITS), 14, false],
+      ['the longest id, no event', ok(LONGEST_ID, ''), 15, false],
+      ['no id, the longest event', ok('', LONGEST_EVENT), 16, false],
+      // Refused, and the number taken all the same: the next request is the next number.
+      ['one byte more', tooLong(3, Buffer.byteLength(FITS) + 1), 17, false],
+      ['an id one byte too long', tooLong(REQUEST_MOST + 1, 0), 18, false],
+      ['both lengths at their most', tooLong(0xffff, 0xffffffff), 19, false],
+      ['an event of 2**32 - 1 bytes', tooLong(1, 0xffffffff), 20, false],
+      ['an id with a byte 0xff', notUtf8, 21, false],
+      ['an id cut inside a character', notUtf8, 22, false],
+      ['a good request after errors', ok('after-errors', '{}'), 23, false],
+      ['number 2**32 - 1', ok('w1', '1'), 0xffffffff, false],
+      ['number 0 after it', ok('w2', '2'), 0, false],
+      ['then 1', ok('w3', '3'), 1, false],
     ]);
   });
 
-  it('publish() writes length, frame and number while the host is awake, else nothing; rings once when the host sleeps meanwhile', () => {
-    const head = '{"type":"result","id":"p-1","ok":true,"kind":"json","size":7,"durationMs":0.500,"maxRssKb":10,"fenced":true}\n';
-    // [case, returned, published, number in the file, anything written, nothing else written,
-    //  the number as the fence saw it (one per fence), socket bytes]
-    expect(out.publish.steps).toEqual([
-      ['the host asleep', false, 0, u32(0), false, true, [], ''],
-      ["the host's flag 2", false, 0, u32(0), false, true, [], ''],
-      ['the host awake', true, 1, u32(1), true, true, [u32(1)], ''],
-      ['again', true, 2, u32(2), true, true, [u32(2)], ''],
-      ['frameBytes + 1', false, 2, u32(2), false, true, [], ''],
-      ['frameBytes', true, 3, u32(3), true, true, [u32(3)], ''],
-      ['the host sleeps meanwhile', true, 4, u32(4), true, true, [u32(4)], BELL],
-      ['the host stays awake', true, 5, u32(5), true, true, [u32(5)], ''],
+  it('publish() writes each head field at its offset and the body at 24, then the number, while the host is awake, else nothing; rings once when the host sleeps meanwhile', () => {
+    // [case, returned, taken, published, number in the file, anything written, nothing else written,
+    //  the number as the fence saw it (one per fence), socket bytes, the result's region as read back]
+    const big = (c: string) => `"${c.repeat(RESULT_MOST - 2)}"`;
+    expect(readColumn(out.publish, 9)).toEqual([
+      ['the host asleep', false, 1, 0, u32(0), false, true, [], '', null],
+      ["the host's flag 2", false, 1, 0, u32(0), false, true, [], '', null],
+      ['json, fenced', true, 1, 1, u32(1), true, true, [u32(1)], '', published(7, 1, 0.123456789, 0x12345678, 'json', 1, '{"a":1}')],
+      ['str, not fenced', true, 2, 2, u32(2), true, true, [u32(2)], '', published(5, 2, 1234.5678, 0x87654321, 'str', 0, utf8('café'))],
+      ['none', true, 3, 3, u32(3), true, true, [u32(3)], '', published(0, 3, 0, 1, 'none', 1, '')],
+      ['a body of 65513 bytes', false, 4, 3, u32(3), false, true, [], '', null],
+      ['a body of 65512 bytes', true, 4, 4, u32(4), true, true, [u32(4)], '', published(RESULT_MOST, 4, 2.5, 3, 'json', 1, big('y'))],
+      ['request and result 2**32 - 1', true, 0xffffffff, 0xffffffff, u32(0xffffffff), true, true, [u32(0xffffffff)], '', published(1, 0xffffffff, 1e-6, 0xffffffff, 'json', 1, '1')],
+      ['request and result 0 after them', true, 0, 0, u32(0), true, true, [u32(0)], '', published(1, 0, 7, 0, 'json', 0, '2')],
+      ['the host sleeps meanwhile', true, 1, 1, u32(1), true, true, [u32(1)], BELL, published(7, 1, 0.5, 10, 'json', 1, '{"a":2}')],
+      ['the host stays awake', true, 2, 2, u32(2), true, true, [u32(2)], '', published(7, 2, 0.5, 10, 'json', 1, '{"a":3}')],
     ]);
-    expect(out.publish.asleep).toBe(u32(0));
-    expect(out.publish.first).toBe(u32(head.length + 8) + head + '{"a":1}\n');
-    expect(out.publish.second).toBe(u32(21) + '{"type":"result"}\n[]\n');
-    expect(out.publish.full).toEqual([4 + M.frameBytes, u32(M.frameBytes), 'h'.repeat(100) + '\n', 'x\n']);
+    // The largest body reaches the file's last byte.
+    expect(M.result + RESULT_HEAD + RESULT_MOST).toBe(M.bytes);
+  });
+
+  it('publish() stores head and body, then the number, then fences, then loads the host\'s flag; sleep() stores the flag, then fences', () => {
+    // [returned, the map's slices read and stored in order ([get|set, offset], the result's head and
+    //  body as they stood when the number was stored) and the fences, socket bytes]
+    const order = Object.fromEntries(
+      Object.entries(out.order).map(([name, [returned, log, socket]]) => [
+        name,
+        [returned, log.map((entry) => (entry.length === 3 ? [entry[0], entry[1], readResult(entry[2] as string)] : entry)), socket],
+      ]),
+    );
+    const flag = ['get', M.hostAwake];
+    expect(order).toEqual({
+      publish: [true, [flag, ['set', M.result + RESULT_HEAD], ['set', M.resultSeq, published(7, 5, 0.5, 10, 'json', 1, '{"a":1}')], ['fence'], flag], ''],
+      'publish, the host asleep at the fence': [
+        true,
+        [flag, ['set', M.result + RESULT_HEAD], ['set', M.resultSeq, published(3, 5, 0.5, 10, 'str', 0, 'abc')], ['fence'], flag],
+        BELL,
+      ],
+      'publish, the host asleep': [false, [flag], ''],
+      wake: [null, [['set', M.pythonAwake]], ''],
+      sleep: [null, [['set', M.pythonAwake], ['fence']], ''],
+    });
   });
 
   it('wake() and sleep() store the pythonAwake byte (1, 0) only when it changes; sleep() fences', () => {
@@ -759,32 +1001,35 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
     const r = out.receive;
     const msg = (id: string, event: string) => header(id, event);
     // [message, payload, via_map, calls, socket bytes read, pythonAwake]
-    const sock1 = Buffer.byteLength(FRAMES.sock1, 'latin1');
+    const sock1 = Buffer.byteLength(SOCKET.sock1, 'latin1');
     expect(r['map first']).toEqual([
       [msg('map-1', '{"m":1}'), '{"m":1}', true, ['take map-1'], 0, 1],
       [msg('sock-1', '{"s":1}'), '{"s":1}', false, ['take -', 'sleep', 'take -', 'readline'], sock1, 0],
     ]);
     expect(r['written while it stores its flag']).toEqual([
       [msg('map-2', '{"m":2}'), '{"m":2}', true, ['take -', 'sleep', 'take map-2'], 0, 0],
-      [msg('sock-2', '{"s":2}'), '{"s":2}', false, ['take -', 'sleep', 'take -', 'readline'], FRAMES.sock2.length, 0],
+      [msg('sock-2', '{"s":2}'), '{"s":2}', false, ['take -', 'sleep', 'take -', 'readline'], SOCKET.sock2.length, 0],
     ]);
     expect(r['a bell, then the map']).toEqual([
       [msg('map-3', '{"m":3}'), '{"m":3}', true, ['take -', 'sleep', 'take -', 'readline', 'take map-3'], BELL.length, 0],
-      [msg('sock-3', '{"s":3}'), '{"s":3}', false, ['take -', 'sleep', 'take -', 'readline'], BELL.length + FRAMES.sock3.length, 0],
+      [msg('sock-3', '{"s":3}'), '{"s":3}', false, ['take -', 'sleep', 'take -', 'readline'], BELL.length + SOCKET.sock3.length, 0],
     ]);
     expect(r['a stale bell']).toEqual([
-      [msg('sock-4', '{"s":4}'), '{"s":4}', false, ['take -', 'sleep', 'take -', 'readline', 'take -', 'readline'], BELL.length + FRAMES.sock4.length, 0],
+      [msg('sock-4', '{"s":4}'), '{"s":4}', false, ['take -', 'sleep', 'take -', 'readline', 'take -', 'readline'], BELL.length + SOCKET.sock4.length, 0],
     ]);
     expect(r['a bell, then the end']).toEqual([[null, null, false, ['take -', 'sleep', 'take -', 'readline', 'take -', 'readline'], BELL.length, 0]]);
     // [id, via_map] per request; [id, via_map after the result, number in the map, result in the map, socket bytes]
-    const mapped6 = resultHeader('map-6', 7, '1.500', 100) + '{"r":6}\n';
-    expect(r.routes).toEqual([
+    const mapped6 = published(7, 1, 1.5, 100, 'json', 1, '{"r":6}');
+    expect(readColumn(r.routes as Step[], 3)).toEqual([
       ['map-6', true],
       ['map-6', false, u32(1), mapped6, ''],
       ['sock-6', false],
       ['sock-6', false, u32(1), mapped6, resultHeader('sock-6', 7, '1.500', 100) + '{"r":7}\n'],
       ['map-7', true],
       ['map-7', false, u32(1), mapped6, resultHeader('map-7', 7, '1.500', 100) + '{"r":8}\n'],
+      ['map-9', true],
+      // The third request the map carried: its number, the kind's code, fenced 0.
+      ['map-9', false, u32(2), published(5, 3, 0.25, 7, 'str', 0, utf8('café')), ''],
     ]);
     const reply = (value: string) => ({ type: 'reply', seq: 1, value });
     const replyLength = `{"type":"reply","seq":1,"value":"v"}\n`.length;
@@ -814,31 +1059,67 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
 });
 
 describeEachRuntime('the mapped channel, the host\'s file on fd 3', (runtime) => {
-  const offer = offerMap();
-  it.skipIf(offer === null)('takes the invoke the host\'s code wrote and publishes a result the host\'s code reads', () => {
-    const { fd, token } = offer!;
-    const delivered: string[] = [];
-    const failed: string[] = [];
-    let rings = 0;
-    const host = new MappedChannel(fd, (frame) => delivered.push(latin1(frame)), () => rings++, (why) => failed.push(why));
-    try {
-      host.wake();
-      expect(host.send('rt-1', EVENT, 3000)).toBe(true);
-      // The bootstrap had not said it spins: the host rang.
-      expect(rings).toBe(1);
-      const run = spawnSync(runtime.path, ['-c', ROUND_TRIP, BOOTSTRAP, SHIM, JSON.stringify({ fd: 3, token })], {
-        stdio: ['pipe', 'pipe', 'pipe', fd],
-        encoding: 'utf8',
-      });
-      expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual({ mapped: 'Mapped', fd3: 'EBADF', message: header('rt-1', EVENT), payload: EVENT, via_map: true, socket: '' });
-      expect(host.poll()).toBe(true);
-      const body = latin1(Buffer.from(EVENT, 'utf8').reverse());
-      expect(delivered).toEqual([resultHeader('rt-1', body.length, '2.500', 4096) + body + '\n']);
-      expect([host.taken, failed]).toEqual([1, []]);
-      expect(host.poll()).toBe(false);
-    } finally {
-      closeSync(fd);
-    }
-  });
+  // [name, id, event, timeoutMs, the result as the bootstrap sends it: [kind, fenced, durationMs,
+  //  maxRssKb], durationMs as the host delivers it (three decimals, as the socket's header gives it)]
+  const cases: [string, string, string, number, [ResultMessage['kind'] & string, boolean, number, number], number][] = [
+    ['an ASCII id, a json result, fenced', 'rt-1', EVENT, 3000, ['json', true, 2.5, 4096], 2.5],
+    // A body past the host's first read of the result (2048 bytes with the head).
+    ['a non-ASCII id, a str result of 3 KB, no fence', 'rt-é中😀', `"${'z'.repeat(3000)}é"`, 0x89abcdef, ['str', false, 1.23456, 0xffffffff], 1.235],
+    // The host's bound and the bootstrap's agree: 12 + id + event, the region exactly; the result
+    // the largest the map carries.
+    ['the largest request, the largest result', 'max-é', `"${'q'.repeat(REQUEST_MOST - Buffer.byteLength('max-é') - 2)}"`, 0, ['json', true, 0.001, 1], 0.001],
+  ];
+  for (const [name, id, event, timeoutMs, sent, durationMs] of cases) {
+    const offer = offerMap();
+    it.skipIf(offer === null)(`takes the invoke the host's code wrote and publishes a result the host's code reads: ${name}`, () => {
+      const { fd, token } = offer!;
+      const delivered: [ResultMessage, string][] = [];
+      const failed: string[] = [];
+      let rings = 0;
+      const host = new MappedChannel(fd, (message, body) => delivered.push([message, latin1(body)]), () => rings++, (why) => failed.push(why));
+      const [kind, fenced, sentMs, maxRssKb] = sent;
+      try {
+        host.wake();
+        expect(host.send(id, event, timeoutMs)).toBe(true);
+        // The bootstrap had not said it spins: the host rang.
+        expect(rings).toBe(1);
+        // The host's code wrote the request as the contract lays it out (as the cases above are
+        // written), and its number.
+        const laid = request(id, event, timeoutMs);
+        const written = Buffer.alloc(laid.length + 4);
+        readSync(fd, written, 0, written.length, M.request);
+        const number = Buffer.alloc(4);
+        readSync(fd, number, 0, 4, M.requestSeq);
+        expect([latin1(written.subarray(0, laid.length)), latin1(number)]).toEqual([laid, u32(1)]);
+        const run = spawnSync(runtime.path, ['-c', ROUND_TRIP, BOOTSTRAP, SHIM, JSON.stringify({ fd: 3, token }), JSON.stringify(sent)], {
+          stdio: ['pipe', 'pipe', 'pipe', fd],
+          encoding: 'utf8',
+          maxBuffer: 16 * 1024 * 1024,
+          timeout: 60_000,
+        });
+        expect(run.stderr).toBe('');
+        expect(JSON.parse(run.stdout)).toEqual({
+          mapped: 'Mapped',
+          fd3: 'EBADF',
+          message: header(id, event, timeoutMs),
+          taken: 1,
+          payload: event,
+          via_map: true,
+          socket: '',
+        });
+        const body = latin1(Buffer.from(event, 'utf8').reverse().subarray(0, RESULT_MOST));
+        // The result in the file, field by field, its duration unrounded; its number.
+        const region = Buffer.alloc(RESULT_HEAD + body.length);
+        readSync(fd, region, 0, region.length, M.result);
+        readSync(fd, number, 0, 4, M.resultSeq);
+        expect([readResult(latin1(region)), latin1(number)]).toEqual([published(body.length, 1, sentMs, maxRssKb, kind, fenced ? 1 : 0, body), u32(1)]);
+        expect(host.poll()).toBe(true);
+        expect(delivered).toEqual([[{ type: 'result', id, ok: true, kind, size: body.length, durationMs, maxRssKb, fenced }, body]]);
+        expect([host.taken, failed]).toEqual([1, []]);
+        expect(host.poll()).toBe(false);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  }
 });
