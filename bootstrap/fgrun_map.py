@@ -26,7 +26,6 @@ except ImportError:
 
 _U32 = struct.Struct("<I")
 _pack = _U32.pack
-_unpack = _U32.unpack
 # The bell frame the bootstrap writes: the contract's `bell`, encoded as Channel.send encodes a frame.
 BELL = json.dumps({"type": "bell"}, separators=(",", ":")).encode("ascii") + b"\n"
 _AWAKE = b"\x01"

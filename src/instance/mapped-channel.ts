@@ -84,6 +84,8 @@ const FIRST_READ = 2048;
 /** The most an invoke's id and event, or a result's body, may take in the file. */
 const REQUEST_MOST = M.regionBytes - M.requestHead;
 const RESULT_MOST = M.regionBytes - M.resultHead;
+/** A UTF-16 code unit of a surrogate pair without its other half. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 /** A duration past this (~31 years) is no bootstrap's. */
 const MAX_DURATION_MS = 1e12;
 /** The bell frame the host writes (the contract's `bell`, encoded as every host frame is). */
@@ -125,7 +127,7 @@ export class MappedChannel {
   ) {}
 
   // Write an invoke (its `linger` true) into the file, in the contract's binary layout, or false
-  // when the socket is to carry it: it is too large, its timeout no uint32 of ms, or the last invoke
+  // when the socket is to carry it: it is too large, its timeout no uint32 of ms, its id no UTF-8, or the last invoke
   // found the bootstrap asleep and it still is. Rings the bootstrap's bell when it said it sleeps.
   send(id: string, event: Buffer | string, timeoutMs: number): boolean {
     if (this.detached) return false;
@@ -136,7 +138,8 @@ export class MappedChannel {
       if (this.flag[0] !== 1) return false;
       this.sleepy = false;
     }
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 0xffffffff) return false;
+    // An id with a lone surrogate has no UTF-8 (it would arrive as U+FFFD): the socket's JSON escapes it.
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 0xffffffff || LONE_SURROGATE.test(id)) return false;
     const size = typeof event === 'string' ? Buffer.byteLength(event, 'utf8') : event.length;
     const idBytes = Buffer.byteLength(id, 'utf8');
     if (size > REQUEST_MOST || idBytes + size > REQUEST_MOST) return false;

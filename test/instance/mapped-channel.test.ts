@@ -317,6 +317,10 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
       for (const timeoutMs of [-1, 2 ** 32, 2 ** 32 + 3000, 1.5, 2999.999, -0.5, 2 ** 53, NaN, Infinity, -Infinity]) {
         expect(map.send('bad', '{}', timeoutMs), `timeout ${timeoutMs}`).toBe(false);
       }
+      // An id with a lone surrogate has no UTF-8 (it would arrive as U+FFFD): the socket's JSON escapes it.
+      for (const id of ['rt-\ud800', '\udfff', 'a\udc00b', '\ud83d', 'x\ud83d\ud83d\ude00']) {
+        expect(map.send(id, '{}', 3000), JSON.stringify(id)).toBe(false);
+      }
       expectBytes(read(fd, 0, M.bytes), before);
       expect([map.sent, b.rings, failures]).toEqual([taken.length, 0, []]);
     } finally {
@@ -428,6 +432,8 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
         [{ durationMs: -Infinity }, 'a mapped result with a malformed head'],
         [{ durationMs: Infinity }, 'a mapped result with a malformed head'],
         [{ durationMs: NaN }, 'a mapped result with a malformed head'],
+        [{ durationMs: 1e12 }, 'a mapped result with a malformed head'],
+        [{ durationMs: 1.7e308 }, 'a mapped result with a malformed head'],
       ];
       for (const [i, [head, why]] of cases.entries()) {
         publish(fd, i + 1, { answers: map.sent, ...head }, bodyOf(100));
@@ -983,6 +989,24 @@ describeEachRuntime('the mapped channel', (runtime) => {
       await throughMap('utf8', JSON.stringify({ context: true, reply }), echo('utf8', reply));
       // Escaped as the host's encoder never escapes (\u00e9): json.loads reads it all the same.
       await throughMap('escaped', '{"context":true,"reply":"\\u00e9\\u4e2d\\ud83d\\ude00"}', echo('escaped', 'é中😀'));
+    });
+
+    it('leaves an id with a lone surrogate (it has no UTF-8) to the socket, whose JSON carries it exactly', async () => {
+      for (const id of ['rt-\ud800', 'x\udfffy']) {
+        await intoMap();
+        const reply = `for ${id}`;
+        const start = performance.now();
+        const { outcome, requests, results } = await counted(instance, () => instance.invoke(id, JSON.stringify({ context: 'json', reply })));
+        const elapsedMs = performance.now() - start;
+        expect(outcome.kind, JSON.stringify(id)).toBe('done');
+        const done = outcome as { message: ResultMessage; payload: Buffer };
+        expect(done.message).toMatchObject({ type: 'result', id, ok: true, kind: 'json' });
+        const body = JSON.parse(done.payload.toString('utf8')) as { id: string; left: number; reply: string };
+        expect([body.id, body.reply]).toEqual([id, reply]);
+        expect(body.left).toBeLessThanOrEqual(timeoutMs);
+        expect(body.left).toBeGreaterThanOrEqual(timeoutMs - Math.ceil(elapsedMs) - 1);
+        expect([requests, results], JSON.stringify(id)).toEqual([0, 0]);
+      }
     });
 
     it(`takes results through the map under and over the first read, up to ${RESULT_MOST} bytes of body, never one byte more; empty, 'none' and 'json' ones alike, their heads as written`, async () => {
