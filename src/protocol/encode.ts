@@ -23,7 +23,7 @@ const PLAIN_ID = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 // The invoke frame's header line (ASCII even when the request id is not) for a payload of `size`
 // bytes. bootstrap/fgrun_protocol.py reads this exact header without json.loads.
-export function invokeHeader(id: string, size: number, timeoutMs: number, linger: boolean): string {
+function invokeHeader(id: string, size: number, timeoutMs: number, linger: boolean): string {
   const quoted = PLAIN_ID.test(id) ? `"${id}"` : asciiJson(id);
   return `{"type":"invoke","id":${quoted},"size":${size},"timeoutMs":${timeoutMs},"linger":${linger}}\n`;
 }
