@@ -26,6 +26,9 @@ PYTHON_MESSAGES = {
 # How long either side stays awake for the other's answer while an invoke lingers, microseconds.
 LINGER_WINDOW_US = 100
 
+# How long a side stays awake for an answer the other side's sleep makes slow, microseconds.
+LINGER_RECOVER_US = 500
+
 # The mapped channel's layout: offsets and sizes in bytes (docs/protocol.md).
 MAPPED_CHANNEL = {
     "bytes": 135168,

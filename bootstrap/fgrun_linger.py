@@ -7,17 +7,22 @@
 # busy: lingering starts once two results are less than ARM apart (never after the first, so a
 # one-shot invoke neither lingers nor imports select), and stops after MISSES windows in a row
 # passed with no request, for twice as many results each time; requests spaced out cost a clock
-# read each.
+# read each. A result that found the host asleep (it is slow to wake) is followed by a longer spin,
+# RECOVER: sleeping at WINDOW would make the next exchange slow too (docs/performance.md, "Issue 22,
+# tenth pass").
 import os
 import time
 
-from fgrun_contract import LINGER_WINDOW_US
+from fgrun_contract import LINGER_RECOVER_US, LINGER_WINDOW_US
 
 _clock = getattr(time, "perf_counter", time.time)
 
 # Seconds: the longest spin (the contract's window, which the host waits awake too); the time
 # between two results under which lingering starts.
 WINDOW = LINGER_WINDOW_US / 1e6
+# Seconds: the spin after a result that found the host asleep (mapped channel only): the host wakes
+# slowly, and a window that passes before its next request sends this side to sleep too.
+RECOVER = LINGER_RECOVER_US / 1e6
 ARM = 0.001
 # Windows in a row that pass with no request before lingering stops, and the most results it then
 # lets pass before it may start again (a caller just slower than the window wastes ~MISSES windows
@@ -99,6 +104,11 @@ class Linger(object):
     # meanwhile. Two results less than ARM apart (a caller that keeps the instance busy) start
     # lingering. All of it after the result's write, off the round trip's path.
     def after_result(self, allowed=True):
+        mapped = self.mapped
+        # The result found the host asleep (fgrun_map.py): its next request will be slow to come.
+        slept = mapped is not None and mapped.host_slept
+        if slept:
+            mapped.host_slept = False
         if not allowed:
             self.sent_at = None
             return False
@@ -118,9 +128,8 @@ class Linger(object):
         if poll is None:
             poll = self.poll = self.poller(self.fd)
             self.pause = yielder()
-        end = now + WINDOW
+        end = now + (RECOVER if slept else WINDOW)
         pause = self.pause
-        mapped = self.mapped
         if mapped is not None:
             mapped.wake()
             ready = mapped.ready

@@ -110,8 +110,10 @@ class Mapped(object):
         self.taken = 0
         self.want = _pack(1)
         self.published = 0
-        # What this side's flag in the file says.
+        # What this side's flag in the file says; whether the last result found the host asleep (it
+        # will be slow to send the next request: the linger waits longer for it).
         self.awake = False
+        self.host_slept = False
         lock = allocate_lock()
         self._acquire = lock.acquire
         self._release = lock.release
@@ -160,7 +162,10 @@ class Mapped(object):
     def publish(self, kind, body, duration_ms, max_rss_kb, fenced):
         size = len(body)
         view = self.view
-        if size > _RESULT_MOST or view[_HOST_AWAKE:_HOST_AWAKE + 1] != _AWAKE:
+        if size > _RESULT_MOST:
+            return False
+        if view[_HOST_AWAKE:_HOST_AWAKE + 1] != _AWAKE:
+            self.host_slept = True
             return False
         _RESULT_HEAD.pack_into(view, _RESULT, size, self.taken, duration_ms, max_rss_kb, _KINDS[kind], 1 if fenced else 0)
         view[_RESULT_AT:_RESULT_AT + size] = body
@@ -169,5 +174,6 @@ class Mapped(object):
         self._acquire()
         self._release()
         if view[_HOST_AWAKE:_HOST_AWAKE + 1] != _AWAKE:
+            self.host_slept = True
             os.write(self.write_fd, BELL)
         return True

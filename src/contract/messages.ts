@@ -107,6 +107,13 @@ function hostSchemas() {
  * the host keeps its event loop turning this long for the answer (src/instance/linger.ts). */
 export const LINGER_WINDOW_US = 100;
 
+/** How long a side stays awake, µs, for an answer it knows will be slow because the other side was
+ * asleep (its CPU's wake-up and a cold first turn: 150-400 µs measured), while the caller keeps the
+ * instance busy: the host after it had to wake the bootstrap for an invoke, the bootstrap after its
+ * result found the host asleep. Falling asleep at LINGER_WINDOW_US instead makes the next exchange
+ * slow too, request after request (docs/performance.md, "Issue 22, tenth pass"). */
+export const LINGER_RECOVER_US = 500;
+
 /** The mapped channel (docs/protocol.md): a tmpfs file both sides map or read at fixed offsets, through
  * which a lingering invoke and its result travel without a socket. Offsets in bytes; each sequence
  * number is a little-endian uint32, each awake flag one byte (1: spinning, reads the map; 0: asleep,

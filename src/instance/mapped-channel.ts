@@ -104,8 +104,8 @@ export class MappedChannel {
   taken = 0;
   /** What this side's flag in the file says. */
   private awake = false;
-  /** The last invoke sent through the file found the bootstrap asleep (it rang). */
-  private sleepy = false;
+  /** The last invoke sent found the bootstrap asleep: it rang, or left the invoke to the socket. */
+  sleepy = false;
   private readonly number = Buffer.alloc(4);
   private readonly flag = Buffer.alloc(1);
   private out: Buffer | null = null;

@@ -70,6 +70,47 @@ const POLICY = [
   'sys.stdout.write(json.dumps({"steps": out, "window": L.WINDOW, "arm": L.ARM}))',
 ].join('\n');
 
+// The spin on a mapped channel (fgrun_map.Mapped's ready/wake, faked): nothing ever comes, each
+// pause moves the clock 10 µs, so the pauses count the window: WINDOW after a result, RECOVER after
+// one that found the host asleep (the map's host_slept, cleared once used, also by a result the host
+// did not let linger).
+const MAPPED = [
+  ...IMPORT_LINGER,
+  't = [0.0]',
+  'pauses = [0]',
+  'def clock():',
+  '    return t[0]',
+  'def tick():',
+  '    pauses[0] += 1',
+  '    t[0] += 0.00001',
+  'L.yielder = lambda: tick',
+  'def poller(fd):',
+  '    return lambda ms: []',
+  'class Map(object):',
+  '    host_slept = False',
+  '    def ready(self):',
+  '        return False',
+  '    def wake(self):',
+  '        pass',
+  'm = Map()',
+  'g = L.Linger(7, poller, clock)',
+  'g.mapped = m',
+  'out = []',
+  'def step(name, slept=False, allowed=True):',
+  '    t[0] += 0.00005',
+  '    m.host_slept = slept',
+  '    before = pauses[0]',
+  '    found = g.after_result(allowed)',
+  '    out.append([name, found, pauses[0] - before, m.host_slept])',
+  'step("first result: no spin")',
+  'step("lingers: WINDOW")',
+  'step("the host slept: RECOVER", True)',
+  'step("then WINDOW again")',
+  'step("the host slept, but said not to linger", True, False)',
+  'step("the flag was used: WINDOW")',
+  'sys.stdout.write(json.dumps({"steps": out, "recover": L.RECOVER}))',
+].join('\n');
+
 const REAL = [
   ...IMPORT_LINGER,
   'a, b = socket.socketpair()',
@@ -122,6 +163,21 @@ describeEachRuntime('linger after a result', (runtime) => {
       ['stopped: 1 result let pass (back to 1 after a catch)', false, 0, false, 1],
       ['2 ms later: a caller spaced out', false, 0, false, 1],
       ['50 us later again', false, 4, true, 1],
+    ]);
+  });
+
+  it('spins RECOVER instead of WINDOW on the mapped channel after a result that found the host asleep, once', () => {
+    const { steps, recover } = JSON.parse(execFileSync(runtime.path, ['-c', MAPPED]).toString()) as { steps: Array<[string, boolean, number, boolean]>; recover: number };
+    expect(recover).toBe(0.0005);
+    // [step, found input, pauses (10 µs each), host_slept after it]: 100 µs is 10 pauses, 500 µs 50
+    // (the clock's sums of 10 µs land on or just past each limit).
+    expect(steps).toEqual([
+      ['first result: no spin', false, 0, false],
+      ['lingers: WINDOW', false, 10, false],
+      ['the host slept: RECOVER', false, 50, false],
+      ['then WINDOW again', false, 10, false],
+      ['the host slept, but said not to linger', false, 0, false],
+      ['the flag was used: WINDOW', false, 10, false],
     ]);
   });
 

@@ -1,0 +1,95 @@
+// The host's linger after an invoke that had to wake the bootstrap (src/instance/linger.ts, the
+// contract's LINGER_RECOVER_US): while the caller keeps the instance busy (invokes under BUSY_MS
+// apart), the loop stays awake up to RECOVER_MS for that answer, since a sleeping bootstrap answers
+// late (its CPU's wake-up, a cold first turn) and a host asleep by then would make the next exchange
+// slow too. Driven with a queue for setImmediate, a clock of the test's own and a mapped channel
+// that records what the linger does with it, so every count is exact. soleWorker() is mocked true:
+// this file is about the pace, not about what else runs in the host.
+import { expect, it, vi } from 'vitest';
+
+vi.mock('../../src/instance/memory-watch.js', () => ({ soleWorker: () => true }));
+
+const { BUSY_MS, LINGER_MS, Pace, RECOVER_MS, stayAwake } = await import('../../src/instance/linger.js');
+type Channel = NonNullable<InstanceType<typeof Pace>['map']>;
+
+// A mapped channel with nothing to deliver: its looks, wakes and sleeps counted; `sleepy` as set.
+function channel(): { map: Channel; looks: () => number; wakes: () => number; sleeps: () => number } {
+  let looks = 0;
+  let wakes = 0;
+  let sleeps = 0;
+  const map = {
+    sleepy: false,
+    poll: () => (looks++, false),
+    wake: () => void wakes++,
+    sleep: () => void sleeps++,
+  } as unknown as Channel;
+  return { map, looks: () => looks, wakes: () => wakes, sleeps: () => sleeps };
+}
+
+// Run the queued turns, the clock moving `step` ms a turn; the turns run.
+function drain(queue: Array<() => void>, clock: { t: number }, step = 0.03): number {
+  let n = 0;
+  while (queue.length) {
+    clock.t += step;
+    n++;
+    queue.shift()!();
+  }
+  return n;
+}
+
+it('stays awake up to `recover` for an invoke the channel says found the bootstrap asleep, LINGER_MS otherwise', () => {
+  expect([LINGER_MS, RECOVER_MS, BUSY_MS]).toEqual([0.1, 0.5, 1]);
+  const queue: Array<() => void> = [];
+  const clock = { t: 0 };
+  const schedule = (turn: () => void): void => void queue.push(turn);
+  for (const [sleepy, expected] of [[false, 4], [true, 17]] as const) {
+    const c = channel();
+    c.map.sleepy = sleepy;
+    clock.t = 0;
+    stayAwake(() => true, LINGER_MS, schedule, () => clock.t, c.map, RECOVER_MS);
+    // Awake while the clock is under the limit: 0.03 ms a turn, so 4 turns for 0.1 ms, 17 for 0.5.
+    expect([drain(queue, clock), c.looks(), c.sleeps()], `sleepy ${sleepy}`).toEqual([expected, expected, 1]);
+  }
+  // The channel says so once the invoke is sent, after the linger is set up: its turns read it then.
+  const c = channel();
+  clock.t = 0;
+  stayAwake(() => true, LINGER_MS, schedule, () => clock.t, c.map, RECOVER_MS);
+  c.map.sleepy = true;
+  expect(drain(queue, clock)).toBe(17);
+  // An answer ends it at once, whatever the limit.
+  let due = true;
+  stayAwake(() => due, LINGER_MS, schedule, () => clock.t, c.map, clock.t + RECOVER_MS);
+  queue.push(() => void (due = false));
+  expect(drain(queue, clock)).toBe(3);
+  expect(c.sleeps()).toBe(1);
+});
+
+it('gives an invoke the longer limit only when the caller keeps the instance busy (the last invoke under BUSY_MS before)', () => {
+  const queue: Array<() => void> = [];
+  const clock = { t: 0 };
+  const pace = new Pace(() => true, (turn) => void queue.push(turn), () => clock.t);
+  const c = channel();
+  pace.map = c.map;
+  c.map.sleepy = true;
+  // [the invoke's start in ms, the turns its linger runs]: the first never lingers; then each
+  // invoke that starts under 1 ms after the last, with the bootstrap asleep, waits up to 0.5 ms.
+  const starts: Array<[number, number | null]> = [[0, null], [0.5, 17], [5, 4], [5.9, 17], [7, 4], [7.99, 17]];
+  const seen: Array<[number, number | null]> = [];
+  for (const [start, expected] of starts) {
+    pace.answered(0.01);
+    clock.t = start;
+    const linger = pace.invoking(start);
+    seen.push([start, linger ? drain(queue, clock) : null]);
+    expect(seen.at(-1), `invoke at ${start} ms`).toEqual([start, expected]);
+  }
+  // The bootstrap awake: LINGER_MS however busy the caller.
+  c.map.sleepy = false;
+  clock.t = 8.5;
+  expect(pace.invoking(8.5)).toBe(true);
+  expect(drain(queue, clock)).toBe(4);
+  // A slow handler last: no linger at all, and the channel told the host sleeps.
+  const sleeps = c.sleeps();
+  pace.answered(5);
+  expect(pace.invoking(8.7)).toBe(true);
+  expect([queue.length, c.sleeps()]).toEqual([0, sleeps + 1]);
+});
