@@ -453,6 +453,7 @@ def section_publish():
         view[HOST_AWAKE:HOST_AWAKE + 1] = flag
         host[0] = flip
         del fences[:]
+        m.host_slept = False
         before = view[:]
         ok = m.publish(kind, body, duration_ms, max_rss_kb, fenced)
         after = view[:]
@@ -461,7 +462,7 @@ def section_publish():
         same = (before[:RES_SEQ] == after[:RES_SEQ] and before[RES_SEQ + 4:HOST_AWAKE] == after[RES_SEQ + 4:HOST_AWAKE]
                 and before[HOST_AWAKE + 1:RESULT] == after[HOST_AWAKE + 1:RESULT] and before[end:] == after[end:])
         out.append([name, ok, m.taken, m.published, text(after[RES_SEQ:RES_SEQ + 4]), before != after, same,
-                    list(fences), drain(r), text(after[RESULT:end]) if ok else None])
+                    list(fences), drain(r), text(after[RESULT:end]) if ok else None, m.host_slept])
 
     publish("the host asleep", "json", b'{"a":1}', 0.5, 10, True, b"\x00")
     publish("the host's flag 2", "json", b'{"a":1}', 0.5, 10, True, b"\x02", take=False)
@@ -943,20 +944,21 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
 
   it('publish() writes each head field at its offset and the body at 24, then the number, while the host is awake, else nothing; rings once when the host sleeps meanwhile', () => {
     // [case, returned, taken, published, number in the file, anything written, nothing else written,
-    //  the number as the fence saw it (one per fence), socket bytes, the result's region as read back]
+    //  the number as the fence saw it (one per fence), socket bytes, the result's region as read back,
+    //  whether the host was found asleep (the linger then waits longer for its next request)]
     const big = (c: string) => `"${c.repeat(RESULT_MOST - 2)}"`;
     expect(readColumn(out.publish, 9)).toEqual([
-      ['the host asleep', false, 1, 0, u32(0), false, true, [], '', null],
-      ["the host's flag 2", false, 1, 0, u32(0), false, true, [], '', null],
-      ['json, fenced', true, 1, 1, u32(1), true, true, [u32(1)], '', published(7, 1, 0.123456789, 0x12345678, 'json', 1, '{"a":1}')],
-      ['str, not fenced', true, 2, 2, u32(2), true, true, [u32(2)], '', published(5, 2, 1234.5678, 0x87654321, 'str', 0, utf8('café'))],
-      ['none', true, 3, 3, u32(3), true, true, [u32(3)], '', published(0, 3, 0, 1, 'none', 1, '')],
-      ['a body of 65513 bytes', false, 4, 3, u32(3), false, true, [], '', null],
-      ['a body of 65512 bytes', true, 4, 4, u32(4), true, true, [u32(4)], '', published(RESULT_MOST, 4, 2.5, 3, 'json', 1, big('y'))],
-      ['request and result 2**32 - 1', true, 0xffffffff, 0xffffffff, u32(0xffffffff), true, true, [u32(0xffffffff)], '', published(1, 0xffffffff, 1e-6, 0xffffffff, 'json', 1, '1')],
-      ['request and result 0 after them', true, 0, 0, u32(0), true, true, [u32(0)], '', published(1, 0, 7, 0, 'json', 0, '2')],
-      ['the host sleeps meanwhile', true, 1, 1, u32(1), true, true, [u32(1)], BELL, published(7, 1, 0.5, 10, 'json', 1, '{"a":2}')],
-      ['the host stays awake', true, 2, 2, u32(2), true, true, [u32(2)], '', published(7, 2, 0.5, 10, 'json', 1, '{"a":3}')],
+      ['the host asleep', false, 1, 0, u32(0), false, true, [], '', null, true],
+      ["the host's flag 2", false, 1, 0, u32(0), false, true, [], '', null, true],
+      ['json, fenced', true, 1, 1, u32(1), true, true, [u32(1)], '', published(7, 1, 0.123456789, 0x12345678, 'json', 1, '{"a":1}'), false],
+      ['str, not fenced', true, 2, 2, u32(2), true, true, [u32(2)], '', published(5, 2, 1234.5678, 0x87654321, 'str', 0, utf8('café')), false],
+      ['none', true, 3, 3, u32(3), true, true, [u32(3)], '', published(0, 3, 0, 1, 'none', 1, ''), false],
+      ['a body of 65513 bytes', false, 4, 3, u32(3), false, true, [], '', null, false],
+      ['a body of 65512 bytes', true, 4, 4, u32(4), true, true, [u32(4)], '', published(RESULT_MOST, 4, 2.5, 3, 'json', 1, big('y')), false],
+      ['request and result 2**32 - 1', true, 0xffffffff, 0xffffffff, u32(0xffffffff), true, true, [u32(0xffffffff)], '', published(1, 0xffffffff, 1e-6, 0xffffffff, 'json', 1, '1'), false],
+      ['request and result 0 after them', true, 0, 0, u32(0), true, true, [u32(0)], '', published(1, 0, 7, 0, 'json', 0, '2'), false],
+      ['the host sleeps meanwhile', true, 1, 1, u32(1), true, true, [u32(1)], BELL, published(7, 1, 0.5, 10, 'json', 1, '{"a":2}'), true],
+      ['the host stays awake', true, 2, 2, u32(2), true, true, [u32(2)], '', published(7, 2, 0.5, 10, 'json', 1, '{"a":3}'), false],
     ]);
     // The largest body reaches the file's last byte.
     expect(M.result + RESULT_HEAD + RESULT_MOST).toBe(M.bytes);
