@@ -50,19 +50,20 @@ export class Pace {
   /** The instance's mapped channel, once its bootstrap maps it: what lingers goes through it. */
   map: MappedChannel | null = null;
 
-  /** `answerDue`: whether the instance's operation still waits for its answer; `schedule` and `now`
-   * are setImmediate and the clock but in tests. */
+  /** `answerDue`: whether the instance's operation still waits for its answer; `schedule`, `now` and
+   * `sole` are setImmediate, the clock and soleWorker but in tests. */
   constructor(
     private readonly answerDue: () => boolean,
-    private readonly schedule: (turn: () => void) => unknown = setImmediate,
+    private readonly schedule: (turn: () => void) => unknown = (turn) => setImmediate(turn),
     private readonly now: () => number = clock,
+    private readonly sole: () => boolean = soleWorker,
   ) {}
 
   // An invoke frame goes now (`now`: performance.now() ms): whether it may linger (the frame's
   // `linger`). When it may and the last handler was quick, the loop stays awake for the answer
   // (and says so in the mapped channel first); otherwise it sleeps on the socket.
   invoking(now: number): boolean {
-    const linger = this.invoked && soleWorker();
+    const linger = this.invoked && this.sole();
     this.invoked = true;
     const map = this.map;
     const invoke = ++this.invokes;

@@ -3,14 +3,12 @@
 // apart), the loop stays awake up to RECOVER_MS for that answer, since a sleeping bootstrap answers
 // late (its CPU's wake-up, a cold first turn) and a host asleep by then would make the next exchange
 // slow too. Driven with a queue for setImmediate, a clock of the test's own and a mapped channel
-// that records what the linger does with it, so every count is exact. soleWorker() is mocked true:
-// this file is about the pace, not about what else runs in the host.
-import { expect, it, vi } from 'vitest';
+// that records what the linger does with it, so every count is exact. The host is taken to run
+// nothing else (soleWorker() true): this file is about the pace.
+import { expect, it } from 'vitest';
+import { BUSY_MS, LINGER_MS, Pace, RECOVER_MS, stayAwake } from '../../src/instance/linger.js';
 
-vi.mock('../../src/instance/memory-watch.js', () => ({ soleWorker: () => true }));
-
-const { BUSY_MS, LINGER_MS, Pace, RECOVER_MS, stayAwake } = await import('../../src/instance/linger.js');
-type Channel = NonNullable<InstanceType<typeof Pace>['map']>;
+type Channel = NonNullable<Pace['map']>;
 
 // A mapped channel with nothing to deliver: its looks, wakes and sleeps counted; `sleepy` as set.
 function channel(): { map: Channel; looks: () => number; wakes: () => number; sleeps: () => number } {
@@ -67,7 +65,7 @@ it('stays awake up to `recover` for an invoke the channel says found the bootstr
 it('gives an invoke the longer limit only when the caller keeps the instance busy (the last invoke under BUSY_MS before)', () => {
   const queue: Array<() => void> = [];
   const clock = { t: 0 };
-  const pace = new Pace(() => true, (turn) => void queue.push(turn), () => clock.t);
+  const pace = new Pace(() => true, (turn) => void queue.push(turn), () => clock.t, () => true);
   const c = channel();
   pace.map = c.map;
   c.map.sleepy = true;
