@@ -29,6 +29,9 @@ LINGER_WINDOW_US = 100
 # How long a side stays awake for an answer the other side's sleep makes slow, microseconds.
 LINGER_RECOVER_US = 500
 
+# Two invokes or results less than this apart are a caller that keeps the instance busy, microseconds.
+LINGER_BUSY_US = 1000
+
 # The mapped channel's layout: offsets and sizes in bytes (docs/protocol.md).
 MAPPED_CHANNEL = {
     "bytes": 135168,

@@ -13,17 +13,17 @@
 import os
 import time
 
-from fgrun_contract import LINGER_RECOVER_US, LINGER_WINDOW_US
+from fgrun_contract import LINGER_BUSY_US, LINGER_RECOVER_US, LINGER_WINDOW_US
 
 _clock = getattr(time, "perf_counter", time.time)
 
 # Seconds: the longest spin (the contract's window, which the host waits awake too); the time
-# between two results under which lingering starts.
+# between two results under which lingering starts (the contract's, the host's test of a busy caller).
 WINDOW = LINGER_WINDOW_US / 1e6
+ARM = LINGER_BUSY_US / 1e6
 # Seconds: the spin after a result that found the host asleep (mapped channel only): the host wakes
 # slowly, and a window that passes before its next request sends this side to sleep too.
 RECOVER = LINGER_RECOVER_US / 1e6
-ARM = 0.001
 # Windows in a row that pass with no request before lingering stops, and the most results it then
 # lets pass before it may start again (a caller just slower than the window wastes ~MISSES windows
 # in MAX_BACKOFF requests).

@@ -114,6 +114,10 @@ export const LINGER_WINDOW_US = 100;
  * slow too, request after request (docs/performance.md, "Issue 22, tenth pass"). */
 export const LINGER_RECOVER_US = 500;
 
+/** Two invokes (the host) or two results (the bootstrap) less than this apart, µs, are a caller that
+ * keeps the instance busy: the bootstrap starts lingering, and either side may wait LINGER_RECOVER_US. */
+export const LINGER_BUSY_US = 1000;
+
 /** The mapped channel (docs/protocol.md): a tmpfs file both sides map or read at fixed offsets, through
  * which a lingering invoke and its result travel without a socket. Offsets in bytes; each sequence
  * number is a little-endian uint32, each awake flag one byte (1: spinning, reads the map; 0: asleep,

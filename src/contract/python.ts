@@ -6,7 +6,7 @@ import { RUNTIME_VARIABLES } from './environment.js';
 import { AHEAD_METHODS, CONTEXT_METHODS, LOCAL_METHODS, ON_DEMAND_METHODS } from './context-methods.js';
 import { ERROR_TEXT, FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 import { INITIALIZER_TIMEOUT_SECONDS, LOG_TAIL_BYTES, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS } from './limits.js';
-import { hostMessageSchema, LINGER_RECOVER_US, LINGER_WINDOW_US, MAPPED_CHANNEL, PROTOCOL_VERSION, pythonMessageSchema } from './messages.js';
+import { hostMessageSchema, LINGER_BUSY_US, LINGER_RECOVER_US, LINGER_WINDOW_US, MAPPED_CHANNEL, PROTOCOL_VERSION, pythonMessageSchema } from './messages.js';
 
 // { type: [field, optional field?, ...] } from a discriminated union of zod objects (built on first use).
 export function fieldTable(union: z.ZodLazy<z.ZodDiscriminatedUnion<readonly z.ZodObject[]>>): Record<string, string[]> {
@@ -38,6 +38,7 @@ export function pythonContract(): string {
     ['', 'PYTHON_MESSAGES', fieldTable(pythonMessageSchema), true],
     ["How long either side stays awake for the other's answer while an invoke lingers, microseconds.", 'LINGER_WINDOW_US', LINGER_WINDOW_US],
     ["How long a side stays awake for an answer the other side's sleep makes slow, microseconds.", 'LINGER_RECOVER_US', LINGER_RECOVER_US],
+    ["Two invokes or results less than this apart are a caller that keeps the instance busy, microseconds.", 'LINGER_BUSY_US', LINGER_BUSY_US],
     ["The mapped channel's layout: offsets and sizes in bytes (docs/protocol.md).", 'MAPPED_CHANNEL', MAPPED_CHANNEL, true],
     ['The largest event and response body, bytes.', 'MAX_PAYLOAD_BYTES', MAX_PAYLOAD_BYTES],
     ['The log tail the service returns, bytes.', 'LOG_TAIL_BYTES', LOG_TAIL_BYTES],

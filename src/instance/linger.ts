@@ -6,7 +6,7 @@
 // CPU (on this project's CI machine, ~a quarter of each side's CPU per request). Other events are
 // served as usual meanwhile: the loop turns, it is not blocked.
 import { performance } from 'node:perf_hooks';
-import { LINGER_RECOVER_US, LINGER_WINDOW_US } from '../contract/messages.js';
+import { LINGER_BUSY_US, LINGER_RECOVER_US, LINGER_WINDOW_US } from '../contract/messages.js';
 import { soleWorker } from './memory-watch.js';
 import type { MappedChannel } from './mapped-channel.js';
 
@@ -14,8 +14,8 @@ import type { MappedChannel } from './mapped-channel.js';
 export const LINGER_MS = LINGER_WINDOW_US / 1000;
 /** The longest the loop stays awake for an answer it had to wake the bootstrap for, ms (the contract's). */
 export const RECOVER_MS = LINGER_RECOVER_US / 1000;
-/** Two invokes less than this apart (ms) are a caller that keeps the instance busy. */
-export const BUSY_MS = 1;
+/** Two invokes less than this apart (ms) are a caller that keeps the instance busy (the contract's). */
+export const BUSY_MS = LINGER_BUSY_US / 1000;
 /** A handler that ran under this (its durationMs) lets the next answer be waited for awake. */
 export const QUICK_MS = 0.05;
 
