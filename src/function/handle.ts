@@ -17,7 +17,7 @@ import { functionLayer } from '../bundled/index.js';
 import { buildInvocation, successInvocation, type InvocationFacts } from './build-invocation.js';
 import { encodeEvent } from './event.js';
 import { answerFor } from './answer.js';
-import { warmUp, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
+import { warmUp, type ColdRequest, type FunctionInstance, type InstanceExtras, type WarmUp } from './warm-up.js';
 import { debugLine } from './debug-line.js';
 import { wallDate } from './clock.js';
 import { newRequestId } from './request-id.js';
@@ -137,7 +137,7 @@ export async function createFunction(source: FunctionConfigInput | ConfigFileSou
     },
   };
   if (built.sandbox) extras.sandbox = sandboxFor(built, runtime.path, env);
-  return new Handle(built, runtime, (id, signal) => warmUp(built, runtime, id, signal, extras));
+  return new Handle(built, runtime, (request, signal) => warmUp(built, runtime, request, signal, extras));
 }
 
 // The caller's log sink, unable to break the host (the log is in the Invocation anyway), and the
@@ -171,13 +171,13 @@ class LogStream {
 const NO_OPTIONS: InvokeOptions = Object.freeze({});
 
 class Handle implements FunctionHandle {
-  private readonly pool: Pool<FunctionInstance, WarmUp>;
+  private readonly pool: Pool<FunctionInstance, WarmUp, ColdRequest>;
   private closed = false;
 
   // `start` warms up an instance (warm-up.ts, or an HTTP function's); `onClose` runs after close().
-  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, start: (requestId: string, signal: AbortSignal) => Promise<WarmUp>, private readonly onClose?: () => void) {
+  constructor(readonly config: ResolvedConfig, readonly runtime: RuntimeInfo, start: (request: ColdRequest, signal: AbortSignal) => Promise<WarmUp>, private readonly onClose?: () => void) {
     for (const secret of Object.values(config.credentials)) registerSecret(secret);
-    this.pool = new Pool<FunctionInstance, WarmUp>({
+    this.pool = new Pool<FunctionInstance, WarmUp, ColdRequest>({
       name: config.name,
       maxInstances: config.maxInstances,
       idleTimeoutMs: config.idleTimeout * 1000,
@@ -230,7 +230,7 @@ class Handle implements FunctionHandle {
   // callers, the instance works on it while the host builds the answer before it), or starts one.
   private invokeQueued(payload: string, requestId: string): Promise<Invocation> {
     const startedAt = performance.now();
-    return new Promise((resolve, reject) => this.pool.acquireThen(requestId, (got) => {
+    return new Promise((resolve, reject) => this.pool.acquireThen({ id: requestId, event: payload }, (got) => {
       if (got instanceof Promise) return resolve(this.invokeCold(payload, requestId, NO_OPTIONS, startedAt, got));
       const t0 = performance.now();
       got.run(requestId, payload, undefined, (outcome: Outcome<ResultMessage>) => resolve(this.answered(got, requestId, startedAt, t0, null, null, outcome)), t0);
@@ -242,7 +242,7 @@ class Handle implements FunctionHandle {
   private async invokeCold(payload: string, requestId: string, options: InvokeOptions, startedAt = performance.now(), acquiring?: Promise<Acquired<FunctionInstance, WarmUp>>): Promise<Invocation> {
     const stream = options.onLog ? new LogStream(options.onLog) : null;
     const idle = acquiring ? null : this.pool.acquireIdle();
-    const acquired = idle ? { instance: idle, warmUp: null } : await (acquiring ?? this.pool.acquire(requestId));
+    const acquired = idle ? { instance: idle, warmUp: null } : await (acquiring ?? this.pool.acquire({ id: requestId, event: payload }));
     if (acquired.instance === null) {
       const w = acquired.warmUp as Extract<WarmUp, { ok: false }>;
       stream?.write(startLine(requestId, this.config.version, wallDate(startedAt)), 'frame');

@@ -2,7 +2,7 @@
 // A failure at any stage becomes the request's answer (entry exception, init error, crash, oom).
 // An initializer that fails (raises, times out, crashes, runs out of memory) abandons its instance
 // and a fresh one tries again, INIT_ATTEMPTS in all, as FunctionGraph does; the last failure answers.
-import { Instance, protocolPair, type InstanceOptions, type Outcome } from '../instance/index.js';
+import { Instance, protocolPair, type FirstRequest, type InstanceOptions, type Outcome } from '../instance/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { SpawnError } from '../errors.js';
 import { preparePythonSchemas } from '../contract/messages.js';
@@ -25,15 +25,27 @@ type Attempt =
   | { ok: true; instance: Instance; preamble: string; python: string }
   | { ok: false; answer: Answer; log: string; python: string; peakKb: number; retry: boolean };
 
+/** The request an instance starts for: its id, and its event (JSON text) for the invoke that may go
+ * right behind init. */
+export interface ColdRequest {
+  id: string;
+  event: string;
+}
+
 /** Instance options beyond the config and runtime (the debugger's), and whether the handle is short-lived. */
 export type InstanceExtras = Pick<InstanceOptions, 'debugPort' | 'onDebug' | 'sandbox' | 'importHints'> & { shortLived?: boolean };
 
 // Warm up an instance, retrying a failed initializer on fresh instances; `signal` aborts it (close).
-export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {
+// The request's invoke goes right behind init when nothing must come between them: no initializer
+// (its failure must leave the handler unrun, and a fresh instance tries again) and no debugger (it
+// holds the function at breakpoints while the host waits). The instance then answers it from
+// `ready` on (Instance.start), and the interpreter reads it without waiting for the host's next turn.
+export async function warmUp(config: ResolvedConfig, runtime: RuntimeInfo, request: ColdRequest, signal?: AbortSignal, extras: InstanceExtras = {}): Promise<WarmUp> {
   const t0 = performance.now();
+  const first = !config.initializer && extras.debugPort === undefined ? { id: request.id, event: request.event } : null;
   let log = '';
   for (let attempt = 1; ; attempt++) {
-    const result = await warmUpOnce(config, runtime, requestId, signal, extras);
+    const result = await warmUpOnce(config, runtime, request.id, first, signal, extras);
     if (result.ok) {
       const cold = { initDurationMs: performance.now() - t0, preamble: log + result.preamble };
       return { ok: true, instance: result.instance, cold, python: result.python, attempts: attempt };
@@ -68,7 +80,7 @@ function makeSpare(): void {
   });
 }
 
-async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, signal: AbortSignal | undefined, extras: InstanceExtras): Promise<Attempt> {
+async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, first: FirstRequest | null, signal: AbortSignal | undefined, extras: InstanceExtras): Promise<Attempt> {
   let instance: Instance;
   const { shortLived, ...options } = extras;
   // A short-lived handle's instances read a stdout pipe: the pair pays back only over many requests.
@@ -86,18 +98,18 @@ async function warmUpOnce(config: ResolvedConfig, runtime: RuntimeInfo, requestI
   const onAbort = () => instance.abort('the function handle was closed (cancel) while the instance was starting');
   signal?.addEventListener('abort', onAbort);
   try {
-    return await stages(instance, config, runtime, requestId);
+    return await stages(instance, config, runtime, requestId, first);
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
 }
 
-async function stages(instance: Instance, config: ResolvedConfig, runtime: RuntimeInfo, requestId: string): Promise<Attempt> {
+async function stages(instance: Instance, config: ResolvedConfig, runtime: RuntimeInfo, requestId: string, first: FirstRequest | null): Promise<Attempt> {
   const fail = (answer: Answer, log: string, retry = false, python = runtime.version, peakKb = 0): Attempt => {
     instance.kill();
     return { ok: false, answer, log, python, peakKb, retry };
   };
-  const starting = instance.start();
+  const starting = instance.start(first);
   // The interpreter starts now: the protocol's schemas are built meanwhile, not when `ready` comes.
   preparePythonSchemas();
   const started = await starting;

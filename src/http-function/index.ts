@@ -3,7 +3,7 @@
 // function: an event function's start never loads node:http nor this folder's instance.
 import type { ResolvedConfig } from '../config/index.js';
 import { ConfigError } from '../errors.js';
-import type { WarmUp } from '../function/warm-up.js';
+import type { ColdRequest, WarmUp } from '../function/warm-up.js';
 import type { RuntimeInfo } from '../runtimes/index.js';
 import { localCommand, readBootstrap } from './bootstrap-file.js';
 import { httpIsolation } from './isolation.js';
@@ -13,7 +13,7 @@ import { sandboxFor } from '../sandbox/index.js';
 
 export interface HttpStart {
   config: ResolvedConfig;
-  start: (requestId: string, signal: AbortSignal) => Promise<WarmUp>;
+  start: (request: ColdRequest, signal: AbortSignal) => Promise<WarmUp>;
   release: () => void;
 }
 
@@ -29,5 +29,5 @@ export function startHttp(config: ResolvedConfig, runtime: RuntimeInfo, options:
   const outbound = !(config.sandbox && config.sandboxNetwork === 'none');
   const isolation = httpIsolation(`${config.name} (${config.code})`, options.notice, options.env, sandbox?.wrapper ?? null, outbound);
   const resolved = isolation.maxInstances === null ? config : { ...config, maxInstances: isolation.maxInstances };
-  return { config: resolved, start: (_id, signal) => warmUpHttp(resolved, runtime, isolation, command, signal, sandbox), release: isolation.release };
+  return { config: resolved, start: (_request, signal) => warmUpHttp(resolved, runtime, isolation, command, signal, sandbox), release: isolation.release };
 }

@@ -24,11 +24,13 @@ import { onDebugMessage } from './debug-hold.js';
 import { afterChannelClosed } from './closed-channel.js';
 import { contextReply, initFrame, type InstanceOptions } from './options.js';
 import { BELL, MappedChannel } from './mapped-channel.js';
+import { PipelinedRequest, type FirstRequest } from './first-request.js';
 
 export { STOP_GRACE_MS, type InstanceState } from './lifecycle.js';
 
 export type { Outcome } from './outcomes.js';
 export type { DebugDuring, InstanceOptions } from './options.js';
+export type { FirstRequest } from './first-request.js';
 
 export class Instance {
   private current: InstanceState = 'starting';
@@ -54,6 +56,8 @@ export class Instance {
   private outputListener: ((chunk: Buffer) => void) | null = null;
   /** The caller's pace: whether an invoke may linger, and the loop stay awake for its answer. */
   private readonly pace = new Pace(() => this.pending !== null && this.pending.message === null);
+  /** The request whose invoke went right behind init (start(first)), until its caller's run() claims it. */
+  private first: PipelinedRequest | null = null;
 
   constructor(readonly options: InstanceOptions) {
     this.fence = randomBytes(12).toString('hex');
@@ -69,7 +73,7 @@ export class Instance {
       onProtocolError: (e) => this.onProtocolError(e),
       onProtocolEnd: () => this.onProtocolEnd(),
       onFence: (id, log) => this.onFence(id, log),
-      onOutput: (chunk) => this.outputListener?.(chunk),
+      onOutput: (chunk) => this.onOutput(chunk),
       onExit: (code, signal) => this.onExit(code, signal),
     });
     this.logs = channels.logs;
@@ -87,11 +91,16 @@ export class Instance {
   }
 
   // The handshake with the interpreter the constructor spawned: load the handler (and the
-  // initializer) and wait for ready or a load fault.
-  start(): Promise<Outcome<ReadyMessage | FaultMessage>> {
+  // initializer) and wait for ready or a load fault. `first`: the request the instance starts for,
+  // whose invoke goes right behind init (first-request.ts); its caller's run() then claims it.
+  start(first: FirstRequest | null = null): Promise<Outcome<ReadyMessage | FaultMessage>> {
     const outcome = new Promise<Outcome<ReadyMessage | FaultMessage>>((resolve) =>
       this.begin('starting', 'ready', null, performance.now() + (this.options.startTimeoutMs ?? START_TIMEOUT_MS), kept(resolve)));
     this.stdin.write(initFrame(this.options, this.fence, this.proc.containment, this.proc.map));
+    if (first !== null) {
+      this.first = new PipelinedRequest(first.id);
+      this.stdin.write(encodeInvoke(first.id, first.event, this.options.config.timeout * 1000, false));
+    }
     return outcome;
   }
 
@@ -114,6 +123,15 @@ export class Instance {
   // A done outcome is the instance's one record, emptied once `settle` returns: read it (and its
   // payload, which may be a view of the read buffer) before that.
   run(requestId: string, event: Buffer | string, onOutput: ((chunk: Buffer) => void) | undefined, settle: (outcome: Outcome<ResultMessage>) => void, now: number): void {
+    const first = this.first;
+    if (first !== null && first.id === requestId) {
+      // Sent behind init, and running since the start completed: its output so far, then live.
+      this.first = null;
+      if (first.begun) {
+        if (this.pending?.id === requestId) this.outputListener = onOutput ?? null;
+        return first.claim(settle, onOutput);
+      }
+    }
     const { timeout } = this.options.config;
     const deadline = now + timeout * 1000;
     if (!this.begin('busy', requestId, timeout, deadline, settle)) return;
@@ -162,6 +180,11 @@ export class Instance {
     }
     // The move checkMove() allows, checked just above (one lookup of the lifecycle per request).
     this.current = state;
+    this.open(id, timeoutSeconds, deadline, settle);
+    return true;
+  }
+
+  private open<M>(id: string, timeoutSeconds: number | null, deadline: number, settle: (outcome: Outcome<M>) => void): void {
     // The shared ticker keeps the deadline and the memory limit, and the event loop alive meanwhile.
     const watch = this.watch;
     watch.peakKb = 0;
@@ -169,7 +192,6 @@ export class Instance {
     const op = this.operation;
     op.open(id, timeoutSeconds, settle as (outcome: Outcome<never>) => void);
     this.pending = op;
-    return true;
   }
 
   private finish(outcome: Outcome<unknown>): void {
@@ -228,7 +250,26 @@ export class Instance {
     done.message = null;
     done.payload = null;
     done.log = '';
+    if (message.type === 'ready' && this.first !== null) this.beginFirst(this.first);
     return true;
+  }
+
+  // The first request's operation, begun as the start completes (the interpreter may be running it
+  // already, or be done with it): what came for it meanwhile is replayed in order. When the start
+  // completed from the process's exit, the request ran and took the process with it: it ends as the
+  // exit's crash (or done, when its whole answer came before).
+  private beginFirst(first: PipelinedRequest): void {
+    first.begun = true;
+    const now = performance.now();
+    const { timeout } = this.options.config;
+    const settle = (outcome: Outcome<ResultMessage>) => first.settled(outcome);
+    const exited = this.hasExited;
+    if (exited) this.open(first.id, timeout, now + timeout * 1000, settle);
+    else if (!this.begin('busy', first.id, timeout, now + timeout * 1000, settle)) return;
+    this.pace.invoking(now);
+    for (const { message, payload } of first.held.splice(0)) this.onFrame(message, payload, false);
+    if (first.log !== null) this.onFence(first.id, first.log);
+    if (exited) this.settleAfterExit(this.proc.child.exitCode, this.proc.child.signalCode);
   }
 
   private maybeComplete(): void {
@@ -239,6 +280,8 @@ export class Instance {
   // `lent`: the payload is valid only during this call (a done outcome is settled within it; what
   // still waits, for its log's fence, keeps a copy).
   private onFrame(message: PythonMessage, payload: Buffer | null, lent: boolean): void {
+    const first = this.first;
+    if (first !== null && !first.begun && (message.type === 'call' || (message.type === 'result' && message.id === first.id))) return first.hold(message, payload, lent);
     if (message.type === 'call') return this.answer(message);
     if (message.type === 'debug') return onDebugMessage(this.pending, message, this.options.onDebug);
     if (message.type === 'bell') {
@@ -270,6 +313,13 @@ export class Instance {
       (why) => this.onProtocolError(new ProtocolError(`the mapped channel holds ${why}`)));
   }
 
+  // Live log output, for a caller that streams it (the first request's is held until it is claimed).
+  private onOutput(chunk: Buffer): void {
+    const held = this.first?.output;
+    if (held) held.push(chunk);
+    else this.outputListener?.(chunk);
+  }
+
   private answer(call: CallMessage): void {
     const scope = this.pending?.scope;
     if (!scope) return this.onProtocolError(unexpected('call'));
@@ -277,6 +327,12 @@ export class Instance {
   }
 
   private onFence(id: string, log: string): void {
+    const first = this.first;
+    if (first !== null && !first.begun) {
+      if (first.id === id) return void (first.log = log);
+      // The start's log is complete: what follows is the first request's.
+      if (id === 'ready') first.output = [];
+    }
     const p = this.pending;
     if (p && p.id === id && p.log === null) {
       p.log = log;

@@ -37,13 +37,13 @@ export interface Started<M extends PoolMember> {
 /** An instance for one request (with its warm-up when the request started it), or a failed warm-up. */
 export type Acquired<M, W> = { instance: M; warmUp: W | null } | { instance: null; warmUp: W };
 
-export interface PoolOptions<W> {
+export interface PoolOptions<W, R> {
   /** The function's name, for the host log (FGRUN_LOG_LEVEL=debug shows instance starts and retirements). */
   name: string;
   maxInstances: number;
   idleTimeoutMs: number;
-  /** Start and warm up an instance for a request; `signal` aborts when the pool is cancelled. */
-  start: (requestId: string, signal: AbortSignal) => Promise<W>;
+  /** Start and warm up an instance for a request (what acquire() was given); `signal` aborts when the pool is cancelled. */
+  start: (request: R, signal: AbortSignal) => Promise<W>;
 }
 
 export type CloseMode = 'drain' | 'cancel';
@@ -67,7 +67,8 @@ export interface PoolStats {
 type Ticket<M> = { kind: 'reuse'; instance: M } | { kind: 'start' };
 type Waiter<M> = { resolve: (ticket: Ticket<M>) => void; reject: (error: Error) => void };
 
-export class Pool<M extends PoolMember, W extends Started<M>> {
+/** `R`: what a request hands to `start` when it starts an instance (its id, or more). */
+export class Pool<M extends PoolMember, W extends Started<M>, R = string> {
   /** Idle members, the least recently used first, and when each became idle (performance.now()). */
   private readonly idle: M[] = [];
   private readonly idleSince: number[] = [];
@@ -87,7 +88,7 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   private closing: Promise<void> | null = null;
   private counts = { started: 0, retired: 0, peak: 0 };
 
-  constructor(private readonly options: PoolOptions<W>) {}
+  constructor(private readonly options: PoolOptions<W, R>) {}
 
   // Every process the pool holds a slot for: one being retired keeps its slot until it has exited,
   // so the cap is on live interpreters, never exceeded while a killed one is still going.
@@ -103,11 +104,11 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   }
 
   // An instance for this request: an idle one, a new one, or the next one free (FIFO).
-  async acquire(requestId: string): Promise<Acquired<M, W>> {
+  async acquire(request: R): Promise<Acquired<M, W>> {
     if (this.phase !== 'open') throw new ClosedError();
     const ticket = this.ticketNow() ?? (await new Promise<Ticket<M>>((resolve, reject) => this.queue.push({ resolve, reject })));
     if (ticket.kind === 'reuse') return { instance: ticket.instance, warmUp: null };
-    return this.startFor(requestId);
+    return this.startFor(request);
   }
 
   // acquire() for a caller that takes a released instance in the release() call itself: `take` gets
@@ -115,9 +116,9 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
   // request's answer and the next request's frame: the instance's next work is written before the
   // answer is built), or acquire()'s promise when the request starts an instance in a free slot.
   // `fail` gets ClosedError (the pool is closed, or cancelled while the request waits).
-  acquireThen(requestId: string, take: (got: M | Promise<Acquired<M, W>>) => void, fail: (error: Error) => void): void {
+  acquireThen(request: R, take: (got: M | Promise<Acquired<M, W>>) => void, fail: (error: Error) => void): void {
     if (this.phase !== 'open') return fail(new ClosedError());
-    const redeem = (ticket: Ticket<M>) => take(ticket.kind === 'reuse' ? ticket.instance : this.startFor(requestId));
+    const redeem = (ticket: Ticket<M>) => take(ticket.kind === 'reuse' ? ticket.instance : this.startFor(request));
     const ticket = this.ticketNow();
     if (ticket) redeem(ticket);
     else this.queue.push({ resolve: redeem, reject: fail });
@@ -193,10 +194,10 @@ export class Pool<M extends PoolMember, W extends Started<M>> {
     this.counts.peak = Math.max(this.counts.peak, this.size);
   }
 
-  private async startFor(requestId: string): Promise<Acquired<M, W>> {
+  private async startFor(request: R): Promise<Acquired<M, W>> {
     let warm: W;
     try {
-      warm = await this.options.start(requestId, this.aborter.signal);
+      warm = await this.options.start(request, this.aborter.signal);
     } catch (error) {
       this.starting--;
       this.dispatch();
