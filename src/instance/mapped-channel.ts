@@ -1,7 +1,7 @@
 // The mapped channel (docs/protocol.md, "The mapped channel"): while an invoke lingers, it and its
 // result travel through a small tmpfs file instead of the protocol's socket. The bootstrap maps the
 // file (bootstrap/fgrun_map.py) and reads the request from memory, with no system call; the host, which
-// has no mmap, writes and reads it at fixed offsets (pwrite/pread, ~1 µs each, far less than a Unix
+// has no mmap, writes and reads it at fixed offsets (pwritev/pread, ~1 µs each, far less than a Unix
 // socket's skb each way). A warm round trip measured ~4.4 µs less (p50 9.7 -> 5.3 µs on a minimal echo,
 // 2.7 and 3.12 alike, docs/performance.md, "Issue 22, ninth pass").
 //
@@ -9,7 +9,7 @@
 // socket). A writer publishes its frame, then its sequence number, then reads the reader's flag, and
 // rings the reader's bell on the socket when it sleeps; a reader about to sleep stores its flag, then
 // reads the sequence number once more. With a full fence between each side's store and its load
-// (Dekker's order), at least one of the two sees the other: no wake-up is lost. The kernel's pwrite
+// (Dekker's order), at least one of the two sees the other: no wake-up is lost. The kernel's pwritev
 // takes the page's lock (a locked instruction); Atomics.store below is a full fence besides. The
 // bootstrap's fence is a lock's acquire and release (a locked instruction on x86-64). Hence x86-64
 // only: on a weaker memory order (aarch64) neither is a full fence, and the socket carries everything.
