@@ -21,18 +21,70 @@ export const QUICK_MS = 0.05;
 
 const clock = (): number => performance.now();
 
-// Keep the event loop turning until `waiting()` is false or the clock passes `until`
-// (performance.now() ms). `schedule` and `now` are setImmediate and the clock but in tests. With a
-// mapped channel, each turn also looks for the answer there, and a window that passes without it
-// ends with the host saying it sleeps (and a last look: mapped-channel.ts). `recover`: how long it
-// may stay awake instead when the invoke found the bootstrap asleep (the channel's `sleepy`).
-export function stayAwake(waiting: () => boolean, until: number, schedule: (turn: () => void) => unknown = setImmediate, now: () => number = clock, map: MappedChannel | null = null, recover = until): void {
-  const turn = (): void => {
-    if (!waiting() || (map !== null && map.poll())) return;
-    if (now() < (map !== null && map.sleepy ? recover : until)) schedule(turn);
-    else map?.sleep();
+// Keeping the event loop turning for an answer, one linger at a time. An instance's Pace keeps one
+// for all its invokes and starts it again for each: one turn function, made once, and fields set in
+// place, where a closure per invoke (and its context, with `until` and `recover` boxed) was ~300
+// bytes of garbage per warm request; the young generation's scavenges that garbage brings on are
+// the round trip's slowest moments (docs/performance.md, "Issue 22, eleventh pass").
+export class Linger {
+  /** Until when (performance.now() ms) the loop stays awake, and instead when the invoke found the
+   * bootstrap asleep (the channel's `sleepy`). Numbers from the start: stored in place, not boxed anew. */
+  private until = -Infinity;
+  private recover = -Infinity;
+  private map: MappedChannel | null = null;
+  /** Off once stop() was called: a turn still queued then does nothing. */
+  private on = false;
+  /** A turn is queued: a linger started meanwhile is served by it, not by a second chain of turns. */
+  private queued = false;
+
+  // One turn: done when the answer came (here, or in the mapped channel), queued again while the
+  // window lasts, and at its end the host says in the channel that it sleeps (with a last look).
+  // Nothing is changed after a call out (poll, sleep): an answer delivered there may begin the next
+  // invoke, and its linger, at once.
+  private readonly turn = (): void => {
+    this.queued = false;
+    if (!this.on) return;
+    const map = this.map;
+    if (!this.waiting() || (map !== null && map.poll())) return;
+    if (this.now() < (map !== null && map.sleepy ? this.recover : this.until)) {
+      this.queued = true;
+      this.schedule(this.turn);
+    } else map?.sleep();
   };
-  schedule(turn);
+
+  /** `waiting`: whether the answer is still due; `schedule` and `now` are setImmediate and the clock
+   * but in tests. */
+  constructor(
+    private readonly waiting: () => boolean,
+    private readonly schedule: (turn: () => void) => unknown = (turn) => setImmediate(turn),
+    private readonly now: () => number = clock,
+  ) {}
+
+  // Keep the event loop turning until `waiting()` is false or the clock passes `from` + `window` ms
+  // (+ `recover` when the channel says the invoke found the bootstrap asleep; the sums are made here,
+  // where they are stored in place, not boxed to be passed). With a mapped channel, each turn also
+  // looks for the answer there, and a window that passes without it ends with the host saying it
+  // sleeps (and a last look: mapped-channel.ts). Replaces what an earlier start() set: a turn of it
+  // still queued goes on as this linger's first.
+  start(map: MappedChannel | null, from: number, window: number, recover = window): void {
+    this.until = from + window;
+    this.recover = from + recover;
+    this.map = map;
+    this.on = true;
+    if (this.queued) return;
+    this.queued = true;
+    this.schedule(this.turn);
+  }
+
+  // No longer waiting: a turn still queued ends there, without a look or a word in the channel.
+  stop(): void {
+    this.on = false;
+  }
+}
+
+// One linger of its own, started at once: awake until `until` (`recover`), as Linger's start() says.
+export function stayAwake(waiting: () => boolean, until: number, schedule?: (turn: () => void) => unknown, now?: () => number, map: MappedChannel | null = null, recover = until): void {
+  new Linger(waiting, schedule, now).start(map, 0, until, recover);
 }
 
 /** One instance's side of lingering: what it knows of its caller's pace. */
@@ -42,22 +94,25 @@ export class Pace {
   /** Whether the instance has had an invoke: its first never lingers (nothing is known of the pace
    * yet, and a one-shot invoke never asks soleWorker(), whose first call reads the CPU budget). */
   private invoked = false;
-  /** Invokes begun: a linger keeps turning only for the invoke that started it. */
-  private invokes = 0;
   /** When the last invoke began (performance.now() ms). */
   private lastAt = -Infinity;
 
   /** The instance's mapped channel, once its bootstrap maps it: what lingers goes through it. */
   map: MappedChannel | null = null;
 
+  /** The one linger of all this instance's invokes, started again for each that lingers. */
+  private readonly linger: Linger;
+
   /** `answerDue`: whether the instance's operation still waits for its answer; `schedule`, `now` and
    * `sole` are setImmediate, the clock and soleWorker but in tests. */
   constructor(
-    private readonly answerDue: () => boolean,
-    private readonly schedule: (turn: () => void) => unknown = (turn) => setImmediate(turn),
-    private readonly now: () => number = clock,
+    answerDue: () => boolean,
+    schedule?: (turn: () => void) => unknown,
+    now?: () => number,
     private readonly sole: () => boolean = soleWorker,
-  ) {}
+  ) {
+    this.linger = new Linger(answerDue, schedule, now);
+  }
 
   // An invoke frame goes now (`now`: performance.now() ms): whether it may linger (the frame's
   // `linger`). When it may and the last handler was quick, the loop stays awake for the answer
@@ -66,19 +121,20 @@ export class Pace {
     const linger = this.invoked && this.sole();
     this.invoked = true;
     const map = this.map;
-    const invoke = ++this.invokes;
     const busy = now - this.lastAt < BUSY_MS;
     this.lastAt = now;
     if (linger && this.quick) {
       map?.wake();
       // Bound to this invoke: a linger still turning when the next invoke begins (its answer came
-      // through the socket, and the caller's next request came before the linger's next turn) stops
-      // at that turn, and never ends by saying in the mapped channel that the host sleeps, in the
-      // middle of the next invoke's own linger (whose result would then take the socket).
+      // through the socket, and the caller's next request came before the linger's next turn) is
+      // replaced there by the next invoke's (or stopped), and never ends by saying in the mapped
+      // channel that the host sleeps, in the middle of the next invoke's own linger (whose result
+      // would then take the socket): the one linger holds the latest invoke's window only.
       // An invoke that has to wake a sleeping bootstrap (the channel says so once it is sent) waits
       // longer for its answer while the caller keeps the instance busy (the contract's LINGER_RECOVER_US).
-      stayAwake(() => this.invokes === invoke && this.answerDue(), now + LINGER_MS, this.schedule, this.now, map, now + (busy ? RECOVER_MS : LINGER_MS));
+      this.linger.start(map, now, LINGER_MS, busy ? RECOVER_MS : LINGER_MS);
     } else {
+      this.linger.stop();
       map?.sleep(false);
     }
     return linger;

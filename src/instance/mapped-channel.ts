@@ -1,7 +1,7 @@
 // The mapped channel (docs/protocol.md, "The mapped channel"): while an invoke lingers, it and its
 // result travel through a small tmpfs file instead of the protocol's socket. The bootstrap maps the
 // file (bootstrap/fgrun_map.py) and reads the request from memory, with no system call; the host, which
-// has no mmap, writes and reads it at fixed offsets (pwrite/pread, ~1 µs each, far less than a Unix
+// has no mmap, writes and reads it at fixed offsets (pwritev/pread, ~1 µs each, far less than a Unix
 // socket's skb each way). A warm round trip measured ~4.4 µs less (p50 9.7 -> 5.3 µs on a minimal echo,
 // 2.7 and 3.12 alike, docs/performance.md, "Issue 22, ninth pass").
 //
@@ -9,11 +9,11 @@
 // socket). A writer publishes its frame, then its sequence number, then reads the reader's flag, and
 // rings the reader's bell on the socket when it sleeps; a reader about to sleep stores its flag, then
 // reads the sequence number once more. With a full fence between each side's store and its load
-// (Dekker's order), at least one of the two sees the other: no wake-up is lost. The kernel's pwrite
+// (Dekker's order), at least one of the two sees the other: no wake-up is lost. The kernel's pwritev
 // takes the page's lock (a locked instruction); Atomics.store below is a full fence besides. The
 // bootstrap's fence is a lock's acquire and release (a locked instruction on x86-64). Hence x86-64
 // only: on a weaker memory order (aarch64) neither is a full fence, and the socket carries everything.
-import { closeSync, constants, ftruncateSync, openSync, readSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, openSync, readSync, statfsSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MAPPED_CHANNEL as M, type ResultMessage } from '../contract/messages.js';
@@ -76,8 +76,10 @@ export function offerMap(): MapOffer | null {
   }
 }
 
-const AWAKE = Buffer.from([1]);
-const ASLEEP = Buffer.from([0]);
+// The writes below are writevSync's of one buffer (one pwritev, as the kernel takes it a pwrite):
+// writeSync makes an object per call to carry its error back, writevSync of a list made once none.
+const AWAKE = [Buffer.from([1])];
+const ASLEEP = [Buffer.from([0])];
 const FENCE = new Int32Array(new SharedArrayBuffer(4));
 /** A result's first read: its head and a body up to FIRST_READ - resultHead bytes in one pread. */
 const FIRST_READ = 2048;
@@ -107,9 +109,18 @@ export class MappedChannel {
   /** The last invoke sent found the bootstrap asleep: it rang, or left the invoke to the socket. */
   sleepy = false;
   private readonly number = Buffer.alloc(4);
+  private readonly numberOut = [this.number];
   private readonly flag = Buffer.alloc(1);
   private out: Buffer | null = null;
-  private readonly first = Buffer.allocUnsafe(FIRST_READ);
+  /** What send() writes: a view of `out` as long as the last request, in a list made once (writevSync's). */
+  private readonly request: [Buffer] = [Buffer.alloc(0)];
+  /** Its own memory (allocUnsafeSlow: not the pool's, so 8-aligned): the head's float64 is read
+   * through an aligned view (this host's order, little-endian as the file's: x86-64 only), with no
+   * number boxed as readDoubleLE's is. */
+  private readonly first = Buffer.allocUnsafeSlow(FIRST_READ);
+  private readonly duration = new Float64Array(this.first.buffer, this.first.byteOffset + 8, 1);
+  /** The last body lent from `first`: the next of the same length is the same view, not a new one. */
+  private body = this.first.subarray(M.resultHead, M.resultHead);
   private whole: Buffer | null = null;
   /** The interpreter exited: its descriptor is closed (or soon reused), nothing is read or written. */
   private detached = false;
@@ -153,11 +164,13 @@ export class MappedChannel {
     if (typeof event === 'string') out.write(event, at, 'utf8');
     else event.copy(out, at);
     const fd = this.fd;
-    writeSync(fd, out, 0, at + size, M.request);
+    const request = this.request;
+    if (request[0].length !== at + size) request[0] = out.subarray(0, at + size);
+    writevSync(fd, request, M.request);
     this.sent = (this.sent + 1) >>> 0;
     this.sentId = id;
     this.number.writeUInt32LE(this.sent, 0);
-    writeSync(fd, this.number, 0, 4, M.requestSeq);
+    writevSync(fd, this.numberOut, M.requestSeq);
     fence();
     readSync(fd, this.flag, 0, 1, M.pythonAwake);
     if (this.flag[0] !== 1) {
@@ -181,7 +194,7 @@ export class MappedChannel {
     readSync(fd, first, 0, FIRST_READ, M.result);
     const size = first.readUInt32LE(0);
     const answers = first.readUInt32LE(4);
-    const durationMs = first.readDoubleLE(8);
+    const durationMs = this.duration[0]!;
     const kind = M.resultKinds[first[20]!];
     const fenced = first[21];
     if (size > RESULT_MOST) this.fail(`a mapped result of ${size} bytes`);
@@ -189,8 +202,10 @@ export class MappedChannel {
     else if (kind === undefined || (fenced !== 0 && fenced !== 1) || !(durationMs >= 0 && durationMs < MAX_DURATION_MS)) this.fail('a mapped result with a malformed head');
     else {
       let body: Buffer;
-      if (M.resultHead + size <= FIRST_READ) body = first.subarray(M.resultHead, M.resultHead + size);
-      else {
+      if (M.resultHead + size <= FIRST_READ) {
+        if (this.body.length !== size) this.body = first.subarray(M.resultHead, M.resultHead + size);
+        body = this.body;
+      } else {
         const whole = (this.whole ??= Buffer.allocUnsafe(RESULT_MOST));
         readSync(fd, whole, 0, size, M.result + M.resultHead);
         body = whole.subarray(0, size);
@@ -206,7 +221,7 @@ export class MappedChannel {
   // The host stays awake for the next result: the bootstrap need not ring.
   wake(): void {
     if (this.awake || this.detached) return;
-    writeSync(this.fd, AWAKE, 0, 1, M.hostAwake);
+    writevSync(this.fd, AWAKE, M.hostAwake);
     this.awake = true;
   }
 
@@ -215,7 +230,7 @@ export class MappedChannel {
   sleep(look = true): void {
     if (this.detached) return;
     if (this.awake) {
-      writeSync(this.fd, ASLEEP, 0, 1, M.hostAwake);
+      writevSync(this.fd, ASLEEP, M.hostAwake);
       this.awake = false;
       fence();
     }

@@ -378,6 +378,33 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
     }
   });
 
+  it('send() and poll() keep a view for the last length: requests of one length written exact, bodies of one length lent as one view, each with its own bytes', () => {
+    const fd = tmpfsFile();
+    // The bodies as lent (not copied: the views themselves), and copies made during the call.
+    const lent: Buffer[] = [];
+    const copies: Buffer[] = [];
+    const failures: string[] = [];
+    const map = new MappedChannel(fd, (_message, body) => void (lent.push(body), copies.push(Buffer.from(body))), () => {}, (why) => void failures.push(why));
+    try {
+      leftovers(fd);
+      put(fd, M.pythonAwake, Buffer.from([1]));
+      // [id, event, body]: lengths that repeat, back to back and after another, with other bytes.
+      const steps: Array<[string, string, string]> = [['a1', '{"x":1}', 'one'], ['b2', '{"y":2}', 'two'], ['c3', '{"z":33}', 'three'], ['d4', '{"w":4}', 'six'], ['', '', '']];
+      for (const [i, [id, event, body]] of steps.entries()) {
+        const before = read(fd, 0, M.bytes);
+        expect(map.send(id, event, 3000)).toBe(true);
+        expectSent(fd, before, id, event, 3000, i + 1);
+        publish(fd, i + 1, { answers: map.sent }, Buffer.from(body));
+        expect(map.poll()).toBe(true);
+        expectBytes(copies[i]!, Buffer.from(body), `the body ${JSON.stringify(body)}: `);
+      }
+      expect([lent[1] === lent[0], lent[2] === lent[1], lent[3] === lent[2], lent[3]!.length]).toEqual([true, false, false, 3]);
+      expect(failures).toEqual([]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('poll() gives the head\'s fields as they are: the kind, fenced, maxRssKb, and durationMs rounded to 3 decimals', () => {
     const { fd, map, delivered, failures } = bench();
     try {

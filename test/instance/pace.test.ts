@@ -91,3 +91,52 @@ it('gives an invoke the longer limit only when the caller keeps the instance bus
   expect(pace.invoking(8.7)).toBe(true);
   expect([queue.length, c.sleeps()]).toEqual([0, sleeps + 1]);
 });
+
+it('keeps one linger for all its invokes: the next invoke takes over a turn still queued (one chain of turns, never two), one that does not linger stops it, an answer in a look may begin the next at once', () => {
+  const queue: Array<() => void> = [];
+  const clock = { t: 0 };
+  const pace = new Pace(() => true, (turn) => void queue.push(turn), () => clock.t, () => true);
+  // The channel's looks counted, and when a linger ended (sleep() with its last look), to 0.01 ms.
+  let looks = 0;
+  const lastLooks: number[] = [];
+  let inLook: (() => boolean) | null = null;
+  pace.map = {
+    sleepy: false,
+    poll: () => (looks++, inLook?.() ?? false),
+    wake: () => {},
+    sleep: (look = true) => void (look && lastLooks.push(Math.round(clock.t * 100) / 100)),
+  } as unknown as Channel;
+  expect(pace.invoking(0)).toBe(false);
+  pace.answered(0.01);
+  // An invoke lingers: one turn queued; it runs (a look) and queues the next.
+  expect(pace.invoking(0.5)).toBe(true);
+  expect(queue).toHaveLength(1);
+  clock.t = 0.53;
+  queue.shift()!();
+  expect([queue.length, looks]).toEqual([1, 1]);
+  // The next invoke begins before that turn: it goes on as the new invoke's, with the new window
+  // (0.6 + 0.1 ms: at 0.03 ms a turn, 4 turns), and only that window's end says the host sleeps.
+  clock.t = 0.6;
+  expect(pace.invoking(0.6)).toBe(true);
+  expect(queue).toHaveLength(1);
+  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 5, [0.72]]);
+  // An invoke that does not linger (the last handler slow) stops a turn still queued: no look, no end.
+  expect(pace.invoking(1)).toBe(true);
+  pace.answered(5);
+  expect(pace.invoking(1.1)).toBe(true);
+  expect([drain(queue, clock), looks, lastLooks.length]).toEqual([1, 5, 1]);
+  // An answer found in a look, whose settling begins the next invoke there and then: that invoke's
+  // linger turns on, its window whole.
+  pace.answered(0.01);
+  clock.t = 2;
+  expect(pace.invoking(2)).toBe(true);
+  inLook = () => {
+    inLook = null;
+    pace.answered(0.01);
+    return pace.invoking(clock.t);
+  };
+  clock.t = 2.03;
+  queue.shift()!();
+  expect([queue.length, looks]).toEqual([1, 6]);
+  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 10, [0.72, 2.15]]);
+});
