@@ -19,6 +19,7 @@ import { openChannels } from './channels.js';
 import { StdinWriter } from './stdin-writer.js';
 import { instanceWatch, type Watch } from './memory-watch.js';
 import { Pace } from './linger.js';
+import { Placement } from '../platform/index.js';
 import { afterDrain, cleanUpAfterExit, killProcess, setRef, spawnInstance, type PythonProcess } from './process.js';
 import { onDebugMessage } from './debug-hold.js';
 import { afterChannelClosed } from './closed-channel.js';
@@ -56,6 +57,7 @@ export class Instance {
   private outputListener: ((chunk: Buffer) => void) | null = null;
   /** The caller's pace: whether an invoke may linger, and the loop stay awake for its answer. */
   private readonly pace = new Pace(() => this.pending !== null && this.pending.message === null);
+  private readonly placement: Placement;
   /** The request whose invoke went right behind init (start(first)), until its caller's run() claims it. */
   private first: PipelinedRequest | null = null;
 
@@ -65,6 +67,9 @@ export class Instance {
     // Idle, the instance does not keep the host alive; while it works, the watch ticker does.
     setRef(this.proc, false);
     this.pid = this.proc.pid;
+    // Where the interpreter runs, for the linger to see when it waits for the host's own CPU.
+    this.placement = new Placement(this.pid);
+    this.pace.placement = this.placement;
     this.stdin = new StdinWriter(this.proc.stdin);
     this.watch = instanceWatch(this.pid, this.proc.cgroup?.procsPath ?? null, options.config.memorySize, (reason) => this.end(reason));
     this.operation = new Operation(this.watch);
@@ -359,6 +364,8 @@ export class Instance {
     this.hasExited = true;
     this.current = 'stopped';
     this.pace.map?.detach();
+    this.pace.placement = null;
+    this.placement.close();
     cleanUpAfterExit(this.proc);
     this.watch.probe.close();
     if (!this.pending) return;

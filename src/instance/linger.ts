@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { LINGER_BUSY_US, LINGER_RECOVER_US, LINGER_WINDOW_US } from '../contract/messages.js';
 import { soleWorker } from './memory-watch.js';
 import type { MappedChannel } from './mapped-channel.js';
+import type { Placement } from '../platform/index.js';
 
 /** The longest the loop stays awake for one answer, ms: the interpreter's own window (the contract's). */
 export const LINGER_MS = LINGER_WINDOW_US / 1000;
@@ -16,6 +17,11 @@ export const LINGER_MS = LINGER_WINDOW_US / 1000;
 export const RECOVER_MS = LINGER_RECOVER_US / 1000;
 /** Two invokes less than this apart (ms) are a caller that keeps the instance busy (the contract's). */
 export const BUSY_MS = LINGER_BUSY_US / 1000;
+/** After a window that passed while the interpreter waited for the host's own CPU, how long (ms) the
+ * instance's invokes do not linger: both sides then block, and hand the CPU to each other. Doubled
+ * (up to SHARED_CPU_MAX_MS) each time it happens again within that long of the last one's end. */
+export const SHARED_CPU_MS = 2;
+export const SHARED_CPU_MAX_MS = 64;
 /** A handler that ran under this (its durationMs) lets the next answer be waited for awake. */
 export const QUICK_MS = 0.05;
 
@@ -49,15 +55,19 @@ export class Linger {
     if (this.now() < (map !== null && map.sleepy ? this.recover : this.until)) {
       this.queued = true;
       this.schedule(this.turn);
-    } else map?.sleep();
+    } else {
+      map?.sleep();
+      this.expired?.();
+    }
   };
 
   /** `waiting`: whether the answer is still due; `schedule` and `now` are setImmediate and the clock
-   * but in tests. */
+   * but in tests; `expired`, if any, is told when a window passes without the answer. */
   constructor(
     private readonly waiting: () => boolean,
     private readonly schedule: (turn: () => void) => unknown = (turn) => setImmediate(turn),
     private readonly now: () => number = clock,
+    private readonly expired: (() => void) | null = null,
   ) {}
 
   // Keep the event loop turning until `waiting()` is false or the clock passes `from` + `window` ms
@@ -102,6 +112,14 @@ export class Pace {
 
   /** The one linger of all this instance's invokes, started again for each that lingers. */
   private readonly linger: Linger;
+  /** Where the interpreter runs, once spawned (instance.ts): looked at when a window passes. */
+  placement: Pick<Placement, 'together'> | null = null;
+  /** Until when (performance.now() ms) invokes do not linger: the interpreter shared the host's CPU. */
+  private sharedUntil = -Infinity;
+  /** How long the last such pause was (ms). */
+  private sharedMs = SHARED_CPU_MS;
+  /** Windows that passed while the interpreter waited for the host's CPU (tests, diagnostics). */
+  shared = 0;
 
   /** `answerDue`: whether the instance's operation still waits for its answer; `schedule`, `now` and
    * `sole` are setImmediate, the clock and soleWorker but in tests. */
@@ -111,14 +129,26 @@ export class Pace {
     now?: () => number,
     private readonly sole: () => boolean = soleWorker,
   ) {
-    this.linger = new Linger(answerDue, schedule, now);
+    this.linger = new Linger(answerDue, schedule, now, () => {
+      // A window passed: was the interpreter kept from running by the host's own spin, on one CPU
+      // (the scheduler put them together, or another process holds the other CPU)? Spinning then only
+      // delays it: in-process, a run that stayed so measured 80-200 µs a request and as much CPU,
+      // against ~25 µs when both block and hand the CPU over. So both block for SHARED_CPU_MS (longer
+      // when it keeps happening), then try again (docs/performance.md, "Issue 22, eleventh pass").
+      if (this.placement?.together()) {
+        this.shared++;
+        const at = (now ?? clock)();
+        this.sharedMs = at - this.sharedUntil < this.sharedMs ? Math.min(this.sharedMs * 2, SHARED_CPU_MAX_MS) : SHARED_CPU_MS;
+        this.sharedUntil = at + this.sharedMs;
+      }
+    });
   }
 
   // An invoke frame goes now (`now`: performance.now() ms): whether it may linger (the frame's
   // `linger`). When it may and the last handler was quick, the loop stays awake for the answer
   // (and says so in the mapped channel first); otherwise it sleeps on the socket.
   invoking(now: number): boolean {
-    const linger = this.invoked && this.sole();
+    const linger = this.invoked && now >= this.sharedUntil && this.sole();
     this.invoked = true;
     const map = this.map;
     const busy = now - this.lastAt < BUSY_MS;

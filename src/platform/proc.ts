@@ -273,3 +273,39 @@ export class RssProbe {
     this.statm = this.procs = this.stat = this.children = -1;
   }
 }
+
+// The CPU a process last ran on and its state, from a /proc/<pid>/stat line (fields 3 and 39).
+function cpuAndState(stat: string | null): { cpu: number; state: string } | null {
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = Number(fields[36]);
+  return Number.isInteger(cpu) ? { cpu, state: fields[0]! } : null;
+}
+
+/** Whether an interpreter waits for the CPU the host runs on: two preads of kept /proc stat files
+ * (~2 µs each), for the host's linger (instance/linger.ts) when a window passed without the answer. */
+export class Placement {
+  private python: number;
+  private host: number;
+
+  constructor(pid: number) {
+    this.python = pid > 0 ? openOrClosed(`/proc/${pid}/stat`) : -1;
+    this.host = openOrClosed(`/proc/self/stat`);
+  }
+
+  // The interpreter is runnable (or running) on the CPU the host's main thread runs on now.
+  together(): boolean {
+    if (this.python < 0 || this.host < 0) return false;
+    const python = cpuAndState(pread(this.python));
+    const host = cpuAndState(pread(this.host));
+    return python !== null && host !== null && python.state === 'R' && python.cpu === host.cpu;
+  }
+
+  close(): void {
+    for (const fd of [this.python, this.host]) {
+      if (fd >= 0) closeSync(fd);
+    }
+    this.python = -1;
+    this.host = -1;
+  }
+}

@@ -7,6 +7,7 @@ import { Instance } from '../../src/instance/index.js';
 import { LINGER_MS, Linger, QUICK_MS, stayAwake } from '../../src/instance/linger.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
+import { unpaused } from '../helpers/unpaused.js';
 import { fixture } from '../helpers/fixtures.js';
 
 // Run stayAwake with a queue for setImmediate and a clock that moves 0.03 ms a turn; `stopAt`: the
@@ -36,7 +37,7 @@ it('keeps the loop turning until the answer comes, for at most LINGER_MS', () =>
 describeEachRuntime('the host lingers for a quick handler\'s next answer', (runtime) => {
   let instance: Instance;
   beforeAll(async () => {
-    instance = new Instance({ config: resolveConfig({ code: fixture('bench-work'), runtime: runtime.runtime, pythonPath: runtime.path }), runtime });
+    instance = unpaused(new Instance({ config: resolveConfig({ code: fixture('bench-work'), runtime: runtime.runtime, pythonPath: runtime.path }), runtime }));
     expect((await instance.start()).kind).toBe('done');
   });
   afterAll(() => instance?.stop());

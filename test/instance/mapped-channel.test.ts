@@ -18,6 +18,7 @@ import { resolveConfig } from '../../src/config/index.js';
 import { cpuBudget } from '../../src/platform/index.js';
 import type { RuntimeInfo } from '../../src/runtimes/index.js';
 import { describeEachRuntime } from '../helpers/runtimes.js';
+import { unpaused } from '../helpers/unpaused.js';
 import { fixture } from '../helpers/fixtures.js';
 
 /** The host's first read of a result (mapped-channel.ts FIRST_READ): the head and a body up to
@@ -675,6 +676,7 @@ async function started(runtime: RuntimeInfo, code: string, options: Partial<Inst
   const instance = new Instance({
     config: resolveConfig({ code: fixture(code), runtime: runtime.runtime, pythonPath: runtime.path, ...config }), runtime, protocol: await protocolPair(), ...options,
   });
+  unpaused(instance);
   const outcome = await instance.start();
   expect(outcome.kind).toBe('done');
   return instance;

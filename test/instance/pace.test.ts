@@ -6,7 +6,7 @@
 // that records what the linger does with it, so every count is exact. The host is taken to run
 // nothing else (soleWorker() true): this file is about the pace.
 import { expect, it } from 'vitest';
-import { BUSY_MS, LINGER_MS, Pace, RECOVER_MS, stayAwake } from '../../src/instance/linger.js';
+import { BUSY_MS, LINGER_MS, Pace, RECOVER_MS, SHARED_CPU_MAX_MS, SHARED_CPU_MS, stayAwake } from '../../src/instance/linger.js';
 
 type Channel = NonNullable<Pace['map']>;
 
@@ -139,4 +139,57 @@ it('keeps one linger for all its invokes: the next invoke takes over a turn stil
   queue.shift()!();
   expect([queue.length, looks]).toEqual([1, 6]);
   expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 10, [0.72, 2.15]]);
+});
+
+it('stops lingering while the interpreter waits for the host\'s own CPU: SHARED_CPU_MS, doubled each time it happens again right after, up to SHARED_CPU_MAX_MS', () => {
+  expect([SHARED_CPU_MS, SHARED_CPU_MAX_MS]).toEqual([2, 64]);
+  const queue: Array<() => void> = [];
+  const clock = { t: 0 };
+  const pace = new Pace(() => true, (turn) => void queue.push(turn), () => clock.t, () => true);
+  let together = true;
+  let looked = 0;
+  pace.placement = { together: () => (looked++, together) };
+  expect(pace.invoking(0)).toBe(false);
+  pace.answered(0.01);
+  // An invoke at `t` whose window passes (0.1 ms: 4 turns of 0.03) with the interpreter on the host's
+  // CPU; the window's end, where it was looked at.
+  const windowPasses = (t: number): number => {
+    clock.t = t;
+    expect(pace.invoking(t), `invoke at ${t}`).toBe(true);
+    expect(drain(queue, clock)).toBe(4);
+    return clock.t;
+  };
+  // Once: no invoke lingers (nor asks the bootstrap to) for 2 ms from the window's end.
+  let end = windowPasses(1);
+  expect([looked, pace.shared]).toEqual([1, 1]);
+  for (const t of [end + 0.1, end + 1, end + 1.99]) {
+    expect(pace.invoking(t), `${t}`).toBe(false);
+    expect(queue).toHaveLength(0);
+  }
+  // Again within 2 ms of the pause's end: 4 ms, then 8, ... up to 64.
+  let last = 2;
+  for (const pause of [4, 8, 16, 32, 64, 64]) {
+    end = windowPasses(end + last + 0.01);
+    expect(pace.invoking(end + pause - 0.01), `pause ${pause}`).toBe(false);
+    last = pause;
+  }
+  // Long after the last pause (more than its 64 ms): back to 2 ms.
+  end = windowPasses(end + 64 + 65);
+  expect(pace.invoking(end + 1.99)).toBe(false);
+  expect(pace.invoking(end + 2.01)).toBe(true);
+  drain(queue, clock);
+  // The interpreter elsewhere (or asleep): a window that passes changes nothing, lingering goes on.
+  together = false;
+  const shared = pace.shared;
+  end = windowPasses(clock.t + 10);
+  expect(pace.invoking(end + 0.01)).toBe(true);
+  expect(pace.shared).toBe(shared);
+  // An answer within the window: nothing is looked at.
+  queue.length = 0;
+  const before = looked;
+  clock.t += 5;
+  expect(pace.invoking(clock.t)).toBe(true);
+  pace.answered(0.01);
+  expect(pace.invoking(clock.t + 0.01)).toBe(true);
+  expect(looked).toBe(before);
 });

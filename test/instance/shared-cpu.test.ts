@@ -1,0 +1,43 @@
+// The host stops lingering while the interpreter waits for the host's own CPU (src/instance/linger.ts,
+// SHARED_CPU_MS): forced here by pinning the host's main thread and the interpreter to one CPU, where
+// a spinning host only delays the interpreter. Both then block, and hand the CPU to each other.
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Instance, protocolPair } from '../../src/instance/index.js';
+import { resolveConfig } from '../../src/config/index.js';
+import { describeEachRuntime } from '../helpers/runtimes.js';
+import { fixture } from '../helpers/fixtures.js';
+
+// A thread's CPU list (taskset -p -c), and setting it.
+const cpus = (pid: number): string => execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' }).trim().split(': ')[1]!;
+const pin = (pid: number, list: string): void => void execFileSync('taskset', ['-p', '-c', list, String(pid)], { stdio: 'ignore' });
+
+describeEachRuntime('the host on one CPU with its interpreter', (runtime) => {
+  let instance: Instance;
+  const event = Buffer.from('{"id": 1}');
+  beforeAll(async () => {
+    instance = new Instance({ config: resolveConfig({ code: fixture('bench-echo'), runtime: runtime.runtime, pythonPath: runtime.path }), runtime, protocol: await protocolPair() });
+    expect((await instance.start()).kind).toBe('done');
+  });
+  afterAll(() => instance?.stop());
+
+  it('stops lingering for a while once a window passed with the interpreter waiting for the host\'s CPU', async () => {
+    const pace = (instance as unknown as { pace: { shared: number } }).pace;
+    // Apart first: lingering settles in, and invokes go through the mapped channel.
+    for (let i = 0; i < 300; i++) expect((await instance.invoke(`apart-${i}`, event)).kind).toBe('done');
+    const own = cpus(process.pid);
+    const its = cpus(instance.pid);
+    const [shared, mapped] = [pace.shared, instance.mapped!.requests];
+    pin(process.pid, '0');
+    pin(instance.pid, '0');
+    try {
+      for (let i = 0; i < 300; i++) expect((await instance.invoke(`together-${i}`, event)).kind).toBe('done');
+    } finally {
+      pin(process.pid, own);
+      pin(instance.pid, its);
+    }
+    // Seen, and most of those invokes went by socket, not lingering (one window in each pause).
+    expect(pace.shared).toBeGreaterThan(shared);
+    expect(instance.mapped!.requests - mapped).toBeLessThan(150);
+  });
+});
