@@ -9,9 +9,8 @@ import fgrun_logger
 import fgrun_platform
 
 from fgrun_context import Context
-from fgrun_debug import NO_DEBUGGER, Debugger, is_bdb_quit
-from fgrun_errors import LoadFault, error_facts, log_traceback
-from fgrun_loader import load_function
+from fgrun_isolation import own_module
+from fgrun_loader import LoadFault, load_function
 from fgrun_peak import PeakRss
 from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
 from fgrun_linger import Linger
@@ -110,8 +109,9 @@ class Runner(object):
         fgrun_isolation.set_bundled_hints(message.get("importHints"))
         if message.get("debugPort"):
             # A breakpoint's notice may come from any thread, at any time: frames go out whole.
+            fgrun_debug = own_module("fgrun_debug")
             self.channel = SerialChannel(self.channel, allocate_lock())
-            self.debugger = Debugger(message["debugPort"], code_root, self.debug_notice)
+            self.debugger = fgrun_debug.Debugger(message["debugPort"], code_root, self.debug_notice)
             self.debugger.install()
         mapped = self.open_map(message.get("map"))
         try:
@@ -203,6 +203,17 @@ class Runner(object):
             message["reason"] = reason
         self.channel.send(message)
 
+    # The error of a request whose function raised `e` (traceback `tb`), its traceback logged as
+    # Python prints it. A handler's pdb without a debugger is told to use --debug-port.
+    def failure(self, e, tb, code):
+        errors = own_module("fgrun_errors")
+        if code == "invocation" and self.debugger is None and errors.is_bdb_quit(e):
+            e = type(e)(errors.NO_DEBUGGER)
+        errors.log_traceback(e, tb)
+        facts = errors.error_facts(e, tb)
+        facts["code"] = code
+        return facts
+
     def initialize(self, request_id, timeout_ms=None):
         self.rss.reset()
         start = _clock()
@@ -212,11 +223,8 @@ class Runner(object):
             try:
                 self.initializer(context)
             except BaseException as e:
-                tb = sys.exc_info()[2]
-                log_traceback(e, tb)
-                facts = error_facts(e, tb)
-                facts["code"] = "initialization"
-                reply = {"type": "initialized", "id": request_id, "ok": False, "error": facts}
+                reply = {"type": "initialized", "id": request_id, "ok": False,
+                         "error": self.failure(e, sys.exc_info()[2], "initialization")}
         self.end()
         reply["durationMs"] = round((_clock() - start) * 1000, 3)
         self.log_end.fence_now(request_id)
@@ -235,12 +243,7 @@ class Runner(object):
                 self.debugger.before_request()
             value = self.handler(event, context)
         except BaseException as e:
-            tb = sys.exc_info()[2]
-            if self.debugger is None and is_bdb_quit(e):
-                e = type(e)(NO_DEBUGGER)
-            log_traceback(e, tb)
-            error = error_facts(e, tb)
-            error["code"] = "invocation"
+            error = self.failure(e, sys.exc_info()[2], "invocation")
         self.end()
         # The log is complete: fence it now (when needed), so the host works on it while the result
         # is encoded and the peak read (~8 us from /proc); neither writes to the log.
@@ -252,7 +255,7 @@ class Runner(object):
                     error = {"code": "result-too-large", "type": "ResultTooLarge", "stackTrace": [],
                              "message": "{0} bytes, the limit is {1}".format(len(body), MAX_PAYLOAD_BYTES)}
             except BaseException as e:
-                error = error_facts(e, None)
+                error = own_module("fgrun_errors").error_facts(e, None)
                 error["code"] = "result-invalid"
         if error is None:
             # The duration goes unrounded: send_result writes it with 3 decimals.
