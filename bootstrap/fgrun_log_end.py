@@ -6,7 +6,7 @@ import io
 import os
 import sys
 
-from fgrun_protocol import quote_json
+from fgrun_protocol import ascii_bytes, quote_json
 
 try:
     from fcntl import ioctl
@@ -117,7 +117,7 @@ class LogEnd(object):
         # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
         data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
         try:
-            os.write(self.log_fd, data.encode("ascii"))
+            os.write(self.log_fd, ascii_bytes(data))
         except OSError:
             pass
 

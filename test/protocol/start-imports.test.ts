@@ -1,6 +1,7 @@
 // What a start imports: the bootstrap's modules for the debugger (fgrun_debug, fgrun_peer) and for
 // the error path (fgrun_errors) come only when needed, after fgrun's folders have left sys.path
-// (fgrun_isolation.own_module); the log's unread count needs no `array` on 3.x. An error then still
+// (fgrun_isolation.own_module); the log's unread count needs no `array` on 3.x, and 2.7 never loads
+// its ASCII codec (encodings.ascii: the bootstrap's ASCII goes through str()). An error then still
 // gets its body and its traceback in the log, as before.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ writeFileSync(join(code, 'index.py'), [
   'def handler(event, context):',
   '    if event.get("fail"):',
   '        raise ValueError("failed on purpose")',
-  '    loaded = [m for m in ("fgrun_debug", "fgrun_peer", "fgrun_errors", "array") if m in sys.modules]',
+  '    loaded = [m for m in ("fgrun_debug", "fgrun_peer", "fgrun_errors", "array", "encodings.ascii") if m in sys.modules]',
   '    return {"loaded": loaded, "path": [p for p in sys.path if "bootstrap" in p or "pyshim" in p]}',
   '',
 ].join('\n'));
