@@ -46,13 +46,6 @@ def _unread_query(fd):
     return request, count, zero
 
 
-# A check of whether the log channel `fd` still holds bytes the host has not read (True), or None
-# when it cannot tell.
-def unread_check(fd):
-    end = LogEnd(fd)
-    return end.unread if end.query is not None else None
-
-
 # Whether the original sys.stdout and sys.stderr can hold no bytes while they stay themselves and
 # write through: Python 3.7+ under -u (the host's flag) gives each a raw FileIO under a write-through
 # text layer, whose every write reaches the fd at once (reconfigure() can turn write_through off:
@@ -102,15 +95,6 @@ class LogEnd(object):
         self.fence = ""
         self.query = _unread_query(log_fd)
 
-    # Whether the log channel holds bytes the host has not read (_unread_query; True when it fails).
-    def unread(self):
-        request, count, zero = self.query
-        try:
-            ioctl(self.log_fd, request, count, True)
-            return count != zero
-        except (IOError, OSError, ValueError):
-            return True
-
     # Flush Python-level buffers, then mark the end of this request's log.
     def fence_now(self, request_id):
         flush_streams()
@@ -122,10 +106,18 @@ class LogEnd(object):
             pass
 
     # End an invoke's log: the fence, or nothing when the host has already read all of it (the
-    # common silent request: one write and one host wake-up less). Returns whether it fenced.
+    # common silent request: one write and one host wake-up less). Returns whether it fenced. The
+    # unread check is written out here (a call less per request).
     def end(self, request_id):
         flush_streams()
-        if self.query is not None and not self.unread():
-            return False
+        query = self.query
+        if query is not None:
+            request, count, zero = query
+            try:
+                ioctl(self.log_fd, request, count, True)
+                if count == zero:
+                    return False
+            except (IOError, OSError, ValueError):
+                pass
         self.fence_now(request_id)
         return True

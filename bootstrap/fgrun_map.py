@@ -136,8 +136,10 @@ class Mapped(object):
         end = middle + size
         if end > _REQUEST_END:
             raise ProtocolError("the mapped channel holds no invoke: an id of {0} bytes and an event of {1}".format(id_bytes, size))
+        data = view[_REQUEST_AT:middle]
         try:
-            request_id = view[_REQUEST_AT:middle].decode("utf-8")
+            # unicode(data, "utf-8") on 2.7, whose str.decode calls the codec's Python function (~0.3 us).
+            request_id = TEXT(data, "utf-8") if PY2 else data.decode("utf-8")
         except UnicodeError:
             raise ProtocolError("the mapped channel holds no invoke: its id is not UTF-8")
         return {"type": "invoke", "id": request_id, "size": size, "timeoutMs": timeout_ms, "linger": True}, view[middle:end]

@@ -96,14 +96,18 @@ _encode = _make_encoder()
 # exact bytes (and errors) the kept encoder gives while json.dumps, its default encoder, the C
 # encoder and the string quoter are the ones it was built from; a function that replaced any of them
 # gets json.dumps. (Methods of JSONEncoder itself patched, but for `default`, are not followed.)
+# A dict or a list (the common result) skips the checks for text (~0.15 us on 2.7).
 def encode_body(value):
-    if value is None:
-        return "none", b""
-    if isinstance(value, TEXT):
-        return "str", value.encode("utf-8")
-    if PY2 and isinstance(value, str):
-        value.decode("utf-8")
-        return "str", value
+    cls = type(value)
+    if cls is not dict and cls is not list:
+        if value is None:
+            return "none", b""
+        if isinstance(value, TEXT):
+            return "str", value.encode("utf-8")
+        if PY2 and isinstance(value, str):
+            # Valid UTF-8 or the error str.decode gives, without the codec's Python function.
+            TEXT(value, "utf-8")
+            return "str", value
     jenc = json.encoder
     if (_encode is not None and json.dumps is _DUMPS and json._default_encoder is _DEFAULT
             and jenc.c_make_encoder is _MAKE_ENCODER and jenc.encode_basestring_ascii is _QUOTE):

@@ -75,20 +75,22 @@ class Runner(object):
         if not self.init(message):
             return None
         linger = self.linger
+        invoke = self.invoke
         while True:
             message, payload = self.channel.receive()
             if message is None:
                 return "closed"
-            if message["type"] == "shutdown":
-                return "shutdown"
-            if message["type"] == "invoke":
-                self.invoke(message["id"], payload, message.get("timeoutMs"))
+            kind = message["type"]
+            if kind == "invoke":
+                invoke(message["id"], payload, message.get("timeoutMs"))
                 if linger is not None:
                     linger.after_result(message.get("linger") is True)
-            elif message["type"] == "initialize":
+            elif kind == "shutdown":
+                return "shutdown"
+            elif kind == "initialize":
                 self.initialize(message["id"], message.get("timeoutMs"))
             else:
-                raise ProtocolError("unexpected {0} between requests".format(message["type"]))
+                raise ProtocolError("unexpected {0} between requests".format(kind))
 
     def init(self, message):
         self.log_end.fence = message.get("fence", "")
@@ -232,12 +234,20 @@ class Runner(object):
         reply["maxRssKb"] = self.rss.peak_kb()
         self.channel.send(reply)
 
+    # begin() and end() written out (each call is ~0.15 us of a 2.7 request), as is the peak's reset
+    # when the last baseline holds.
     def invoke(self, request_id, payload, timeout_ms=None):
         rss = self.rss
-        rss.reset()
+        if rss.stale:
+            rss.reset()
         start = _clock()
         error = None
-        context = self.begin(request_id, self.timeouts["handler"], timeout_ms, start)
+        self.log.request_id = request_id
+        timeout = self.timeouts["handler"]
+        left = timeout * 1000 if timeout_ms is None else timeout_ms
+        context = self.current = Context(request_id, self, timeout, start + left / 1000.0)
+        lock = self.lock
+        lock.release()
         try:
             event = decode_event(payload)
             if self.debugger is not None:
@@ -245,7 +255,11 @@ class Runner(object):
             value = self.handler(event, context)
         except BaseException as e:
             error = self.failure(e, sys.exc_info()[2], "invocation")
-        self.end()
+        lock.acquire()
+        self.current = None
+        self.held_for = None
+        if self.debugger is not None:
+            self.debugger.after_request()
         # The log is complete: fence it now (when needed), so the host works on it while the result
         # is encoded and the peak read (~8 us from /proc); neither writes to the log.
         fenced = self.log_end.end(request_id)
