@@ -49,6 +49,7 @@ def main():
         # What a start imports only when it needs it (fgrun_isolation.own_module) imports too.
         import fgrun_debug  # noqa: F401
         import fgrun_errors  # noqa: F401
+        import fgrun_linger  # noqa: F401
     sys.dont_write_bytecode = write_bytecode
     if probe:
         import json
