@@ -43,10 +43,11 @@ def main():
     # module imported here, while fgrun's folder is on the path and its bytecode is cached.
     map_fd = fgrun_platform.regular_file(3)
     probe = sys.argv[1:] == ["--probe"]
-    if map_fd is not None or probe:
+    if map_fd is not None:
         import fgrun_map  # noqa: F401 (Runner.open_map imports it again, from sys.modules)
     if probe:
-        # What a start imports only when it needs it (fgrun_isolation.own_module) imports too.
+        # What a start imports only when it needs it (fgrun_isolation.own_module) imports too, as it
+        # did when fgrun_runner imported it.
         import fgrun_debug  # noqa: F401
         import fgrun_errors  # noqa: F401
         import fgrun_linger  # noqa: F401
