@@ -13,6 +13,7 @@ from fgrun_isolation import own_module
 from fgrun_loader import LoadFault, load_function
 from fgrun_peak import PeakRss
 from fgrun_contract import INITIALIZER_TIMEOUT_SECONDS, MAX_PAYLOAD_BYTES, TIMEOUT_SECONDS
+from fgrun_linger import Linger
 from fgrun_log_end import LogEnd
 from fgrun_protocol import PROTOCOL_VERSION, ProtocolError, SerialChannel, decode_event, encode_body
 
@@ -60,6 +61,8 @@ class Runner(object):
         self.rss = PeakRss()
         self.current = None
         self.debugger = None
+        # Spin-then-block for the next request (fgrun_linger.py); None where input has no descriptor.
+        self.linger = Linger.for_reader(channel.reader)
 
     # Serve until shutdown or end of input: "shutdown" (the host asked; it is still there), "closed"
     # (end of input: the host is gone), or None when init failed.
@@ -71,11 +74,7 @@ class Runner(object):
             raise ProtocolError("expected init, got {0}".format(message.get("type")))
         if not self.init(message):
             return None
-        # Spin-then-block for the next request (fgrun_linger.py), made once the first answer is out:
-        # a first invoke never lingers, and a cold start no longer imports it (~50 us on 2.7). None
-        # where input has no descriptor.
-        linger = None
-        first = True
+        linger = self.linger
         invoke = self.invoke
         while True:
             message, payload = self.channel.receive()
@@ -86,20 +85,12 @@ class Runner(object):
                 invoke(message["id"], payload, message.get("timeoutMs"))
                 if linger is not None:
                     linger.after_result(message.get("linger") is True)
-                    continue
             elif kind == "shutdown":
                 return "shutdown"
             elif kind == "initialize":
                 self.initialize(message["id"], message.get("timeoutMs"))
             else:
                 raise ProtocolError("unexpected {0} between requests".format(kind))
-            if first:
-                first = False
-                linger = own_module("fgrun_linger").Linger.for_reader(self.channel.reader)
-                if linger is not None:
-                    linger.mapped = self.channel.mapped
-                    if kind == "invoke":
-                        linger.after_result(message.get("linger") is True)
 
     def init(self, message):
         self.log_end.fence = message.get("fence", "")
@@ -154,6 +145,8 @@ class Runner(object):
         if mapped is not None:
             fgrun_platform.in_children(mapped.forget)
             self.channel.mapped = mapped
+            if self.linger is not None:
+                self.linger.mapped = mapped
         return mapped
 
     # Ask the host for a context value (one round trip), for any context, while a request runs.

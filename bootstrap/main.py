@@ -50,7 +50,6 @@ def main():
         # did when fgrun_runner imported it.
         import fgrun_debug  # noqa: F401
         import fgrun_errors  # noqa: F401
-        import fgrun_linger  # noqa: F401
     sys.dont_write_bytecode = write_bytecode
     if probe:
         import json

@@ -1,6 +1,6 @@
-// What a start imports: the bootstrap's modules for the debugger (fgrun_debug, fgrun_peer), for the
-// error path (fgrun_errors) and for the linger (fgrun_linger, once the first answer is out) come
-// only when needed, after fgrun's folders have left sys.path (fgrun_isolation.own_module); the log's unread count needs no `array` on 3.x, and 2.7 never loads
+// What a start imports: the bootstrap's modules for the debugger (fgrun_debug, fgrun_peer) and for
+// the error path (fgrun_errors) come only when needed, after fgrun's folders have left sys.path
+// (fgrun_isolation.own_module); the log's unread count needs no `array` on 3.x, and 2.7 never loads
 // its ASCII codec (encodings.ascii: the bootstrap's ASCII goes through str()). The collector, off
 // while the bootstrap starts on 3.7+, is on again when the function's module loads. An error then
 // still gets its body and its traceback in the log, as before.
@@ -19,7 +19,7 @@ writeFileSync(join(code, 'index.py'), [
   'def handler(event, context):',
   '    if event.get("fail"):',
   '        raise ValueError("failed on purpose")',
-  '    loaded = [m for m in ("fgrun_debug", "fgrun_peer", "fgrun_errors", "fgrun_linger", "array", "encodings.ascii") if m in sys.modules]',
+  '    loaded = [m for m in ("fgrun_debug", "fgrun_peer", "fgrun_errors", "array", "encodings.ascii") if m in sys.modules]',
   '    return {"loaded": loaded, "path": [p for p in sys.path if "bootstrap" in p or "pyshim" in p], "gc": [COLLECTING, gc.isenabled()]}',
   '',
 ].join('\n'));
@@ -48,7 +48,7 @@ describeEachRuntime('start imports', (runtime) => {
       expect(frames[0]).toContain(`File "${join(code, 'index.py')}", line 5, in handler`);
       expect(failed.log).toMatch(/^Traceback \(most recent call last\):\n {2}File "[^"]*index\.py", line 5, in handler\n[\s\S]*ValueError: failed on purpose\n$/);
       const after = await ask('r3', {});
-      expect(JSON.parse(after.payload!.toString())).toEqual({ loaded: ['fgrun_errors', 'fgrun_linger', ...array], path: [], gc: [true, true] });
+      expect(JSON.parse(after.payload!.toString())).toEqual({ loaded: ['fgrun_errors', ...array], path: [], gc: [true, true] });
     } finally {
       await instance.stop();
     }
