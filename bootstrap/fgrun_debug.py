@@ -7,22 +7,12 @@
 # timeout does not kill a paused function; "listening" (a hold too) carries the line to print.
 # Only the user who runs fgrun may attach (fgrun_peer.py): pdb's accept checks each peer, and debugpy's
 # adapter process loads debug_adapter/sitecustomize.py, which checks every connection it accepts.
-# Without a port, pdb on the function's stdin (/dev/null) ends at once in a BdbQuit: that error is
-# given a message naming --debug-port instead.
+# Imported only with a port (Runner.init); without one, pdb on the function's stdin (/dev/null) ends at
+# once in a BdbQuit, which fgrun_errors.py gives a message naming --debug-port.
 import os
 import sys
 
 import fgrun_peer
-
-NO_DEBUGGER = ("breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a "
-               "terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with "
-               "`fgrun debug attach PORT` (docs/debugging.md)")
-
-
-# Whether an exception is pdb giving up on the function's empty stdin.
-def is_bdb_quit(e):
-    cls = type(e)
-    return cls.__name__ == "BdbQuit" and cls.__module__ == "bdb"
 
 
 def _cloexec(sock):

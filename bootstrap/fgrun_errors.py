@@ -1,4 +1,5 @@
-# Error facts sent to the host: type, message, and the user's own frames only.
+# Error facts sent to the host: type, message, and the user's own frames only. Imported on the first
+# error (fgrun_isolation.own_module), not at every start.
 import os
 import sys
 
@@ -8,19 +9,16 @@ from fgrun_isolation import import_hint
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _SHIM = os.path.join(os.path.dirname(_HERE), "pyshim")
 
+NO_DEBUGGER = ("breakpoint() / pdb.set_trace() found no debugger: the function's stdin is not a "
+               "terminal. Run fgrun invoke or serve with --debug-port PORT, then connect with "
+               "`fgrun debug attach PORT` (docs/debugging.md)")
 
-class LoadFault(Exception):
-    def __init__(self, target, stage, error_type, message, stack=None):
-        Exception.__init__(self, message)
-        self.target = target
-        self.stage = stage
-        self.error_type = error_type
-        self.message = message
-        self.stack = stack or []
 
-    def to_message(self):
-        return {"type": "fault", "target": self.target, "stage": self.stage,
-                "error": {"type": self.error_type, "message": self.message, "stackTrace": self.stack}}
+# Whether an exception is pdb giving up on the function's empty stdin (no --debug-port): that error
+# is given a message naming --debug-port instead (NO_DEBUGGER).
+def is_bdb_quit(e):
+    cls = type(e)
+    return cls.__name__ == "BdbQuit" and cls.__module__ == "bdb"
 
 
 def _is_runtime_frame(filename):

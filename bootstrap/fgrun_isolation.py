@@ -33,6 +33,27 @@ def prepare():
         del sys.setdefaultencoding
 
 
+# One of fgrun's own modules (bootstrap/), imported when first needed: fgrun's folder is on sys.path
+# only while the bootstrap starts (main.py), so what the loop needs later, or only on some paths (the
+# debugger's, the error path's), is looked for there and loaded with the bytecode cache fgrun's
+# modules keep.
+def own_module(name):
+    module = sys.modules.get(name)
+    if module is not None:
+        return module
+    here = os.path.dirname(os.path.abspath(__file__))
+    write_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = False
+    sys.path.insert(0, here)
+    try:
+        __import__(name)
+    finally:
+        sys.dont_write_bytecode = write_bytecode
+        if sys.path and sys.path[0] == here:
+            del sys.path[0]
+    return sys.modules[name]
+
+
 # The site-packages folders this interpreter would have put on sys.path.
 def _hidden_folders():
     folders = []

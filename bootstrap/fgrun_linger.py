@@ -140,7 +140,10 @@ class Linger(object):
                 if (turns % POLL_EVERY == 0 and poll(0)) or clock() >= end:
                     break
             else:
-                return self.caught()
+                # caught() written out: this is on the round trip's path (the request is waiting).
+                self.misses = 0
+                self.backoff = 1
+                return True
             return self.caught() if poll(0) or ready() else self.missed()
         while not poll(0):
             # Any other runnable task on this CPU goes first.

@@ -3,11 +3,31 @@
 import os
 import sys
 
-from fgrun_errors import LoadFault, describe_exception
-from fgrun_isolation import import_hint
+from fgrun_isolation import import_hint, own_module
+
+PY2 = sys.version_info[0] == 2
 
 _FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 _REST = _FIRST + "0123456789"
+
+
+class LoadFault(Exception):
+    def __init__(self, target, stage, error_type, message, stack=None):
+        Exception.__init__(self, message)
+        self.target = target
+        self.stage = stage
+        self.error_type = error_type
+        self.message = message
+        self.stack = stack or []
+
+    def to_message(self):
+        return {"type": "fault", "target": self.target, "stage": self.stage,
+                "error": {"type": self.error_type, "message": self.message, "stackTrace": self.stack}}
+
+
+# The user's frames of a failure's traceback (fgrun_errors, imported only when loading failed).
+def _frames(tb):
+    return own_module("fgrun_errors").describe_exception(None, tb)
 
 
 # A Python identifier in the ASCII subset (no regex: `re` costs start-up time on 3.x).
@@ -41,7 +61,12 @@ def _import(code_root, module_path):
     dotted = ".".join(parts)
     if dotted in sys.modules:
         return sys.modules[dotted]
-    if len(parts) == 1 or _is_package_path(code_root, parts) or sys.version_info[0] >= 3:
+    if len(parts) == 1 or _is_package_path(code_root, parts) or not PY2:
+        if PY2:
+            # What 2.7's importlib.import_module does for an absolute name, without importing it
+            # (~40 us of a cold start).
+            __import__(dotted)
+            return sys.modules[dotted]
         import importlib
         return importlib.import_module(dotted)
     # Python 2 without __init__.py files: load the file itself under its base name.
@@ -62,14 +87,14 @@ def load_function(code_root, spec, target):
         if where.startswith(code_root + os.sep):
             where = where[len(code_root) + 1:]
         message = "Syntax error in module '{0}': {1} ({2}, line {3})".format(module_path, e.msg, where, e.lineno)
-        raise LoadFault(target, "syntax", type(e).__name__, message, describe_exception(e, sys.exc_info()[2]))
+        raise LoadFault(target, "syntax", type(e).__name__, message, _frames(sys.exc_info()[2]))
     except Exception as e:
         # The cloud's texts: a module that cannot be found, or one whose code raised while importing.
         if isinstance(e, ImportError):
             message = "failed to import module '{0}'({1}{2})".format(module_path, e, import_hint(e))
         else:
             message = "module initialization error({0}: {1})".format(type(e).__name__, e)
-        raise LoadFault(target, "import", type(e).__name__, message, describe_exception(e, sys.exc_info()[2]))
+        raise LoadFault(target, "import", type(e).__name__, message, _frames(sys.exc_info()[2]))
     fn = getattr(module, function, None)
     if fn is None:
         raise LoadFault(target, "not-found", "HandlerNotFound",

@@ -6,46 +6,44 @@ import io
 import os
 import sys
 
-from fgrun_protocol import quote_json
+from fgrun_protocol import ascii_bytes, quote_json
 
 try:
     from fcntl import ioctl
     from termios import FIONREAD, TIOCOUTQ
 except ImportError:
     ioctl = FIONREAD = TIOCOUTQ = None
+PY2 = sys.version_info[0] == 2
 _STDOUT = sys.__stdout__
 _STDERR = sys.__stderr__
 
 
-# A check of whether the log channel `fd` still holds bytes the host has not read, or None when it
-# cannot tell. The host spawns it as a socket (libuv's stdio "pipes" are socketpairs): the bytes we
-# sent that the reader has not consumed yet are our send queue (SIOCOUTQ). A real pipe: its
-# unread bytes (FIONREAD). When it holds none, the host has read every byte written so far and,
-# being one process reading in order, delivered them to the request's log before it reads the
-# result, so the fence is not needed.
-def unread_check(fd):
+# How to ask the log channel `fd` whether it still holds bytes the host has not read, as (ioctl
+# request, count buffer, the buffer's zero), or None when it cannot tell. The host spawns it as a
+# socket (libuv's stdio "pipes" are socketpairs): the bytes we sent that the reader has not consumed
+# yet are our send queue (SIOCOUTQ). A real pipe: its unread bytes (FIONREAD). When it holds none,
+# the host has read every byte written so far and, being one process reading in order, delivered
+# them to the request's log before it reads the result, so the fence is not needed. The count lands
+# in a kept buffer, mutated in place (no new object per request): a bytearray; on 2.7, whose ioctl
+# takes only an old-style writable buffer, an array.
+def _unread_query(fd):
     if ioctl is None:
         return None
     try:
         import stat
-        from array import array
         mode = os.fstat(fd).st_mode
         request = TIOCOUTQ if stat.S_ISSOCK(mode) else FIONREAD if stat.S_ISFIFO(mode) else None
         if request is None:
             return None
-        # The count lands in a kept array (mutated in place): no new bytes object per request.
-        count = array("i", [0])
+        if PY2:
+            from array import array
+            count, zero = array("i", [0]), array("i", [0])
+        else:
+            count, zero = bytearray(4), bytearray(4)
         ioctl(fd, request, count, True)
     except (IOError, OSError, ValueError, TypeError):
         return None
-
-    def unread():
-        try:
-            ioctl(fd, request, count, True)
-            return count[0] != 0
-        except (IOError, OSError, ValueError):
-            return True
-    return unread
+    return request, count, zero
 
 
 # Whether the original sys.stdout and sys.stderr can hold no bytes while they stay themselves and
@@ -95,7 +93,7 @@ class LogEnd(object):
     def __init__(self, log_fd):
         self.log_fd = log_fd
         self.fence = ""
-        self.unread = unread_check(log_fd)
+        self.query = _unread_query(log_fd)
 
     # Flush Python-level buffers, then mark the end of this request's log.
     def fence_now(self, request_id):
@@ -103,15 +101,23 @@ class LogEnd(object):
         # The id JSON-quoted: ASCII and without newlines, whatever the host chose as request id.
         data = "\0fgrun:{0}:{1}\n".format(self.fence, quote_json(request_id))
         try:
-            os.write(self.log_fd, data.encode("ascii"))
+            os.write(self.log_fd, ascii_bytes(data))
         except OSError:
             pass
 
     # End an invoke's log: the fence, or nothing when the host has already read all of it (the
-    # common silent request: one write and one host wake-up less). Returns whether it fenced.
+    # common silent request: one write and one host wake-up less). Returns whether it fenced. The
+    # unread check is written out here (a call less per request).
     def end(self, request_id):
         flush_streams()
-        if self.unread is not None and not self.unread():
-            return False
+        query = self.query
+        if query is not None:
+            request, count, zero = query
+            try:
+                ioctl(self.log_fd, request, count, True)
+                if count == zero:
+                    return False
+            except (IOError, OSError, ValueError):
+                pass
         self.fence_now(request_id)
         return True

@@ -74,27 +74,41 @@ function pythonResult(python: string, args: [string, string, string, number, num
   return execFileSync(python, ['-c', src], { input: JSON.stringify(args) }).toString('latin1');
 }
 
-// What the bootstrap's unread check says of a socketpair and of a pipe, before and after the
-// reader has read what was written, and of /dev/null (it cannot tell).
-function pythonUnread(python: string): unknown {
+// What the bootstrap's end of an invoke's log does on a socketpair and on a pipe: no fence while the
+// reader has read all that was written, a fence (and true) while it has not; on /dev/null it cannot
+// tell (no query) and always fences. [end()'s answers, what the reader got after the first 1000 bytes].
+function pythonLogEnds(python: string): unknown {
   const src = [
-    'import json, os, socket, sys',
+    'import fcntl, json, os, socket, sys',
     `sys.path[0:0] = [${JSON.stringify(join(ROOT, 'bootstrap'))}, ${JSON.stringify(join(ROOT, 'pyshim'))}]`,
-    'from fgrun_log_end import unread_check',
+    'from fgrun_log_end import LogEnd',
+    'def drain(fd):',
+    '    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)',
+    '    got = b""',
+    '    try:',
+    '        while True:',
+    '            chunk = os.read(fd, 65536)',
+    '            if not chunk:',
+    '                break',
+    '            got += chunk',
+    '    except OSError:',
+    '        pass',
+    '    return got',
     'out = {}',
     'a, b = socket.socketpair()',
     'r, w = os.pipe()',
     'for name, fd, reader in (("socket", a.fileno(), b.fileno()), ("pipe", w, r)):',
-    '    unread = unread_check(fd)',
-    '    seen = [unread()]',
+    '    end = LogEnd(fd)',
+    '    end.fence = "F"',
+    '    seen = [end.end("a")]',
     '    os.write(fd, b"x" * 3000)',
-    '    seen.append(unread())',
+    '    seen.append(end.end("b"))',
     '    os.read(reader, 1000)',
-    '    seen.append(unread())',
-    '    os.read(reader, 2000)',
-    '    seen.append(unread())',
-    '    out[name] = seen',
-    'out["devnull"] = unread_check(os.open(os.devnull, os.O_WRONLY))',
+    '    seen.append(end.end("c"))',
+    '    rest = drain(reader)',
+    '    seen.append(end.end("d"))',
+    '    out[name] = [seen, rest.replace(b"x" * 2000, b"<2000 x>").decode("ascii")]',
+    'out["devnull"] = LogEnd(os.open(os.devnull, os.O_WRONLY)).query',
     'sys.stdout.write(json.dumps(out))',
   ].join('\n');
   return JSON.parse(execFileSync(python, ['-c', src]).toString());
@@ -203,7 +217,8 @@ describeEachRuntime('hot-path frames', (runtime) => {
   });
 
   it('knows when the host has read the whole log: on a socketpair (what libuv spawns), a pipe, not /dev/null', () => {
-    expect(pythonUnread(runtime.path)).toEqual({ socket: [false, true, true, false], pipe: [false, true, true, false], devnull: null });
+    const fenced = [[false, true, true, false], '<2000 x>\0fgrun:F:"b"\n\0fgrun:F:"c"\n'];
+    expect(pythonLogEnds(runtime.path)).toEqual({ socket: fenced, pipe: fenced, devnull: null });
   });
 
   it('reads invoke headers without json.loads exactly as json.loads would, falling back on escapes', () => {

@@ -261,6 +261,14 @@ def section_contract():
     return dict((k, list(v) if isinstance(v, tuple) else v) for k, v in C.items())
 
 
+# The bell the bootstrap rings (written out in fgrun_map.py) and the contract's bell as Channel.send
+# encodes a frame.
+def section_bell():
+    buf = io.BytesIO()
+    P.Channel(None, writer=buf).send({"type": "bell"})
+    return [text(M.BELL), text(buf.getvalue())]
+
+
 def section_open():
     out = {"machine": os.uname()[4]}
     r, w = os.pipe()
@@ -766,7 +774,7 @@ def section_linger():
 
 
 results = {}
-for name, section in (("contract", section_contract), ("open", section_open), ("take", section_take),
+for name, section in (("contract", section_contract), ("bell", section_bell), ("open", section_open), ("take", section_take),
                       ("publish", section_publish), ("order", section_order), ("flag", section_flag),
                       ("receive", section_receive), ("linger", section_linger)):
     try:
@@ -816,6 +824,7 @@ sys.stdout.write(json.dumps({"mapped": type(m).__name__, "fd3": fd3, "message": 
 type Step = [string, ...unknown[]];
 interface Out {
   contract: Record<string, unknown>;
+  bell: string[];
   open: Record<string, unknown>;
   take: Step[];
   publish: Step[];
@@ -874,6 +883,10 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
     expect(out.contract).toEqual(layout);
     // Each region ends where the next thing begins: the result's at the file's end.
     expect([M.request + M.regionBytes, M.result + M.regionBytes]).toEqual([M.result, M.bytes]);
+  });
+
+  it('rings the contract\'s bell, as Channel.send encodes a frame', () => {
+    expect(out.bell).toEqual([BELL, BELL]);
   });
 
   it('open_map maps the offered file only when its fd, size and token match, on x86-64, and closes the fd every time', () => {

@@ -56,6 +56,15 @@ const ENCODE = [
   'dumps = json.dumps',
   'json.dumps = lambda v: dumps(v, separators=(",", ":"))',
   'out["dumps"] = [text(p.encode_body({"b": [1, 2]})[1]), json.dumps({"b": [1, 2]})]',
+  'json.dumps = dumps',
+  // Text and None (dicts and lists skip their checks), a dict subclass, and on 2.7 bytes that are
+  // not UTF-8: the error str.decode gives.
+  'class D(dict):',
+  '    pass',
+  'out["subclass"] = [text(p.encode_body(D(a=1))[1]), json.dumps(D(a=1))]',
+  'out["text"] = [[p.encode_body(v)[0], text(p.encode_body(v)[1])] for v in [None, u"\\u4e2d", "plain"]]',
+  'if str is bytes:',
+  '    out["bad"] = [attempt(lambda: p.encode_body("x\\xff")), attempt(lambda: "x\\xff".decode("utf-8"))]',
   'sys.stdout.write(dumps(out))',
 ].join('\n');
 
@@ -103,6 +112,15 @@ describeEachRuntime('the warm loop', (runtime) => {
     expect(out.encoder).toEqual(['{"a": 2, "b": 1}', '{"a": 2, "b": 1}']);
     expect(out.quote).toEqual(['{"B": "X"}', '{"B": "X"}']);
     expect(out.dumps).toEqual(['{"b":[1,2]}', '{"b":[1,2]}']);
+    expect(out.subclass).toEqual(['{"a": 1}', '{"a": 1}']);
+    expect(out.text).toEqual([['none', ''], ['str', '中'], ['str', 'plain']]);
+    if (runtime.runtime === 'Python2.7') {
+      const [bad, plainBad] = out.bad as Array<{ error: string; message: string }>;
+      expect(bad).toEqual(plainBad);
+      expect(bad!.error).toBe('UnicodeDecodeError');
+    } else {
+      expect(out.bad).toBeUndefined();
+    }
   });
 
   it('decodes an event exactly as json.loads does, value for value and error for error', () => {
