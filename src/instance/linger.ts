@@ -17,7 +17,7 @@ export const LINGER_MS = LINGER_WINDOW_US / 1000;
 export const RECOVER_MS = LINGER_RECOVER_US / 1000;
 /** Two invokes less than this apart (ms) are a caller that keeps the instance busy (the contract's). */
 export const BUSY_MS = LINGER_BUSY_US / 1000;
-/** After a window that passed while the interpreter waited for the host's own CPU, how long (ms) the
+/** After a window that passed while the interpreter waited for the host's own CPU (no other free), how long (ms) the
  * instance's invokes do not linger: both sides then block, and hand the CPU to each other. Doubled
  * (up to SHARED_CPU_MAX_MS) each time it happens again within that long of the last one's end. */
 export const SHARED_CPU_MS = 2;
@@ -130,11 +130,12 @@ export class Pace {
     private readonly sole: () => boolean = soleWorker,
   ) {
     this.linger = new Linger(answerDue, schedule, now, () => {
-      // A window passed: was the interpreter kept from running by the host's own spin, on one CPU
-      // (the scheduler put them together, or another process holds the other CPU)? Spinning then only
-      // delays it: in-process, a run that stayed so measured 80-200 µs a request and as much CPU,
-      // against ~25 µs when both block and hand the CPU over. So both block for SHARED_CPU_MS (longer
-      // when it keeps happening), then try again (docs/performance.md, "Issue 22, eleventh pass").
+      // A window passed: was the interpreter kept from running by the host's own spin, on the host's
+      // CPU, with no CPU free to move it to (another process holds the others)? Spinning then only
+      // delays it: in-process, with one busy process beside, 135-180 µs a request and as much CPU,
+      // against 21-27 when both block and hand the CPU over. So both block for SHARED_CPU_MS (longer
+      // when it keeps happening), then try again. With a CPU free the scheduler soon moves one of
+      // them, and spinning keeps its lead (docs/performance.md, "Issue 22, eleventh pass").
       if (this.placement?.together()) {
         this.shared++;
         const at = (now ?? clock)();

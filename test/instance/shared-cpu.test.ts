@@ -1,7 +1,8 @@
-// The host stops lingering while the interpreter waits for the host's own CPU (src/instance/linger.ts,
-// SHARED_CPU_MS): forced here by pinning the host's main thread and the interpreter to one CPU, where
-// a spinning host only delays the interpreter. Both then block, and hand the CPU to each other.
-import { execFileSync } from 'node:child_process';
+// The host stops lingering while the interpreter waits for the host's own CPU with no other free
+// (src/instance/linger.ts, SHARED_CPU_MS): forced here by pinning the host's main thread and the
+// interpreter to CPU 0 and a busy process to CPU 1, where a spinning host only delays the
+// interpreter. Both then block, and hand the CPU to each other.
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Instance, protocolPair } from '../../src/instance/index.js';
 import { resolveConfig } from '../../src/config/index.js';
@@ -12,7 +13,7 @@ import { fixture } from '../helpers/fixtures.js';
 const cpus = (pid: number): string => execFileSync('taskset', ['-p', '-c', String(pid)], { encoding: 'utf8' }).trim().split(': ')[1]!;
 const pin = (pid: number, list: string): void => void execFileSync('taskset', ['-p', '-c', list, String(pid)], { stdio: 'ignore' });
 
-describeEachRuntime('the host on one CPU with its interpreter', (runtime) => {
+describeEachRuntime('the host on one CPU with its interpreter, the other CPU taken', (runtime) => {
   let instance: Instance;
   const event = Buffer.from('{"id": 1}');
   beforeAll(async () => {
@@ -30,9 +31,12 @@ describeEachRuntime('the host on one CPU with its interpreter', (runtime) => {
     const [shared, mapped] = [pace.shared, instance.mapped!.requests];
     pin(process.pid, '0');
     pin(instance.pid, '0');
+    // And the other CPU taken: no CPU is free to move the interpreter to.
+    const hog = spawn('taskset', ['-c', '1', 'yes'], { stdio: 'ignore' });
     try {
       for (let i = 0; i < 300; i++) expect((await instance.invoke(`together-${i}`, event)).kind).toBe('done');
     } finally {
+      hog.kill('SIGKILL');
       pin(process.pid, own);
       pin(instance.pid, its);
     }

@@ -13,7 +13,7 @@ const cpus = (pid: number): string => execFileSync('taskset', ['-p', '-c', Strin
 const pin = (pid: number, list: string): void => void execFileSync('taskset', ['-p', '-c', list, String(pid)], { stdio: 'ignore' });
 
 // `command` started on CPU `cpu`, once /proc shows it in `want` state; killed by `use`'s end.
-async function withProcess(cpu: number, command: string[], want: string, use: (pid: number) => void): Promise<void> {
+async function withProcess(cpu: number, command: string[], want: string, use: (pid: number) => void | Promise<void>): Promise<void> {
   const child: ChildProcess = spawn('taskset', ['-c', String(cpu), ...command], { stdio: 'ignore' });
   const pid = child.pid!;
   try {
@@ -21,15 +21,15 @@ async function withProcess(cpu: number, command: string[], want: string, use: (p
       expect(readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0')[0]).toBe(command[0]);
       expect(state(pid)).toBe(want);
     }, { timeout: 30000, interval: 5 });
-    use(pid);
+    await use(pid);
   } finally {
     child.kill('SIGKILL');
     await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
   }
 }
 
-it('sees this process running on the CPU it runs on', () => {
-  const placement = new Placement(process.pid);
+it('sees this process running on the CPU it runs on (with more tasks runnable than CPUs: here, none)', () => {
+  const placement = new Placement(process.pid, 0);
   try {
     expect(placement.together()).toBe(true);
   } finally {
@@ -37,31 +37,30 @@ it('sees this process running on the CPU it runs on', () => {
   }
 });
 
-it('counts a process runnable on the host\'s CPU, not one asleep there nor one running on another', async () => {
+it('counts a process runnable on the host\'s CPU when more tasks are runnable than CPUs; not with a CPU free, nor one asleep or elsewhere', async () => {
   const own = cpus(process.pid);
   const two = availableParallelism() > 1;
+  // `cpus` stands for the system's CPUs: the runnable count is the whole system's, other tests' too.
+  const looks = (pid: number, cpus: number): boolean => {
+    const placement = new Placement(pid, cpus);
+    try {
+      return placement.together();
+    } finally {
+      placement.close();
+    }
+  };
   pin(process.pid, '0');
   try {
-    // Runnable on CPU 0, which this thread holds while it looks: it waits for this CPU.
     await withProcess(0, ['yes'], 'R', (pid) => {
-      const placement = new Placement(pid);
-      expect(placement.together()).toBe(true);
-      placement.close();
+      // Runnable on CPU 0, which this thread holds while it looks (this thread and it: 2 runnable at least).
+      expect(looks(pid, 1)).toBe(true);
+      // With a CPU free for it, the scheduler would move it there: not counted.
+      expect(looks(pid, 4096)).toBe(false);
     });
+    // Running, on the other CPU: not waiting for this one.
+    if (two) await withProcess(1, ['yes'], 'R', (pid) => expect(looks(pid, 1)).toBe(false));
     // On CPU 0 too, but asleep: it waits for nothing.
-    await withProcess(0, ['sleep', '30'], 'S', (pid) => {
-      const placement = new Placement(pid);
-      expect(placement.together()).toBe(false);
-      placement.close();
-    });
-    // Running, on the other CPU.
-    if (two) {
-      await withProcess(1, ['yes'], 'R', (pid) => {
-        const placement = new Placement(pid);
-        expect(placement.together()).toBe(false);
-        placement.close();
-      });
-    }
+    await withProcess(0, ['sleep', '30'], 'S', (pid) => expect(looks(pid, 1)).toBe(false));
   } finally {
     pin(process.pid, own);
   }
