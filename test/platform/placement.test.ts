@@ -1,4 +1,4 @@
-// Whether an interpreter waits for the CPU the host runs on (src/platform/proc.ts Placement): the
+// Whether an interpreter waits for the CPU the host runs on (src/platform/placement.ts): the
 // host's linger looks when a window passed without the answer (src/instance/linger.ts). Read from
 // /proc/<pid>/stat (state, CPU last run on) through kept descriptors, on real processes placed with
 // taskset: this test's own thread on CPU 0 while it looks.
