@@ -2,7 +2,7 @@
 # The facts the host and the bootstrap agree on; test/contract/python-twin.test.ts fails when stale.
 
 # The protocol version both sides speak.
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 # Message types and their fields, one table per direction; "?" marks a field that may be absent.
 HOST_MESSAGES = {
@@ -35,7 +35,7 @@ LINGER_BUSY_US = 1000
 # The mapped channel's layout: offsets and sizes in bytes (docs/protocol.md).
 MAPPED_CHANNEL = {
     "bytes": 135168,
-    "requestSeq": 0,
+    "requestSeq": 69628,
     "resultSeq": 64,
     "pythonAwake": 128,
     "hostAwake": 192,

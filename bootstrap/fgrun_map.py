@@ -10,6 +10,14 @@
 # makes at least one of the two see the other: no wake-up is lost. Here the fence is a lock's
 # acquire and release: a locked instruction on x86-64 (glibc's semaphores, under CPython's locks on
 # 2.7 through 3.12), which is a full fence there and only there, so the channel is x86-64's alone.
+#
+# The host writes a request with one system call, its number last (the region's last 4 bytes, the
+# head and the frame before it); the bootstrap publishes a result with two copies, the head and body,
+# then the number. Either way the number's stores come after the frame's in a copy of their own, and
+# x86-64 does not let the stores of one string operation pass those of an earlier one (Intel SDM vol.
+# 3A, "Fast-String Operation and Out-of-Order Stores"): who sees the number sees the frame. The
+# reader reads the number, then the frame, in two reads (the order of loads within one copy is not
+# guaranteed).
 import mmap
 import os
 import struct
@@ -41,12 +49,12 @@ _TOKEN = MAPPED_CHANNEL["token"]
 _REQUEST = MAPPED_CHANNEL["request"]
 _RESULT = MAPPED_CHANNEL["result"]
 _REGION = MAPPED_CHANNEL["regionBytes"]
-# The frames' heads (the contract's layout): the request's event length, timeoutMs and id length; the
-# result's body length, the request it answers, durationMs, maxRssKb, kind and fenced. Read and
-# written in place (struct's *_from / *_into on the map), with no header text to format or parse.
+# The frames' heads (the contract's layout): the request's event length, timeoutMs and id length, at
+# a fixed offset just before its number, the id and event before the head; the result's body length,
+# the request it answers, durationMs, maxRssKb, kind and fenced. Read and written in place (struct's
+# *_from / *_into on the map), with no header text to format or parse.
 _REQUEST_HEAD = struct.Struct("<IIH")
-_REQUEST_AT = _REQUEST + MAPPED_CHANNEL["requestHead"]
-_REQUEST_END = _REQUEST + _REGION
+_REQUEST_HEAD_AT = _REQ_SEQ - MAPPED_CHANNEL["requestHead"]
 _RESULT_HEAD = struct.Struct("<IIdIBB")
 _RESULT_AT = _RESULT + MAPPED_CHANNEL["resultHead"]
 _RESULT_MOST = _REGION - MAPPED_CHANNEL["resultHead"]
@@ -131,18 +139,19 @@ class Mapped(object):
             return None
         self.taken = (self.taken + 1) & 0xFFFFFFFF
         self.want = _pack((self.taken + 1) & 0xFFFFFFFF)
-        size, timeout_ms, id_bytes = _REQUEST_HEAD.unpack_from(view, _REQUEST)
-        middle = _REQUEST_AT + id_bytes
-        end = middle + size
-        if end > _REQUEST_END:
+        size, timeout_ms, id_bytes = _REQUEST_HEAD.unpack_from(view, _REQUEST_HEAD_AT)
+        # The frame ends at the head: the event just before it, the id before the event.
+        middle = _REQUEST_HEAD_AT - size
+        start = middle - id_bytes
+        if start < _REQUEST:
             raise ProtocolError("the mapped channel holds no invoke: an id of {0} bytes and an event of {1}".format(id_bytes, size))
-        data = view[_REQUEST_AT:middle]
+        data = view[start:middle]
         try:
             # unicode(data, "utf-8") on 2.7, whose str.decode calls the codec's Python function (~0.3 us).
             request_id = TEXT(data, "utf-8") if PY2 else data.decode("utf-8")
         except UnicodeError:
             raise ProtocolError("the mapped channel holds no invoke: its id is not UTF-8")
-        return {"type": "invoke", "id": request_id, "size": size, "timeoutMs": timeout_ms, "linger": True}, view[middle:end]
+        return {"type": "invoke", "id": request_id, "size": size, "timeoutMs": timeout_ms, "linger": True}, view[middle:_REQUEST_HEAD_AT]
 
     # The loop spins on the file for the next request: the host need not ring.
     def wake(self):

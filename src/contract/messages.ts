@@ -23,7 +23,7 @@
 import { z } from 'zod';
 import { FAULT_STAGES, PYTHON_ERROR_CODES } from './errors.js';
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 // The Python side's messages, built once on first use.
 function pythonSchemas() {
@@ -122,15 +122,21 @@ export const LINGER_BUSY_US = 1000;
  * which a lingering invoke and its result travel without a socket. Offsets in bytes; each sequence
  * number is a little-endian uint32, each awake flag one byte (1: spinning, reads the map; 0: asleep,
  * ring its bell). Each region (`regionBytes`) holds one frame in binary, all numbers little-endian:
- * - the request, a head of `requestHead` bytes: the event's length (uint32 at 0), `timeoutMs` (uint32
- *   at 4), the id's UTF-8 length (uint16 at 8), then the id and the event;
+ * - the request, written at the region's end, its number last: the request's sequence number in the
+ *   region's last 4 bytes (`requestSeq`), just before it a head of `requestHead` bytes at the fixed
+ *   offset requestSeq - requestHead: the event's length (uint32 at 0), `timeoutMs` (uint32 at 4), the
+ *   id's UTF-8 length (uint16 at 8), 0 (uint16 at 10); just before the head the event, and before the
+ *   event the id: the frame starts at requestSeq - requestHead - the event's length - the id's. One
+ *   write of the host's carries the frame and its number (src/instance/mapped-channel.ts send());
  * - the result, a head of `resultHead` bytes: the body's length (uint32 at 0), the sequence number of
  *   the request it answers (uint32 at 4), `durationMs` (float64 at 8), `maxRssKb` (uint32 at 16),
- *   `kind` (uint8 at 20: the index in `resultKinds`), `fenced` (uint8 at 21: 1 or 0), then the body.
- * Only a success goes this way; its fields are a `result` message's. */
+ *   `kind` (uint8 at 20: the index in `resultKinds`), `fenced` (uint8 at 21: 1 or 0), then the body;
+ *   its sequence number at `resultSeq`.
+ * Only a success goes this way; its fields are a `result` message's. Protocol 4 moved the request's
+ * number from 0 to its region's end: a host and a bootstrap of other versions refuse each other. */
 export const MAPPED_CHANNEL = {
   bytes: 135168,
-  requestSeq: 0,
+  requestSeq: 69628,
   resultSeq: 64,
   pythonAwake: 128,
   hostAwake: 192,

@@ -5,6 +5,17 @@
 // socket's skb each way). A warm round trip measured ~4.4 µs less (p50 9.7 -> 5.3 µs on a minimal echo,
 // 2.7 and 3.12 alike, docs/performance.md, "Issue 22, ninth pass").
 //
+// An invoke goes into the file with one system call: the frame at its region's end and its number
+// last, in the region's last 4 bytes, one pwritev of two buffers (the frame, the number). The kernel
+// copies an iovec after the other, each with a copy of its own, and on x86-64 the stores of one
+// string operation may be performed out of order among themselves but those of separate string
+// operations do not pass each other (Intel SDM vol. 3A, "Fast-String Operation and Out-of-Order
+// Stores"): a bootstrap that sees the number sees the frame. The bootstrap's publish relies on the
+// same (the body's memcpy, then the number's). A result keeps two reads, its number, then its frame:
+// one read of both would rely on the order of the loads within one string operation, which is not
+// guaranteed. A pwritev each for the frame and the number (protocol 3) cost 0.4-1.2 µs more of a
+// warm round trip's p50 (docs/performance.md, "Issue 22, twelfth pass").
+//
 // Each side says in the file whether it is awake (spinning on the file) or asleep (blocked on its
 // socket). A writer publishes its frame, then its sequence number, then reads the reader's flag, and
 // rings the reader's bell on the socket when it sleeps; a reader about to sleep stores its flag, then
@@ -76,15 +87,17 @@ export function offerMap(): MapOffer | null {
   }
 }
 
-// The writes below are writevSync's of one buffer (one pwritev, as the kernel takes it a pwrite):
-// writeSync makes an object per call to carry its error back, writevSync of a list made once none.
+// The writes below are writevSync's of lists made once (libuv makes one buffer a pwrite, two a
+// pwritev): writeSync makes an object per call to carry its error back, writevSync of a list none.
 const AWAKE = [Buffer.from([1])];
 const ASLEEP = [Buffer.from([0])];
 const FENCE = new Int32Array(new SharedArrayBuffer(4));
 /** A result's first read: its head and a body up to FIRST_READ - resultHead bytes in one pread. */
 const FIRST_READ = 2048;
-/** The most an invoke's id and event, or a result's body, may take in the file. */
-const REQUEST_MOST = M.regionBytes - M.requestHead;
+/** Where the request's head is, just before its number at the region's end, and the most its id and
+ * event may take in the region before the head (65520 bytes). */
+const REQUEST_HEAD_AT = M.requestSeq - M.requestHead;
+const REQUEST_MOST = REQUEST_HEAD_AT - M.request;
 const RESULT_MOST = M.regionBytes - M.resultHead;
 /** A UTF-16 code unit of a surrogate pair without its other half. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
@@ -109,11 +122,11 @@ export class MappedChannel {
   /** The last invoke sent found the bootstrap asleep: it rang, or left the invoke to the socket. */
   sleepy = false;
   private readonly number = Buffer.alloc(4);
-  private readonly numberOut = [this.number];
   private readonly flag = Buffer.alloc(1);
   private out: Buffer | null = null;
-  /** What send() writes: a view of `out` as long as the last request, in a list made once (writevSync's). */
-  private readonly request: [Buffer] = [Buffer.alloc(0)];
+  /** What send() writes: a view of `out` as long as the last request's frame, then its number, in a
+   * list made once (writevSync's). */
+  private readonly request: [Buffer, Buffer] = [Buffer.alloc(0), this.number];
   /** Its own memory (allocUnsafeSlow: not the pool's, so 8-aligned): the head's float64 is read
    * through an aligned view (this host's order, little-endian as the file's: x86-64 only), with no
    * number boxed as readDoubleLE's is. */
@@ -137,14 +150,15 @@ export class MappedChannel {
     private readonly fail: (why: string) => void,
   ) {}
 
-  // Write an invoke (its `linger` true) into the file, in the contract's binary layout, or false
-  // when the socket is to carry it: it is too large, its timeout no uint32 of ms, its id no UTF-8, or the last invoke
-  // found the bootstrap asleep and it still is. Rings the bootstrap's bell when it said it sleeps.
+  // Write an invoke (its `linger` true) into the file, in the contract's binary layout, with one
+  // system call, or false when the socket is to carry it: it is too large, its timeout no uint32 of
+  // ms, its id no UTF-8, or the last invoke found the bootstrap asleep and it still is. Rings the
+  // bootstrap's bell when it said it sleeps.
   send(id: string, event: Buffer | string, timeoutMs: number): boolean {
     if (this.detached) return false;
     if (this.sleepy) {
       // A caller slower than the bootstrap's spin: one read of its flag, and the socket's one write
-      // instead of the file's two, a flag's read and a bell.
+      // instead of the file's write, a flag's read and a bell.
       readSync(this.fd, this.flag, 0, 1, M.pythonAwake);
       if (this.flag[0] !== 1) return false;
       this.sleepy = false;
@@ -154,25 +168,25 @@ export class MappedChannel {
     const size = typeof event === 'string' ? Buffer.byteLength(event, 'utf8') : event.length;
     const idBytes = Buffer.byteLength(id, 'utf8');
     if (size > REQUEST_MOST || idBytes + size > REQUEST_MOST) return false;
-    const out = (this.out ??= Buffer.allocUnsafe(M.regionBytes));
-    out.writeUInt32LE(size, 0);
-    out.writeUInt32LE(timeoutMs, 4);
-    out.writeUInt16LE(idBytes, 8);
-    out.writeUInt16LE(0, 10);
-    const at = M.requestHead + idBytes;
-    out.write(id, M.requestHead, 'utf8');
-    if (typeof event === 'string') out.write(event, at, 'utf8');
-    else event.copy(out, at);
-    const fd = this.fd;
-    const request = this.request;
-    if (request[0].length !== at + size) request[0] = out.subarray(0, at + size);
-    writevSync(fd, request, M.request);
+    // The frame as it lies in the file, from its start: the id, the event, the head.
+    const out = (this.out ??= Buffer.allocUnsafe(REQUEST_MOST + M.requestHead));
+    const head = idBytes + size;
+    out.write(id, 0, 'utf8');
+    if (typeof event === 'string') out.write(event, idBytes, 'utf8');
+    else event.copy(out, idBytes);
+    out.writeUInt32LE(size, head);
+    out.writeUInt32LE(timeoutMs, head + 4);
+    out.writeUInt16LE(idBytes, head + 8);
+    out.writeUInt16LE(0, head + 10);
     this.sent = (this.sent + 1) >>> 0;
     this.sentId = id;
     this.number.writeUInt32LE(this.sent, 0);
-    writevSync(fd, this.numberOut, M.requestSeq);
+    const request = this.request;
+    if (request[0].length !== head + M.requestHead) request[0] = out.subarray(0, head + M.requestHead);
+    // One pwritev: the frame ends where the number begins, the number copied last (above).
+    writevSync(this.fd, request, REQUEST_HEAD_AT - head);
     fence();
-    readSync(fd, this.flag, 0, 1, M.pythonAwake);
+    readSync(this.fd, this.flag, 0, 1, M.pythonAwake);
     if (this.flag[0] !== 1) {
       this.ring();
       this.sleepy = true;

@@ -24,8 +24,11 @@ import { fixture } from '../helpers/fixtures.js';
 /** The host's first read of a result (mapped-channel.ts FIRST_READ): the head and a body up to
  * FIRST_READ - resultHead bytes in one pread, a longer body in a second. */
 const FIRST_READ = 2048;
-/** The most a request's id and event together take in the file (65524), and a result's body (65512). */
-const REQUEST_MOST = M.regionBytes - M.requestHead;
+/** The most a request's id and event together take in the file (65520: the region less the head and
+ * the number after them), and a result's body (65512). */
+const REQUEST_MOST = M.regionBytes - M.requestHead - 4;
+/** Where the request region ends: its number's last byte is the one before. */
+const REQUEST_END = M.request + M.regionBytes;
 const RESULT_MOST = M.regionBytes - M.resultHead;
 
 // Where the host can offer no map, everything here but the socket's own path is skipped, with why.
@@ -124,23 +127,25 @@ function bench(): { fd: number; map: MappedChannel; delivered: Delivered[]; ring
   return b;
 }
 
-// A request as the contract lays it out, built here field by field: the event's length (uint32),
-// the timeout (uint32), the id's length (uint16), two zero bytes, the id, the event; little-endian.
-function requestBytes(id: string, event: Buffer | string, timeoutMs: number): Buffer {
+// A request as the contract lays it out, built here field by field, to end where the request region
+// ends: the id, the event, the event's length (uint32), the timeout (uint32), the id's length
+// (uint16), two zero bytes, then the number `seq` (uint32); little-endian.
+function requestBytes(id: string, event: Buffer | string, timeoutMs: number, seq: number): Buffer {
   const idBytes = Buffer.from(id, 'utf8');
   const eventBytes = typeof event === 'string' ? Buffer.from(event, 'utf8') : event;
   const head = Buffer.alloc(M.requestHead);
   head.writeUInt32LE(eventBytes.length, 0);
   head.writeUInt32LE(timeoutMs, 4);
   head.writeUInt16LE(idBytes.length, 8);
-  return Buffer.concat([head, idBytes, eventBytes]);
+  return Buffer.concat([idBytes, eventBytes, head, u32(seq)]);
 }
-// After a send() that wrote: the whole file as it was `before`, but for the request at `request` (not
-// a byte past its end, the result region and both flags untouched) and `seq` at requestSeq.
+// After a send() that wrote: the whole file as it was `before`, but for the request and its number
+// at the request region's end (not a byte before the frame's start written, the result region and
+// both flags untouched).
 function expectSent(fd: number, before: Buffer, id: string, event: Buffer | string, timeoutMs: number, seq: number): void {
   const expected = Buffer.from(before);
-  requestBytes(id, event, timeoutMs).copy(expected, M.request);
-  u32(seq).copy(expected, M.requestSeq);
+  const request = requestBytes(id, event, timeoutMs, seq);
+  request.copy(expected, REQUEST_END - request.length);
   expectBytes(read(fd, 0, M.bytes), expected, `the file after sending ${JSON.stringify(id).slice(0, 40)}: `);
 }
 
@@ -174,7 +179,7 @@ const resultOf = (id: string, size: number, more: Partial<ResultMessage> = {}): 
 } as ResultMessage);
 
 describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap would${skipped(NO_MAP)}`, () => {
-  it('send() writes the binary request at request (its head, the id, the event, not a byte more), then its number at requestSeq; rings a sleeping bootstrap, then leaves the file to the socket while it sleeps', () => {
+  it('send() writes the binary request at the request region\'s end (the id, the event, its head, not a byte more), its number last at requestSeq; rings a sleeping bootstrap, then leaves the file to the socket while it sleeps', () => {
     const b = bench();
     const { fd, map, delivered, failures } = b;
     const rings = (): number => b.rings;
@@ -184,10 +189,12 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
       put(fd, M.pythonAwake, Buffer.from([1]));
       let before = read(fd, 0, M.bytes);
       expect(map.send('r1', '{"a":1}', 3000)).toBe(true);
-      // The layout spelt out once, byte by byte: 7 (the event's length), 3000, 2 (the id's length),
-      // 0, the id, the event; then the region's leftovers, untouched.
-      expect(read(fd, M.request, 24)).toEqual(Buffer.from([
-        0x07, 0, 0, 0, 0xb8, 0x0b, 0, 0, 0x02, 0, 0, 0, 0x72, 0x31, 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x31, 0x7d, LEFTOVER, LEFTOVER, LEFTOVER,
+      // The layout spelt out once, byte by byte, to the region's last: the region's leftovers,
+      // untouched, then the id, the event, 7 (the event's length), 3000, 2 (the id's length), 0, and
+      // the number 1 in the last 4 bytes, at offsets the contract names.
+      expect([M.requestSeq, M.requestSeq - M.requestHead]).toEqual([REQUEST_END - 4, 69616]);
+      expect(read(fd, REQUEST_END - 28, 28)).toEqual(Buffer.from([
+        LEFTOVER, LEFTOVER, LEFTOVER, 0x72, 0x31, 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x31, 0x7d, 0x07, 0, 0, 0, 0xb8, 0x0b, 0, 0, 0x02, 0, 0, 0, 1, 0, 0, 0,
       ]));
       expectSent(fd, before, 'r1', '{"a":1}', 3000, 1);
       expect([map.sent, rings()]).toEqual([1, 0]);
@@ -197,8 +204,8 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
       const event = Buffer.from('{"k":"中文é"}');
       before = read(fd, 0, M.bytes);
       expect(map.send('ré"\\q', event, 250)).toBe(true);
-      expect(read(fd, M.request, M.requestHead + 6 + 16)).toEqual(Buffer.concat([
-        Buffer.from([16, 0, 0, 0, 250, 0, 0, 0, 6, 0, 0, 0, 0x72, 0xc3, 0xa9, 0x22, 0x5c, 0x71]), event,
+      expect(read(fd, REQUEST_END - 6 - 16 - M.requestHead - 4, 6 + 16 + M.requestHead + 4)).toEqual(Buffer.concat([
+        Buffer.from([0x72, 0xc3, 0xa9, 0x22, 0x5c, 0x71]), event, Buffer.from([16, 0, 0, 0, 250, 0, 0, 0, 6, 0, 0, 0, 2, 0, 0, 0]),
       ]));
       expectSent(fd, before, 'ré"\\q', event, 250, 2);
       expect(rings()).toBe(0);
@@ -248,7 +255,7 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
     }
   });
 
-  // [what, id, event]: the id's and the event's bytes 65524 together (REQUEST_MOST), ASCII and UTF-8
+  // [what, id, event]: the id's and the event's bytes 65520 together (REQUEST_MOST), ASCII and UTF-8
   // of 2, 3 and 4 bytes a character, a Buffer and a string, an id past a uint8 and past half the region.
   const fitting = (total: number): Array<[string, string, Buffer | string]> => [
     ['an ASCII id, a Buffer event', 'big', Buffer.alloc(total - 3, 0x61)],
@@ -261,12 +268,12 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
     ['the id alone, an empty event', utf8Of(total, '😀'), ''],
   ];
 
-  it(`send() takes an id and an event of ${REQUEST_MOST} bytes together, ASCII or UTF-8, up to the request region's last byte, and leaves the file alone for one byte more`, () => {
+  it(`send() takes an id and an event of ${REQUEST_MOST} bytes together, ASCII or UTF-8, from the request region's first byte, and leaves the file alone for one byte more`, () => {
     const b = bench();
     const { fd, map, delivered, failures } = b;
     try {
       // The regions one after the other, the result's up to the file's end.
-      expect([M.request + M.regionBytes, M.result + M.regionBytes, REQUEST_MOST]).toEqual([M.result, M.bytes, 65524]);
+      expect([REQUEST_END, M.result + M.regionBytes, REQUEST_MOST]).toEqual([M.result, M.bytes, 65520]);
       leftovers(fd);
       put(fd, M.pythonAwake, Buffer.from([1]));
       for (const [what, id, event] of fitting(REQUEST_MOST + 1)) {
@@ -291,9 +298,9 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
         const before = read(fd, 0, M.bytes);
         expect(map.send(id, event, 3000), what).toBe(true);
         expectSent(fd, before, id, event, 3000, i + 1);
-        // Its last byte the region's last, the result region's first a leftover still.
-        const last = Buffer.concat([Buffer.from(id), typeof event === 'string' ? Buffer.from(event) : event]).at(-1)!;
-        expect(read(fd, M.result - 1, 2)).toEqual(Buffer.from([last, LEFTOVER]));
+        // Its first byte the region's first, the byte before it (the token's page, zero) untouched.
+        const first = Buffer.concat([Buffer.from(id), typeof event === 'string' ? Buffer.from(event) : event])[0]!;
+        expect(read(fd, M.request - 1, 2)).toEqual(Buffer.from([0, first]));
       }
       expect([delivered, failures, b.rings]).toEqual([[], [], 0]);
     } finally {
@@ -545,15 +552,15 @@ describe.skipIf(NO_MAP !== null)(`MappedChannel on a file written as a bootstrap
   });
 
   // The costs the binary layout is for, and the first read's boundary, seen in the system calls made.
-  it.skipIf(NO_IO !== null)(`each call makes exactly its reads and writes: a request in one write, a result in one read up to ${FIRST_READ - M.resultHead} bytes of body and two beyond, nothing after detach()${skipped(NO_IO)}`, () => {
+  it.skipIf(NO_IO !== null)(`each call makes exactly its reads and writes: a request and its number in one write, a result in one read up to ${FIRST_READ - M.resultHead} bytes of body and two beyond, nothing after detach()${skipped(NO_IO)}`, () => {
     const b = bench();
     const { fd, map, delivered, failures } = b;
     const awake = (on: boolean): void => put(fd, M.pythonAwake, Buffer.from([on ? 1 : 0]));
     try {
       leftovers(fd);
       const none: Calls = { reads: 0, readBytes: 0, writes: 0, writtenBytes: 0 };
-      // A send() that writes: the request whole in one write, its number in another, the flag's read.
-      const sends = (bytes: number, flagReads = 1): Calls => ({ reads: flagReads, readBytes: flagReads, writes: 2, writtenBytes: M.requestHead + bytes + 4 });
+      // A send() that writes: the request whole and its number in one write, the flag's read.
+      const sends = (bytes: number, flagReads = 1): Calls => ({ reads: flagReads, readBytes: flagReads, writes: 1, writtenBytes: bytes + M.requestHead + 4 });
       // A poll() that takes a result: its number, the first read, a second for a longer body.
       const takes = (size: number): Calls => (M.resultHead + size <= FIRST_READ
         ? { reads: 2, readBytes: 4 + FIRST_READ, writes: 0, writtenBytes: 0 }

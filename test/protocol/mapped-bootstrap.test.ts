@@ -39,13 +39,15 @@ const u32 = (n: number): string => {
 const REQUEST_HEAD = 12;
 const RESULT_HEAD = 24;
 const REGION = 65536;
-/** The most bytes an invoke's id and event, or a result's body, may take. */
-const REQUEST_MOST = REGION - REQUEST_HEAD;
+/** The most bytes an invoke's id and event (the region less the head and the number), or a result's
+ * body, may take. */
+const REQUEST_MOST = REGION - REQUEST_HEAD - 4;
 const RESULT_MOST = REGION - RESULT_HEAD;
 
-// A request region as the host lays it out: the event's length (uint32 at 0), timeoutMs (uint32 at
-// 4), the id's UTF-8 length (uint16 at 8), 0 (uint16 at 10), the id at 12, then the event. `head`
-// overrides what the head says (the bytes written stay the id's and the event's).
+// A request as the host lays it out, to end where its number begins (the region's last 4 bytes): the
+// id, the event, then the head: the event's length (uint32 at 0), timeoutMs (uint32 at 4), the id's
+// UTF-8 length (uint16 at 8), 0 (uint16 at 10). `head` overrides what the head says (the bytes
+// written stay the id's and the event's).
 function request(
   id: string | Buffer,
   event: string | Buffer,
@@ -54,13 +56,14 @@ function request(
 ): string {
   const idBytes = typeof id === 'string' ? Buffer.from(id, 'utf8') : id;
   const eventBytes = typeof event === 'string' ? Buffer.from(event, 'utf8') : event;
-  const b = Buffer.alloc(12 + idBytes.length + eventBytes.length);
-  b.writeUInt32LE(head.size ?? eventBytes.length, 0);
-  b.writeUInt32LE(timeoutMs, 4);
-  b.writeUInt16LE(head.idBytes ?? idBytes.length, 8);
-  b.writeUInt16LE(head.reserved ?? 0, 10);
-  idBytes.copy(b, 12);
-  eventBytes.copy(b, 12 + idBytes.length);
+  const at = idBytes.length + eventBytes.length;
+  const b = Buffer.alloc(at + 12);
+  idBytes.copy(b, 0);
+  eventBytes.copy(b, idBytes.length);
+  b.writeUInt32LE(head.size ?? eventBytes.length, at);
+  b.writeUInt32LE(timeoutMs, at + 4);
+  b.writeUInt16LE(head.idBytes ?? idBytes.length, at + 8);
+  b.writeUInt16LE(head.reserved ?? 0, at + 10);
   return latin1(b);
 }
 
@@ -106,7 +109,7 @@ const header = (id: string, event: string, timeoutMs = 3000) => ({ type: 'invoke
 
 const EVENT = '{"k":"中文"}';
 const PRETTY = '{\n  "a": 1\n}';
-// 12 + 3 + its length: the region exactly.
+// 3 + its length + 12 + the number's 4: the region exactly.
 const FITS = `"${'x'.repeat(REQUEST_MOST - 3 - 2)}"`;
 const LONGEST_ID = 'i'.repeat(REQUEST_MOST);
 const LONGEST_EVENT = `"${'e'.repeat(REQUEST_MOST - 2)}"`;
@@ -133,7 +136,8 @@ const MAP = {
   fits: request('max', FITS),
   longestId: request(LONGEST_ID, ''),
   longestEvent: request('', LONGEST_EVENT),
-  // The region holds the same bytes as `fits`; its head says one byte more.
+  // The region holds the same bytes as `fits`; its head says one byte more (the frame would begin
+  // a byte before the region).
   overByOne: request('max', FITS, 3000, { size: Buffer.byteLength(FITS) + 1 }),
   // Heads alone, saying more than the region holds.
   idOverByOne: request('', '', 3000, { idBytes: REQUEST_MOST + 1, size: 0 }),
@@ -250,9 +254,10 @@ def drain(r):
         data += chunk
 
 
-# The host's writes: a request region (laid out by the test) at the request's offset, then its number.
-def put_request(view, region, seq):
-    view[REQUEST:REQUEST + len(region)] = region
+# The host's writes: a request (laid out by the test) to end where its number begins, then the number
+# in the region's last 4 bytes.
+def put_request(view, frame, seq):
+    view[REQ_SEQ - len(frame):REQ_SEQ] = frame
     view[REQ_SEQ:REQ_SEQ + 4] = U32.pack(seq)
 
 
@@ -397,7 +402,7 @@ def section_take():
     put_request(view, FRAMES["reserved"], 13)
     take("the uint16 after the id's length set")
     put_request(view, FRAMES["fits"], 14)
-    take("12 + id + event: the region exactly")
+    take("id + event + 12 + 4: the region exactly")
     put_request(view, FRAMES["longestId"], 15)
     take("the longest id, no event")
     put_request(view, FRAMES["longestEvent"], 16)
@@ -867,7 +872,7 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
   it('the contract, on both sides, lays the map out as the cases here are written', () => {
     const layout = {
       bytes: 135168,
-      requestSeq: 0,
+      requestSeq: 69628,
       resultSeq: 64,
       pythonAwake: 128,
       hostAwake: 192,
@@ -881,8 +886,9 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
     };
     expect(M).toEqual(layout);
     expect(out.contract).toEqual(layout);
-    // Each region ends where the next thing begins: the result's at the file's end.
-    expect([M.request + M.regionBytes, M.result + M.regionBytes]).toEqual([M.result, M.bytes]);
+    // Each region ends where the next thing begins: the result's at the file's end; the request's
+    // number in its region's last 4 bytes.
+    expect([M.request + M.regionBytes, M.result + M.regionBytes, M.requestSeq + 4]).toEqual([M.result, M.bytes, M.result]);
   });
 
   it('rings the contract\'s bell, as Channel.send encodes a frame', () => {
@@ -916,9 +922,9 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
       ProtocolError: `the mapped channel holds no invoke: an id of ${idBytes} bytes and an event of ${size}`,
     });
     const notUtf8 = { ProtocolError: 'the mapped channel holds no invoke: its id is not UTF-8' };
-    // The region's bytes as laid out: the id at 12, the event right after it.
-    expect(MAP.plain).toBe(`${u32(Buffer.byteLength(EVENT))}${u32(3000)}\x05\x00\x00\x00req-1${utf8(EVENT)}`);
-    expect([MAP.fits.length, MAP.overByOne.length, MAP.longestId.length, MAP.longestEvent.length]).toEqual([REGION, REGION, REGION, REGION]);
+    // The request's bytes as laid out: the id, the event right after it, then the head.
+    expect(MAP.plain).toBe(`req-1${utf8(EVENT)}${u32(Buffer.byteLength(EVENT))}${u32(3000)}\x05\x00\x00\x00`);
+    expect([MAP.fits.length, MAP.overByOne.length, MAP.longestId.length, MAP.longestEvent.length]).toEqual([REGION - 4, REGION - 4, REGION - 4, REGION - 4]);
     expect(out.take).toEqual([
       ['nothing yet', null, 0, false],
       ['an ASCII id, a UTF-8 event', ok('req-1', EVENT), 1, false],
@@ -938,7 +944,7 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
       ['a short request over its bytes', ok('s', '1'), 12, false],
       // The id's length is the uint16 at 8 alone.
       ['the uint16 after the id\'s length set', ok('r', '{}'), 13, false],
-      ['12 + id + event: the region exactly', ok('max', FITS), 14, false],
+      ['id + event + 12 + 4: the region exactly', ok('max', FITS), 14, false],
       ['the longest id, no event', ok(LONGEST_ID, ''), 15, false],
       ['no id, the longest event', ok('', LONGEST_EVENT), 16, false],
       // Refused, and the number taken all the same: the next request is the next number.
@@ -1080,7 +1086,7 @@ describeEachRuntime('the mapped channel, the host\'s file on fd 3', (runtime) =>
     ['an ASCII id, a json result, fenced', 'rt-1', EVENT, 3000, ['json', true, 2.5, 4096], 2.5],
     // A body past the host's first read of the result (2048 bytes with the head).
     ['a non-ASCII id, a str result of 3 KB, no fence', 'rt-é中😀', `"${'z'.repeat(3000)}é"`, 0x89abcdef, ['str', false, 1.23456, 0xffffffff], 1.235],
-    // The host's bound and the bootstrap's agree: 12 + id + event, the region exactly; the result
+    // The host's bound and the bootstrap's agree: id + event + 12 + 4, the region exactly; the result
     // the largest the map carries.
     ['the largest request, the largest result', 'max-é', `"${'q'.repeat(REQUEST_MOST - Buffer.byteLength('max-é') - 2)}"`, 0, ['json', true, 0.001, 1], 0.001],
   ];
@@ -1099,13 +1105,13 @@ describeEachRuntime('the mapped channel, the host\'s file on fd 3', (runtime) =>
         // The bootstrap had not said it spins: the host rang.
         expect(rings).toBe(1);
         // The host's code wrote the request as the contract lays it out (as the cases above are
-        // written), and its number.
+        // written), its number after it, and nothing before it.
         const laid = request(id, event, timeoutMs);
-        const written = Buffer.alloc(laid.length + 4);
-        readSync(fd, written, 0, written.length, M.request);
+        const written = Buffer.alloc(laid.length + 1);
+        readSync(fd, written, 0, written.length, M.requestSeq - laid.length - 1);
         const number = Buffer.alloc(4);
         readSync(fd, number, 0, 4, M.requestSeq);
-        expect([latin1(written.subarray(0, laid.length)), latin1(number)]).toEqual([laid, u32(1)]);
+        expect([written[0], latin1(written.subarray(1)), latin1(number)]).toEqual([0, laid, u32(1)]);
         const run = spawnSync(runtime.path, ['-c', ROUND_TRIP, BOOTSTRAP, SHIM, JSON.stringify({ fd: 3, token }), JSON.stringify(sent)], {
           stdio: ['pipe', 'pipe', 'pipe', fd],
           encoding: 'utf8',
