@@ -131,8 +131,9 @@ class Mapped(object):
     def ready(self):
         return self.view[_REQ_SEQ:_REQ_SEQ + 4] == self.want
 
-    # The next request as (message, payload) when it is in the file, else None: the invoke message the
-    # socket's frame would have given (its `linger` true), and the event's bytes.
+    # The next request as (id, event's bytes, timeoutMs) when it is in the file, else None: an invoke
+    # whose `linger` is true, its fields as the loop passes them on, with no message made (a dict and
+    # its lookups cost ~0.3 us a request on 2.7; docs/performance.md, "Issue 22, twelfth pass").
     def take(self):
         view = self.view
         if view[_REQ_SEQ:_REQ_SEQ + 4] != self.want:
@@ -151,7 +152,7 @@ class Mapped(object):
             request_id = TEXT(data, "utf-8") if PY2 else data.decode("utf-8")
         except UnicodeError:
             raise ProtocolError("the mapped channel holds no invoke: its id is not UTF-8")
-        return {"type": "invoke", "id": request_id, "size": size, "timeoutMs": timeout_ms, "linger": True}, view[middle:_REQUEST_HEAD_AT]
+        return request_id, view[middle:_REQUEST_HEAD_AT], timeout_ms
 
     # The loop spins on the file for the next request: the host need not ring.
     def wake(self):

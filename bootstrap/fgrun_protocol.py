@@ -234,10 +234,11 @@ class Channel(object):
             data = memoryview(data)[n:]
         self._write(data)
 
-    # The next message between requests as (message, payload bytes or None), or (None, None) at end of
-    # input: from the mapped channel when the host put an invoke there, else from the socket (which
-    # the loop blocks on only after saying so in the mapped channel and looking there once more).
-    def receive(self):
+    # Between requests, the loop looks here first: the next invoke from the mapped channel as
+    # (id, event's bytes, timeoutMs) when the host put one there (fgrun_map.py take()); else None, the
+    # socket next (read_frame), which the loop blocks on only after saying so in the mapped channel
+    # and looking there once more. Notes which way the request came: its result goes back that way.
+    def take_mapped(self):
         mapped = self.mapped
         if mapped is not None:
             got = mapped.take()
@@ -248,20 +249,18 @@ class Channel(object):
                 self.via_map = True
                 return got
         self.via_map = False
-        return self.read_frame()
+        return None
 
-    # The next message from the socket as receive() returns it; a bell (the host put an invoke in the
-    # mapped channel while this side slept) when the channel holds it, else it is passed over: a
-    # bell that crossed a request the loop found awake.
+    # The next message from the socket as (message, payload bytes or None), or (None, None) at end of
+    # input. A bell (the host put an invoke in the mapped channel while this side slept) when the
+    # channel holds that invoke, for take_mapped() to take; else it is passed over: a bell that
+    # crossed a request the loop found awake.
     def read_frame(self):
+        mapped = self.mapped
         while True:
             message, payload = self._read_socket()
-            if message is None or message["type"] != "bell":
+            if message is None or message["type"] != "bell" or (mapped is not None and mapped.ready()):
                 return message, payload
-            got = self.mapped.take() if self.mapped is not None else None
-            if got is not None:
-                self.via_map = True
-                return got
 
     def _read_socket(self):
         line = self.reader.readline()

@@ -67,7 +67,7 @@ class Runner(object):
     # Serve until shutdown or end of input: "shutdown" (the host asked; it is still there), "closed"
     # (end of input: the host is gone), or None when init failed.
     def serve(self):
-        message, _ = self.channel.receive()
+        message, _ = self.channel.read_frame()
         if message is None:
             return "closed"
         if message.get("type") != "init":
@@ -76,8 +76,19 @@ class Runner(object):
             return None
         linger = self.linger
         invoke = self.invoke
+        # Taken after init, which may have set the channel up anew (a debugger's: SerialChannel).
+        take_mapped = self.channel.take_mapped
+        read_frame = self.channel.read_frame
         while True:
-            message, payload = self.channel.receive()
+            # An invoke from the mapped channel comes as its fields: no message to look them up in.
+            got = take_mapped()
+            if got is not None:
+                request_id, payload, timeout_ms = got
+                invoke(request_id, payload, timeout_ms)
+                if linger is not None:
+                    linger.after_result(True)
+                continue
+            message, payload = read_frame()
             if message is None:
                 return "closed"
             kind = message["type"]
@@ -85,6 +96,9 @@ class Runner(object):
                 invoke(message["id"], payload, message.get("timeoutMs"))
                 if linger is not None:
                     linger.after_result(message.get("linger") is True)
+            elif kind == "bell":
+                # Its invoke is in the mapped channel (read_frame passes other bells over).
+                continue
             elif kind == "shutdown":
                 return "shutdown"
             elif kind == "initialize":

@@ -1,8 +1,8 @@
 // The bootstrap's side of the mapped channel (bootstrap/fgrun_map.py; docs/protocol.md, "The mapped
 // channel"), in-process with each real interpreter: open_map's checks of the host's offer, take() of
 // the binary request the host wrote, publish() of a binary result and its bell, the awake flag,
-// Channel.receive's order (the map, then the flag stored and the map once more, then the socket;
-// bells), and the linger's spin on the map. One interpreter runs every case on memory it shares with
+// Channel.take_mapped's order (the map, then the flag stored and the map once more; the socket
+// next, read_frame, with its bells), and the linger's spin on the map. One interpreter runs every case on memory it shares with
 // the test's "host" (a file or an anonymous shared mapping written with plain slices), with the races
 // the protocol guards against placed deterministically by hooks (the host's flag flipped inside the
 // publisher's fence, a request written while the reader stores its flag, or while it blocks on the
@@ -104,7 +104,7 @@ const published = (size: number, answers: number, durationMs: number, maxRssKb: 
   body,
 });
 
-// The message take() gives for a request (the socket's invoke message, `linger` true).
+// The socket's invoke message for a request (its `linger` true).
 const header = (id: string, event: string, timeoutMs = 3000) => ({ type: 'invoke', id, size: Buffer.byteLength(event), timeoutMs, linger: true });
 
 const EVENT = '{"k":"中文"}';
@@ -166,6 +166,8 @@ const SOCKET = {
   sock3: invoke('sock-3', '{"s":3}'),
   sock4: invoke('sock-4', '{"s":4}'),
   sock6: invoke('sock-6', '{}'),
+  // Not lingering (the host has something else running).
+  quiet: latin1(encodeInvokeBytes('sock-q', '{"q":1}', 2500, false)),
 };
 
 const SCRIPT = String.raw`
@@ -355,15 +357,15 @@ def section_take():
     m = M.Mapped(view, -1)
     out = []
 
-    # [case, (message, payload, the id is text, the payload bytes) | None | the error, taken after,
-    #  ready() after]
+    # [case, (id, payload, timeoutMs, the id is text, the payload bytes, a tuple of three) | None | the
+    #  error, taken after, ready() after]
     def take(name):
         try:
             got = m.take()
             if got is None:
                 res = None
             else:
-                res = [got[0], text(got[1]), isinstance(got[0]["id"], P.TEXT), type(got[1]) is bytes]
+                res = [got[0], text(got[1]), got[2], isinstance(got[0], P.TEXT), type(got[1]) is bytes, type(got) is tuple and len(got) == 3]
         except Exception as e:
             res = {type(e).__name__: str(e)}
         out.append([name, res, m.taken, m.ready()])
@@ -606,7 +608,12 @@ class Traced(M.Mapped):
 
     def take(self):
         got = M.Mapped.take(self)
-        self.log.append("take " + ("-" if got is None else got[0]["id"]))
+        self.log.append("take " + ("-" if got is None else got[0]))
+        return got
+
+    def ready(self):
+        got = M.Mapped.ready(self)
+        self.log.append("ready " + ("yes" if got else "no"))
         return got
 
     def sleep(self):
@@ -630,34 +637,42 @@ def channel(socket):
 def section_receive():
     out = {}
 
-    def receive(ch, log, how="receive"):
+    # take_mapped(): [(id, payload, timeoutMs) | None, via_map, calls, socket bytes read, pythonAwake]
+    def take(ch, log):
         del log[:]
-        message, payload = getattr(ch, how)()
+        got = ch.take_mapped()
+        return [None if got is None else [got[0], text(got[1]), got[2]], ch.via_map, list(log), ch.reader.io.tell(),
+                ord(ch.mapped.view[PY_AWAKE:PY_AWAKE + 1])]
+
+    # read_frame(): [message, payload, via_map, calls, socket bytes read, pythonAwake]
+    def frame(ch, log):
+        del log[:]
+        message, payload = ch.read_frame()
         return [message, None if payload is None else text(payload), ch.via_map, list(log), ch.reader.io.tell(),
                 ord(ch.mapped.view[PY_AWAKE:PY_AWAKE + 1])]
 
     ch, view, log, r = channel(SOCKET["sock1"])
     ch.mapped.wake()
     put_request(view, FRAMES["map1"], 1)
-    out["map first"] = [receive(ch, log), receive(ch, log)]
+    out["map first"] = [take(ch, log), take(ch, log), frame(ch, log)]
 
     ch, view, log, r = channel(SOCKET["sock2"])
     ch.mapped.wake()
     # The host writes the next request just as the loop stores its flag (it saw the loop awake: no bell).
     ch.mapped.on_sleep = lambda: put_request(view, FRAMES["map2"], 1)
-    out["written while it stores its flag"] = [receive(ch, log), receive(ch, log)]
+    out["written while it stores its flag"] = [take(ch, log), take(ch, log), frame(ch, log)]
 
     ch, view, log, r = channel(BELL + SOCKET["sock3"])
     ch.mapped.wake()
     # The host writes while the loop blocks on the socket, and rings.
     ch.reader.hook = lambda: put_request(view, FRAMES["map3"], 1)
-    out["a bell, then the map"] = [receive(ch, log), receive(ch, log)]
+    out["a bell, then the map"] = [take(ch, log), frame(ch, log), take(ch, log), take(ch, log), frame(ch, log)]
 
     ch, view, log, r = channel(BELL + SOCKET["sock4"])
-    out["a stale bell"] = [receive(ch, log)]
+    out["a stale bell"] = [take(ch, log), frame(ch, log)]
 
     ch, view, log, r = channel(BELL)
-    out["a bell, then the end"] = [receive(ch, log)]
+    out["a bell, then the end"] = [take(ch, log), frame(ch, log)]
 
     # Each result goes back the way its request came.
     ch, view, log, r = channel(SOCKET["sock6"])
@@ -672,31 +687,35 @@ def section_receive():
         n = min(U32.unpack(view[RESULT:RESULT + 4])[0], REGION - RESULT_HEAD)
         routes.append([request_id, ch.via_map, text(view[RES_SEQ:RES_SEQ + 4]), text(view[RESULT:RESULT + RESULT_HEAD + n]), drain(r)])
 
-    got = receive(ch, log)
-    routes.append([got[0]["id"], got[2]])
+    # The next request as the loop takes it (Runner.serve): [id, via_map].
+    def next_request():
+        got = ch.take_mapped()
+        if got is None:
+            routes.append([ch.read_frame()[0]["id"], ch.via_map])
+        else:
+            routes.append([got[0], ch.via_map])
+
+    next_request()
     result("map-6", "json", b'{"r":6}', 1.5, 100, True)
-    got = receive(ch, log)
-    routes.append([got[0]["id"], got[2]])
+    next_request()
     result("sock-6", "json", b'{"r":7}', 1.5, 100, True)
     put_request(view, FRAMES["map7"], 2)
-    got = receive(ch, log)
-    routes.append([got[0]["id"], got[2]])
+    next_request()
     # The host went to sleep meanwhile: the socket carries the result.
     view[HOST_AWAKE:HOST_AWAKE + 1] = b"\x00"
     result("map-7", "json", b'{"r":8}', 1.5, 100, True)
     # Awake again: a str result, no fence, each field as send_result was given it.
     view[HOST_AWAKE:HOST_AWAKE + 1] = b"\x01"
     put_request(view, FRAMES["map9"], 3)
-    got = receive(ch, log)
-    routes.append([got[0]["id"], got[2]])
+    next_request()
     result("map-9", "str", u"caf\u00e9".encode("utf-8"), 0.25, 7, False)
     out["routes"] = routes
 
     # A context call's reply: read from the socket, the map not looked at.
     ch, view, log, r = channel(b'{"type":"reply","seq":1,"value":"v"}\n')
     put_request(view, FRAMES["map8"], 1)
-    first = receive(ch, log, "read_frame")
-    out["read_frame"] = [first, ch.mapped.taken, ch.mapped.ready()]
+    first = frame(ch, log)
+    out["read_frame"] = [first, ch.mapped.taken, M.Mapped.ready(ch.mapped)]
 
     ch, view, log, r = channel(b'{"type":"reply","seq":1,"value":"tok"}\n')
     put_request(view, FRAMES["map8"], 1)
@@ -706,9 +725,44 @@ def section_receive():
     runner.lock.release()
     del log[:]
     value = runner.call("getSecurityToken", [])
-    out["Runner.call"] = [value, json.loads(drain(r)), list(log), ch.mapped.taken, ch.mapped.ready()]
+    out["Runner.call"] = [value, json.loads(drain(r)), list(log), ch.mapped.taken, M.Mapped.ready(ch.mapped)]
     os.close(devnull)
     return out
+
+
+# Runner.serve's loop after init: an invoke from the map, two from the socket (lingering, and not),
+# a bell for an invoke the host put in the map while the loop blocked, then shutdown; invoke() and
+# the linger stubbed, each call recorded: ["invoke", id, payload, timeoutMs, via_map], ["linger",
+# allowed].
+def section_serve():
+    ch, view, log, r = channel(b'{"type":"init"}\n' + SOCKET["sock1"] + SOCKET["quiet"] + BELL + b'{"type":"shutdown"}\n')
+    mapped, ch.mapped = ch.mapped, None
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    runner = fgrun_runner.Runner(ch, log_fd=devnull)
+    calls = []
+
+    def init(message):
+        calls.append(["init", message])
+        ch.mapped = mapped
+        put_request(view, FRAMES["map1"], 1)
+        return True
+
+    def invoke(request_id, payload, timeout_ms=None):
+        calls.append(["invoke", request_id, text(payload), timeout_ms, ch.via_map])
+        if request_id == "sock-q":
+            # The host writes the next invoke while the loop blocks on the socket, and rings.
+            ch.reader.hook = lambda: put_request(view, FRAMES["map2"], 2)
+
+    class Linger(object):
+        def after_result(self, allowed=True):
+            calls.append(["linger", allowed])
+
+    runner.init = init
+    runner.invoke = invoke
+    runner.linger = Linger()
+    ended = runner.serve()
+    os.close(devnull)
+    return [ended, calls, mapped.taken]
 
 
 def section_linger():
@@ -781,7 +835,7 @@ def section_linger():
 results = {}
 for name, section in (("contract", section_contract), ("bell", section_bell), ("open", section_open), ("take", section_take),
                       ("publish", section_publish), ("order", section_order), ("flag", section_flag),
-                      ("receive", section_receive), ("linger", section_linger)):
+                      ("receive", section_receive), ("serve", section_serve), ("linger", section_linger)):
     try:
         results[name] = section()
     except Exception:
@@ -810,9 +864,9 @@ except OSError as e:
     fd3 = errno.errorcode[e.errno]
 ch = P.Channel(io.BytesIO(b""), write_fd=w)
 ch.mapped = m
-message, payload = ch.receive()
+request_id, payload, timeout_ms = ch.take_mapped()
 via_map = ch.via_map
-ch.send_result(message["id"], kind, payload[::-1][:65512], duration_ms, max_rss_kb, fenced)
+ch.send_result(request_id, kind, payload[::-1][:65512], duration_ms, max_rss_kb, fenced)
 written = b""
 while True:
     try:
@@ -822,7 +876,7 @@ while True:
     if not chunk:
         break
     written += chunk
-sys.stdout.write(json.dumps({"mapped": type(m).__name__, "fd3": fd3, "message": message, "taken": m.taken,
+sys.stdout.write(json.dumps({"mapped": type(m).__name__, "fd3": fd3, "request": [request_id, timeout_ms], "taken": m.taken,
                              "payload": payload.decode("utf-8"), "via_map": via_map, "socket": written.decode("latin-1")}))
 `;
 
@@ -836,6 +890,7 @@ interface Out {
   order: Record<string, [unknown, unknown[][], string]>;
   flag: Step[];
   receive: Record<string, unknown>;
+  serve: [string, unknown[][], number];
   linger: { steps: Step[]; pollEvery: number; window: number };
 }
 
@@ -917,7 +972,7 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
 
   it('take() reads the id and the event at their offsets at the next number only, refuses lengths past the region and ids not UTF-8, wraps at 2**32', () => {
     // [case, (message, payload, the id is text, the payload bytes) | null | error, taken after, ready() after]
-    const ok = (id: string, event: string, timeoutMs = 3000) => [header(id, event, timeoutMs), utf8(event), true, true];
+    const ok = (id: string, event: string, timeoutMs = 3000) => [id, utf8(event), timeoutMs, true, true, true];
     const tooLong = (idBytes: number, size: number) => ({
       ProtocolError: `the mapped channel holds no invoke: an id of ${idBytes} bytes and an event of ${size}`,
     });
@@ -1018,27 +1073,36 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
     ]);
   });
 
-  it('Channel.receive takes from the map first, stores asleep and looks again before the socket, follows bells, routes results back', () => {
+  it('Channel.take_mapped takes from the map, else stores asleep and looks again; read_frame reads the socket, gives a bell only for an invoke in the map; results go back their way', () => {
     const r = out.receive;
     const msg = (id: string, event: string) => header(id, event);
-    // [message, payload, via_map, calls, socket bytes read, pythonAwake]
+    // take_mapped: [[id, payload, timeoutMs] | null, via_map, calls, socket bytes read, pythonAwake]
+    const mapped = (id: string, event: string) => [id, event, 3000];
+    const none = (read: number) => [null, false, ['take -', 'sleep', 'take -'], read, 0];
+    // read_frame: [message, payload, via_map, calls, socket bytes read, pythonAwake]
     const sock1 = Buffer.byteLength(SOCKET.sock1, 'latin1');
     expect(r['map first']).toEqual([
-      [msg('map-1', '{"m":1}'), '{"m":1}', true, ['take map-1'], 0, 1],
-      [msg('sock-1', '{"s":1}'), '{"s":1}', false, ['take -', 'sleep', 'take -', 'readline'], sock1, 0],
+      [mapped('map-1', '{"m":1}'), true, ['take map-1'], 0, 1],
+      none(0),
+      [msg('sock-1', '{"s":1}'), '{"s":1}', false, ['readline'], sock1, 0],
     ]);
     expect(r['written while it stores its flag']).toEqual([
-      [msg('map-2', '{"m":2}'), '{"m":2}', true, ['take -', 'sleep', 'take map-2'], 0, 0],
-      [msg('sock-2', '{"s":2}'), '{"s":2}', false, ['take -', 'sleep', 'take -', 'readline'], SOCKET.sock2.length, 0],
+      [mapped('map-2', '{"m":2}'), true, ['take -', 'sleep', 'take map-2'], 0, 0],
+      none(0),
+      [msg('sock-2', '{"s":2}'), '{"s":2}', false, ['readline'], SOCKET.sock2.length, 0],
     ]);
     expect(r['a bell, then the map']).toEqual([
-      [msg('map-3', '{"m":3}'), '{"m":3}', true, ['take -', 'sleep', 'take -', 'readline', 'take map-3'], BELL.length, 0],
-      [msg('sock-3', '{"s":3}'), '{"s":3}', false, ['take -', 'sleep', 'take -', 'readline'], BELL.length + SOCKET.sock3.length, 0],
+      none(0),
+      [{ type: 'bell' }, null, false, ['readline', 'ready yes'], BELL.length, 0],
+      [mapped('map-3', '{"m":3}'), true, ['take map-3'], BELL.length, 0],
+      none(BELL.length),
+      [msg('sock-3', '{"s":3}'), '{"s":3}', false, ['readline'], BELL.length + SOCKET.sock3.length, 0],
     ]);
     expect(r['a stale bell']).toEqual([
-      [msg('sock-4', '{"s":4}'), '{"s":4}', false, ['take -', 'sleep', 'take -', 'readline', 'take -', 'readline'], BELL.length + SOCKET.sock4.length, 0],
+      none(0),
+      [msg('sock-4', '{"s":4}'), '{"s":4}', false, ['readline', 'ready no', 'readline'], BELL.length + SOCKET.sock4.length, 0],
     ]);
-    expect(r['a bell, then the end']).toEqual([[null, null, false, ['take -', 'sleep', 'take -', 'readline', 'take -', 'readline'], BELL.length, 0]]);
+    expect(r['a bell, then the end']).toEqual([none(0), [null, null, false, ['readline', 'ready no', 'readline'], BELL.length, 0]]);
     // [id, via_map] per request; [id, via_map after the result, number in the map, result in the map, socket bytes]
     const mapped6 = published(7, 1, 1.5, 100, 'json', 1, '{"r":6}');
     expect(readColumn(r.routes as Step[], 3)).toEqual([
@@ -1056,6 +1120,20 @@ describeEachRuntime('the mapped channel, bootstrap side', (runtime) => {
     const replyLength = `{"type":"reply","seq":1,"value":"v"}\n`.length;
     expect(r.read_frame).toEqual([[reply('v'), null, false, ['readline'], replyLength, 0], 0, true]);
     expect(r['Runner.call']).toEqual(['tok', { type: 'call', seq: 1, method: 'getSecurityToken', args: [] }, ['readline'], 0, true]);
+  });
+
+  it('Runner.serve passes a mapped invoke\'s id, event and timeout to invoke() and lingers after it; the socket\'s invokes as their frames say; a bell\'s invoke from the map', () => {
+    expect(out.serve).toEqual(['shutdown', [
+      ['init', { type: 'init' }],
+      ['invoke', 'map-1', '{"m":1}', 3000, true],
+      ['linger', true],
+      ['invoke', 'sock-1', '{"s":1}', 3000, false],
+      ['linger', true],
+      ['invoke', 'sock-q', '{"q":1}', 2500, false],
+      ['linger', false],
+      ['invoke', 'map-2', '{"m":2}', 3000, true],
+      ['linger', true],
+    ], 2]);
   });
 
   it('Linger.after_result spins on the map\'s number with the flag up, polls the socket every POLL_EVERY turns, ends at the window', () => {
@@ -1122,7 +1200,7 @@ describeEachRuntime('the mapped channel, the host\'s file on fd 3', (runtime) =>
         expect(JSON.parse(run.stdout)).toEqual({
           mapped: 'Mapped',
           fd3: 'EBADF',
-          message: header(id, event, timeoutMs),
+          request: [id, timeoutMs],
           taken: 1,
           payload: event,
           via_map: true,
