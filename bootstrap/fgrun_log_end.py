@@ -50,8 +50,13 @@ def _unread_query(fd):
 # write through: Python 3.7+ under -u (the host's flag) gives each a raw FileIO under a write-through
 # text layer, whose every write reaches the fd at once (reconfigure() can turn write_through off:
 # checked per request). Python 3.6's -u text layer is line-buffered instead (a write without a
-# newline stays in it) and Python 2's files are C stdio streams: both always flushed.
+# newline stays in it): always flushed. Python 2's files are C stdio streams, which its -u or a
+# non-empty PYTHONUNBUFFERED (the host sets both) makes unbuffered at start (Modules/main.c,
+# setvbuf _IONBF), and 2.7 has no call that changes a file's buffering. 2.7's sys.flags does not
+# show -u; the variable it does read (unless -E ignores it), so only that case counts here.
 def _originals_hold_nothing():
+    if PY2:
+        return bool(os.environ.get("PYTHONUNBUFFERED")) and not sys.flags.ignore_environment
     if sys.version_info[:2] < (3, 7):
         return False
     try:
@@ -61,15 +66,19 @@ def _originals_hold_nothing():
 
 
 _UNBUFFERED = _originals_hold_nothing()
+# Python 2's originals hold nothing as long as they are the streams (no write_through to check):
+# LogEnd.end then makes no call at all (~0.25 us of a 2.7 request).
+_PY2_UNBUFFERED = PY2 and _UNBUFFERED
 
 
 # Flush what the function may have buffered in Python: sys.stdout and sys.stderr, and the
 # originals too when the function replaced them (they are unbuffered under -u, but a replaced
-# stream may write into them). Nothing to do while both are the write-through originals.
+# stream may write into them). Nothing to do while both are the originals and hold nothing
+# (write through on 3.7+, unbuffered on 2.7).
 def flush_streams():
     out = sys.stdout
     err = sys.stderr
-    if out is _STDOUT and err is _STDERR and _UNBUFFERED and out.write_through and err.write_through:
+    if out is _STDOUT and err is _STDERR and _UNBUFFERED and (PY2 or out.write_through and err.write_through):
         return
     try:
         out.flush()
@@ -81,12 +90,13 @@ def flush_streams():
         pass
     if out is _STDOUT and err is _STDERR:
         return
+    # Both originals, after both streams: a replaced stderr may have just written into the original
+    # stdout, which flushing it as `out` (before) did not take.
     for stream in (_STDOUT, _STDERR):
-        if stream is not out and stream is not err:
-            try:
-                stream.flush()
-            except Exception:
-                pass
+        try:
+            stream.flush()
+        except Exception:
+            pass
 
 
 class LogEnd(object):
@@ -109,7 +119,8 @@ class LogEnd(object):
     # common silent request: one write and one host wake-up less). Returns whether it fenced. The
     # unread check is written out here (a call less per request).
     def end(self, request_id):
-        flush_streams()
+        if not (_PY2_UNBUFFERED and sys.stdout is _STDOUT and sys.stderr is _STDERR):
+            flush_streams()
         query = self.query
         if query is not None:
             request, count, zero = query

@@ -1,7 +1,9 @@
 // The warm path's hand-written frames, both ways: the invoke header the host writes (ASCII whatever
 // the request id) and the bootstrap reads without json.loads, and the result header the bootstrap
 // formats by hand. Each must mean exactly what the JSON it stands for means.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFunction, type FunctionHandle } from '../../src/index.js';
@@ -169,6 +171,54 @@ function pythonPeaks(python: string): Array<{ peak: number; hwm: number; status:
   return JSON.parse(execFileSync(python, ['-c', src]).toString()) as Array<{ peak: number; hwm: number; status: boolean }>;
 }
 
+// What the original sys.stdout holds at a request's end: "held" written to it (no newline, no
+// flush; fd 1 a file), then LogEnd.end; then "again" written to a sys.stderr the function replaced
+// (with a stream that writes into the original stdout when flushed), and LogEnd.end again; then the
+// same with sys.stdout replaced. The file's size after each, whether each end fenced (a fence flushes too),
+// and whether the bootstrap took the originals to hold nothing (_UNBUFFERED), under each way the
+// interpreter may have been started.
+function pythonStdoutAtEnd(python: string, flags: string[], env: Record<string, string>): [number[], boolean[], boolean] {
+  const src = [
+    'import json, os, socket, sys',
+    `sys.path.insert(0, ${JSON.stringify(join(ROOT, 'bootstrap'))})`,
+    'import fgrun_log_end',
+    // A log the host has read all of (an empty socketpair): no fence, whose write would flush too.
+    'mine, peer = socket.socketpair()',
+    'log = mine.fileno()',
+    'sys.stdout.write("held")',
+    'fenced = [fgrun_log_end.LogEnd(log).end("a")]',
+    'sizes = [os.fstat(1).st_size]',
+    // The function replaced sys.stderr with a stream that holds what it is given until flushed.
+    'class Held(object):',
+    '    parts = []',
+    '    def write(self, text):',
+    '        self.parts.append(text)',
+    '    def flush(self):',
+    '        sys.__stdout__.write("".join(self.parts))',
+    '        del self.parts[:]',
+    'sys.stderr = Held()',
+    'sys.stderr.write("again")',
+    'fenced.append(fgrun_log_end.LogEnd(log).end("b"))',
+    'sizes.append(os.fstat(1).st_size)',
+    // The same, sys.stdout replaced instead.
+    'sys.stderr = sys.__stderr__',
+    'sys.stdout = Held()',
+    'sys.stdout.write("third")',
+    'fenced.append(fgrun_log_end.LogEnd(log).end("c"))',
+    'sizes.append(os.fstat(1).st_size)',
+    'os.write(2, json.dumps([sizes, fenced, fgrun_log_end._UNBUFFERED]).encode("ascii"))',
+  ].join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'fgrun-held-'));
+  const fd = openSync(join(dir, 'out'), 'w');
+  try {
+    const run = spawnSync(python, [...flags, '-c', src], { env, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    return JSON.parse(run.stderr) as [number[], boolean[], boolean];
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // decode_event against json.loads on the same payload bytes: [value or error type] for each.
 function pythonDecodes(python: string, payloads: string[]): Array<[unknown, unknown]> {
   const src = [
@@ -219,6 +269,21 @@ describeEachRuntime('hot-path frames', (runtime) => {
   it('knows when the host has read the whole log: on a socketpair (what libuv spawns), a pipe, not /dev/null', () => {
     const fenced = [[false, true, true, false], '<2000 x>\0fgrun:F:"b"\n\0fgrun:F:"c"\n'];
     expect(pythonLogEnds(runtime.path)).toEqual({ socket: fenced, pipe: fenced, devnull: null });
+  });
+
+  it('flushes the original stdout at a request\'s end unless it cannot hold bytes (3.7+ under -u, 2.7 under PYTHONUNBUFFERED)', () => {
+    const [major, minor] = runtime.version.split('.').map(Number) as [number, number];
+    const modern = major === 3 && minor >= 7;
+    const cases: Array<[string[], Record<string, string>, boolean]> = [
+      [[], {}, false],
+      [['-u'], {}, modern],
+      [[], { PYTHONUNBUFFERED: '1' }, modern || major === 2],
+      [[], { PYTHONUNBUFFERED: '' }, false],
+      [['-E'], { PYTHONUNBUFFERED: '1' }, false],
+    ];
+    for (const [flags, env, unbuffered] of cases) {
+      expect(pythonStdoutAtEnd(runtime.path, flags, env), `${flags.join(' ')} ${JSON.stringify(env)}`).toEqual([[4, 9, 14], [false, false, false], unbuffered]);
+    }
   });
 
   it('reads invoke headers without json.loads exactly as json.loads would, falling back on escapes', () => {

@@ -90,9 +90,50 @@ fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=out), log_fd
 sys.stdout.write(json.dumps({"out": out.getvalue().decode("utf-8")}))
 `;
 
+// Every way an invoke can end (a result, the function's error, a result that cannot be encoded, one
+// too large), each request keeping its context, then one that reports on all it kept: the loop makes
+// the next request's context after each result (Runner.invoke), never hands one out twice.
+const kept = mkdtempSync(join(tmpdir(), 'fgrun-kept-'));
+writeFileSync(join(kept, 'index.py'), [
+  'kept = []',
+  'def handler(event, context):',
+  '    kept.append(context)',
+  '    kind = event["kind"]',
+  '    if kind == "raise":',
+  '        raise ValueError("no")',
+  '    if kind == "odd":',
+  '        return object()',
+  '    if kind == "large":',
+  '        return "x" * (6 * 1024 * 1024 + 1)',
+  '    if kind == "report":',
+  '        return {"distinct": len(set(id(c) for c in kept)),',
+  '                "seen": [[c.getRequestID(), c.getRunningTimeInSeconds(), c.getRemainingTimeInMilliSeconds()] for c in kept]}',
+  '    return {"kind": kind}',
+  '',
+].join('\n'));
+
+const KEPT = `
+import io, json, sys, tempfile
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import fgrun_protocol, fgrun_runner
+data = json.dumps({"type": "init", "protocol": fgrun_protocol.PROTOCOL_VERSION, "handler": "index.handler",
+                   "initializer": None, "codeRoot": sys.argv[3], "paths": [], "fence": "F",
+                   "timeouts": {"handler": 7, "initializer": 3}}).encode("ascii") + b"\\n"
+for n, kind in enumerate(["ok", "raise", "odd", "large", "ok", "report"]):
+    event = json.dumps({"kind": kind}).encode("ascii")
+    head = {"type": "invoke", "id": "r-%d" % (n + 1), "size": len(event), "timeoutMs": (n + 1) * 100000}
+    data += json.dumps(head).encode("ascii") + b"\\n" + event + b"\\n"
+data += b'{"type":"shutdown"}\\n'
+out = io.BytesIO()
+log = tempfile.TemporaryFile()
+fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=out), log_fd=log.fileno()).serve()
+sys.stdout.write(json.dumps({"out": out.getvalue().decode("utf-8")}))
+`;
+
 afterAll(() => {
   rmSync(code, { recursive: true, force: true });
   rmSync(ahead, { recursive: true, force: true });
+  rmSync(kept, { recursive: true, force: true });
 });
 
 describeEachRuntime('Runner loop in-process', (runtime) => {
@@ -130,5 +171,26 @@ describeEachRuntime('Runner loop in-process', (runtime) => {
       colour: 'green', missing: 'dflt', running: 7, remainingNear: true, token: 'tok',
     });
     expect(frames.slice(4)).toEqual(['']);
+  }, 20_000);
+
+  it('gives every invoke a context of its own, whichever way the one before it ended: a kept context keeps its id, timeout and deadline', () => {
+    const run = spawnSync(runtime.path, ['-c', KEPT, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim'), kept], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const lines = (JSON.parse(run.stdout) as { out: string }).out.split('\n');
+    expect(lines.pop()).toBe('');
+    const frames = lines.map((line) => JSON.parse(line) as { type?: string; id: string; ok: boolean; error?: { code: string } });
+    const results = frames.filter((frame) => frame.type === 'result');
+    expect(results.map((r) => [r.id, r.ok, r.error?.code])).toEqual([
+      ['r-1', true, undefined], ['r-2', false, 'invocation'], ['r-3', false, 'result-invalid'],
+      ['r-4', false, 'result-too-large'], ['r-5', true, undefined], ['r-6', true, undefined],
+    ]);
+    const report = frames[frames.length - 1] as unknown as { distinct: number; seen: Array<[string, number, number]> };
+    expect(report.distinct).toBe(6);
+    for (const [n, [id, running, left]] of report.seen.entries()) {
+      expect(id).toBe(`r-${n + 1}`);
+      expect(running).toBe(7);
+      // Its own request's timeoutMs from that request's start, counting down (under a minute of this run).
+      expect(left).toBeLessThanOrEqual((n + 1) * 100000);
+      expect(left).toBeGreaterThan((n + 1) * 100000 - 60000);
+    }
   }, 20_000);
 });
