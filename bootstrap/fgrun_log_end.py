@@ -52,7 +52,8 @@ def _unread_query(fd):
 # checked per request). Python 3.6's -u text layer is line-buffered instead (a write without a
 # newline stays in it): always flushed. Python 2's files are C stdio streams, which its -u or a
 # non-empty PYTHONUNBUFFERED (the host sets both) makes unbuffered at start (Modules/main.c,
-# setvbuf _IONBF), and 2.7 has no call that changes a file's buffering. 2.7's sys.flags does not
+# setvbuf _IONBF); 2.7 has no call that changes a file's buffering (only calling its __init__ again,
+# which reopens the object on a path with a buffer, would: not followed). 2.7's sys.flags does not
 # show -u; the variable it does read (unless -E ignores it), so only that case counts here.
 def _originals_hold_nothing():
     if PY2:
