@@ -1,5 +1,5 @@
 # Generated from src/contract/ by `npm run build` (src/contract/python.ts): do not edit.
-# The facts the host and the bootstrap agree on; test/contract/python-twin.test.ts fails when stale.
+# The facts the host and the bootstrap agree on; test/contract/contract.test.ts fails when stale.
 
 # The protocol version both sides speak.
 PROTOCOL_VERSION = 4

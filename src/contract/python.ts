@@ -1,6 +1,6 @@
 // The contract's Python twin, bootstrap/fgrun_contract.py: the same facts as Python literals, so the
 // bootstrap never writes one of them by hand. `npm run build` writes the file (scripts/python-contract.mjs);
-// it is committed, and test/contract/python-twin.test.ts fails when it differs from this rendering.
+// it is committed, and test/contract/contract.test.ts ("has a committed Python twin") fails when it differs from this rendering.
 import type { z } from 'zod';
 import { RUNTIME_VARIABLES } from './environment.js';
 import { AHEAD_METHODS, CONTEXT_METHODS, LOCAL_METHODS, ON_DEMAND_METHODS } from './context-methods.js';
@@ -55,6 +55,6 @@ export function pythonContract(): string {
   ];
   const body = constants.map(([comment, name, value, indent]) => `${comment ? `\n# ${comment}\n` : ''}${name} = ${py(value, indent)}\n`);
   return '# Generated from src/contract/ by `npm run build` (src/contract/python.ts): do not edit.\n' +
-    '# The facts the host and the bootstrap agree on; test/contract/python-twin.test.ts fails when stale.\n' +
+    '# The facts the host and the bootstrap agree on; test/contract/contract.test.ts fails when stale.\n' +
     body.join('');
 }

@@ -37,12 +37,13 @@ ended = fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=out)
 # How the loop ended decides whether the bootstrap kills its group (bootstrap/main.py).
 def serve(first):
     data = json.dumps(first).encode("ascii") + b"\\n"
-    return fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=io.BytesIO()), log_fd=log.fileno()).serve()
-closed = serve(lines[0])
-refused = serve(dict(lines[0], protocol=-1))
+    said = io.BytesIO()
+    return fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(data), writer=said), log_fd=log.fileno()).serve(), said.getvalue().decode("utf-8")
+closed, _ = serve(lines[0])
+refused, refusal = serve(dict(lines[0], protocol=-1))
 log.seek(0)
 sys.stdout.write(json.dumps({"out": out.getvalue().decode("utf-8"), "log": log.read().decode("utf-8"),
-                             "ended": [ended, closed, refused]}))
+                             "ended": [ended, closed, refused], "refusal": refusal}))
 `;
 
 const code = mkdtempSync(join(tmpdir(), 'fgrun-loop-'));
@@ -139,9 +140,14 @@ afterAll(() => {
 describeEachRuntime('Runner loop in-process', (runtime) => {
   it('answers init, invoke (a context call for what init did not send ahead) and a failing invoke, fences each log, stops at shutdown', () => {
     const run = spawnSync(runtime.path, ['-c', LOOP, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim'), code], { encoding: 'utf8' });
-    const { out, log, ended } = JSON.parse(run.stdout) as { out: string; log: string; ended: unknown[] };
+    const { out, log, ended, refusal } = JSON.parse(run.stdout) as { out: string; log: string; ended: unknown[]; refusal: string };
     // shutdown: the host is there; end of input after init: the host is gone; a refused init: ask stdin.
     expect(ended).toEqual(['shutdown', 'closed', null]);
+    // A host of another protocol is refused in one fault frame that names both versions.
+    expect(refusal.endsWith('\n') && JSON.parse(refusal)).toEqual({
+      type: 'fault', target: 'handler', stage: 'protocol',
+      error: { type: 'ProtocolError', stackTrace: [], message: `protocol -1 requested, this bootstrap speaks ${PROTOCOL_VERSION}` },
+    });
     const frames = out.split('\n');
     const ready = JSON.parse(frames[0]!);
     expect(ready).toEqual({ type: 'ready', protocol: PROTOCOL_VERSION, python: runtime.version, pid: expect.any(Number) });
