@@ -45,8 +45,9 @@ it('stays awake up to `recover` for an invoke the channel says found the bootstr
     c.map.sleepy = sleepy;
     clock.t = 0;
     stayAwake(() => true, LINGER_MS, schedule, () => clock.t, c.map, RECOVER_MS);
-    // Awake while the clock is under the limit: 0.03 ms a turn, so 4 turns for 0.1 ms, 17 for 0.5.
-    expect([drain(queue, clock), c.looks(), c.sleeps()], `sleepy ${sleepy}`).toEqual([expected, expected, 1]);
+    // Awake while the clock is under the limit: 0.03 ms a turn, so 4 turns for 0.1 ms, 17 for 0.5;
+    // two looks in the channel a turn.
+    expect([drain(queue, clock), c.looks(), c.sleeps()], `sleepy ${sleepy}`).toEqual([expected, 2 * expected, 1]);
   }
   // The channel says so once the invoke is sent, after the linger is set up: its turns read it then.
   const c = channel();
@@ -108,23 +109,23 @@ it('keeps one linger for all its invokes: the next invoke takes over a turn stil
   } as unknown as Channel;
   expect(pace.invoking(0)).toBe(false);
   pace.answered(0.01);
-  // An invoke lingers: one turn queued; it runs (a look) and queues the next.
+  // An invoke lingers: one turn queued; it runs (two looks) and queues the next.
   expect(pace.invoking(0.5)).toBe(true);
   expect(queue).toHaveLength(1);
   clock.t = 0.53;
   queue.shift()!();
-  expect([queue.length, looks]).toEqual([1, 1]);
+  expect([queue.length, looks]).toEqual([1, 2]);
   // The next invoke begins before that turn: it goes on as the new invoke's, with the new window
   // (0.6 + 0.1 ms: at 0.03 ms a turn, 4 turns), and only that window's end says the host sleeps.
   clock.t = 0.6;
   expect(pace.invoking(0.6)).toBe(true);
   expect(queue).toHaveLength(1);
-  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 5, [0.72]]);
+  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 10, [0.72]]);
   // An invoke that does not linger (the last handler slow) stops a turn still queued: no look, no end.
   expect(pace.invoking(1)).toBe(true);
   pace.answered(5);
   expect(pace.invoking(1.1)).toBe(true);
-  expect([drain(queue, clock), looks, lastLooks.length]).toEqual([1, 5, 1]);
+  expect([drain(queue, clock), looks, lastLooks.length]).toEqual([1, 10, 1]);
   // An answer found in a look, whose settling begins the next invoke there and then: that invoke's
   // linger turns on, its window whole.
   pace.answered(0.01);
@@ -137,8 +138,9 @@ it('keeps one linger for all its invokes: the next invoke takes over a turn stil
   };
   clock.t = 2.03;
   queue.shift()!();
-  expect([queue.length, looks]).toEqual([1, 6]);
-  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 10, [0.72, 2.15]]);
+  // The look that delivered is that turn's last: no second look after it.
+  expect([queue.length, looks]).toEqual([1, 11]);
+  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 19, [0.72, 2.15]]);
 });
 
 it('stops lingering once windows that passed while the interpreter waited for the host\'s own CPU kept passing so for SHARED_CPU_LASTING_MS: SHARED_CPU_MS, doubled each time it goes on right after, up to SHARED_CPU_MAX_MS', () => {
