@@ -19,8 +19,8 @@ export const RECOVER_MS = LINGER_RECOVER_US / 1000;
 export const BUSY_MS = LINGER_BUSY_US / 1000;
 /** Once windows have passed while the interpreter waited for the host's own CPU (no other free) for
  * SHARED_CPU_LASTING_MS, how long (ms) the instance's invokes do not linger: both sides then block,
- * and hand the CPU to each other. Doubled (up to SHARED_CPU_MAX_MS) each time it happens again within
- * that long of the last one's end. */
+ * and hand the CPU to each other. Doubled (up to SHARED_CPU_MAX_MS) each time the windows go on
+ * finding them so right after the pause, or begin to again within that long of its end. */
 export const SHARED_CPU_MS = 2;
 export const SHARED_CPU_MAX_MS = 64;
 /** How long (ms) such windows must keep passing, each within SHARED_CPU_AGAIN_MS of the last and
@@ -135,7 +135,7 @@ export class Pace {
    * and -Infinity once a window found otherwise). */
   private togetherSince = -Infinity;
   private togetherAt = -Infinity;
-  /** Windows that passed while the interpreter waited for the host's CPU (tests, diagnostics). */
+  /** Pauses taken because the interpreter kept waiting for the host's CPU (tests, diagnostics). */
   shared = 0;
 
   /** `answerDue`: whether the instance's operation still waits for its answer; `schedule`, `now` and
