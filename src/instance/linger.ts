@@ -27,7 +27,7 @@ export const SHARED_CPU_MAX_MS = 64;
  * none finding otherwise between, before the instance pauses: one, or a few within a millisecond or
  * three, are a task that came and went (a V8 worker woken by a scavenge, a kworker, a short process),
  * which spinning rides out better than a pause; a process that holds the other CPU lasts. While the
- * two share a CPU, a request takes about a scheduler slice (~1 ms), so they come ~1-1.3 ms apart. */
+ * two share a CPU, a request takes about a scheduler slice, so they come ~0.7-1.5 ms apart. */
 export const SHARED_CPU_LASTING_MS = 4;
 export const SHARED_CPU_AGAIN_MS = 3;
 /** A handler that ran under this (its durationMs) lets the next answer be waited for awake. */
