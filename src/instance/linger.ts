@@ -17,11 +17,19 @@ export const LINGER_MS = LINGER_WINDOW_US / 1000;
 export const RECOVER_MS = LINGER_RECOVER_US / 1000;
 /** Two invokes less than this apart (ms) are a caller that keeps the instance busy (the contract's). */
 export const BUSY_MS = LINGER_BUSY_US / 1000;
-/** After a window that passed while the interpreter waited for the host's own CPU (no other free), how long (ms) the
- * instance's invokes do not linger: both sides then block, and hand the CPU to each other. Doubled
- * (up to SHARED_CPU_MAX_MS) each time it happens again within that long of the last one's end. */
+/** Once windows have passed while the interpreter waited for the host's own CPU (no other free) for
+ * SHARED_CPU_LASTING_MS, how long (ms) the instance's invokes do not linger: both sides then block,
+ * and hand the CPU to each other. Doubled (up to SHARED_CPU_MAX_MS) each time the windows go on
+ * finding them so right after the pause, or begin to again within that long of its end. */
 export const SHARED_CPU_MS = 2;
 export const SHARED_CPU_MAX_MS = 64;
+/** How long (ms) such windows must keep passing, each within SHARED_CPU_AGAIN_MS of the last and
+ * none finding otherwise between, before the instance pauses: one, or a few within a millisecond or
+ * three, are a task that came and went (a V8 worker woken by a scavenge, a kworker, a short process),
+ * which spinning rides out better than a pause; a process that holds the other CPU lasts. While the
+ * two share a CPU, a request takes about a scheduler slice, so they come ~0.7-1.5 ms apart. */
+export const SHARED_CPU_LASTING_MS = 4;
+export const SHARED_CPU_AGAIN_MS = 3;
 /** A handler that ran under this (its durationMs) lets the next answer be waited for awake. */
 export const QUICK_MS = 0.05;
 
@@ -46,12 +54,16 @@ export class Linger {
   // One turn: done when the answer came (here, or in the mapped channel), queued again while the
   // window lasts, and at its end the host says in the channel that it sleeps (with a last look).
   // Nothing is changed after a call out (poll, sleep): an answer delivered there may begin the next
-  // invoke, and its linger, at once.
+  // invoke, and its linger, at once. Two looks in the channel a turn (a pread each, ~0.7 µs apart):
+  // each turn leaves an Immediate and Node's bookkeeping of it to the young generation, and two
+  // looks take ~2 turns a request fewer on 2.7 (6.9 -> 4.9), the scavenges 9-13% fewer, the
+  // round trip unchanged (docs/performance.md, "Issue 22, twelfth pass"). More looks a turn hold
+  // the event loop for nothing gained (tenth pass).
   private readonly turn = (): void => {
     this.queued = false;
     if (!this.on) return;
     const map = this.map;
-    if (!this.waiting() || (map !== null && map.poll())) return;
+    if (!this.waiting() || (map !== null && (map.poll() || map.poll()))) return;
     if (this.now() < (map !== null && map.sleepy ? this.recover : this.until)) {
       this.queued = true;
       this.schedule(this.turn);
@@ -118,7 +130,12 @@ export class Pace {
   private sharedUntil = -Infinity;
   /** How long the last such pause was (ms). */
   private sharedMs = SHARED_CPU_MS;
-  /** Windows that passed while the interpreter waited for the host's CPU (tests, diagnostics). */
+  /** The run of windows that passed with the interpreter waiting for the host's CPU: when its first
+   * passed, and its last (performance.now() ms; the end of the pause it began, while that lasts,
+   * and -Infinity once a window found otherwise). */
+  private togetherSince = -Infinity;
+  private togetherAt = -Infinity;
+  /** Pauses taken because the interpreter kept waiting for the host's CPU (tests, diagnostics). */
   shared = 0;
 
   /** `answerDue`: whether the instance's operation still waits for its answer; `schedule`, `now` and
@@ -133,15 +150,24 @@ export class Pace {
       // A window passed: was the interpreter kept from running by the host's own spin, on the host's
       // CPU, with no CPU free to move it to (another process holds the others)? Spinning then only
       // delays it: in-process, with one busy process beside, 135-180 µs a request and as much CPU,
-      // against 21-27 when both block and hand the CPU over. So both block for SHARED_CPU_MS (longer
-      // when it keeps happening), then try again. With a CPU free the scheduler soon moves one of
-      // them, and spinning keeps its lead (docs/performance.md, "Issue 22, eleventh pass").
-      if (this.placement?.together()) {
-        this.shared++;
-        const at = (now ?? clock)();
-        this.sharedMs = at - this.sharedUntil < this.sharedMs ? Math.min(this.sharedMs * 2, SHARED_CPU_MAX_MS) : SHARED_CPU_MS;
-        this.sharedUntil = at + this.sharedMs;
+      // against 21-27 when both block and hand the CPU over. So once that has lasted, both block for
+      // SHARED_CPU_MS (longer when it keeps happening), then try again. With a CPU free the
+      // scheduler soon moves one of them, and spinning keeps its lead; a task that takes the other
+      // CPU for a moment is ridden out (docs/performance.md, "Issue 22, eleventh pass" and "twelfth").
+      if (this.placement?.together() !== true) {
+        this.togetherAt = -Infinity;
+        return;
       }
+      const at = (now ?? clock)();
+      if (at - this.togetherAt > SHARED_CPU_AGAIN_MS) this.togetherSince = at;
+      this.togetherAt = at;
+      if (at - this.togetherSince < SHARED_CPU_LASTING_MS) return;
+      this.shared++;
+      // Doubled when the run began before the last pause's end (it went on through it) or soon after.
+      this.sharedMs = this.togetherSince - this.sharedUntil < this.sharedMs ? Math.min(this.sharedMs * 2, SHARED_CPU_MAX_MS) : SHARED_CPU_MS;
+      this.sharedUntil = at + this.sharedMs;
+      // The run goes on through the pause: a window that finds them so right after it pauses again.
+      this.togetherAt = this.sharedUntil;
     });
   }
 

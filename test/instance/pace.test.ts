@@ -6,7 +6,7 @@
 // that records what the linger does with it, so every count is exact. The host is taken to run
 // nothing else (soleWorker() true): this file is about the pace.
 import { expect, it } from 'vitest';
-import { BUSY_MS, LINGER_MS, Pace, RECOVER_MS, SHARED_CPU_MAX_MS, SHARED_CPU_MS, stayAwake } from '../../src/instance/linger.js';
+import { BUSY_MS, LINGER_MS, Pace, RECOVER_MS, SHARED_CPU_AGAIN_MS, SHARED_CPU_LASTING_MS, SHARED_CPU_MAX_MS, SHARED_CPU_MS, stayAwake } from '../../src/instance/linger.js';
 
 type Channel = NonNullable<Pace['map']>;
 
@@ -45,8 +45,9 @@ it('stays awake up to `recover` for an invoke the channel says found the bootstr
     c.map.sleepy = sleepy;
     clock.t = 0;
     stayAwake(() => true, LINGER_MS, schedule, () => clock.t, c.map, RECOVER_MS);
-    // Awake while the clock is under the limit: 0.03 ms a turn, so 4 turns for 0.1 ms, 17 for 0.5.
-    expect([drain(queue, clock), c.looks(), c.sleeps()], `sleepy ${sleepy}`).toEqual([expected, expected, 1]);
+    // Awake while the clock is under the limit: 0.03 ms a turn, so 4 turns for 0.1 ms, 17 for 0.5;
+    // two looks in the channel a turn.
+    expect([drain(queue, clock), c.looks(), c.sleeps()], `sleepy ${sleepy}`).toEqual([expected, 2 * expected, 1]);
   }
   // The channel says so once the invoke is sent, after the linger is set up: its turns read it then.
   const c = channel();
@@ -108,23 +109,23 @@ it('keeps one linger for all its invokes: the next invoke takes over a turn stil
   } as unknown as Channel;
   expect(pace.invoking(0)).toBe(false);
   pace.answered(0.01);
-  // An invoke lingers: one turn queued; it runs (a look) and queues the next.
+  // An invoke lingers: one turn queued; it runs (two looks) and queues the next.
   expect(pace.invoking(0.5)).toBe(true);
   expect(queue).toHaveLength(1);
   clock.t = 0.53;
   queue.shift()!();
-  expect([queue.length, looks]).toEqual([1, 1]);
+  expect([queue.length, looks]).toEqual([1, 2]);
   // The next invoke begins before that turn: it goes on as the new invoke's, with the new window
   // (0.6 + 0.1 ms: at 0.03 ms a turn, 4 turns), and only that window's end says the host sleeps.
   clock.t = 0.6;
   expect(pace.invoking(0.6)).toBe(true);
   expect(queue).toHaveLength(1);
-  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 5, [0.72]]);
+  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 10, [0.72]]);
   // An invoke that does not linger (the last handler slow) stops a turn still queued: no look, no end.
   expect(pace.invoking(1)).toBe(true);
   pace.answered(5);
   expect(pace.invoking(1.1)).toBe(true);
-  expect([drain(queue, clock), looks, lastLooks.length]).toEqual([1, 5, 1]);
+  expect([drain(queue, clock), looks, lastLooks.length]).toEqual([1, 10, 1]);
   // An answer found in a look, whose settling begins the next invoke there and then: that invoke's
   // linger turns on, its window whole.
   pace.answered(0.01);
@@ -137,59 +138,115 @@ it('keeps one linger for all its invokes: the next invoke takes over a turn stil
   };
   clock.t = 2.03;
   queue.shift()!();
-  expect([queue.length, looks]).toEqual([1, 6]);
-  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 10, [0.72, 2.15]]);
+  // The look that delivered is that turn's last: no second look after it.
+  expect([queue.length, looks]).toEqual([1, 11]);
+  expect([drain(queue, clock), looks, lastLooks]).toEqual([4, 19, [0.72, 2.15]]);
 });
 
-it('stops lingering while the interpreter waits for the host\'s own CPU: SHARED_CPU_MS, doubled each time it happens again right after, up to SHARED_CPU_MAX_MS', () => {
-  expect([SHARED_CPU_MS, SHARED_CPU_MAX_MS]).toEqual([2, 64]);
+it('stops lingering once windows that passed while the interpreter waited for the host\'s own CPU kept passing so for SHARED_CPU_LASTING_MS: SHARED_CPU_MS, doubled each time it goes on right after, up to SHARED_CPU_MAX_MS', () => {
+  expect([SHARED_CPU_MS, SHARED_CPU_MAX_MS, SHARED_CPU_LASTING_MS, SHARED_CPU_AGAIN_MS]).toEqual([2, 64, 4, 3]);
   const queue: Array<() => void> = [];
   const clock = { t: 0 };
-  const pace = new Pace(() => true, (turn) => void queue.push(turn), () => clock.t, () => true);
+  let due = true;
+  const pace = new Pace(() => due, (turn) => void queue.push(turn), () => clock.t, () => true);
   let together = true;
   let looked = 0;
   pace.placement = { together: () => (looked++, together) };
   expect(pace.invoking(0)).toBe(false);
   pace.answered(0.01);
-  // An invoke at `t` whose window passes (0.1 ms: 4 turns of 0.03) with the interpreter on the host's
-  // CPU; the window's end, where it was looked at.
+  // An invoke at `t` whose window passes (0.1 ms: 4 turns of 0.03, so it ends at t + 0.12); the
+  // window's end, where the placement was looked at.
   const windowPasses = (t: number): number => {
     clock.t = t;
     expect(pace.invoking(t), `invoke at ${t}`).toBe(true);
     expect(drain(queue, clock)).toBe(4);
     return clock.t;
   };
-  // Once: no invoke lingers (nor asks the bootstrap to) for 2 ms from the window's end.
+  // `n` windows that pass, each begun 0.5 ms after the last one's end (their ends 0.62 ms apart),
+  // with no pause taken: the last one's end.
+  const noPause = (end: number, n: number): number => {
+    const shared = pace.shared;
+    for (let k = 0; k < n; k++) end = windowPasses(end + 0.5);
+    expect(pace.shared, `${n} windows to ${end}`).toBe(shared);
+    return end;
+  };
+  // Once: a task that came and went, as far as the host knows; lingering goes on.
   let end = windowPasses(1);
-  expect([looked, pace.shared]).toEqual([1, 1]);
+  expect([looked, pace.shared]).toEqual([1, 0]);
+  // Again over 3 ms after (3.12): a run of its own, and five more of it span 3.1 ms, under 4.
+  end = windowPasses(end + 3);
+  end = noPause(end, 5);
+  expect(looked).toBe(7);
+  // A window that found them apart ends the run: the next begins one (without it, the run above
+  // would span 4.34 ms there).
+  together = false;
+  end = windowPasses(end + 0.5);
+  together = true;
+  end = noPause(end, 1);
+  // An answer in time between changes nothing (nothing is looked at there); six more windows of
+  // the run span 3.72 ms, and the seventh, at 4.34 ms, begins the pause.
+  clock.t = end + 0.1;
+  expect(pace.invoking(clock.t)).toBe(true);
+  due = false;
+  expect(drain(queue, clock)).toBe(1);
+  due = true;
+  end = noPause(end, 6);
+  expect(looked).toBe(15);
+  end = windowPasses(end + 0.5);
+  expect(pace.shared).toBe(1);
+  // No invoke lingers (nor asks the bootstrap to) for 2 ms from that window's end.
   for (const t of [end + 0.1, end + 1, end + 1.99]) {
     expect(pace.invoking(t), `${t}`).toBe(false);
     expect(queue).toHaveLength(0);
   }
-  // Again within 2 ms of the pause's end: 4 ms, then 8, ... up to 64.
+  // The run goes on right after the pause (a window 0.13 ms after its end): paused again at once,
+  // 4 ms, then 8, ... up to 64.
   let last = 2;
   for (const pause of [4, 8, 16, 32, 64, 64]) {
+    const shared = pace.shared;
     end = windowPasses(end + last + 0.01);
+    expect(pace.shared, `after a pause of ${last}`).toBe(shared + 1);
     expect(pace.invoking(end + pause - 0.01), `pause ${pause}`).toBe(false);
     last = pause;
   }
+  expect(pace.shared).toBe(7);
+  // A window right after that found them apart: the next run must last again, and its pause is
+  // still doubled (it began within 64 ms of the last pause's end).
+  together = false;
+  end = windowPasses(end + 64 + 0.01);
+  together = true;
+  end = noPause(end, 7);
+  end = windowPasses(end + 0.5);
+  expect(pace.shared).toBe(8);
+  expect(pace.invoking(end + 63.99)).toBe(false);
   // Long after the last pause (more than its 64 ms): back to 2 ms.
   end = windowPasses(end + 64 + 65);
+  end = noPause(end, 6);
+  end = windowPasses(end + 0.5);
+  expect(pace.shared).toBe(9);
   expect(pace.invoking(end + 1.99)).toBe(false);
-  expect(pace.invoking(end + 2.01)).toBe(true);
-  drain(queue, clock);
-  // The interpreter elsewhere (or asleep): a window that passes changes nothing, lingering goes on.
+  end = windowPasses(end + 2.01);
+  expect(pace.shared).toBe(10);
+  // The first window after that pause (4 ms) over 3 ms after its end: not the same run, no pause.
+  // That run, once it has lasted, pauses for 8 ms: it began within 4 ms of the last pause's end
+  // (3.62 ms after).
+  end = windowPasses(end + 4 + 3.5);
+  expect(pace.shared).toBe(10);
+  end = noPause(end, 6);
+  end = windowPasses(end + 0.5);
+  expect(pace.shared).toBe(11);
+  expect(pace.invoking(end + 7.99)).toBe(false);
   together = false;
-  const shared = pace.shared;
-  end = windowPasses(clock.t + 10);
+  end = windowPasses(end + 8.01);
+  // The interpreter elsewhere (or asleep): windows that pass change nothing, lingering goes on.
+  end = noPause(end, 5);
   expect(pace.invoking(end + 0.01)).toBe(true);
-  expect(pace.shared).toBe(shared);
   // An answer within the window: nothing is looked at.
-  queue.length = 0;
+  drain(queue, clock);
   const before = looked;
   clock.t += 5;
   expect(pace.invoking(clock.t)).toBe(true);
-  pace.answered(0.01);
-  expect(pace.invoking(clock.t + 0.01)).toBe(true);
+  due = false;
+  expect(drain(queue, clock)).toBe(1);
   expect(looked).toBe(before);
 });
