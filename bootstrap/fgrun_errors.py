@@ -76,3 +76,15 @@ def log_traceback(e, tb, stream=None):
         stream.flush()
     except Exception:
         pass
+
+
+# The error of a request whose function raised `e` (traceback `tb`) in `code`'s stage ("invocation",
+# "initialization"), its traceback logged as Python prints it. A handler's pdb without a debugger
+# (`debugging` false) is told to use --debug-port.
+def function_failure(e, tb, code, debugging):
+    if code == "invocation" and not debugging and is_bdb_quit(e):
+        e = type(e)(NO_DEBUGGER)
+    log_traceback(e, tb)
+    facts = error_facts(e, tb)
+    facts["code"] = code
+    return facts

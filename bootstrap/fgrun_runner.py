@@ -222,16 +222,9 @@ class Runner(object):
             message["reason"] = reason
         self.channel.send(message)
 
-    # The error of a request whose function raised `e` (traceback `tb`), its traceback logged as
-    # Python prints it. A handler's pdb without a debugger is told to use --debug-port.
-    def failure(self, e, tb, code):
-        errors = own_module("fgrun_errors")
-        if code == "invocation" and self.debugger is None and errors.is_bdb_quit(e):
-            e = type(e)(errors.NO_DEBUGGER)
-        errors.log_traceback(e, tb)
-        facts = errors.error_facts(e, tb)
-        facts["code"] = code
-        return facts
+    # The error of the function's exception being handled (fgrun_errors.function_failure).
+    def failure(self, e, code):
+        return own_module("fgrun_errors").function_failure(e, sys.exc_info()[2], code, self.debugger is not None)
 
     def initialize(self, request_id, timeout_ms=None):
         self.rss.reset()
@@ -243,7 +236,7 @@ class Runner(object):
                 self.initializer(context)
             except BaseException as e:
                 reply = {"type": "initialized", "id": request_id, "ok": False,
-                         "error": self.failure(e, sys.exc_info()[2], "initialization")}
+                         "error": self.failure(e, "initialization")}
         self.end()
         reply["durationMs"] = round((_clock() - start) * 1000, 3)
         self.log_end.fence_now(request_id)
@@ -276,7 +269,7 @@ class Runner(object):
                 self.debugger.before_request()
             value = self.handler(event, context)
         except BaseException as e:
-            error = self.failure(e, sys.exc_info()[2], "invocation")
+            error = self.failure(e, "invocation")
         lock.acquire()
         self.current = None
         self.held_for = None

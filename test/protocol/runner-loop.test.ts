@@ -137,6 +137,22 @@ afterAll(() => {
   rmSync(kept, { recursive: true, force: true });
 });
 
+// An initializer that raises: the `initialized` frame's error, in full (the host reads its type,
+// message and trace; its code names the stage).
+const INIT_FAILS = `
+import io, json, sys, tempfile
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import fgrun_protocol, fgrun_runner
+out = io.BytesIO()
+log = tempfile.TemporaryFile()
+runner = fgrun_runner.Runner(fgrun_protocol.Channel(io.BytesIO(b""), writer=out), log_fd=log.fileno())
+def init(context):
+    raise KeyError("no table")
+runner.initializer = init
+runner.initialize("i-1", 3000)
+sys.stdout.write(out.getvalue().decode("utf-8"))
+`;
+
 describeEachRuntime('Runner loop in-process', (runtime) => {
   it('answers init, invoke (a context call for what init did not send ahead) and a failing invoke, fences each log, stops at shutdown', () => {
     const run = spawnSync(runtime.path, ['-c', LOOP, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim'), code], { encoding: 'utf8' });
@@ -162,6 +178,16 @@ describeEachRuntime('Runner loop in-process', (runtime) => {
     expect(log.startsWith('\0fgrun:F:"ready"\n\0fgrun:F:"r-1"\n\0fgrun:F:"r-2"\n')).toBe(true);
     expect(log.slice(log.indexOf('"r-2"\n') + 6)).toBe('\0fgrun:F:"ready"\n');
     expect(run.stderr).toMatch(/^working\nTraceback \(most recent call last\):\n[\s\S]*ValueError: no n\n$/);
+  });
+
+  it('answers an initializer that raised with its error, coded initialization, its traceback in the log', () => {
+    const run = spawnSync(runtime.path, ['-c', INIT_FAILS, join(ROOT, 'bootstrap'), join(ROOT, 'pyshim')], { encoding: 'utf8' });
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(JSON.parse(run.stdout)).toEqual({
+      type: 'initialized', id: 'i-1', ok: false, durationMs: expect.any(Number), maxRssKb: expect.any(Number),
+      error: { type: 'KeyError', message: "'no table'", stackTrace: ['File "<string>", line 9, in init'], code: 'initialization' },
+    });
+    expect(run.stderr).toBe('Traceback (most recent call last):\n  File "<string>", line 9, in init\nKeyError: \'no table\'\n');
   });
 
   it('answers every getter but the credentials from the init and invoke frames, with no call; asks for the credentials', () => {
